@@ -1,0 +1,20 @@
+package dev.hwf.api;
+
+/** The states hwf records for a task or an array element (SPEC section 4). */
+public enum JobState {
+    /** Not yet submitted. */
+    WAITING,
+    QUEUED,
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    CANCELLED;
+
+    public boolean isFinal() {
+        return this == SUCCEEDED || this == FAILED || this == CANCELLED;
+    }
+
+    public boolean isLive() {
+        return this == QUEUED || this == RUNNING;
+    }
+}

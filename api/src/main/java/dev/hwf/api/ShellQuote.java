@@ -1,0 +1,29 @@
+package dev.hwf.api;
+
+/**
+ * Quoting for POSIX shells. Everything a user writes, except a task's own command, passes through
+ * here before it reaches a script or a command line.
+ */
+public final class ShellQuote {
+    private ShellQuote() {
+    }
+
+    /**
+     * The value as one shell word that expands to exactly the value: bare when it holds only
+     * safe characters, otherwise in single quotes with embedded single quotes as {@code '\''}.
+     */
+    public static String quote(String value) {
+        if (value.isEmpty()) {
+            return "''";
+        }
+        if (value.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+            return value;
+        }
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /** True when the string is a valid shell variable name. */
+    public static boolean isVariableName(String name) {
+        return name.matches("[A-Za-z_][A-Za-z0-9_]*");
+    }
+}

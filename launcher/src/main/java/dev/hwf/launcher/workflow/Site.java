@@ -1,0 +1,27 @@
+package dev.hwf.launcher.workflow;
+
+/**
+ * Where the scheduler's commands run (SPEC section 1, {@code site:}).
+ *
+ * @param host         SSH host, or null when the scheduler's commands run on this machine
+ * @param port         SSH port (22 when not given)
+ * @param user         SSH user, or null for the local user name
+ * @param identityFile private key path as written (may start with ~), or null
+ * @param knownHosts   known_hosts path as written, or null for ~/.ssh/known_hosts
+ * @param workdir      where scripts, logs and exit codes live, as written (may start with ~);
+ *                     null means the default {@code ~/.hwf/work}
+ * @param gpuPartition partition for GPU tasks that name none, or null
+ * @param flavor       PBS only: pbspro or torque; null for other schedulers
+ */
+public record Site(String host, int port, String user, String identityFile, String knownHosts,
+                   String workdir, String gpuPartition, String flavor) {
+
+    /** The site of a workflow with no {@code site:} section. */
+    public static Site local() {
+        return new Site(null, 22, null, null, null, null, null, null);
+    }
+
+    public boolean isRemote() {
+        return host != null;
+    }
+}
