@@ -35,11 +35,14 @@ public interface SchedulerAdapter {
     Command statusCommand(Collection<JobId> jobs);
 
     /**
-     * Parses the status command's output. Jobs the scheduler no longer knows are simply absent.
+     * Parses what the status command printed. Jobs the scheduler no longer knows are simply absent
+     * from the result (some schedulers report them as an error: that is not a failure of the call).
      *
-     * @throws SchedulerOutputException when the output cannot be understood
+     * @throws SchedulerOutputException when the output cannot be understood, or the command failed
+     *                                  for another reason; the launcher then treats every job as
+     *                                  "unknown, keep waiting"
      */
-    List<JobStatus> parseStatus(String stdout);
+    List<JobStatus> parseStatus(int exitCode, String stdout, String stderr);
 
     /** ONE command that cancels all the given jobs. */
     Command cancelCommand(Collection<JobId> jobs);
