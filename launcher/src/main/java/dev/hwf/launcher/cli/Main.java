@@ -1,1 +1,43 @@
-package dev.hwf.launcher.cli; public class Main { public static void main(String[] a) {} }
+package dev.hwf.launcher.cli;
+
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+
+/** The {@code hwf} program. Exit codes follow SPEC.md section 4. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs one hwf command and returns its exit code; used by {@link #main} and by tests. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        Logging.configure(args);
+        CommandLine cli = new CommandLine(new HwfCommand(out, err));
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        cli.setParameterExceptionHandler((ex, a) -> {
+            err.println("hwf: " + ex.getMessage());
+            CommandLine.UnmatchedArgumentException.printSuggestions(ex, err);
+            err.println("Run 'hwf " + (ex.getCommandLine().getCommandName().equals("hwf") ? ""
+                    : ex.getCommandLine().getCommandName() + " ") + "--help' for usage.");
+            return ExitCodes.BAD_INPUT;
+        });
+        cli.setExecutionExceptionHandler((ex, c, parsed) -> {
+            if (ex instanceof HwfException h) {
+                err.println("hwf: " + h.getMessage());
+                return h.exitCode();
+            }
+            err.println("hwf: internal error: " + ex);
+            ex.printStackTrace(err);
+            err.println("This is a bug in hwf; please report it with the lines above.");
+            return ExitCodes.TASK_FAILED;
+        });
+        return cli.execute(args);
+    }
+}

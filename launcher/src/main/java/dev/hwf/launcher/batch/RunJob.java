@@ -1,0 +1,208 @@
+package dev.hwf.launcher.batch;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.RunEngine;
+import dev.hwf.launcher.engine.Scheduler;
+import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.render.ScriptRenderer;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.configuration.support.MapJobRegistry;
+import org.springframework.batch.core.job.Job;
+import org.springframework.batch.core.job.JobExecution;
+import org.springframework.batch.core.job.builder.JobBuilder;
+import org.springframework.batch.core.job.parameters.JobParameters;
+import org.springframework.batch.core.job.parameters.JobParametersBuilder;
+import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
+import org.springframework.batch.core.repository.JobRepository;
+import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
+import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.builder.StepBuilder;
+import org.springframework.batch.core.step.tasklet.Tasklet;
+import org.springframework.batch.infrastructure.repeat.RepeatStatus;
+import org.springframework.jdbc.support.JdbcTransactionManager;
+
+/**
+ * A workflow run as a Spring Batch job of five steps: validate, render, submit, monitor, finish.
+ * Its JobRepository lives in the journal's SQLite file beside hwf's own tables, and the job
+ * instance is keyed by the run id, so a restarted run skips the steps that completed.
+ *
+ * <p>Spring Batch is wired by hand rather than through an application context: only the commands
+ * that run a job pay for it, and they pay for the few objects they use.
+ */
+public final class RunJob {
+    /** The Spring Batch job name of a workflow run. */
+    public static final String JOB_NAME = "hwf-run";
+
+    private final Journal journal;
+    private final Scheduler scheduler;
+    private final RunEngine engine;
+    private final Duration interval;
+    private final Consumer<RunSnapshot> progress;
+
+    /**
+     * @param interval time between two passes of the monitor step
+     * @param progress called after every pass with the run as it stands
+     */
+    public RunJob(Journal journal, Scheduler scheduler, RunEngine engine, Duration interval,
+                  Consumer<RunSnapshot> progress) {
+        this.journal = journal;
+        this.scheduler = scheduler;
+        this.engine = engine;
+        this.interval = interval;
+        this.progress = progress;
+    }
+
+    /**
+     * Runs the job for a run recorded in the journal. With {@code detach}, the job ends after the
+     * submit step and the run goes on under {@code hwf poll}.
+     *
+     * @return the run as it stands when the job ends
+     */
+    public RunSnapshot run(String runId, boolean detach) {
+        JobRepository repository = repository();
+        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(repository);
+        operator.setJobRegistry(new MapJobRegistry());
+        try {
+            operator.afterPropertiesSet();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set up Spring Batch", e);
+        }
+        JobParameters params = new JobParametersBuilder()
+                .addString("run.id", runId, true)
+                .addString("detach", Boolean.toString(detach), false)
+                .toJobParameters();
+        JobExecution execution;
+        try {
+            execution = operator.start(job(repository, runId, detach), params);
+        } catch (Exception e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "run " + runId + " cannot be started again by Spring Batch: "
+                    + e.getMessage(), e);
+        }
+        if (execution.getStatus() != BatchStatus.COMPLETED) {
+            for (Throwable t : execution.getAllFailureExceptions()) {
+                if (t instanceof HwfException h) {
+                    throw h;
+                }
+            }
+            List<Throwable> all = execution.getAllFailureExceptions();
+            Throwable first = all.isEmpty() ? null : all.get(0);
+            throw new IllegalStateException("run " + runId + ": the Spring Batch job ended " + execution.getStatus(),
+                    first);
+        }
+        return journal.snapshot(runId);
+    }
+
+    private JobRepository repository() {
+        JdbcJobRepositoryFactoryBean factory = new JdbcJobRepositoryFactoryBean();
+        factory.setDataSource(journal.dataSource());
+        factory.setTransactionManager(new JdbcTransactionManager(journal.dataSource()));
+        factory.setDatabaseType("SQLITE");
+        try {
+            factory.afterPropertiesSet();
+            return factory.getObject();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot open Spring Batch's job repository in " + journal.file(), e);
+        }
+    }
+
+    private Job job(JobRepository repository, String runId, boolean detach) {
+        return new JobBuilder(JOB_NAME, repository)
+                .start(step(repository, "validate", validate(runId)))
+                .next(step(repository, "render", render(runId)))
+                .next(step(repository, "submit", submit(runId)))
+                .next(step(repository, "monitor", monitor(runId, detach)))
+                .next(step(repository, "finish", finish(runId)))
+                .build();
+    }
+
+    private static Step step(JobRepository repository, String name, Tasklet tasklet) {
+        return new StepBuilder(name, repository).tasklet(tasklet).build();
+    }
+
+    /** The journal's copy of the workflow is readable and matches the run's task rows. */
+    private Tasklet validate(String runId) {
+        return (contribution, chunk) -> {
+            RunSnapshot snap = journal.snapshot(runId);
+            Workflow wf = SpecCodec.fromJson(snap.run().spec());
+            List<String> journaled = snap.tasks().stream().map(TaskRecord::name).toList();
+            List<String> specified = wf.tasks().stream().map(Task::name).toList();
+            if (!journaled.equals(specified)) {
+                throw new HwfException(ExitCodes.BAD_INPUT, "run " + runId + ": the journal's tasks " + journaled
+                        + " do not match its workflow " + specified + "; the journal was changed by hand?");
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    /**
+     * Writes every not-yet-submitted task's first script into its directory, so a user can read
+     * what will run before it runs (submission renders again, with the attempt it gets).
+     */
+    private Tasklet render(String runId) {
+        return (contribution, chunk) -> {
+            RunSnapshot snap = journal.snapshot(runId);
+            Workflow wf = SpecCodec.fromJson(snap.run().spec());
+            for (Task t : wf.tasks()) {
+                if (snap.task(t.name()).attempt() > 0) {
+                    continue;
+                }
+                String dir = RunEngine.taskDir(snap.run().workdir(), runId, t.name());
+                scheduler.files().mkdirs(dir);
+                List<Integer> all = java.util.stream.IntStream.range(0, t.elementCount()).boxed().toList();
+                var request = RunEngine.request(t, RunEngine.jobName(runId, t.name(), 1), dir, all);
+                String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, scheduler.adapter(),
+                        new ScriptRenderer.Context(wf.name(), runId, 1, dir, request));
+                scheduler.files().write(dir + "/job.1.sh", text, true);
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    private Tasklet submit(String runId) {
+        return (contribution, chunk) -> {
+            progress.accept(engine.advance(runId));
+            return RepeatStatus.FINISHED;
+        };
+    }
+
+    /** One pass per call until the run has ended; each call is its own short step transaction. */
+    private Tasklet monitor(String runId, boolean detach) {
+        return (contribution, chunk) -> {
+            if (detach) {
+                return RepeatStatus.FINISHED;
+            }
+            RunSnapshot snap = journal.snapshot(runId);
+            if (snap.run().isFinished()) {
+                return RepeatStatus.FINISHED;
+            }
+            Thread.sleep(interval.toMillis());
+            snap = engine.advance(runId);
+            progress.accept(snap);
+            return snap.run().isFinished() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
+        };
+    }
+
+    private Tasklet finish(String runId) {
+        return (contribution, chunk) -> {
+            RunSnapshot snap = journal.snapshot(runId);
+            long live = snap.elements().stream().filter(e -> e.state().isLive()).count();
+            contribution.getStepExecution().getExecutionContext().putString("run.state", snap.run().state());
+            contribution.getStepExecution().getExecutionContext().putLong("run.live", live);
+            if (snap.elements().stream().anyMatch(e -> e.state() == JobState.WAITING) && snap.run().isFinished()) {
+                throw new IllegalStateException("run " + runId + " ended with elements still WAITING");
+            }
+            return RepeatStatus.FINISHED;
+        };
+    }
+}

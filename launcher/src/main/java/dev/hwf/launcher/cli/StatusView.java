@@ -1,0 +1,164 @@
+package dev.hwf.launcher.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.RunRecord;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.TaskRecord;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What {@code hwf status} and {@code hwf runs} print: a table for people, JSON for tools (SPEC 4). */
+final class StatusView {
+    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
+
+    private StatusView() {
+    }
+
+    static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The status object of SPEC section 4; keys only ever get added, never renamed. */
+    static Map<String, Object> statusObject(RunSnapshot snap) {
+        RunRecord r = snap.run();
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("run", r.id());
+        run.put("workflow", r.workflow());
+        run.put("scheduler", r.scheduler());
+        run.put("state", r.state());
+        run.put("reason", r.reason());
+        run.put("submitted", time(r.submittedAt()));
+        run.put("ended", time(r.endedAt()));
+        List<Object> tasks = new ArrayList<>();
+        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
+        for (TaskRecord t : snap.tasks()) {
+            Map<String, Object> task = new LinkedHashMap<>();
+            task.put("name", t.name());
+            task.put("state", t.state().name());
+            task.put("jobId", t.jobId());
+            task.put("attempt", t.attempt());
+            task.put("exitCode", t.exitCode());
+            task.put("reason", t.reason());
+            task.put("submitted", time(t.submittedAt()));
+            task.put("started", time(t.startedAt()));
+            task.put("ended", time(t.endedAt()));
+            if (t.arraySize() > 0) {
+                List<Object> elements = new ArrayList<>();
+                for (ElementRecord e : byTask.get(t.name())) {
+                    Map<String, Object> el = new LinkedHashMap<>();
+                    el.put("index", e.index());
+                    el.put("state", e.state().name());
+                    el.put("exitCode", e.exitCode());
+                    el.put("attempt", e.attempt());
+                    el.put("jobId", e.jobId());
+                    el.put("reason", e.reason());
+                    elements.add(el);
+                }
+                task.put("elements", elements);
+            }
+            tasks.add(task);
+        }
+        run.put("tasks", tasks);
+        return run;
+    }
+
+    static Map<String, Object> runObject(RunRecord r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("run", r.id());
+        m.put("workflow", r.workflow());
+        m.put("state", r.state());
+        m.put("submitted", time(r.submittedAt()));
+        return m;
+    }
+
+    static String time(Instant i) {
+        return i == null ? null : i.toString();
+    }
+
+    /** Elements of a task by state, e.g. "3/8 done, 4 running, 1 failed". */
+    static String elementSummary(List<ElementRecord> elements) {
+        int done = 0;
+        int running = 0;
+        int queued = 0;
+        int failed = 0;
+        int cancelled = 0;
+        for (ElementRecord e : elements) {
+            switch (e.state()) {
+                case SUCCEEDED -> done++;
+                case RUNNING -> running++;
+                case QUEUED -> queued++;
+                case FAILED -> failed++;
+                case CANCELLED -> cancelled++;
+                default -> { }
+            }
+        }
+        StringBuilder sb = new StringBuilder(done + "/" + elements.size() + " done");
+        if (running > 0) {
+            sb.append(", ").append(running).append(" running");
+        }
+        if (queued > 0) {
+            sb.append(", ").append(queued).append(" queued");
+        }
+        if (failed > 0) {
+            sb.append(", ").append(failed).append(" failed");
+        }
+        if (cancelled > 0) {
+            sb.append(", ").append(cancelled).append(" cancelled");
+        }
+        return sb.toString();
+    }
+
+    /** The table {@code hwf status} prints. */
+    static String table(RunSnapshot snap) {
+        RunRecord r = snap.run();
+        StringBuilder sb = new StringBuilder();
+        sb.append("run ").append(r.id()).append("  workflow ").append(r.workflow()).append("  scheduler ")
+                .append(r.scheduler()).append("  state ").append(r.state()).append('\n');
+        sb.append("submitted ").append(r.submittedAt());
+        if (r.endedAt() != null) {
+            sb.append("  ended ").append(r.endedAt());
+        }
+        if (r.reason() != null) {
+            sb.append("  (").append(r.reason()).append(')');
+        }
+        sb.append("\n\n");
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"TASK", "STATE", "ATTEMPT", "JOB", "EXIT", "ELEMENTS", "REASON"});
+        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
+        for (TaskRecord t : snap.tasks()) {
+            rows.add(new String[] {t.name(), t.state().name(), Integer.toString(t.attempt()),
+                    t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
+                    t.arraySize() > 0 ? elementSummary(byTask.get(t.name())) : "-",
+                    t.reason() == null ? "" : t.reason()});
+        }
+        int[] width = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                width[i] = Math.max(width[i], row[i].length());
+            }
+        }
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(String.format("%-" + (width[i] + 2) + "s", row[i]));
+            }
+            sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    static boolean isFinal(JobState s) {
+        return s.isFinal();
+    }
+}

@@ -1,0 +1,77 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.Command;
+import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.exec.LocalCommandRunner;
+import dev.hwf.launcher.exec.LocalFiles;
+import dev.hwf.launcher.local.LocalAdapter;
+import dev.hwf.launcher.workflow.Workflow;
+import java.time.Duration;
+
+/** Builds the {@link Scheduler} a workflow names, and checks that it answers. */
+public final class Schedulers {
+    /** How long each scheduler command may take before it counts as "no answer". */
+    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(60);
+
+    private Schedulers() {
+    }
+
+    public static Scheduler forWorkflow(Workflow wf) {
+        if (wf.site().isRemote()) {
+            throw new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": site.host: this hwf build runs scheduler "
+                    + "commands on this machine only (SSH sites are not implemented yet); remove site.host, or run "
+                    + "hwf on the cluster's login node");
+        }
+        SchedulerAdapter adapter = switch (wf.scheduler()) {
+            case "local" -> new LocalAdapter();
+            case "slurm" -> slurmAdapter(); // TEMP until the slurm adapter lands
+            default -> throw new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": scheduler: '" + wf.scheduler()
+                    + "' has no adapter in this hwf build yet; use slurm or local");
+        };
+        // local processes are watched exactly (their driver's end means every element has ended);
+        // a cluster job may need a while before its exit code file shows on a shared file system
+        Duration lostAfter = "local".equals(wf.scheduler()) ? Duration.ZERO
+                : Duration.ofSeconds(Long.getLong("hwf.lostAfterSeconds", envLong("HWF_LOST_AFTER", 120)));
+        return new Scheduler(adapter, new LocalCommandRunner(), new LocalFiles(), lostAfter, COMMAND_TIMEOUT);
+    }
+
+    /**
+     * Asks the scheduler a harmless question before anything is recorded, so an unreachable one is
+     * reported (exit 3) with nothing half-written.
+     */
+    public static void probe(Scheduler s) {
+        Command probe = switch (s.adapter().name()) {
+            case "slurm" -> Command.of("sinfo", "--noheader", "--format=%P");
+            default -> null;
+        };
+        if (probe == null) {
+            return;
+        }
+        CommandResult r = s.runner().run(probe, COMMAND_TIMEOUT);
+        if (r.exitCode() != 0) {
+            throw new HwfException(ExitCodes.UNREACHABLE, s.adapter().name() + " does not answer on "
+                    + s.runner().where() + ": '" + probe.display() + "' exited " + r.exitCode() + ": "
+                    + r.firstErrorLine() + ". Is the controller up? Nothing was submitted.");
+        }
+    }
+
+    private static SchedulerAdapter slurmAdapter() {
+        try {
+            return (SchedulerAdapter) Class.forName("dev.hwf.slurm.SlurmAdapter").getDeclaredConstructor().newInstance();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long envLong(String name, long dflt) {
+        String v = System.getenv(name);
+        try {
+            return v == null || v.isBlank() ? dflt : Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            return dflt;
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.hwf.launcher.exec;
+
+import dev.hwf.api.Command;
+import java.time.Duration;
+
+/** The one seam through which every scheduler command runs: on this machine, or over SSH. */
+public interface CommandRunner {
+    /**
+     * Runs the command to its end and returns whatever exit code it had.
+     *
+     * @throws TransportException when it could not be started or ran past {@code timeout}
+     */
+    CommandResult run(Command command, Duration timeout);
+
+    /** Where the commands run, for messages: "this machine" or "alice@login1". */
+    String where();
+}

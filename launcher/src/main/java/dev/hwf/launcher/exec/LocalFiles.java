@@ -1,0 +1,101 @@
+package dev.hwf.launcher.exec;
+
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** {@link SiteFiles} on this machine's file system. */
+public final class LocalFiles implements SiteFiles {
+    private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
+    private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
+
+    @Override
+    public String resolve(String path) {
+        String p = path;
+        if (p.equals("~") || p.startsWith("~/")) {
+            p = System.getProperty("user.home") + p.substring(1);
+        }
+        return Path.of(p).toAbsolutePath().normalize().toString();
+    }
+
+    @Override
+    public void mkdirs(String dir) {
+        try {
+            Files.createDirectories(Path.of(dir));
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot create directory " + dir + ": " + e
+                    + ". Check site.workdir and its permissions.", e);
+        }
+    }
+
+    @Override
+    public void write(String path, String content, boolean executable) {
+        Path target = Path.of(path);
+        Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            if (executable) {
+                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+            }
+            try {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot write " + path + ": " + e, e);
+        }
+    }
+
+    @Override
+    public TaskDirScan scan(String taskDir) {
+        Map<String, Integer> codes = new HashMap<>();
+        Set<String> started = new HashSet<>();
+        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of(taskDir))) {
+            for (Path p : dir) {
+                String name = p.getFileName().toString();
+                Matcher m = EXIT.matcher(name);
+                if (m.matches()) {
+                    Integer code = readCode(p);
+                    if (code != null) {
+                        codes.put(m.group(1) + "." + m.group(2), code);
+                    }
+                    continue;
+                }
+                Matcher o = OUT.matcher(name);
+                if (o.matches()) {
+                    started.add(o.group(1) + "." + o.group(2));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return new TaskDirScan(Map.of(), Set.of());
+        } catch (IOException e) {
+            // unreadable now is "unknown, keep waiting", never a failure
+            return new TaskDirScan(Map.of(), Set.of());
+        }
+        return new TaskDirScan(codes, started);
+    }
+
+    private static Integer readCode(Path p) {
+        try {
+            String s = Files.readString(p, StandardCharsets.UTF_8).strip();
+            return s.isEmpty() ? null : Integer.valueOf(s);
+        } catch (IOException | NumberFormatException e) {
+            return null; // half-written or odd: look again next pass
+        }
+    }
+}

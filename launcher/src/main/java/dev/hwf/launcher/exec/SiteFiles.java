@@ -1,0 +1,28 @@
+package dev.hwf.launcher.exec;
+
+import java.util.Map;
+import java.util.Set;
+
+/** Files in the work directory where jobs run: on this machine, or on a cluster over SFTP. */
+public interface SiteFiles {
+    /** The path with a leading {@code ~} expanded for the machine the files live on, made absolute. */
+    String resolve(String path);
+
+    void mkdirs(String dir);
+
+    /** Writes the file (atomically where the file system allows); {@code executable} sets u+x. */
+    void write(String path, String content, boolean executable);
+
+    /**
+     * What a task directory says about its elements: exit codes from {@code exit.A.I} files and
+     * which elements started (an {@code out.A.I.log} exists), keyed by {@code "A.I"}.
+     */
+    TaskDirScan scan(String taskDir);
+
+    /** The result of {@link #scan}. A missing directory scans as empty. */
+    record TaskDirScan(Map<String, Integer> exitCodes, Set<String> started) {
+        public static String key(int attempt, int index) {
+            return attempt + "." + index;
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package dev.hwf.launcher.journal;
+
+import dev.hwf.api.JobState;
+import java.time.Instant;
+
+/**
+ * One unit of work: an array element, or element 0 of a plain task.
+ *
+ * @param attempt      the task attempt (submission) this element was last part of; 0 = never
+ * @param tries        how many times this element was submitted
+ * @param missingSince when the scheduler stopped reporting a live element that has no exit code
+ *                     file yet, or null
+ */
+public record ElementRecord(String task, int index, JobState state, int attempt, int tries, String jobId,
+                            Integer exitCode, String reason, Instant missingSince, Instant startedAt,
+                            Instant endedAt) {
+
+    /** A copy with a new state and outcome; times and bookkeeping follow the state. */
+    public ElementRecord with(JobState newState, Integer newExitCode, String newReason, Instant now) {
+        Instant started = startedAt;
+        if (started == null && (newState == JobState.RUNNING || newState.isFinal())) {
+            started = now;
+        }
+        Instant ended = newState.isFinal() ? (endedAt != null ? endedAt : now) : null;
+        return new ElementRecord(task, index, newState, attempt, tries, jobId, newExitCode, newReason,
+                newState.isLive() ? missingSince : null, started, ended);
+    }
+
+    public ElementRecord withMissingSince(Instant since) {
+        return new ElementRecord(task, index, state, attempt, tries, jobId, exitCode, reason, since, startedAt,
+                endedAt);
+    }
+
+    /** Back to WAITING for another try; the last failure stays visible as the reason. */
+    public ElementRecord retry(String why) {
+        return new ElementRecord(task, index, JobState.WAITING, attempt, tries, jobId, exitCode, why, null, null,
+                null);
+    }
+}

@@ -1,0 +1,635 @@
+package dev.hwf.launcher.journal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * The SQLite journal: the only state hwf keeps. One file holds hwf's tables (runs, tasks,
+ * attempts, elements, events) and Spring Batch's JobRepository tables.
+ *
+ * <p>Every change is a short transaction that begins IMMEDIATE (it takes the write lock up front),
+ * so two hwf processes on the same file queue behind each other instead of failing half-way, and
+ * state transitions are compare-and-set updates: a change applies only if the row is still in the
+ * state the writer read, which is what keeps two processes from submitting the same work twice.
+ */
+public final class Journal implements AutoCloseable {
+    /** The schema version this build writes. A journal with a higher one is refused. */
+    public static final int SCHEMA_VERSION = 1;
+
+    private static final SecureRandom RANDOM = new SecureRandom();
+    private static final DateTimeFormatter RUN_STAMP =
+            DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    private final Path file;
+    private final HikariDataSource dataSource;
+
+    private Journal(Path file, HikariDataSource dataSource) {
+        this.file = file;
+        this.dataSource = dataSource;
+    }
+
+    /** Opens (creating when absent) the journal at {@code file}. */
+    public static Journal open(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        try {
+            Path parent = abs.getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot create the journal's directory for " + abs + ": "
+                    + e.getMessage() + ". Point --journal or HWF_JOURNAL at a writable place.");
+        }
+        SQLiteConfig config = new SQLiteConfig();
+        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        config.setBusyTimeout(30_000);
+        config.enforceForeignKeys(true);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
+        SQLiteDataSource sqlite = new SQLiteDataSource(config);
+        sqlite.setUrl("jdbc:sqlite:" + abs);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setDataSource(sqlite);
+        hikari.setPoolName("hwf-journal");
+        hikari.setMaximumPoolSize(4);
+        hikari.setMinimumIdle(0);
+        hikari.setInitializationFailTimeout(-1);
+        HikariDataSource ds = new HikariDataSource(hikari);
+        Journal journal = new Journal(abs, ds);
+        try {
+            journal.migrate();
+        } catch (RuntimeException e) {
+            ds.close();
+            throw e;
+        }
+        return journal;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public DataSource dataSource() {
+        return dataSource;
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    // ---------------------------------------------------------------- schema
+
+    private void migrate() {
+        inTransaction(c -> {
+            int version = schemaVersion(c);
+            if (version > SCHEMA_VERSION) {
+                throw new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " has schema version " + version
+                        + ", newer than this hwf understands (" + SCHEMA_VERSION + "). Use a newer hwf, or "
+                        + "another journal with --journal.");
+            }
+            if (version < 1) {
+                runScript(c, "/journal/schema-1.sql");
+                if (!tableExists(c, "BATCH_JOB_INSTANCE")) {
+                    runScript(c, "/org/springframework/batch/core/schema-sqlite.sql");
+                }
+                try (Statement s = c.createStatement()) {
+                    s.executeUpdate("CREATE TABLE IF NOT EXISTS hwf_schema (version INTEGER NOT NULL)");
+                    s.executeUpdate("DELETE FROM hwf_schema");
+                    s.executeUpdate("INSERT INTO hwf_schema(version) VALUES (" + SCHEMA_VERSION + ")");
+                }
+            }
+            return null;
+        });
+    }
+
+    private static int schemaVersion(Connection c) throws SQLException {
+        if (!tableExists(c, "hwf_schema")) {
+            return 0;
+        }
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM hwf_schema")) {
+            return rs.next() ? rs.getInt(1) : 0;
+        }
+    }
+
+    private static boolean tableExists(Connection c, String table) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?")) {
+            ps.setString(1, table);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
+    }
+
+    private static void runScript(Connection c, String resource) throws SQLException {
+        String sql;
+        try (InputStream in = Journal.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + resource);
+            }
+            sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + resource, e);
+        }
+        try (Statement s = c.createStatement()) {
+            for (String stmt : sql.split(";\\s*(\\n|$)")) {
+                String body = stmt.lines().filter(l -> !l.strip().startsWith("--"))
+                        .reduce("", (a, b) -> a + "\n" + b).strip();
+                if (!body.isEmpty()) {
+                    s.executeUpdate(body);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- transactions
+
+    /** A unit of work on one connection. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** Runs {@code work} in one IMMEDIATE transaction; commits, or rolls back on any exception. */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    private HwfException translate(SQLException e) {
+        String msg = String.valueOf(e.getMessage());
+        if (msg.contains("SQLITE_BUSY") || msg.contains("database is locked")) {
+            return new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " stayed locked by another process for "
+                    + "30 s; try again when it has finished", e);
+        }
+        if (msg.contains("SQLITE_READONLY") || msg.contains("readonly")) {
+            return new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " is read-only; hwf needs to write it. "
+                    + "Fix its permissions or use --journal", e);
+        }
+        if (msg.contains("SQLITE_NOTADB") || msg.contains("SQLITE_CORRUPT") || msg.contains("malformed")) {
+            return new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " is not a valid hwf journal ("
+                    + msg + "); move it aside and use a fresh one with --journal", e);
+        }
+        return new HwfException(ExitCodes.BAD_INPUT, "journal " + file + ": " + msg, e);
+    }
+
+    // ---------------------------------------------------------------- runs
+
+    /** A run id: the workflow name, the UTC time, and 4 random hex digits. */
+    public static String newRunId(String workflow, Instant now) {
+        byte[] b = new byte[2];
+        RANDOM.nextBytes(b);
+        return workflow + "-" + RUN_STAMP.format(now) + "-" + HexFormat.of().formatHex(b);
+    }
+
+    /**
+     * Records a new run with every task and element WAITING, in one transaction.
+     *
+     * @return the run id
+     */
+    public String createRun(Workflow wf, String specJson, String workdir, Instant now) {
+        String id = newRunId(wf.name(), now);
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_run(id, workflow, scheduler, state, "
+                    + "source, spec, workdir, submitted_at) VALUES (?,?,?,?,?,?,?,?)")) {
+                ps.setString(1, id);
+                ps.setString(2, wf.name());
+                ps.setString(3, wf.scheduler());
+                ps.setString(4, "RUNNING");
+                ps.setString(5, wf.source());
+                ps.setString(6, specJson);
+                ps.setString(7, workdir);
+                ps.setString(8, now.toString());
+                ps.executeUpdate();
+            }
+            try (PreparedStatement task = c.prepareStatement("INSERT INTO hwf_task(run_id, name, position, state, "
+                    + "array_size) VALUES (?,?,?,?,?)");
+                 PreparedStatement el = c.prepareStatement("INSERT INTO hwf_element(run_id, task, idx, state) "
+                         + "VALUES (?,?,?,?)")) {
+                int pos = 0;
+                for (Task t : wf.tasks()) {
+                    task.setString(1, id);
+                    task.setString(2, t.name());
+                    task.setInt(3, pos++);
+                    task.setString(4, JobState.WAITING.name());
+                    task.setInt(5, t.array());
+                    task.addBatch();
+                    for (int i = 0; i < t.elementCount(); i++) {
+                        el.setString(1, id);
+                        el.setString(2, t.name());
+                        el.setInt(3, i);
+                        el.setString(4, JobState.WAITING.name());
+                        el.addBatch();
+                    }
+                }
+                task.executeBatch();
+                el.executeBatch();
+            }
+            event(c, id, null, null, null, now, "RUNNING", "submitted", null);
+            return null;
+        });
+        return id;
+    }
+
+    public Optional<RunRecord> findRun(String id) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(runRow(rs)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    /** The run, or exit 2 with a hint when there is none. */
+    public RunRecord run(String id) {
+        return findRun(id).orElseThrow(() -> new HwfException(ExitCodes.BAD_INPUT,
+                "no run '" + id + "' in journal " + file + "; 'hwf runs' lists the runs it holds"));
+    }
+
+    /** All runs, newest first. */
+    public List<RunRecord> runs() {
+        return inTransaction(c -> {
+            List<RunRecord> out = new ArrayList<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT * FROM hwf_run ORDER BY submitted_at DESC, id DESC")) {
+                while (rs.next()) {
+                    out.add(runRow(rs));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Ids of runs still RUNNING, oldest first. */
+    public List<String> unfinishedRuns() {
+        return inTransaction(c -> {
+            List<String> out = new ArrayList<>();
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT id FROM hwf_run WHERE state='RUNNING' ORDER BY submitted_at, id")) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The run, its tasks and elements, read consistently. */
+    public RunSnapshot snapshot(String runId) {
+        return inTransaction(c -> snapshot(c, runId));
+    }
+
+    RunSnapshot snapshot(Connection c, String runId) throws SQLException {
+        RunRecord run;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file
+                            + "; 'hwf runs' lists the runs it holds");
+                }
+                run = runRow(rs);
+            }
+        }
+        List<TaskRecord> tasks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_task WHERE run_id=? ORDER BY position")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tasks.add(new TaskRecord(rs.getString("name"), rs.getInt("position"),
+                            JobState.valueOf(rs.getString("state")), rs.getString("reason"), rs.getInt("attempt"),
+                            rs.getString("job_id"), intOrNull(rs, "exit_code"), rs.getInt("array_size"),
+                            instant(rs, "submitted_at"), instant(rs, "started_at"), instant(rs, "ended_at")));
+                }
+            }
+        }
+        List<ElementRecord> elements = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT e.* FROM hwf_element e JOIN hwf_task t ON t.run_id=e.run_id AND t.name=e.task "
+                        + "WHERE e.run_id=? ORDER BY t.position, e.idx")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    elements.add(new ElementRecord(rs.getString("task"), rs.getInt("idx"),
+                            JobState.valueOf(rs.getString("state")), rs.getInt("attempt"), rs.getInt("tries"),
+                            rs.getString("job_id"), intOrNull(rs, "exit_code"), rs.getString("reason"),
+                            instant(rs, "missing_since"), instant(rs, "started_at"), instant(rs, "ended_at")));
+                }
+            }
+        }
+        return new RunSnapshot(run, tasks, elements);
+    }
+
+    // ---------------------------------------------------------------- transitions
+
+    /**
+     * Claims the WAITING elements {@code indices} of a task for a new attempt, before anything is
+     * submitted: the task's attempt counter moves from {@code expectedAttempt} to the next number,
+     * an attempt row records the job name, and the elements become QUEUED without a job id.
+     *
+     * @return the new attempt number, or empty when another process claimed the task first
+     */
+    public Optional<Integer> claim(String runId, String task, int expectedAttempt, List<Integer> indices,
+                                   String jobName, Instant now) {
+        return inTransaction(c -> {
+            int attempt = expectedAttempt + 1;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET attempt=?, submitted_at="
+                    + "coalesce(submitted_at, ?) WHERE run_id=? AND name=? AND attempt=?")) {
+                ps.setInt(1, attempt);
+                ps.setString(2, now.toString());
+                ps.setString(3, runId);
+                ps.setString(4, task);
+                ps.setInt(5, expectedAttempt);
+                if (ps.executeUpdate() != 1) {
+                    return Optional.<Integer>empty();
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='QUEUED', attempt=?, "
+                    + "tries=tries+1, job_id=NULL, exit_code=NULL, reason=NULL, missing_since=NULL, started_at=NULL, "
+                    + "ended_at=NULL WHERE run_id=? AND task=? AND idx=? AND state='WAITING'")) {
+                for (int idx : indices) {
+                    ps.setInt(1, attempt);
+                    ps.setString(2, runId);
+                    ps.setString(3, task);
+                    ps.setInt(4, idx);
+                    ps.addBatch();
+                }
+                for (int n : ps.executeBatch()) {
+                    if (n != 1) {
+                        // an element left WAITING under us: give the claim up as a whole
+                        c.rollback();
+                        return Optional.<Integer>empty();
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
+                    + "indices, submitted_at) VALUES (?,?,?,?,?,?)")) {
+                ps.setString(1, runId);
+                ps.setString(2, task);
+                ps.setInt(3, attempt);
+                ps.setString(4, jobName);
+                ps.setString(5, indices.toString());
+                ps.setString(6, now.toString());
+                ps.executeUpdate();
+            }
+            event(c, runId, task, null, attempt, now, "SUBMITTING", "job name " + jobName, null);
+            refreshDerived(c, runId, now);
+            return Optional.of(attempt);
+        });
+    }
+
+    /** Records the job id the scheduler gave an attempt. */
+    public void recordJobId(String runId, String task, int attempt, String jobId, Instant now) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?")) {
+                ps.setString(1, jobId);
+                ps.setString(2, runId);
+                ps.setString(3, task);
+                ps.setInt(4, attempt);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL")) {
+                ps.setString(1, jobId);
+                ps.setString(2, runId);
+                ps.setString(3, task);
+                ps.setInt(4, attempt);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE hwf_task SET job_id=? WHERE run_id=? AND name=? AND attempt=?")) {
+                ps.setString(1, jobId);
+                ps.setString(2, runId);
+                ps.setString(3, task);
+                ps.setInt(4, attempt);
+                ps.executeUpdate();
+            }
+            event(c, runId, task, null, attempt, now, "QUEUED", "submitted", jobId);
+            return null;
+        });
+    }
+
+    /**
+     * Applies element changes as compare-and-set updates, each against the state and attempt the
+     * caller read ({@code before}); a change whose row moved meanwhile is skipped. Then task and
+     * run states are derived again. One transaction.
+     *
+     * @return how many changes applied
+     */
+    public int apply(String runId, List<Change> changes, Instant now) {
+        if (changes.isEmpty()) {
+            return 0;
+        }
+        return inTransaction(c -> {
+            int applied = 0;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
+                    + "missing_since=?, started_at=?, ended_at=? WHERE run_id=? AND task=? AND idx=? AND state=? "
+                    + "AND attempt=?")) {
+                for (Change ch : changes) {
+                    ElementRecord a = ch.after();
+                    ps.setString(1, a.state().name());
+                    setInt(ps, 2, a.exitCode());
+                    ps.setString(3, a.reason());
+                    ps.setString(4, str(a.missingSince()));
+                    ps.setString(5, str(a.startedAt()));
+                    ps.setString(6, str(a.endedAt()));
+                    ps.setString(7, runId);
+                    ps.setString(8, a.task());
+                    ps.setInt(9, a.index());
+                    ps.setString(10, ch.before().state().name());
+                    ps.setInt(11, ch.before().attempt());
+                    if (ps.executeUpdate() == 1) {
+                        applied++;
+                        if (ch.before().state() != a.state()) {
+                            event(c, runId, a.task(), a.index(), a.attempt(), now, a.state().name(), a.reason(),
+                                    a.jobId());
+                        }
+                    }
+                }
+            }
+            refreshDerived(c, runId, now);
+            return applied;
+        });
+    }
+
+    /** One element's change: the row as read, and as it should become. */
+    public record Change(ElementRecord before, ElementRecord after) {
+    }
+
+    /** Marks a run finished by the user (cancel) or any other final state, with a reason. */
+    public void finishRun(String runId, String state, String reason, Instant now) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE hwf_run SET state=?, reason=?, ended_at=? WHERE id=? AND state='RUNNING'")) {
+                ps.setString(1, state);
+                ps.setString(2, reason);
+                ps.setString(3, now.toString());
+                ps.setString(4, runId);
+                if (ps.executeUpdate() == 1) {
+                    event(c, runId, null, null, null, now, state, reason, null);
+                }
+            }
+            return null;
+        });
+    }
+
+    /** Re-derives every task's state from its elements, and the run's from its tasks. */
+    private void refreshDerived(Connection c, String runId, Instant now) throws SQLException {
+        RunSnapshot snap = snapshot(c, runId);
+        var byTask = snap.elementsByTask();
+        List<JobState> taskStates = new ArrayList<>();
+        String firstFailure = null;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET state=?, reason=?, exit_code=?, "
+                + "started_at=?, ended_at=? WHERE run_id=? AND name=?")) {
+            for (TaskRecord t : snap.tasks()) {
+                Derived.TaskOutcome d = Derived.task(byTask.get(t.name()), t.arraySize() > 0);
+                taskStates.add(d.state());
+                if (firstFailure == null && d.state() == JobState.FAILED) {
+                    firstFailure = "task " + t.name() + " failed: " + d.reason();
+                }
+                boolean changed = d.state() != t.state() || !java.util.Objects.equals(d.reason(), t.reason())
+                        || !java.util.Objects.equals(d.exitCode(), t.exitCode())
+                        || !java.util.Objects.equals(d.startedAt(), t.startedAt())
+                        || !java.util.Objects.equals(d.endedAt(), t.endedAt());
+                if (changed) {
+                    ps.setString(1, d.state().name());
+                    ps.setString(2, d.reason());
+                    setInt(ps, 3, d.exitCode());
+                    ps.setString(4, str(d.startedAt()));
+                    ps.setString(5, str(d.endedAt()));
+                    ps.setString(6, runId);
+                    ps.setString(7, t.name());
+                    ps.executeUpdate();
+                    if (d.state() != t.state()) {
+                        event(c, runId, t.name(), null, t.attempt(), now, d.state().name(), d.reason(), t.jobId());
+                    }
+                }
+            }
+        }
+        String runState = Derived.run(taskStates);
+        if (!"RUNNING".equals(runState) && "RUNNING".equals(snap.run().state())) {
+            String reason = "FAILED".equals(runState) ? firstFailure : null;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE hwf_run SET state=?, reason=?, ended_at=? WHERE id=? AND state='RUNNING'")) {
+                ps.setString(1, runState);
+                ps.setString(2, reason);
+                ps.setString(3, now.toString());
+                ps.setString(4, runId);
+                ps.executeUpdate();
+            }
+            event(c, runId, null, null, null, now, runState, reason, null);
+        }
+    }
+
+    /** State changes of a run in the order they happened. */
+    public List<Event> events(String runId) {
+        return inTransaction(c -> {
+            List<Event> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT * FROM hwf_event WHERE run_id=? ORDER BY id")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Event(rs.getString("task"), intOrNull(rs, "idx"), intOrNull(rs, "attempt"),
+                                Instant.parse(rs.getString("at")), rs.getString("state"), rs.getString("reason"),
+                                rs.getString("job_id")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** One recorded state change; task and index are null for a run-level event. */
+    public record Event(String task, Integer index, Integer attempt, Instant at, String state, String reason,
+                       String jobId) {
+    }
+
+    private static void event(Connection c, String runId, String task, Integer idx, Integer attempt, Instant at,
+                              String state, String reason, String jobId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_event(run_id, task, idx, attempt, at, state, "
+                + "reason, job_id) VALUES (?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, runId);
+            ps.setString(2, task);
+            setInt(ps, 3, idx);
+            setInt(ps, 4, attempt);
+            ps.setString(5, at.toString());
+            ps.setString(6, state);
+            ps.setString(7, reason);
+            ps.setString(8, jobId);
+            ps.executeUpdate();
+        }
+    }
+
+    // ---------------------------------------------------------------- row helpers
+
+    private static RunRecord runRow(ResultSet rs) throws SQLException {
+        return new RunRecord(rs.getString("id"), rs.getString("workflow"), rs.getString("scheduler"),
+                rs.getString("state"), rs.getString("reason"), rs.getString("source"), rs.getString("spec"),
+                rs.getString("workdir"), instant(rs, "submitted_at"), instant(rs, "ended_at"));
+    }
+
+    private static Integer intOrNull(ResultSet rs, String col) throws SQLException {
+        int v = rs.getInt(col);
+        return rs.wasNull() ? null : v;
+    }
+
+    private static Instant instant(ResultSet rs, String col) throws SQLException {
+        String v = rs.getString(col);
+        return v == null ? null : Instant.parse(v);
+    }
+
+    private static String str(Instant i) {
+        return i == null ? null : i.toString();
+    }
+
+    private static void setInt(PreparedStatement ps, int pos, Integer v) throws SQLException {
+        if (v == null) {
+            ps.setNull(pos, Types.INTEGER);
+        } else {
+            ps.setInt(pos, v);
+        }
+    }
+}

@@ -1,0 +1,117 @@
+package dev.hwf.launcher.local;
+
+import dev.hwf.api.Command;
+import dev.hwf.api.JobId;
+import dev.hwf.api.JobRequest;
+import dev.hwf.api.JobState;
+import dev.hwf.api.JobStatus;
+import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.api.SchedulerOutputException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The {@code local} scheduler: a job is a detached process group on this machine, so it outlives
+ * the hwf command that started it (like a job on a cluster) and {@code hwf poll} can follow it.
+ *
+ * <p>A job is a small bash driver started with {@code setsid} that runs the job script once per
+ * element, at most {@code slots} at a time ({@code xargs -P}); its process id is the job id. The
+ * driver ends when every element has ended, and each element writes its own exit code file, so
+ * "driver gone" plus the files tell everything. Like every adapter it only builds commands and
+ * reads their output; the launcher runs them.
+ */
+public final class LocalAdapter implements SchedulerAdapter {
+    /** JobRequest.extra key: how many elements may run at once on this machine. */
+    public static final String SLOTS = "localSlots";
+
+    /** Marks the driver process in {@code ps} output, so a reused pid is not taken for a job. */
+    static final String MARKER = "hwf-local-job";
+
+    // $0 of the inner bash is the marker; the driver reads the slots, the script, then indices.
+    private static final String LAUNCH = "slots=$1; script=$2; shift 2\n"
+            + "setsid bash -c 'slots=$1; script=$2; shift 2; printf \"%s\\n\" \"$@\" | "
+            + "xargs -P \"$slots\" -I{} env HWF_LOCAL_INDEX={} bash \"$script\"' "
+            + MARKER + " \"$slots\" \"$script\" \"$@\" </dev/null >/dev/null 2>&1 &\n"
+            + "echo $!\n";
+
+    @Override
+    public String name() {
+        return "local";
+    }
+
+    @Override
+    public List<String> directives(JobRequest request) {
+        return List.of();
+    }
+
+    @Override
+    public String arrayIndexExpression() {
+        return "${HWF_LOCAL_INDEX:-0}";
+    }
+
+    @Override
+    public Command submitCommand(JobRequest request, String scriptPath) {
+        int slots = Math.max(1, Integer.parseInt(request.extra().getOrDefault(SLOTS, "1")));
+        if (request.arrayLimit() > 0) {
+            slots = Math.min(slots, request.arrayLimit());
+        }
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", LAUNCH, "hwf-local-submit",
+                Integer.toString(slots), scriptPath));
+        List<Integer> indices = request.isArray() ? request.arrayIndices() : List.of(0);
+        for (int i : indices) {
+            argv.add(Integer.toString(i));
+        }
+        return Command.of(argv);
+    }
+
+    @Override
+    public JobId parseSubmitOutput(String stdout) {
+        String id = stdout.strip();
+        if (!id.matches("\\d+")) {
+            throw new SchedulerOutputException("local submit did not print a process id", stdout);
+        }
+        return new JobId(id);
+    }
+
+    @Override
+    public Command statusCommand(Collection<JobId> jobs) {
+        List<String> argv = new ArrayList<>(List.of("ps", "-o", "pid=,stat=,args=", "-p"));
+        argv.add(String.join(",", jobs.stream().map(JobId::value).toList()));
+        return Command.of(argv);
+    }
+
+    @Override
+    public List<JobStatus> parseStatus(int exitCode, String stdout, String stderr) {
+        List<JobStatus> out = new ArrayList<>();
+        for (String line : stdout.split("\n")) {
+            String l = line.strip();
+            if (l.isEmpty()) {
+                continue;
+            }
+            String[] f = l.split("\\s+", 3);
+            if (f.length < 2 || !f[0].matches("\\d+")) {
+                throw new SchedulerOutputException("unexpected ps output", stdout);
+            }
+            boolean zombie = f[1].startsWith("Z");
+            boolean ours = f.length == 3 && f[2].contains(MARKER);
+            if (ours && !zombie) {
+                out.add(new JobStatus(new JobId(f[0]), null, JobState.RUNNING, null, f[1]));
+            }
+        }
+        // ps exits 1 when none of the pids exists: every job has ended, which is an answer
+        if (exitCode != 0 && !(exitCode == 1 && out.isEmpty() && stderr.isBlank())) {
+            throw new SchedulerOutputException("ps failed with exit code " + exitCode, stderr);
+        }
+        return out;
+    }
+
+    @Override
+    public Command cancelCommand(Collection<JobId> jobs) {
+        List<String> argv = new ArrayList<>(List.of("kill", "-TERM", "--"));
+        for (JobId j : jobs) {
+            argv.add("-" + j.value()); // the whole process group the driver leads
+        }
+        return Command.of(argv);
+    }
+}

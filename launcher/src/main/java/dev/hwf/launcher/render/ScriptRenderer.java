@@ -1,0 +1,114 @@
+package dev.hwf.launcher.render;
+
+import dev.hwf.api.JobRequest;
+import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.api.ShellQuote;
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.workflow.Task;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Renders a task's job script from its template: {@code {{name}}} placeholders are replaced by
+ * values computed here. Every value except the task's command is quoted for bash (or is a
+ * validated name or number), so nothing a user writes can leave the place it is put.
+ */
+public final class ScriptRenderer {
+    /** The placeholders a template may use. */
+    public static final Set<String> PLACEHOLDERS =
+            Set.of("directives", "exports", "task_dir", "command", "workflow", "run", "task", "attempt", "template");
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z_]+)\\s*}}");
+
+    private ScriptRenderer() {
+    }
+
+    /** What a script is rendered for. */
+    public record Context(String workflow, String runId, int attempt, String taskDir, JobRequest request) {
+    }
+
+    /** The template text for a task: its own {@code template:}, else the scheduler's default. */
+    public static Template template(Task task, String scheduler) {
+        if (task.template() != null) {
+            try {
+                return new Template(task.template(), Files.readString(Path.of(task.template()), StandardCharsets.UTF_8));
+            } catch (IOException e) {
+                throw new HwfException(ExitCodes.BAD_INPUT, "task " + task.name() + ": cannot read template "
+                        + task.template() + ": " + e.getMessage());
+            }
+        }
+        String resource = "/templates/" + scheduler + ".sh";
+        try (InputStream in = ScriptRenderer.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new HwfException(ExitCodes.BAD_INPUT, "no default template for scheduler " + scheduler);
+            }
+            return new Template("templates/" + scheduler + ".sh", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read bundled template " + resource, e);
+        }
+    }
+
+    /** A template's name (for messages and the script's header) and text. */
+    public record Template(String name, String text) {
+    }
+
+    /** Renders one job script. */
+    public static String render(Template template, Task task, SchedulerAdapter adapter, Context ctx) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("directives", String.join("\n", adapter.directives(ctx.request())));
+        values.put("exports", exports(task, adapter, ctx));
+        values.put("task_dir", ShellQuote.quote(ctx.taskDir()));
+        values.put("command", task.command());
+        values.put("workflow", ctx.workflow());
+        values.put("run", ctx.runId());
+        values.put("task", task.name());
+        values.put("attempt", Integer.toString(ctx.attempt()));
+        // the template path appears in a comment: keep it on one line
+        values.put("template", template.name().replaceAll("[\\p{Cntrl}]", "?"));
+        return substitute(template, values);
+    }
+
+    static String exports(Task task, SchedulerAdapter adapter, Context ctx) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("export HWF_RUN=").append(ShellQuote.quote(ctx.runId())).append('\n');
+        sb.append("export HWF_TASK=").append(ShellQuote.quote(task.name())).append('\n');
+        sb.append("export HWF_ATTEMPT=").append(ctx.attempt()).append('\n');
+        // the adapter's expression is code, not user input: it must expand inside the job
+        sb.append("export HWF_ARRAY_INDEX=\"").append(adapter.arrayIndexExpression()).append("\"\n");
+        sb.append("export HWF_ARRAY_SIZE=").append(task.array()).append('\n');
+        for (Map.Entry<String, String> e : task.env().entrySet()) {
+            if (!ShellQuote.isVariableName(e.getKey())) {
+                throw new IllegalArgumentException("not a variable name: " + e.getKey());
+            }
+            sb.append("export ").append(e.getKey()).append('=').append(ShellQuote.quote(e.getValue())).append('\n');
+        }
+        return sb.toString().stripTrailing();
+    }
+
+    static String substitute(Template template, Map<String, String> values) {
+        Matcher m = PLACEHOLDER.matcher(template.text());
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String key = m.group(1);
+            String value = values.get(key);
+            if (value == null) {
+                int line = 1 + (int) template.text().substring(0, m.start()).chars().filter(ch -> ch == '\n').count();
+                throw new HwfException(ExitCodes.BAD_INPUT, template.name() + ":" + line + ": unknown placeholder {{"
+                        + key + "}}; a template may use " + List.copyOf(new java.util.TreeSet<>(PLACEHOLDERS)));
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString();
+    }
+}
