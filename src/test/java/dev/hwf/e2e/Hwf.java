@@ -1,0 +1,112 @@
+package dev.hwf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs bin/hwf as a user does: a separate process, with its own journal file. Every call is
+ * bounded in time and kills the process when it overruns.
+ */
+final class Hwf {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    final Path journal;
+    final Path scratch;
+    final String pollInterval;
+
+    Hwf(Path scratch, String pollInterval) {
+        this.scratch = scratch;
+        this.journal = scratch.resolve("journal.db");
+        this.pollInterval = pollInterval;
+    }
+
+    static Path home() {
+        return Path.of(System.getProperty("hwf.home", "../..")).toAbsolutePath().normalize();
+    }
+
+    record Result(int code, String out, String err) {
+        String all() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    Result run(Duration timeout, String... args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home().resolve("bin/hwf").toString());
+        cmd.addAll(List.of(args));
+        try {
+            Path out = Files.createTempFile(scratch, "hwf", ".out");
+            Path err = Files.createTempFile(scratch, "hwf", ".err");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
+            pb.environment().put("HWF_JOURNAL", journal.toString());
+            pb.environment().put("HWF_POLL_INTERVAL", pollInterval);
+            Process p = pb.start();
+            if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                fail("hwf " + String.join(" ", args) + " ran past " + timeout.toSeconds() + " s\n"
+                        + Files.readString(out) + Files.readString(err));
+            }
+            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Result run(String... args) {
+        return run(Duration.ofSeconds(240), args);
+    }
+
+    /** The run id a foreground submit prints on its first line ("run ID: ..."). */
+    static String runId(Result submit) {
+        String first = submit.out().lines().findFirst().orElse("");
+        if (!first.startsWith("run ")) {
+            fail("submit printed no run id:\n" + submit.all());
+        }
+        return first.substring(4, first.indexOf(':'));
+    }
+
+    JsonNode status(String runId) {
+        Result r = run(Duration.ofSeconds(60), "status", runId, "--json");
+        assertEquals(0, r.code(), r.all());
+        try {
+            return JSON.readTree(r.out());
+        } catch (IOException e) {
+            throw new AssertionError("status --json is not JSON: " + r.out(), e);
+        }
+    }
+
+    static JsonNode task(JsonNode status, String name) {
+        for (JsonNode t : status.get("tasks")) {
+            if (t.get("name").asText().equals(name)) {
+                return t;
+            }
+        }
+        throw new AssertionError("no task " + name + " in " + status);
+    }
+
+    /** Writes a workflow file into the scratch directory. */
+    Path workflow(String name, String yaml) {
+        try {
+            Path p = scratch.resolve(name);
+            Files.writeString(p, yaml);
+            return p;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
