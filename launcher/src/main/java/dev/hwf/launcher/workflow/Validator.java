@@ -1,0 +1,651 @@
+package dev.hwf.launcher.workflow;
+
+import dev.hwf.launcher.workflow.YamlTree.Entry;
+import dev.hwf.launcher.workflow.YamlTree.Kind;
+import dev.hwf.launcher.workflow.YamlTree.ListNode;
+import dev.hwf.launcher.workflow.YamlTree.MapNode;
+import dev.hwf.launcher.workflow.YamlTree.Node;
+import dev.hwf.launcher.workflow.YamlTree.Pos;
+import dev.hwf.launcher.workflow.YamlTree.Scalar;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/** Checks a workflow tree against SPEC section 1 and builds the records; collects every problem. */
+final class Validator {
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    // No leading '-': these values land on submit command lines (qsub -q X) and must not read as options.
+    static final Pattern SCHED_WORD = Pattern.compile("[A-Za-z0-9_.,:+@][A-Za-z0-9_.,:+@-]*");
+    static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d{1,18}");
+
+    static final String NAME_RULE = "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit";
+    static final String SCHED_WORD_RULE = "use letters, digits and _ . , : + @ - (not first)";
+
+    static final List<String> TOP_KEYS = List.of("name", "scheduler", "site", "defaults", "tasks");
+    static final List<String> SCHEDULERS = List.of("slurm", "pbs", "lsf", "local");
+    static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
+            "workdir", "gpuPartition", "flavor");
+    static final List<String> FLAVORS = List.of("pbspro", "torque");
+    static final List<String> TASK_KEYS = List.of("name", "command", "after", "nodes", "ntasks", "cpus",
+            "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries", "directives",
+            "template", "gpus", "array", "arrayLimit");
+    static final List<String> DEFAULT_KEYS = TASK_KEYS.stream()
+            .filter(k -> !List.of("name", "command", "after", "array", "arrayLimit", "template").contains(k))
+            .toList();
+
+    private final String source;
+    private final Path baseDir;
+    private final List<Problem> problems;
+
+    Validator(String source, Path baseDir, List<Problem> problems) {
+        this.source = source;
+        this.baseDir = baseDir;
+        this.problems = problems;
+    }
+
+    /** The settings one map (defaults or a task) gives; null fields were not given. */
+    private static final class Fields {
+        Integer nodes;
+        Integer ntasks;
+        Integer cpus;
+        Integer retries;
+        Integer gpus;
+        Integer array;
+        Integer arrayLimit;
+        Long memoryMb;
+        Long walltime;
+        String partition;
+        String account;
+        String qos;
+        String template;
+        Map<String, String> env;
+        List<String> directives;
+    }
+
+    /** What a task needs beyond its fields to be checked against the other tasks. */
+    private record Parsed(String name, Pos namePos, String path, String command, List<String> after,
+                          List<Node> afterNodes, Fields fields) {
+    }
+
+    // ---- problems ----
+
+    private void at(Pos p, String key, String message) {
+        problems.add(new Problem(p.file(), p.line(), p.column(), Text.escapeControls(key), message));
+    }
+
+    private void at(Node n, String key, String message) {
+        at(n.pos, key, message);
+    }
+
+    private static String join(String path, String key) {
+        return path.isEmpty() ? key : path + "." + key;
+    }
+
+    // ---- typed access: each returns null after reporting, or when the value is absent / null ----
+
+    private static boolean absent(Node n) {
+        return n == null || (n instanceof Scalar s && s.isNull());
+    }
+
+    private static boolean alreadyReported(Node n) {
+        return n instanceof Scalar s && s.kind == Kind.INVALID;
+    }
+
+    /** Any scalar as the text it was written as (so name: 123 or account: 0042 keep their spelling). */
+    private String text(Node n, String key, String what) {
+        if (absent(n) || alreadyReported(n)) {
+            return null;
+        }
+        if (n instanceof Scalar s) {
+            return s.text;
+        }
+        at(n, key, "expected " + what + ", got " + n.describe());
+        return null;
+    }
+
+    private Integer integer(Node n, String key, int min) {
+        if (absent(n) || alreadyReported(n)) {
+            return null;
+        }
+        String expected = "a whole number " + (min == 0 ? ">= 0" : ">= " + min);
+        if (n instanceof Scalar s && s.kind == Kind.INT && DECIMAL.matcher(s.text).matches()) {
+            long v = Long.parseLong(s.text);
+            if (v < min) {
+                at(n, key, "must be " + (min == 0 ? ">= 0" : ">= " + min) + ", got " + s.text);
+                return null;
+            }
+            if (v > Integer.MAX_VALUE) {
+                at(n, key, "too large: " + s.text);
+                return null;
+            }
+            return (int) v;
+        }
+        if (n instanceof Scalar s && s.kind == Kind.STRING && DECIMAL.matcher(s.text.strip()).matches()) {
+            at(n, key, "expected " + expected + ", got text " + Text.show(s.text) + "; write it without quotes");
+        } else {
+            at(n, key, "expected " + expected + ", got " + n.describe());
+        }
+        return null;
+    }
+
+    private String choice(Node n, String key, List<String> allowed) {
+        String v = text(n, key, "one of " + String.join(", ", allowed));
+        if (v != null && !allowed.contains(v)) {
+            at(n, key, Text.show(v) + " is not allowed; use one of " + String.join(", ", allowed));
+            return null;
+        }
+        return v;
+    }
+
+    private String matching(Node n, String key, Pattern pattern, String rule, String what) {
+        String v = text(n, key, what);
+        if (v != null && !pattern.matcher(v).matches()) {
+            at(n, key, Text.show(v) + " is not a valid " + what + "; " + rule);
+            return null;
+        }
+        return v;
+    }
+
+    /** Free text that must stay on one line (paths, directives): no line breaks, no NUL. */
+    private String oneLine(Node n, String key, String what) {
+        String v = text(n, key, what);
+        if (v == null) {
+            return null;
+        }
+        if (v.isBlank()) {
+            at(n, key, what + " must not be empty");
+            return null;
+        }
+        if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\0') >= 0) {
+            at(n, key, what + " must be a single line without NUL characters, got " + Text.show(v));
+            return null;
+        }
+        return v;
+    }
+
+    private MapNode map(Node n, String key, String what) {
+        if (absent(n) || alreadyReported(n)) {
+            return null;
+        }
+        if (n instanceof MapNode m) {
+            return m;
+        }
+        at(n, key, "expected " + what + ", got " + n.describe());
+        return null;
+    }
+
+    private ListNode list(Node n, String key, String what) {
+        if (absent(n) || alreadyReported(n)) {
+            return null;
+        }
+        if (n instanceof ListNode l) {
+            return l;
+        }
+        at(n, key, "expected " + what + ", got " + n.describe());
+        return null;
+    }
+
+    private void checkKeys(MapNode m, String path, List<String> allowed, String where) {
+        for (Entry e : m.entries.values()) {
+            if (!allowed.contains(e.key)) {
+                String hint = suggest(e.key, allowed);
+                at(e.keyPos, join(path, e.key), "unknown key " + Text.show(e.key)
+                        + (hint == null ? "" : " (did you mean " + hint + "?)")
+                        + "; allowed " + where + ": " + String.join(", ", allowed));
+            }
+        }
+    }
+
+    private static String suggest(String key, List<String> allowed) {
+        String best = null;
+        int bestDistance = 3;
+        for (String a : allowed) {
+            int d = a.equalsIgnoreCase(key) ? 0 : Text.distance(key.toLowerCase(), a.toLowerCase());
+            if (d < bestDistance) {
+                best = a;
+                bestDistance = d;
+            }
+        }
+        return best;
+    }
+
+    // ---- the workflow ----
+
+    Workflow validate(MapNode root) {
+        checkKeys(root, "", TOP_KEYS, "at the top level");
+
+        String name = null;
+        Node nameNode = root.value("name");
+        if (absent(nameNode)) {
+            at(root, "name", "missing; every workflow needs a name (" + NAME_RULE + ")");
+        } else {
+            name = matching(nameNode, "name", NAME, NAME_RULE, "workflow name");
+        }
+
+        String scheduler = "local";
+        Node schedulerNode = root.value("scheduler");
+        if (!absent(schedulerNode)) {
+            scheduler = choice(schedulerNode, "scheduler", SCHEDULERS);
+        }
+
+        Site site = site(root.value("site"), scheduler);
+
+        Fields defaults = new Fields();
+        MapNode defaultsMap = map(root.value("defaults"), "defaults", "a map of task settings");
+        if (defaultsMap != null) {
+            checkKeys(defaultsMap, "defaults", DEFAULT_KEYS, "in defaults");
+            fields(defaultsMap, "defaults", defaults);
+        }
+
+        List<Task> tasks = tasks(root, defaults, site);
+        if (!problems.isEmpty()) {
+            return null;
+        }
+        return new Workflow(name, scheduler, site, tasks, source);
+    }
+
+    private Site site(Node node, String scheduler) {
+        MapNode m = map(node, "site", "a map (host, port, user, ...)");
+        if (m == null) {
+            // The flavor default holds without a site section too.
+            return "pbs".equals(scheduler) ? new Site(null, 22, null, null, null, null, null, "pbspro")
+                    : Site.local();
+        }
+        checkKeys(m, "site", SITE_KEYS, "in site");
+        String host = matching(m.value("host"), "site.host", HOST,
+                "use letters, digits, '.', '_' and '-', starting with a letter or digit", "host name");
+        Integer port = integer(m.value("port"), "site.port", 1);
+        if (port != null && port > 65535) {
+            at(m.value("port"), "site.port", "must be a TCP port 1..65535, got " + port);
+            port = null;
+        }
+        String user = matching(m.value("user"), "site.user", USER,
+                "use letters, digits, '.', '_' and '-', not starting with '-' or '.'", "user name");
+        String identityFile = oneLine(m.value("identityFile"), "site.identityFile", "identityFile path");
+        String knownHosts = oneLine(m.value("knownHosts"), "site.knownHosts", "knownHosts path");
+        String workdir = oneLine(m.value("workdir"), "site.workdir", "workdir path");
+        String gpuPartition = matching(m.value("gpuPartition"), "site.gpuPartition", SCHED_WORD,
+                SCHED_WORD_RULE, "partition name");
+        String flavor = choice(m.value("flavor"), "site.flavor", FLAVORS);
+        // flavor only means something to PBS; other schedulers ignore it so that
+        // --set scheduler=local can try a PBS workflow out without editing the file.
+        if (!"pbs".equals(scheduler)) {
+            flavor = null;
+        } else if (flavor == null) {
+            flavor = "pbspro";
+        }
+        return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
+                flavor);
+    }
+
+    /** Reads the keys defaults and tasks share. */
+    private void fields(MapNode m, String path, Fields f) {
+        f.nodes = integer(m.value("nodes"), join(path, "nodes"), 1);
+        f.ntasks = integer(m.value("ntasks"), join(path, "ntasks"), 1);
+        f.cpus = integer(m.value("cpus"), join(path, "cpus"), 1);
+        f.retries = integer(m.value("retries"), join(path, "retries"), 0);
+        f.gpus = integer(m.value("gpus"), join(path, "gpus"), 0);
+
+        Node memory = m.value("memory");
+        String memoryText = text(memory, join(path, "memory"), "a size such as 16G");
+        if (memoryText != null) {
+            try {
+                f.memoryMb = Sizes.parseMegabytes(memoryText);
+                if (f.memoryMb == 0) {
+                    at(memory, join(path, "memory"), "must be more than 0; leave it out for the scheduler's default");
+                    f.memoryMb = null;
+                }
+            } catch (IllegalArgumentException e) {
+                at(memory, join(path, "memory"), e.getMessage());
+            }
+        }
+
+        Node walltime = m.value("walltime");
+        String walltimeText = text(walltime, join(path, "walltime"), "a duration such as 02:00:00");
+        if (walltimeText != null) {
+            try {
+                f.walltime = Durations.parseSeconds(walltimeText);
+                if (f.walltime == 0) {
+                    at(walltime, join(path, "walltime"),
+                            "must be more than 0; leave it out for the scheduler's default");
+                    f.walltime = null;
+                }
+            } catch (IllegalArgumentException e) {
+                at(walltime, join(path, "walltime"), e.getMessage());
+            }
+        }
+
+        Node partition = m.value("partition");
+        Node queue = m.value("queue");
+        if (!absent(partition) && !absent(queue)) {
+            at(queue, join(path, "queue"), "partition and queue are the same setting; give only one");
+        } else {
+            String key = absent(queue) ? "partition" : "queue";
+            f.partition = matching(absent(queue) ? partition : queue, join(path, key), SCHED_WORD,
+                    SCHED_WORD_RULE, key + " name");
+        }
+        f.account = matching(m.value("account"), join(path, "account"), SCHED_WORD, SCHED_WORD_RULE,
+                "account name");
+        f.qos = matching(m.value("qos"), join(path, "qos"), SCHED_WORD, SCHED_WORD_RULE, "qos name");
+        f.env = env(m.value("env"), join(path, "env"));
+        f.directives = directives(m.value("directives"), join(path, "directives"));
+    }
+
+    private Map<String, String> env(Node node, String path) {
+        MapNode m = map(node, path, "a map of variable names to values, e.g. { OMP_NUM_THREADS: \"4\" }");
+        if (m == null) {
+            return null;
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        for (Entry e : m.entries.values()) {
+            String key = path + "." + e.key;
+            if (!ENV_NAME.matcher(e.key).matches()) {
+                at(e.keyPos, key, Text.show(e.key) + " is not a valid environment variable name;"
+                        + " use letters, digits and '_', not starting with a digit");
+                continue;
+            }
+            if (e.key.startsWith("HWF_")) {
+                at(e.keyPos, key, "names starting with HWF_ are reserved for hwf (HWF_RUN, HWF_TASK,"
+                        + " HWF_ATTEMPT, HWF_ARRAY_INDEX); choose another name");
+                continue;
+            }
+            if (alreadyReported(e.value)) {
+                continue;
+            }
+            if (absent(e.value)) {
+                at(e.value == null ? e.keyPos : e.value.pos, key,
+                        "has no value; write " + e.key + ": \"\" for an empty value");
+                continue;
+            }
+            String value = text(e.value, key, "a text or number value");
+            if (value == null) {
+                continue;
+            }
+            if (value.indexOf('\0') >= 0) {
+                at(e.value, key, "contains a NUL character, which an environment variable cannot hold");
+                continue;
+            }
+            // Kept verbatim: quotes, $(...) and backticks are quoted when the script is written.
+            env.put(e.key, value);
+        }
+        return env;
+    }
+
+    private List<String> directives(Node node, String path) {
+        ListNode l = list(node, path, "a list of scheduler options, e.g. [\"--exclusive\"]");
+        if (l == null) {
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < l.items.size(); i++) {
+            Node item = l.items.get(i);
+            String key = path + "[" + i + "]";
+            if (absent(item)) {
+                at(item, key, "a directive must not be empty");
+                continue;
+            }
+            String v = oneLine(item, key, "a directive");
+            if (v != null) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    // ---- tasks ----
+
+    private List<Task> tasks(MapNode root, Fields defaults, Site site) {
+        Node tasksNode = root.value("tasks");
+        if (absent(tasksNode)) {
+            at(tasksNode == null ? root.pos : tasksNode.pos, "tasks",
+                    "missing; a workflow needs a list of tasks, each with a name and a command");
+            return List.of();
+        }
+        ListNode list = list(tasksNode, "tasks", "a list of tasks (each item starts with '- name: ...')");
+        if (list == null) {
+            return List.of();
+        }
+        if (list.items.isEmpty()) {
+            at(list, "tasks", "is empty; a workflow needs at least one task");
+            return List.of();
+        }
+
+        Map<String, Parsed> byName = new LinkedHashMap<>();
+        List<Parsed> parsed = new ArrayList<>();
+        for (int i = 0; i < list.items.size(); i++) {
+            Parsed p = task(list.items.get(i), i, byName);
+            if (p != null) {
+                parsed.add(p);
+                if (p.name != null && !byName.containsKey(p.name)) {
+                    byName.put(p.name, p);
+                }
+            }
+        }
+        checkAfter(parsed, byName);
+        if (!problems.isEmpty()) {
+            return List.of(); // no records from a file that will be refused
+        }
+        List<Task> tasks = new ArrayList<>();
+        for (Parsed p : parsed) {
+            tasks.add(build(p, defaults, site));
+        }
+        return tasks;
+    }
+
+    private Parsed task(Node node, int index, Map<String, Parsed> seen) {
+        String indexPath = "tasks[" + index + "]";
+        MapNode m = map(node, indexPath, "a task (a map with name, command, ...)");
+        if (m == null) {
+            if (absent(node)) {
+                at(node, indexPath, "empty task; a task needs a name and a command");
+            }
+            return null;
+        }
+        // Problems name the task by name when it has a usable one: tasks.train.walltime.
+        Node nameNode = m.value("name");
+        String path = indexPath;
+        if (nameNode instanceof Scalar s && !s.isNull() && NAME.matcher(s.text).matches()
+                && !seen.containsKey(s.text)) {
+            path = "tasks." + s.text;
+        }
+        checkKeys(m, path, TASK_KEYS, "in a task");
+
+        String name = null;
+        if (absent(nameNode)) {
+            at(nameNode == null ? m.pos : nameNode.pos, join(path, "name"),
+                    "missing; every task needs a name (" + NAME_RULE + ")");
+        } else {
+            name = matching(nameNode, join(path, "name"), NAME, NAME_RULE, "task name");
+            if (name != null && seen.containsKey(name)) {
+                at(nameNode, join(path, "name"), "task name " + Text.show(name) + " is already used by "
+                        + seen.get(name).path + " (line " + seen.get(name).namePos.line() + "); names must be unique");
+            }
+        }
+
+        Node commandNode = m.value("command");
+        String command = null;
+        if (absent(commandNode)) {
+            at(commandNode == null ? m.pos : commandNode.pos, join(path, "command"),
+                    "missing; every task needs a command (shell code run by bash)");
+        } else {
+            command = text(commandNode, join(path, "command"), "a command (text run by bash)");
+            if (command != null && command.isBlank()) {
+                at(commandNode, join(path, "command"), "must not be blank");
+                command = null;
+            } else if (command != null && command.indexOf('\0') >= 0) {
+                at(commandNode, join(path, "command"), "contains a NUL character, which a script cannot hold");
+                command = null;
+            }
+        }
+
+        List<String> after = new ArrayList<>();
+        List<Node> afterNodes = new ArrayList<>();
+        ListNode afterList = list(m.value("after"), join(path, "after"),
+                "a list of task names, e.g. [simulate]");
+        if (afterList != null) {
+            for (int i = 0; i < afterList.items.size(); i++) {
+                Node item = afterList.items.get(i);
+                String key = join(path, "after") + "[" + i + "]";
+                if (absent(item)) {
+                    at(item, key, "empty entry; name a task");
+                    continue;
+                }
+                String dep = text(item, key, "a task name");
+                if (dep != null && !after.contains(dep)) {
+                    after.add(dep);
+                    afterNodes.add(item);
+                }
+            }
+        }
+
+        Fields f = new Fields();
+        fields(m, path, f);
+        f.array = integer(m.value("array"), join(path, "array"), 0);
+        f.arrayLimit = integer(m.value("arrayLimit"), join(path, "arrayLimit"), 1);
+        Node arrayNode = m.value("array");
+        if (f.arrayLimit != null && absent(arrayNode)
+                || f.arrayLimit != null && f.array != null && f.array == 0) {
+            at(m.value("arrayLimit"), join(path, "arrayLimit"),
+                    "only means something for an array task; give array: N (N >= 1) as well");
+        }
+        Node templateNode = m.value("template");
+        String template = oneLine(templateNode, join(path, "template"), "template path");
+        if (template != null) {
+            f.template = resolveTemplate(template, templateNode, join(path, "template"));
+        }
+        return new Parsed(name, nameNode == null ? m.pos : nameNode.pos, path, command, after, afterNodes, f);
+    }
+
+    private String resolveTemplate(String template, Node node, String key) {
+        try {
+            Path p;
+            if (template.equals("~") || template.startsWith("~/")) {
+                // Templates are read on this machine, so ~ is this user's home, as a shell would read it.
+                String rest = template.length() > 2 ? template.substring(2) : "";
+                p = Path.of(System.getProperty("user.home")).resolve(rest);
+            } else {
+                p = baseDir.resolve(template);
+            }
+            p = p.toAbsolutePath().normalize();
+            if (!Files.exists(p)) {
+                at(node, key, "template file not found: " + Text.show(p.toString()));
+                return null;
+            }
+            if (!Files.isRegularFile(p)) {
+                at(node, key, "template is not a regular file: " + Text.show(p.toString()));
+                return null;
+            }
+            return p.toString();
+        } catch (InvalidPathException e) {
+            at(node, key, Text.show(template) + " is not a valid path: " + e.getReason());
+            return null;
+        }
+    }
+
+    /** Every after names a task and the tasks do not wait for each other in a circle. */
+    private void checkAfter(List<Parsed> parsed, Map<String, Parsed> byName) {
+        Map<String, List<String>> edges = new HashMap<>();
+        Map<String, Node> edgeNodes = new HashMap<>();
+        for (Parsed p : parsed) {
+            for (int i = 0; i < p.after.size(); i++) {
+                String dep = p.after.get(i);
+                Node node = p.afterNodes.get(i);
+                if (dep.equals(p.name)) {
+                    at(node, join(p.path, "after"), "a task cannot run after itself");
+                } else if (!byName.containsKey(dep)) {
+                    at(node, join(p.path, "after"), "no task named " + Text.show(dep)
+                            + "; tasks are: " + String.join(", ", byName.keySet()));
+                } else if (p.name != null && byName.get(p.name) == p) {
+                    edges.computeIfAbsent(p.name, k -> new ArrayList<>()).add(dep);
+                    edgeNodes.put(p.name + "\0" + dep, node);
+                }
+            }
+        }
+        // Depth-first search with an explicit stack: a long chain of tasks cannot overflow the JVM stack.
+        Map<String, Integer> state = new HashMap<>(); // absent = unvisited, 1 = on the path, 2 = done
+        for (String start : byName.keySet()) {
+            if (state.containsKey(start)) {
+                continue;
+            }
+            Deque<String> pathNames = new ArrayDeque<>();
+            Deque<Iterator<String>> pending = new ArrayDeque<>();
+            state.put(start, 1);
+            pathNames.addLast(start);
+            pending.addLast(edges.getOrDefault(start, List.of()).iterator());
+            while (!pending.isEmpty()) {
+                Iterator<String> it = pending.peekLast();
+                String from = pathNames.peekLast();
+                if (!it.hasNext()) {
+                    state.put(from, 2);
+                    pathNames.removeLast();
+                    pending.removeLast();
+                    continue;
+                }
+                String to = it.next();
+                Integer s = state.get(to);
+                if (s == null) {
+                    state.put(to, 1);
+                    pathNames.addLast(to);
+                    pending.addLast(edges.getOrDefault(to, List.of()).iterator());
+                } else if (s == 1) {
+                    List<String> cycle = new ArrayList<>();
+                    boolean in = false;
+                    for (String n : pathNames) {
+                        in |= n.equals(to);
+                        if (in) {
+                            cycle.add(n);
+                        }
+                    }
+                    cycle.add(to);
+                    at(edgeNodes.get(from + "\0" + to), join(byName.get(from).path, "after"),
+                            "tasks wait for each other in a cycle: " + String.join(" -> ", cycle)
+                                    + " (each waits for the next); remove one of these after entries");
+                }
+            }
+        }
+    }
+
+    private Task build(Parsed p, Fields d, Site site) {
+        Fields t = p.fields;
+        int gpus = first(t.gpus, d.gpus, 0);
+        String ownPartition = t.partition;
+        String partition;
+        if (ownPartition != null) {
+            partition = ownPartition;
+        } else if (gpus > 0 && site.gpuPartition() != null) {
+            partition = site.gpuPartition();
+        } else {
+            partition = d.partition;
+        }
+        Map<String, String> env = new LinkedHashMap<>();
+        if (d.env != null) {
+            env.putAll(d.env);
+        }
+        if (t.env != null) {
+            env.putAll(t.env); // the task's own value wins
+        }
+        List<String> directives = t.directives != null ? t.directives
+                : d.directives != null ? d.directives : List.of();
+        return new Task(p.name, p.command, p.after, first(t.nodes, d.nodes, 1), first(t.ntasks, d.ntasks, 1),
+                first(t.cpus, d.cpus, 1), first(t.memoryMb, d.memoryMb, 0L), first(t.walltime, d.walltime, 0L),
+                partition, t.account != null ? t.account : d.account, t.qos != null ? t.qos : d.qos, env,
+                first(t.retries, d.retries, 0), directives, t.template, gpus, first(t.array, null, 0),
+                first(t.arrayLimit, null, 0));
+    }
+
+    private static <T> T first(T own, T fallback, T otherwise) {
+        return own != null ? own : fallback != null ? fallback : otherwise;
+    }
+}
