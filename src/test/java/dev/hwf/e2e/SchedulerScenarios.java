@@ -218,6 +218,24 @@ abstract class SchedulerScenarios {
         assertEquals(3, b.get("elements").size());
     }
 
+    @Test
+    void readmeExampleWorkflowRunsToSucceeded() throws Exception {
+        Hwf.Result r = submit(Hwf.home().resolve("workflows/hybrid.yaml"));
+        assertEquals(0, r.code(), r.all());
+        String run = Hwf.runId(r);
+        assertTrue(r.out().contains("train"), "no progress shown:\n" + r.out());
+        JsonNode status = hwf.status(run);
+        assertEquals("SUCCEEDED", status.get("state").asText());
+        JsonNode train = Hwf.task(status, "train");
+        assertEquals(4, train.get("elements").size());
+        for (JsonNode e : train.get("elements")) {
+            assertEquals("SUCCEEDED", e.get("state").asText());
+        }
+        assertTrue(Files.readString(taskDir(run, "train").resolve("out.1.3.log")).startsWith("shard 3 of 4"));
+        String summary = Files.readString(work.resolve(run).resolve("data/summary.txt"));
+        assertEquals(4, summary.lines().count(), summary);
+    }
+
     static boolean isEmptyDir(Path dir) {
         try (Stream<Path> s = Files.list(dir)) {
             return s.findAny().isEmpty();
