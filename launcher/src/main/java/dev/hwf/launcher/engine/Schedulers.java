@@ -9,6 +9,7 @@ import dev.hwf.launcher.exec.LocalCommandRunner;
 import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.local.LocalAdapter;
 import dev.hwf.launcher.workflow.Workflow;
+import dev.hwf.slurm.SlurmAdapter;
 import java.time.Duration;
 
 /** Builds the {@link Scheduler} a workflow names, and checks that it answers. */
@@ -27,7 +28,7 @@ public final class Schedulers {
         }
         SchedulerAdapter adapter = switch (wf.scheduler()) {
             case "local" -> new LocalAdapter();
-            case "slurm" -> slurmAdapter(); // TEMP until the slurm adapter lands
+            case "slurm" -> new SlurmAdapter();
             default -> throw new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": scheduler: '" + wf.scheduler()
                     + "' has no adapter in this hwf build yet; use slurm or local");
         };
@@ -55,14 +56,6 @@ public final class Schedulers {
             throw new HwfException(ExitCodes.UNREACHABLE, s.adapter().name() + " does not answer on "
                     + s.runner().where() + ": '" + probe.display() + "' exited " + r.exitCode() + ": "
                     + r.firstErrorLine() + ". Is the controller up? Nothing was submitted.");
-        }
-    }
-
-    private static SchedulerAdapter slurmAdapter() {
-        try {
-            return (SchedulerAdapter) Class.forName("dev.hwf.slurm.SlurmAdapter").getDeclaredConstructor().newInstance();
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,0 +1,303 @@
+package dev.hwf.slurm;
+
+import dev.hwf.api.Command;
+import dev.hwf.api.JobId;
+import dev.hwf.api.JobRequest;
+import dev.hwf.api.JobStatus;
+import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.api.SchedulerOutputException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Slurm: {@code #SBATCH} headers, {@code sbatch --parsable}, one {@code squeue} for all jobs, one
+ * {@code scancel}. Checked against Slurm 22.05 (Debian 12); the parsers are tested on output captured
+ * from it (see {@code src/test/resources/fixtures/slurm/README.md}).
+ *
+ * <p>Status is read with
+ * {@code squeue --noheader --array --states=all --jobs=ID,... --format=%i|%T|%r}: {@code --array}
+ * prints one line per array element (pending elements included), {@code --states=all} keeps finished
+ * jobs in the answer until Slurm purges them (MinJobAge, default 300 s), and the reason comes last
+ * because it may contain spaces. The state table is in {@link SlurmStates}.
+ */
+public class SlurmAdapter implements SchedulerAdapter {
+
+    /** The squeue format: job id (array elements as {@code ID_N}), full state name, reason. */
+    static final String STATUS_FORMAT = "%i|%T|%r";
+
+    /** What squeue says about a job id it has already purged (only when it is asked for one id). */
+    static final String PURGED_MESSAGE = "Invalid job id specified";
+
+    /** Values that go after {@code --partition=}, {@code --account=}, {@code --qos=}. */
+    private static final Pattern NAME_VALUE = Pattern.compile("[A-Za-z0-9_.,:+@-]+");
+    /** A Slurm job id as hwf keeps it: the job (or array) id, or one element {@code ID_N}. */
+    private static final Pattern SLURM_JOB_ID = Pattern.compile("[0-9]+(_[0-9]+)?");
+    /** What {@code sbatch --parsable} prints: {@code 123} or {@code 123;cluster}. */
+    private static final Pattern PARSABLE = Pattern.compile("([0-9]+)(;[A-Za-z0-9_.-]+)?");
+    /** One squeue status line: id, state, reason (the reason may hold spaces, even '|'). */
+    private static final Pattern STATUS_LINE = Pattern.compile("([^|\\s]+)\\|([^|]*)\\|(.*)");
+
+    @Override
+    public String name() {
+        return "slurm";
+    }
+
+    @Override
+    public List<String> directives(JobRequest r) {
+        List<String> lines = new ArrayList<>();
+        lines.add(sbatch("--job-name=" + word("job name", r.jobName())));
+        lines.add(sbatch("--nodes=" + r.nodes()));
+        lines.add(sbatch("--ntasks=" + r.ntasks()));
+        lines.add(sbatch("--cpus-per-task=" + r.cpusPerTask()));
+        if (r.memoryMb() > 0) {
+            lines.add(sbatch("--mem=" + r.memoryMb() + "M"));
+        }
+        if (r.walltimeSeconds() > 0) {
+            lines.add(sbatch("--time=" + walltime(r.walltimeSeconds())));
+        }
+        if (r.partition() != null) {
+            lines.add(sbatch("--partition=" + name("partition", r.partition())));
+        }
+        if (r.account() != null) {
+            lines.add(sbatch("--account=" + name("account", r.account())));
+        }
+        if (r.qos() != null) {
+            lines.add(sbatch("--qos=" + name("qos", r.qos())));
+        }
+        if (r.gpus() > 0) {
+            lines.add(sbatch("--gres=gpu:" + r.gpus()));
+        }
+        if (r.isArray()) {
+            String spec = ArrayIndices.format(r.arrayIndices());
+            lines.add(sbatch("--array=" + spec + (r.arrayLimit() > 0 ? "%" + r.arrayLimit() : "")));
+        }
+        for (String d : r.directives()) {
+            if (d == null || d.isBlank()) {
+                throw new IllegalArgumentException("job " + r.jobName() + ": empty pass-through directive");
+            }
+            lines.add(sbatch(d));
+        }
+        return List.copyOf(lines);
+    }
+
+    @Override
+    public String arrayIndexExpression() {
+        // Slurm's element index is hwf's index: --array lists the 0-based indices themselves.
+        return "${SLURM_ARRAY_TASK_ID:-0}";
+    }
+
+    /**
+     * {@code sbatch --parsable --chdir=DIR --output=DIR/slurm-%A_%a.out SCRIPT} ({@code slurm-%j.out}
+     * for a job that is not an array). The paths are arguments, not {@code #SBATCH} lines, because
+     * sbatch splits directive lines on spaces. Standard error goes to the same file.
+     */
+    @Override
+    public Command submitCommand(JobRequest r, String scriptPath) {
+        String dir = taskDir(r.taskDir());
+        String log = outputPattern(dir) + "/" + (r.isArray() ? "slurm-%A_%a.out" : "slurm-%j.out");
+        return Command.of("sbatch", "--parsable", "--chdir=" + dir, "--output=" + log, scriptPath);
+    }
+
+    @Override
+    public JobId parseSubmitOutput(String stdout) {
+        String last = null;
+        if (stdout != null) {
+            for (String line : stdout.split("\\R")) {
+                if (!line.isBlank()) {
+                    last = line.strip();
+                }
+            }
+        }
+        if (last == null) {
+            throw new SchedulerOutputException("sbatch --parsable printed no job id", stdout);
+        }
+        Matcher m = PARSABLE.matcher(last);
+        if (!m.matches()) {
+            throw new SchedulerOutputException("sbatch --parsable printed no job id ('ID' or 'ID;cluster')", stdout);
+        }
+        return new JobId(m.group(1));
+    }
+
+    @Override
+    public Command statusCommand(Collection<JobId> jobs) {
+        return Command.of("squeue", "--noheader", "--array", "--states=all", "--jobs=" + String.join(",", ids(jobs)),
+                "--format=" + STATUS_FORMAT);
+    }
+
+    /**
+     * Exit 0: one status per line (range lines such as {@code 7_[2-5%2]} give one status per element).
+     * Exit non-zero with only "Invalid job id specified": squeue was asked about one job id and Slurm
+     * has purged it, so the result is empty. Anything else throws.
+     */
+    @Override
+    public List<JobStatus> parseStatus(int exitCode, String stdout, String stderr) {
+        if (exitCode != 0) {
+            if (onlyPurgedMessages(stdout, stderr)) {
+                return List.of();
+            }
+            throw new SchedulerOutputException("squeue exited " + exitCode, joined(stdout, stderr));
+        }
+        List<JobStatus> out = new ArrayList<>();
+        if (stdout == null) {
+            return out;
+        }
+        for (String raw : stdout.split("\\R")) {
+            String line = raw.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            Matcher m = STATUS_LINE.matcher(line);
+            if (!m.matches()) {
+                throw new SchedulerOutputException("squeue printed a line that is not 'ID|STATE|REASON' ('"
+                        + line + "')", stdout);
+            }
+            SlurmStates.Mapped mapped = SlurmStates.map(m.group(2));
+            if (mapped == null) {
+                throw new SchedulerOutputException("squeue printed no job state in line '" + line + "'", stdout);
+            }
+            ArrayIndices.Parsed id = ArrayIndices.parseJobField(m.group(1));
+            if (id == null) {
+                throw new SchedulerOutputException("squeue printed a job id hwf cannot read ('" + m.group(1) + "')",
+                        stdout);
+            }
+            JobId jobId = new JobId(id.jobId());
+            if (id.indices() == null) {
+                out.add(new JobStatus(jobId, null, mapped.state(), mapped.reason(), mapped.token()));
+            } else {
+                for (int index : id.indices()) {
+                    out.add(new JobStatus(jobId, index, mapped.state(), mapped.reason(), mapped.token()));
+                }
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public Command cancelCommand(Collection<JobId> jobs) {
+        List<String> argv = new ArrayList<>();
+        argv.add("scancel");
+        argv.addAll(ids(jobs));
+        return Command.of(argv);
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static String sbatch(String directive) {
+        noLineBreaks(directive);
+        return "#SBATCH " + directive;
+    }
+
+    /** Slurm's {@code D-HH:MM:SS}. Slurm counts limits in whole minutes and rounds seconds up. */
+    static String walltime(long seconds) {
+        long days = seconds / 86_400;
+        long rest = seconds % 86_400;
+        return String.format("%d-%02d:%02d:%02d", days, rest / 3600, rest % 3600 / 60, rest % 60);
+    }
+
+    private static String name(String what, String value) {
+        noLineBreaks(value);
+        if (!NAME_VALUE.matcher(value).matches()) {
+            throw new IllegalArgumentException(what + " '" + value + "' has characters Slurm's header cannot carry");
+        }
+        return value;
+    }
+
+    /** One word for a directive line: sbatch's parser would split the value at white space. */
+    private static String word(String what, String value) {
+        noLineBreaks(value);
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isWhitespace(c) || c == '"' || c == '\'') {
+                throw new IllegalArgumentException(what + " '" + value + "' must be one word without quotes "
+                        + "in an #SBATCH line");
+            }
+        }
+        return value;
+    }
+
+    /** A value must not end the header line or start another one: no control characters at all. */
+    private static void noLineBreaks(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+                throw new IllegalArgumentException("a line break or control character in a Slurm directive value: '"
+                        + value.replaceAll("\\p{Cntrl}|[\u2028\u2029]", "?") + "'");
+            }
+        }
+    }
+
+    private static String taskDir(String dir) {
+        if (!dir.startsWith("/")) {
+            throw new IllegalArgumentException("task directory must be absolute: " + dir);
+        }
+        if (dir.indexOf('\\') >= 0) {
+            // In a filename pattern a backslash turns every %A/%a/%j off, and Slurm drops the
+            // backslashes from the path: the job would fail to open its log (checked on 22.05).
+            throw new IllegalArgumentException("task directory contains a backslash, which Slurm cannot use in "
+                    + "--output: " + dir);
+        }
+        for (int i = 0; i < dir.length(); i++) {
+            if (Character.isISOControl(dir.charAt(i))) {
+                throw new IllegalArgumentException("task directory contains a control character: "
+                        + dir.replaceAll("\\p{Cntrl}", "?"));
+            }
+        }
+        String d = dir;
+        while (d.length() > 1 && d.endsWith("/")) {
+            d = d.substring(0, d.length() - 1);
+        }
+        return d;
+    }
+
+    /** The directory as it goes into --output, where '%' starts a substitution and "%%" is a '%'. */
+    static String outputPattern(String dir) {
+        return dir.replace("%", "%%");
+    }
+
+    private static List<String> ids(Collection<JobId> jobs) {
+        if (jobs == null || jobs.isEmpty()) {
+            throw new IllegalArgumentException("no job ids given");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (JobId j : jobs) {
+            if (!SLURM_JOB_ID.matcher(j.value()).matches()) {
+                throw new IllegalArgumentException("not a Slurm job id: " + j.value());
+            }
+            ids.add(j.value());
+        }
+        return List.copyOf(ids);
+    }
+
+    private static boolean onlyPurgedMessages(String stdout, String stderr) {
+        int purged = 0;
+        for (String text : new String[] {stdout, stderr}) {
+            if (text == null) {
+                continue;
+            }
+            for (String line : text.split("\\R")) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (!line.contains(PURGED_MESSAGE)) {
+                    return false;
+                }
+                purged++;
+            }
+        }
+        return purged > 0;
+    }
+
+    private static String joined(String stdout, String stderr) {
+        String out = stdout == null ? "" : stdout.strip();
+        String err = stderr == null ? "" : stderr.strip();
+        if (out.isEmpty()) {
+            return err;
+        }
+        return err.isEmpty() ? out : err + "\n" + out;
+    }
+}
