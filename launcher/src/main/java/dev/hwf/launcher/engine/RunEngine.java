@@ -229,6 +229,11 @@ public final class RunEngine {
                     up -> snap.task(up).state() == JobState.SUCCEEDED)) {
                 continue;
             }
+            if (t.arrayLimit() > 0 && byTask.get(t.name()).stream().anyMatch(e -> e.state().isLive())) {
+                // a retry is a new job with its own limit: beside the job still running the other
+                // elements, the two would run more than arrayLimit elements at once
+                continue;
+            }
             TaskRecord tr = snap.task(t.name());
             submit(snap, wf, t, tr.attempt(), waiting);
             any = true;

@@ -84,6 +84,7 @@ public final class Journal implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(hikari);
         Journal journal = new Journal(abs, ds);
         try {
+            journal.probe(sqlite);
             journal.migrate();
         } catch (RuntimeException e) {
             ds.close();
@@ -103,6 +104,19 @@ public final class Journal implements AutoCloseable {
     @Override
     public void close() {
         dataSource.close();
+    }
+
+    /**
+     * Opens one connection straight from SQLite, outside the pool: the pool would retry a file
+     * that is not a database for its whole connection timeout (30 s) and then report only
+     * "connection is not available", while SQLite says at once what is wrong with the file.
+     */
+    private void probe(SQLiteDataSource sqlite) {
+        try (Connection c = sqlite.getConnection()) {
+            c.isValid(0); // opening applied the pragmas, which read the file's header
+        } catch (SQLException e) {
+            throw translate(e);
+        }
     }
 
     // ---------------------------------------------------------------- schema

@@ -29,9 +29,12 @@ public final class LocalAdapter implements SchedulerAdapter {
     static final String MARKER = "hwf-local-job";
 
     // $0 of the inner bash is the marker; the driver reads the slots, the script, then indices.
+    // Each element runs as `bash "$script" || :` so xargs always sees 0: xargs stops starting
+    // elements after one that exits 255 or dies of a signal, and array elements are independent
+    // (each records its own exit code file).
     private static final String LAUNCH = "slots=$1; script=$2; shift 2\n"
             + "setsid bash -c 'slots=$1; script=$2; shift 2; printf \"%s\\n\" \"$@\" | "
-            + "xargs -P \"$slots\" -I{} env HWF_LOCAL_INDEX={} bash \"$script\"' "
+            + "xargs -P \"$slots\" -I{} env HWF_LOCAL_INDEX={} bash -c \"bash \\\"\\$0\\\" || :\" \"$script\"' "
             + MARKER + " \"$slots\" \"$script\" \"$@\" </dev/null >/dev/null 2>&1 &\n"
             + "echo $!\n";
 

@@ -1,0 +1,476 @@
+package dev.hwf.launcher.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.workflow.Workflow;
+import dev.hwf.launcher.workflow.WorkflowLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole runs on the {@code local} scheduler with real processes: the engine is advanced pass by
+ * pass, as {@code hwf submit} and {@code hwf poll} do, until the run has ended; then the journal
+ * and the files the jobs left are checked against what a user expects.
+ */
+class RunEngineLocalTest {
+    /** No run here needs more than a few seconds; this only bounds a hang. */
+    private static final Duration RUN_LIMIT = Duration.ofSeconds(30);
+
+    @TempDir
+    Path tmp;
+
+    private Journal journal;
+    private String workdir;
+    private final Set<String> runIds = new LinkedHashSet<>();
+
+    @BeforeEach
+    void setUp() {
+        journal = Journal.open(tmp.resolve("journal.db"));
+        workdir = tmp.resolve("work dir").toString(); // a space, as a user's path may have
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        // every local job leads its own process group: end whatever a test left running
+        try {
+            for (String jobId : jobIds()) {
+                new ProcessBuilder("kill", "-KILL", "--", "-" + jobId).redirectErrorStream(true).start()
+                        .waitFor(5, TimeUnit.SECONDS);
+            }
+        } finally {
+            journal.close();
+        }
+    }
+
+    private Set<String> jobIds() throws Exception {
+        Set<String> ids = new LinkedHashSet<>();
+        try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT job_id FROM hwf_attempt WHERE job_id IS NOT NULL")) {
+            while (rs.next()) {
+                ids.add(rs.getString(1));
+            }
+        }
+        return ids;
+    }
+
+    private Workflow workflow(String yaml) {
+        return WorkflowLoader.parse(yaml, "wf.yaml", tmp, List.of());
+    }
+
+    private String start(Workflow wf) {
+        String id = journal.createRun(wf, SpecCodec.toJson(wf), workdir, Instant.now());
+        runIds.add(id);
+        return id;
+    }
+
+    /** The scheduler exactly as {@code hwf} builds it for the workflow. */
+    private RunEngine engine(Workflow wf) {
+        return engine(journal, wf);
+    }
+
+    private static RunEngine engine(Journal j, Workflow wf) {
+        Scheduler s = Schedulers.forWorkflow(wf);
+        assertEquals("local", s.adapter().name());
+        assertEquals(Duration.ZERO, s.lostAfter(), "a local job with no exit file is lost at once");
+        return new RunEngine(j, s, Clock.systemUTC());
+    }
+
+    /** Advances the run until {@code until} holds (or the run ends, when {@code until} is null). */
+    private static RunSnapshot advance(RunEngine engine, String runId, Predicate<RunSnapshot> until)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+        while (true) {
+            RunSnapshot snap = engine.advance(runId);
+            if (until == null ? snap.run().isFinished() : until.test(snap)) {
+                return snap;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("run " + runId + " not there after " + RUN_LIMIT + ": " + snap);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static RunSnapshot runToEnd(RunEngine engine, String runId) throws InterruptedException {
+        return advance(engine, runId, null);
+    }
+
+    private Path taskDir(String runId, String task) {
+        return Path.of(RunEngine.taskDir(workdir, runId, task));
+    }
+
+    private static ElementRecord element(RunSnapshot snap, String task, int index) {
+        return snap.elements().stream().filter(e -> e.task().equals(task) && e.index() == index).findFirst()
+                .orElseThrow();
+    }
+
+    private static long nanos(Path file) throws IOException {
+        return Long.parseLong(Files.readString(file).strip());
+    }
+
+    private static List<String> filesIn(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    // ------------------------------------------------------------------ success
+
+    @Test
+    void aChainRunsInOrderAndEachTaskSeesTheOutputOfTheOneBefore() throws Exception {
+        Workflow wf = workflow("""
+                name: chain
+                tasks:
+                  - name: a
+                    command: date +%s%N > start; echo 21 > result; sleep 0.2; date +%s%N > end
+                  - name: b
+                    after: [a]
+                    command: date +%s%N > start; echo $(( $(cat ../a/result) * 2 )) > result; date +%s%N > end
+                  - name: c
+                    after: [b]
+                    command: date +%s%N > start; cat ../b/result; date +%s%N > end
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertNotNull(end.run().endedAt());
+        for (String t : List.of("a", "b", "c")) {
+            TaskRecord task = end.task(t);
+            assertEquals(JobState.SUCCEEDED, task.state(), t);
+            assertEquals(0, task.exitCode(), t);
+            assertEquals(1, task.attempt(), t);
+            assertNotNull(task.jobId(), t);
+            assertTrue(Files.exists(taskDir(id, t).resolve("job.1.sh")), t);
+            assertEquals("0\n", Files.readString(taskDir(id, t).resolve("exit.1.0")), t);
+        }
+        assertEquals("42\n", Files.readString(taskDir(id, "c").resolve("out.1.0.log")));
+
+        // each task started only after the one before it had ended: on the clock of the jobs ...
+        assertTrue(nanos(taskDir(id, "a").resolve("end")) < nanos(taskDir(id, "b").resolve("start")));
+        assertTrue(nanos(taskDir(id, "b").resolve("end")) < nanos(taskDir(id, "c").resolve("start")));
+        // ... and in the journal: a task is submitted only once its upstream is recorded SUCCEEDED
+        assertFalse(end.task("b").submittedAt().isBefore(end.task("a").endedAt()));
+        assertFalse(end.task("c").submittedAt().isBefore(end.task("b").endedAt()));
+        List<String> succeeded = journal.events(id).stream()
+                .filter(e -> e.index() == null && e.task() != null && "SUCCEEDED".equals(e.state()))
+                .map(Journal.Event::task).toList();
+        assertEquals(List.of("a", "b", "c"), succeeded);
+    }
+
+    @Test
+    void anArrayNeverRunsMoreElementsAtOnceThanItsLimit() throws Exception {
+        Workflow wf = workflow("""
+                name: limited
+                tasks:
+                  - name: t
+                    array: 5
+                    arrayLimit: 2
+                    command: date +%s%N > start.$HWF_ARRAY_INDEX; sleep 0.5; date +%s%N > end.$HWF_ARRAY_INDEX
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        Path dir = taskDir(id, "t");
+        long[][] spans = new long[5][];
+        for (int i = 0; i < 5; i++) {
+            spans[i] = new long[] {nanos(dir.resolve("start." + i)), nanos(dir.resolve("end." + i))};
+            ElementRecord e = element(end, "t", i);
+            assertEquals(JobState.SUCCEEDED, e.state());
+            assertEquals(0, e.exitCode());
+            assertEquals(end.task("t").jobId(), e.jobId(), "one job for the whole array");
+        }
+        int most = 0;
+        for (long[] s : spans) {
+            int running = 0; // elements running at the moment element s started
+            for (long[] o : spans) {
+                if (o[0] <= s[0] && s[0] < o[1]) {
+                    running++;
+                }
+            }
+            most = Math.max(most, running);
+        }
+        assertTrue(most <= 2, "at most 2 at once, saw " + most);
+        if (Runtime.getRuntime().availableProcessors() >= 2) {
+            assertEquals(2, most, "with 2 cores or more the limit is used, not just respected");
+        }
+    }
+
+    // ------------------------------------------------------------------ failure
+
+    @Test
+    void aFailedTaskCancelsItsDependantsWhichNeverRun() throws Exception {
+        Workflow wf = workflow("""
+                name: failing
+                tasks:
+                  - name: a
+                    command: echo trying; exit 3
+                  - name: b
+                    after: [a]
+                    command: echo b
+                  - name: c
+                    after: [b]
+                    command: echo c
+                  - name: other
+                    command: sleep 0.3
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("FAILED", end.run().state());
+        assertEquals("task a failed: exit 3", end.run().reason());
+        TaskRecord a = end.task("a");
+        assertEquals(JobState.FAILED, a.state());
+        assertEquals(3, a.exitCode());
+        assertEquals("exit 3", a.reason());
+        assertEquals("trying\n", Files.readString(taskDir(id, "a").resolve("out.1.0.log")));
+
+        TaskRecord b = end.task("b");
+        assertEquals(JobState.CANCELLED, b.state());
+        assertEquals("upstream a FAILED", b.reason());
+        TaskRecord c = end.task("c");
+        assertEquals(JobState.CANCELLED, c.state());
+        assertEquals("upstream b CANCELLED", c.reason());
+        for (TaskRecord never : List.of(b, c)) {
+            assertEquals(0, never.attempt(), never.name());
+            assertNull(never.jobId(), never.name());
+            assertNull(never.submittedAt(), never.name());
+            assertTrue(filesIn(taskDir(id, never.name())).stream().noneMatch(f -> f.startsWith("out.")),
+                    never.name() + " never ran: " + filesIn(taskDir(id, never.name())));
+        }
+        assertEquals(JobState.SUCCEEDED, end.task("other").state(), "an independent task runs to its end");
+    }
+
+    @Test
+    void anExitCodeAbove128IsReportedAsTheSignal() throws Exception {
+        Workflow wf = workflow("""
+                name: signalled
+                tasks:
+                  - name: t
+                    command: kill -KILL $BASHPID
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        TaskRecord t = end.task("t");
+        assertEquals(JobState.FAILED, t.state());
+        assertEquals(137, t.exitCode());
+        assertEquals("signal 9", t.reason());
+        assertEquals("137\n", Files.readString(taskDir(id, "t").resolve("exit.1.0")));
+    }
+
+    @Test
+    void aJobKilledWithSigkillLeavesNoExitFileAndIsLost() throws Exception {
+        Workflow wf = workflow("""
+                name: killed
+                tasks:
+                  - name: t
+                    command: echo $$ > script.pid; exec sleep 30
+                """);
+        String id = start(wf);
+        RunEngine engine = engine(wf);
+        Path pidFile = taskDir(id, "t").resolve("script.pid");
+        advance(engine, id, s -> Files.exists(pidFile) && s.task("t").state() == JobState.RUNNING);
+        Thread.sleep(50); // the pid file is complete once the command has moved on
+        // the job script's own shell dies without running its EXIT trap, as on an OOM kill
+        long pid = Long.parseLong(Files.readString(pidFile).strip());
+        new ProcessBuilder("kill", "-KILL", Long.toString(pid)).start().waitFor(5, TimeUnit.SECONDS);
+
+        RunSnapshot end = runToEnd(engine, id);
+        TaskRecord t = end.task("t");
+        assertEquals(JobState.FAILED, t.state());
+        assertEquals("LOST", t.reason());
+        assertNull(t.exitCode());
+        assertFalse(Files.exists(taskDir(id, "t").resolve("exit.1.0")), "no exit code file");
+        assertEquals("FAILED", end.run().state());
+        assertEquals("task t failed: LOST", end.run().reason());
+    }
+
+    // ------------------------------------------------------------------ retries
+
+    @Test
+    void onlyTheFailedElementIsRetriedAndTheRetrySucceeds() throws Exception {
+        Workflow wf = workflow("""
+                name: flaky
+                tasks:
+                  - name: t
+                    array: 3
+                    retries: 1
+                    command: |
+                      if [ "$HWF_ARRAY_INDEX" = 1 ] && [ ! -e marker ]; then touch marker; echo first try fails; exit 1; fi
+                      sleep 0.2
+                      echo "element $HWF_ARRAY_INDEX attempt $HWF_ATTEMPT"
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        TaskRecord t = end.task("t");
+        assertEquals(JobState.SUCCEEDED, t.state());
+        assertEquals(2, t.attempt());
+        assertEquals(1, element(end, "t", 0).attempt());
+        assertEquals(2, element(end, "t", 1).attempt());
+        assertEquals(2, element(end, "t", 1).tries());
+        assertEquals(1, element(end, "t", 2).attempt());
+        assertEquals(1, element(end, "t", 2).tries());
+        assertNotEquals(element(end, "t", 0).jobId(), element(end, "t", 1).jobId(), "a new job for the retry");
+
+        Path dir = taskDir(id, "t");
+        List<String> files = filesIn(dir);
+        assertTrue(files.containsAll(List.of("job.1.sh", "job.2.sh", "out.1.0.log", "out.1.1.log", "out.1.2.log",
+                "out.2.1.log", "exit.1.0", "exit.1.1", "exit.1.2", "exit.2.1")), files.toString());
+        assertFalse(files.contains("out.2.0.log") || files.contains("out.2.2.log"),
+                "succeeded elements are not run again: " + files);
+        assertEquals("first try fails\n", Files.readString(dir.resolve("out.1.1.log")));
+        assertEquals("1\n", Files.readString(dir.resolve("exit.1.1")));
+        assertEquals("element 1 attempt 2\n", Files.readString(dir.resolve("out.2.1.log")));
+        assertTrue(journal.events(id).stream().anyMatch(e -> "t".equals(e.task()) && Integer.valueOf(1)
+                .equals(e.index()) && "WAITING".equals(e.state()) && "exit 1; retry 1 of 1".equals(e.reason())),
+                "the retry is recorded with its cause");
+    }
+
+    /**
+     * A retry is a new job with its own limit: started while the first job still runs its other
+     * elements, the two together would run more than {@code arrayLimit} at once.
+     */
+    @Test
+    void aRetriedElementDoesNotRaiseTheArrayAboveItsLimit() throws Exception {
+        Workflow wf = workflow("""
+                name: flakylimit
+                tasks:
+                  - name: t
+                    array: 3
+                    arrayLimit: 2
+                    retries: 1
+                    command: |
+                      tag=$HWF_ATTEMPT.$HWF_ARRAY_INDEX
+                      date +%s%N > start.$tag
+                      if [ "$HWF_ARRAY_INDEX" = 0 ] && [ ! -e marker ]; then touch marker; date +%s%N > end.$tag; exit 1; fi
+                      sleep 0.8
+                      date +%s%N > end.$tag
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertEquals(2, element(end, "t", 0).attempt());
+        Path dir = taskDir(id, "t");
+        List<long[]> spans = new ArrayList<>();
+        for (String f : filesIn(dir)) {
+            if (f.startsWith("start.")) {
+                String tag = f.substring("start.".length());
+                spans.add(new long[] {nanos(dir.resolve(f)), nanos(dir.resolve("end." + tag))});
+            }
+        }
+        assertEquals(4, spans.size(), "three elements and one retry: " + filesIn(dir));
+        int most = 0;
+        for (long[] s : spans) {
+            int running = 0;
+            for (long[] o : spans) {
+                if (o[0] <= s[0] && s[0] < o[1]) {
+                    running++;
+                }
+            }
+            most = Math.max(most, running);
+        }
+        assertTrue(most <= 2, "at most 2 at once, retries included; saw " + most);
+    }
+
+    @Test
+    void aTaskThatFailsEveryTryEndsFailedAfterItsRetries() throws Exception {
+        Workflow wf = workflow("""
+                name: hopeless
+                tasks:
+                  - name: t
+                    retries: 2
+                    command: echo "try $HWF_ATTEMPT"; exit 4
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        TaskRecord t = end.task("t");
+        assertEquals(JobState.FAILED, t.state());
+        assertEquals("exit 4", t.reason());
+        assertEquals(4, t.exitCode());
+        assertEquals(3, t.attempt(), "the first try and 2 retries");
+        for (int a = 1; a <= 3; a++) {
+            assertEquals("try " + a + "\n", Files.readString(taskDir(id, "t").resolve("out." + a + ".0.log")));
+        }
+        assertFalse(Files.exists(taskDir(id, "t").resolve("job.4.sh")));
+    }
+
+    // ------------------------------------------------------------------ two hwf processes at once
+
+    @Test
+    void twoProcessesAdvancingTheSameRunNeverSubmitTwice() throws Exception {
+        Workflow wf = workflow("""
+                name: raced
+                tasks:
+                  - name: a
+                    command: echo run >> ../a.runs
+                  - name: b
+                    after: [a]
+                    array: 3
+                    command: echo run >> ../b.runs.$HWF_ARRAY_INDEX
+                """);
+        String id = start(wf);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        List<Journal> journals = new ArrayList<>();
+        try {
+            List<Future<RunSnapshot>> ends = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                Journal j = Journal.open(tmp.resolve("journal.db")); // as a second `hwf poll` would
+                journals.add(j);
+                RunEngine e = engine(j, wf);
+                ends.add(pool.submit(() -> runToEnd(e, id)));
+            }
+            for (Future<RunSnapshot> f : ends) {
+                assertEquals("SUCCEEDED", f.get(RUN_LIMIT.toSeconds() + 5, TimeUnit.SECONDS).run().state());
+            }
+        } finally {
+            pool.shutdownNow();
+            journals.forEach(Journal::close);
+        }
+        Path runDir = Path.of(workdir, id);
+        assertEquals("run\n", Files.readString(runDir.resolve("a.runs")), "a ran once");
+        for (int i = 0; i < 3; i++) {
+            assertEquals("run\n", Files.readString(runDir.resolve("b.runs." + i)), "b[" + i + "] ran once");
+        }
+        assertEquals(2, jobIds().size(), "one job per task");
+    }
+}

@@ -1,0 +1,525 @@
+package dev.hwf.launcher.journal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.Journal.Event;
+import dev.hwf.launcher.workflow.Workflow;
+import dev.hwf.launcher.workflow.WorkflowLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The journal on a real SQLite file: what a run looks like in it, and the guards that keep it consistent. */
+class JournalTest {
+    private static final Instant T0 = Instant.parse("2030-01-02T03:04:05.123Z");
+
+    /** a -> b, where b is an array of 3: enough for task and run derivation. */
+    private static final String WORKFLOW = """
+            name: jt
+            scheduler: local
+            tasks:
+              - name: a
+                command: echo a
+              - name: b
+                after: [a]
+                array: 3
+                command: echo b
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path file;
+    private Journal journal;
+
+    @BeforeEach
+    void open() {
+        file = dir.resolve("journal.db");
+        journal = Journal.open(file);
+    }
+
+    @AfterEach
+    void close() {
+        journal.close();
+    }
+
+    static Workflow workflow(String yaml) {
+        return WorkflowLoader.parse(yaml, "test.yaml", null, List.of());
+    }
+
+    private String newRun() {
+        return journal.createRun(workflow(WORKFLOW), "{\"spec\":1}", "/work/dir", T0);
+    }
+
+    private static ElementRecord element(RunSnapshot snap, String task, int index) {
+        return snap.elements().stream().filter(e -> e.task().equals(task) && e.index() == index).findFirst()
+                .orElseThrow(() -> new AssertionError("no element " + task + "[" + index + "]"));
+    }
+
+    /** Moves elements of a task through the journal as the engine would: read, then compare-and-set. */
+    private int move(String runId, String task, List<Integer> indices, JobState to, Integer code, String reason,
+                     Instant at) {
+        RunSnapshot snap = journal.snapshot(runId);
+        List<Change> changes = new ArrayList<>();
+        for (int i : indices) {
+            ElementRecord e = element(snap, task, i);
+            changes.add(new Change(e, e.with(to, code, reason, at)));
+        }
+        return journal.apply(runId, changes, at);
+    }
+
+    private int count(String sql) throws SQLException {
+        try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            rs.next();
+            return rs.getInt(1);
+        }
+    }
+
+    // ------------------------------------------------------------------ creating a run
+
+    @Test
+    void createRunRecordsRunTasksAndElementsWaiting() {
+        String id = newRun();
+
+        assertTrue(id.matches("jt-20300102-030405-[0-9a-f]{4}"), id);
+        RunSnapshot snap = journal.snapshot(id);
+        RunRecord run = snap.run();
+        assertEquals("jt", run.workflow());
+        assertEquals("local", run.scheduler());
+        assertEquals("RUNNING", run.state());
+        assertEquals("test.yaml", run.source());
+        assertEquals("{\"spec\":1}", run.spec());
+        assertEquals("/work/dir", run.workdir());
+        assertEquals(T0, run.submittedAt());
+        assertNull(run.endedAt());
+        assertFalse(run.isFinished());
+
+        assertEquals(List.of("a", "b"), snap.tasks().stream().map(TaskRecord::name).toList());
+        for (TaskRecord t : snap.tasks()) {
+            assertEquals(JobState.WAITING, t.state(), t.name());
+            assertEquals(0, t.attempt(), t.name());
+            assertNull(t.jobId(), t.name());
+            assertNull(t.submittedAt(), t.name());
+        }
+        assertEquals(0, snap.task("a").arraySize());
+        assertEquals(3, snap.task("b").arraySize());
+
+        assertEquals(List.of("a[0]", "b[0]", "b[1]", "b[2]"),
+                snap.elements().stream().map(e -> e.task() + "[" + e.index() + "]").toList());
+        for (ElementRecord e : snap.elements()) {
+            assertEquals(JobState.WAITING, e.state());
+            assertEquals(0, e.attempt());
+            assertEquals(0, e.tries());
+            assertNull(e.jobId());
+            assertNull(e.exitCode());
+        }
+        assertEquals(List.of(id), journal.unfinishedRuns());
+        assertEquals(id, journal.runs().get(0).id());
+    }
+
+    @Test
+    void theJournalSurvivesReopening() {
+        String id = newRun();
+        journal.close();
+        journal = Journal.open(file);
+        assertEquals("RUNNING", journal.run(id).state());
+        assertEquals(4, journal.snapshot(id).elements().size());
+    }
+
+    @Test
+    void anUnknownRunIdIsBadInputWithAHint() {
+        HwfException e = assertThrows(HwfException.class, () -> journal.snapshot("nope-1"));
+        assertEquals(ExitCodes.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains("no run 'nope-1'") && e.getMessage().contains("hwf runs"),
+                e.getMessage());
+    }
+
+    // ------------------------------------------------------------------ claim: the double-submit guard
+
+    @Test
+    void aTaskIsClaimedOnceForTheSameExpectedAttempt() throws SQLException {
+        String id = newRun();
+
+        Optional<Integer> first = journal.claim(id, "b", 0, List.of(0, 1, 2), "hwf-x-b-1", T0.plusSeconds(1));
+        Optional<Integer> second = journal.claim(id, "b", 0, List.of(0, 1, 2), "hwf-x-b-1", T0.plusSeconds(2));
+
+        assertEquals(Optional.of(1), first);
+        assertEquals(Optional.empty(), second, "a second claim of attempt 0 must lose");
+        RunSnapshot snap = journal.snapshot(id);
+        TaskRecord b = snap.task("b");
+        assertEquals(1, b.attempt());
+        assertEquals(T0.plusSeconds(1), b.submittedAt());
+        assertEquals(JobState.QUEUED, b.state());
+        for (int i = 0; i < 3; i++) {
+            ElementRecord e = element(snap, "b", i);
+            assertEquals(JobState.QUEUED, e.state());
+            assertEquals(1, e.attempt());
+            assertEquals(1, e.tries(), "claimed once, so tried once");
+            assertNull(e.jobId(), "no job id until the scheduler gave one");
+        }
+        assertEquals(1, count("SELECT count(*) FROM hwf_attempt WHERE task='b'"));
+    }
+
+    @Test
+    void aClaimOfAnElementThatIsNoLongerWaitingIsGivenUpAsAWhole() throws SQLException {
+        String id = newRun();
+        assertEquals(Optional.of(1), journal.claim(id, "b", 0, List.of(1), "hwf-x-b-1", T0));
+
+        // element 1 is QUEUED now: a claim that includes it must change nothing at all
+        assertEquals(Optional.empty(), journal.claim(id, "b", 1, List.of(0, 1), "hwf-x-b-2", T0));
+
+        RunSnapshot snap = journal.snapshot(id);
+        assertEquals(1, snap.task("b").attempt(), "the attempt counter is rolled back too");
+        assertEquals(JobState.WAITING, element(snap, "b", 0).state());
+        assertEquals(0, element(snap, "b", 0).tries());
+        assertEquals(1, count("SELECT count(*) FROM hwf_attempt WHERE task='b'"));
+    }
+
+    @Test
+    void recordJobIdGivesTheAttemptsElementsAndTaskTheId() {
+        String id = newRun();
+        journal.claim(id, "b", 0, List.of(0, 2), "hwf-x-b-1", T0);
+        journal.recordJobId(id, "b", 1, "4711", T0.plusSeconds(1));
+
+        RunSnapshot snap = journal.snapshot(id);
+        assertEquals("4711", snap.task("b").jobId());
+        assertEquals("4711", element(snap, "b", 0).jobId());
+        assertNull(element(snap, "b", 1).jobId(), "element 1 was not part of the attempt");
+        assertEquals("4711", element(snap, "b", 2).jobId());
+    }
+
+    /**
+     * Two hwf processes (two Journal instances on one file) and two threads of each race to claim
+     * the same task; exactly one claim may win each round, so exactly one submit follows.
+     */
+    @Test
+    void racingClaimsOnTheSameFileHaveExactlyOneWinner() throws Exception {
+        try (Journal other = Journal.open(file)) {
+            List<Journal> processes = List.of(journal, other, journal, other);
+            ExecutorService pool = Executors.newFixedThreadPool(processes.size());
+            try {
+                assertTimeoutPreemptively(Duration.ofSeconds(30), () -> {
+                    for (int round = 0; round < 15; round++) {
+                        String id = newRun();
+                        CyclicBarrier start = new CyclicBarrier(processes.size());
+                        List<Future<Optional<Integer>>> results = new ArrayList<>();
+                        for (Journal j : processes) {
+                            Callable<Optional<Integer>> claim = () -> {
+                                start.await();
+                                return j.claim(id, "a", 0, List.of(0), "hwf-" + id + "-a-1", T0);
+                            };
+                            results.add(pool.submit(claim));
+                        }
+                        int winners = 0;
+                        for (Future<Optional<Integer>> f : results) {
+                            Optional<Integer> r = f.get();
+                            if (r.isPresent()) {
+                                assertEquals(1, r.get());
+                                winners++;
+                            }
+                        }
+                        assertEquals(1, winners, "round " + round);
+                        assertEquals(1, count("SELECT count(*) FROM hwf_attempt WHERE run_id='" + id + "'"));
+                        assertEquals(1, journal.snapshot(id).task("a").attempt());
+                        assertEquals(1, element(journal.snapshot(id), "a", 0).tries());
+                    }
+                });
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ apply: compare-and-set
+
+    @Test
+    void applySkipsAChangeAgainstAStaleState() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        ElementRecord queued = element(journal.snapshot(id), "a", 0);
+
+        Change toRunning = new Change(queued, queued.with(JobState.RUNNING, null, null, T0.plusSeconds(1)));
+        assertEquals(1, journal.apply(id, List.of(toRunning), T0.plusSeconds(1)));
+
+        // a second writer that also read QUEUED wants FAILED: the row moved, so nothing happens
+        Change stale = new Change(queued, queued.with(JobState.FAILED, 1, "exit 1", T0.plusSeconds(2)));
+        assertEquals(0, journal.apply(id, List.of(stale), T0.plusSeconds(2)));
+
+        ElementRecord now = element(journal.snapshot(id), "a", 0);
+        assertEquals(JobState.RUNNING, now.state());
+        assertNull(now.exitCode());
+        assertEquals(T0.plusSeconds(1), now.startedAt());
+    }
+
+    @Test
+    void applySkipsAChangeAgainstAStaleAttempt() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        ElementRecord current = element(journal.snapshot(id), "a", 0);
+        // same state, but read before the claim moved the element to attempt 1
+        ElementRecord oldAttempt = new ElementRecord("a", 0, JobState.QUEUED, 0, 0, null, null, null, null, null,
+                null);
+
+        assertEquals(0, journal.apply(id, List.of(new Change(oldAttempt,
+                oldAttempt.with(JobState.SUCCEEDED, 0, null, T0))), T0));
+        assertEquals(current, element(journal.snapshot(id), "a", 0));
+    }
+
+    @Test
+    void applyCountsOnlyTheChangesThatApplied() {
+        String id = newRun();
+        journal.claim(id, "b", 0, List.of(0, 1, 2), "hwf-x-b-1", T0);
+        RunSnapshot snap = journal.snapshot(id);
+        List<Change> changes = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ElementRecord e = element(snap, "b", i);
+            changes.add(new Change(e, e.with(JobState.RUNNING, null, null, T0)));
+        }
+        ElementRecord e1 = element(snap, "b", 1);
+        changes.add(new Change(e1, e1.with(JobState.FAILED, 1, "exit 1", T0))); // stale after the first change
+        assertEquals(3, journal.apply(id, changes, T0));
+        assertEquals(JobState.RUNNING, element(journal.snapshot(id), "b", 1).state());
+    }
+
+    // ------------------------------------------------------------------ derived task and run states
+
+    @Test
+    void allElementsSucceededMakesTaskAndRunSucceeded() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0.plusSeconds(5));
+        assertEquals(JobState.SUCCEEDED, journal.snapshot(id).task("a").state());
+        assertEquals("RUNNING", journal.run(id).state(), "b has not run yet");
+
+        journal.claim(id, "b", 0, List.of(0, 1, 2), "hwf-x-b-1", T0.plusSeconds(6));
+        move(id, "b", List.of(0, 1), JobState.RUNNING, null, null, T0.plusSeconds(7));
+        assertEquals(JobState.RUNNING, journal.snapshot(id).task("b").state());
+        move(id, "b", List.of(0, 1, 2), JobState.SUCCEEDED, 0, null, T0.plusSeconds(9));
+
+        RunSnapshot snap = journal.snapshot(id);
+        TaskRecord b = snap.task("b");
+        assertEquals(JobState.SUCCEEDED, b.state());
+        assertEquals(0, b.exitCode());
+        assertNull(b.reason());
+        assertEquals(T0.plusSeconds(7), b.startedAt(), "the first element's start");
+        assertEquals(T0.plusSeconds(9), b.endedAt(), "the last element's end");
+        assertEquals("SUCCEEDED", snap.run().state());
+        assertNull(snap.run().reason());
+        assertEquals(T0.plusSeconds(9), snap.run().endedAt());
+        assertEquals(List.of(), journal.unfinishedRuns());
+    }
+
+    @Test
+    void oneFailedElementFailsTheTaskWithAReasonNamingTheElement() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0);
+        journal.claim(id, "b", 0, List.of(0, 1, 2), "hwf-x-b-1", T0);
+        move(id, "b", List.of(1), JobState.FAILED, 3, "exit 3", T0.plusSeconds(1));
+
+        RunSnapshot mid = journal.snapshot(id);
+        assertEquals(JobState.RUNNING, mid.task("b").state(), "one element has ended, two are queued");
+        assertEquals("RUNNING", mid.run().state(), "a task with live elements keeps the run going");
+
+        move(id, "b", List.of(0, 2), JobState.SUCCEEDED, 0, null, T0.plusSeconds(2));
+        RunSnapshot snap = journal.snapshot(id);
+        TaskRecord b = snap.task("b");
+        assertEquals(JobState.FAILED, b.state());
+        assertEquals("element 1: exit 3", b.reason());
+        assertEquals(3, b.exitCode());
+        assertEquals("FAILED", snap.run().state());
+        assertEquals("task b failed: element 1: exit 3", snap.run().reason());
+    }
+
+    @Test
+    void cancelledDependantsEndTheRunFailed() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        move(id, "a", List.of(0), JobState.FAILED, 3, "exit 3", T0.plusSeconds(1));
+        assertEquals("RUNNING", journal.run(id).state(), "b is still WAITING");
+
+        move(id, "b", List.of(0, 1, 2), JobState.CANCELLED, null, "upstream a FAILED", T0.plusSeconds(1));
+
+        RunSnapshot snap = journal.snapshot(id);
+        TaskRecord a = snap.task("a");
+        assertEquals(JobState.FAILED, a.state());
+        assertEquals("exit 3", a.reason(), "a plain task's reason does not name an element");
+        assertEquals(3, a.exitCode());
+        TaskRecord b = snap.task("b");
+        assertEquals(JobState.CANCELLED, b.state());
+        assertEquals("element 0: upstream a FAILED", b.reason());
+        assertEquals("FAILED", snap.run().state());
+        assertEquals("task a failed: exit 3", snap.run().reason());
+    }
+
+    @Test
+    void aRetriedElementIsWaitingAgainWithTheLastFailureAsReason() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        ElementRecord e = element(journal.snapshot(id), "a", 0);
+        ElementRecord failed = e.with(JobState.FAILED, 1, "exit 1", T0.plusSeconds(1));
+        journal.apply(id, List.of(new Change(e, failed.retry("exit 1; retry 1 of 1"))), T0.plusSeconds(1));
+
+        RunSnapshot snap = journal.snapshot(id);
+        TaskRecord a = snap.task("a");
+        assertEquals(JobState.WAITING, a.state());
+        assertEquals("exit 1; retry 1 of 1", a.reason());
+        assertEquals(1, a.attempt());
+        assertEquals("RUNNING", snap.run().state());
+        ElementRecord w = element(snap, "a", 0);
+        assertEquals(1, w.tries());
+        assertNull(w.startedAt());
+        assertNull(w.endedAt());
+
+        // the next attempt claims it again
+        assertEquals(Optional.of(2), journal.claim(id, "a", 1, List.of(0), "hwf-x-a-2", T0.plusSeconds(2)));
+        ElementRecord again = element(journal.snapshot(id), "a", 0);
+        assertEquals(JobState.QUEUED, again.state());
+        assertEquals(2, again.attempt());
+        assertEquals(2, again.tries());
+        assertNull(again.reason());
+    }
+
+    @Test
+    void finishRunEndsOnlyARunningRun() {
+        String id = newRun();
+        journal.finishRun(id, "CANCELLED", "cancelled by the user", T0.plusSeconds(3));
+        journal.finishRun(id, "FAILED", "too late", T0.plusSeconds(4));
+        RunRecord run = journal.run(id);
+        assertEquals("CANCELLED", run.state());
+        assertEquals("cancelled by the user", run.reason());
+        assertEquals(T0.plusSeconds(3), run.endedAt());
+    }
+
+    // ------------------------------------------------------------------ events
+
+    @Test
+    void everyStateChangeIsAnEventWithItsTime() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0.plusSeconds(1));
+        journal.recordJobId(id, "a", 1, "123", T0.plusSeconds(2));
+        move(id, "a", List.of(0), JobState.RUNNING, null, null, T0.plusSeconds(3));
+        move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0.plusSeconds(4));
+
+        List<Event> events = journal.events(id);
+        assertEquals(new Event(null, null, null, T0, "RUNNING", "submitted", null), events.get(0));
+        assertContainsInOrder(events,
+                new Event("a", null, 1, T0.plusSeconds(1), "SUBMITTING", "job name hwf-x-a-1", null),
+                new Event("a", null, 1, T0.plusSeconds(2), "QUEUED", "submitted", "123"),
+                new Event("a", 0, 1, T0.plusSeconds(3), "RUNNING", null, "123"),
+                new Event("a", 0, 1, T0.plusSeconds(4), "SUCCEEDED", null, "123"));
+        for (int i = 1; i < events.size(); i++) {
+            assertFalse(events.get(i).at().isBefore(events.get(i - 1).at()), "events are in time order");
+        }
+        // a skipped (stale) change leaves no event
+        int before = events.size();
+        ElementRecord stale = new ElementRecord("a", 0, JobState.RUNNING, 1, 1, "123", null, null, null, null, null);
+        journal.apply(id, List.of(new Change(stale, stale.with(JobState.FAILED, 9, "exit 9", T0))), T0);
+        assertEquals(before, journal.events(id).size());
+    }
+
+    private static void assertContainsInOrder(List<Event> events, Event... expected) {
+        int at = 0;
+        for (Event e : events) {
+            if (at < expected.length && e.equals(expected[at])) {
+                at++;
+            }
+        }
+        assertEquals(expected.length, at, "events in order " + List.of(expected) + "\nin " + events);
+    }
+
+    // ------------------------------------------------------------------ the file itself
+
+    @Test
+    void springBatchTablesLiveInTheSameFile() throws SQLException {
+        for (String table : List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION", "BATCH_STEP_EXECUTION",
+                "hwf_run", "hwf_task", "hwf_element", "hwf_attempt", "hwf_event", "hwf_schema")) {
+            assertEquals(1, count("SELECT count(*) FROM sqlite_master WHERE type='table' AND name='" + table + "'"),
+                    table);
+        }
+        assertEquals(Journal.SCHEMA_VERSION, count("SELECT max(version) FROM hwf_schema"));
+    }
+
+    @Test
+    void aJournalFromANewerHwfIsRefused() throws SQLException {
+        journal.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE hwf_schema SET version=" + (Journal.SCHEMA_VERSION + 1));
+        }
+
+        HwfException e = assertThrows(HwfException.class, () -> Journal.open(file));
+        assertEquals(ExitCodes.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains("schema version " + (Journal.SCHEMA_VERSION + 1)), e.getMessage());
+        assertTrue(e.getMessage().contains("newer than this hwf understands"), e.getMessage());
+        assertTrue(e.getMessage().contains(file.toString()), e.getMessage());
+        journal = Journal.open(dir.resolve("other.db")); // for @AfterEach
+    }
+
+    @Test
+    void aFileThatIsNotSqliteGivesAClearError() throws Exception {
+        Path garbage = dir.resolve("garbage.db");
+        byte[] bytes = new byte[8192];
+        new Random(42).nextBytes(bytes);
+        Files.write(garbage, bytes);
+
+        // quickly: no 30 s wait for a pool that can never hand out a connection
+        HwfException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(HwfException.class, () -> Journal.open(garbage)));
+        assertEquals(ExitCodes.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains(garbage.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("not a valid hwf journal"), e.getMessage());
+        assertTrue(e.getMessage().contains("--journal"), "says what to do: " + e.getMessage());
+    }
+
+    @Test
+    void aDirectoryInPlaceOfTheJournalIsReportedAtOnce() throws Exception {
+        Path folder = Files.createDirectories(dir.resolve("a folder"));
+        HwfException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(HwfException.class, () -> Journal.open(folder)));
+        assertEquals(ExitCodes.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains(folder.toString()), e.getMessage());
+    }
+
+    @Test
+    void aTextFileIsNotAJournalEither() throws Exception {
+        Path text = dir.resolve("notes.txt");
+        Files.writeString(text, "these are my notes, not a database\n".repeat(50));
+        HwfException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(HwfException.class, () -> Journal.open(text)));
+        assertEquals(ExitCodes.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains("not a valid hwf journal"), e.getMessage());
+        assertNotNull(Files.readString(text), "the file is left as it was");
+        assertTrue(Files.readString(text).startsWith("these are my notes"));
+    }
+}
