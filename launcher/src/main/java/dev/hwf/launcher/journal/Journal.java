@@ -436,29 +436,17 @@ public final class Journal implements AutoCloseable {
     /** Records the job id the scheduler gave an attempt. */
     public void recordJobId(String runId, String task, int attempt, String jobId, Instant now) {
         inTransaction(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?")) {
-                ps.setString(1, jobId);
-                ps.setString(2, runId);
-                ps.setString(3, task);
-                ps.setInt(4, attempt);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL")) {
-                ps.setString(1, jobId);
-                ps.setString(2, runId);
-                ps.setString(3, task);
-                ps.setInt(4, attempt);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE hwf_task SET job_id=? WHERE run_id=? AND name=? AND attempt=?")) {
-                ps.setString(1, jobId);
-                ps.setString(2, runId);
-                ps.setString(3, task);
-                ps.setInt(4, attempt);
-                ps.executeUpdate();
+            for (String sql : new String[] {
+                    "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?",
+                    "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL",
+                    "UPDATE hwf_task SET job_id=? WHERE run_id=? AND name=? AND attempt=?"}) {
+                try (PreparedStatement ps = c.prepareStatement(sql)) {
+                    ps.setString(1, jobId);
+                    ps.setString(2, runId);
+                    ps.setString(3, task);
+                    ps.setInt(4, attempt);
+                    ps.executeUpdate();
+                }
             }
             event(c, runId, task, null, attempt, now, "QUEUED", "submitted", jobId);
             return null;
