@@ -2,6 +2,7 @@ package dev.hwf.api;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One scheduler's strings and parsers. Pure functions of their inputs: an adapter never runs a
@@ -46,4 +47,39 @@ public interface SchedulerAdapter {
 
     /** ONE command that cancels all the given jobs. */
     Command cancelCommand(Collection<JobId> jobs);
+
+    /**
+     * ONE command that looks jobs up by the names hwf gave them ({@link JobRequest#jobName()}).
+     * hwf records a task attempt, with its job name, before it submits it; if hwf dies before it
+     * has recorded the job id, the next hwf command finds the job this way instead of submitting
+     * it a second time.
+     */
+    Command findByNameCommand(Collection<String> jobNames);
+
+    /**
+     * Parses what {@link #findByNameCommand} printed: the job id of each name found; names the
+     * scheduler does not know are absent.
+     *
+     * @param jobNames the names asked for (an adapter that shortens names for its scheduler maps
+     *                 them back)
+     * @throws SchedulerOutputException when the output cannot be understood
+     */
+    Map<String, JobId> parseFindByName(Collection<String> jobNames, int exitCode, String stdout, String stderr);
+
+    /**
+     * ONE command that asks the scheduler's accounting about jobs its queue has forgotten
+     * ({@code sacct}, {@code qstat -x}, {@code bhist}), or null when it has none. hwf asks before it
+     * gives a vanished job with no exit code file up as LOST.
+     */
+    default Command historyCommand(Collection<JobId> jobs) {
+        return null;
+    }
+
+    /**
+     * Parses {@link #historyCommand}'s output like {@link #parseStatus}. Accounting that is
+     * switched off is an empty answer, not an error.
+     */
+    default List<JobStatus> parseHistory(int exitCode, String stdout, String stderr) {
+        return List.of();
+    }
 }

@@ -8,8 +8,10 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -29,6 +31,15 @@ public class SlurmAdapter implements SchedulerAdapter {
 
     /** The squeue format: job id (array elements as {@code ID_N}), full state name, reason. */
     static final String STATUS_FORMAT = "%i|%T|%r";
+
+    /** The squeue format for finding jobs by name: array (or job) id, job name. */
+    static final String FIND_FORMAT = "%F|%j";
+
+    /** The sacct fields: job id (elements as {@code ID_N}), state, {@code exit:signal}. */
+    static final String HISTORY_FORMAT = "JobID,State,ExitCode";
+
+    /** What sacct says on a cluster without slurmdbd. */
+    static final String ACCOUNTING_DISABLED = "accounting storage is disabled";
 
     /** What squeue says about a job id it has already purged (only when it is asked for one id). */
     static final String PURGED_MESSAGE = "Invalid job id specified";
@@ -142,6 +153,15 @@ public class SlurmAdapter implements SchedulerAdapter {
             }
             throw new SchedulerOutputException("squeue exited " + exitCode, joined(stdout, stderr));
         }
+        return parseLines("squeue", stdout);
+    }
+
+    /**
+     * {@code ID|STATE|...} lines, as squeue ({@code %i|%T|%r}) and sacct ({@code JobID,State,ExitCode}
+     * with {@code --parsable2}) both print them: one status per line, range lines such as
+     * {@code 7_[2-5%2]} giving one status per element.
+     */
+    private static List<JobStatus> parseLines(String command, String stdout) {
         List<JobStatus> out = new ArrayList<>();
         if (stdout == null) {
             return out;
@@ -153,16 +173,16 @@ public class SlurmAdapter implements SchedulerAdapter {
             }
             Matcher m = STATUS_LINE.matcher(line);
             if (!m.matches()) {
-                throw new SchedulerOutputException("squeue printed a line that is not 'ID|STATE|REASON' ('"
+                throw new SchedulerOutputException(command + " printed a line that is not 'ID|STATE|...' ('"
                         + line + "')", stdout);
             }
             SlurmStates.Mapped mapped = SlurmStates.map(m.group(2));
             if (mapped == null) {
-                throw new SchedulerOutputException("squeue printed no job state in line '" + line + "'", stdout);
+                throw new SchedulerOutputException(command + " printed no job state in line '" + line + "'", stdout);
             }
             ArrayIndices.Parsed id = ArrayIndices.parseJobField(m.group(1));
             if (id == null) {
-                throw new SchedulerOutputException("squeue printed a job id hwf cannot read ('" + m.group(1) + "')",
+                throw new SchedulerOutputException(command + " printed a job id hwf cannot read ('" + m.group(1) + "')",
                         stdout);
             }
             JobId jobId = new JobId(id.jobId());
@@ -183,6 +203,70 @@ public class SlurmAdapter implements SchedulerAdapter {
         argv.add("scancel");
         argv.addAll(ids(jobs));
         return Command.of(argv);
+    }
+
+    /**
+     * {@code squeue --noheader --states=all --name=N1,N2 --format=%F|%j}: one line per job (an array
+     * once, under its array id) whose name is one of those given; nothing for unknown names.
+     */
+    @Override
+    public Command findByNameCommand(Collection<String> jobNames) {
+        if (jobNames.isEmpty()) {
+            throw new IllegalArgumentException("no job names given");
+        }
+        for (String n : jobNames) {
+            word("job name", n);
+            if (n.contains(",")) {
+                throw new IllegalArgumentException("a job name with a comma cannot be looked up: " + n);
+            }
+        }
+        return Command.of("squeue", "--noheader", "--states=all", "--name=" + String.join(",", jobNames),
+                "--format=" + FIND_FORMAT);
+    }
+
+    @Override
+    public Map<String, JobId> parseFindByName(Collection<String> jobNames, int exitCode, String stdout,
+                                              String stderr) {
+        if (exitCode != 0) {
+            throw new SchedulerOutputException("squeue --name exited " + exitCode, joined(stdout, stderr));
+        }
+        Map<String, JobId> found = new LinkedHashMap<>();
+        for (String raw : (stdout == null ? "" : stdout).split("\\R")) {
+            String line = raw.strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int bar = line.indexOf('|');
+            String id = bar < 0 ? "" : line.substring(0, bar);
+            if (!id.matches("[0-9]+")) {
+                throw new SchedulerOutputException("squeue printed a line that is not 'ARRAY_ID|NAME' ('" + line
+                        + "')", stdout);
+            }
+            String name = line.substring(bar + 1);
+            if (jobNames.contains(name)) {
+                found.putIfAbsent(name, new JobId(id));
+            }
+        }
+        return found;
+    }
+
+    /** {@code sacct} for jobs squeue has forgotten; useful where the cluster keeps accounting. */
+    @Override
+    public Command historyCommand(Collection<JobId> jobs) {
+        return Command.of("sacct", "--noheader", "--parsable2", "--allocations", "--jobs=" + String.join(",", ids(jobs)),
+                "--format=" + HISTORY_FORMAT);
+    }
+
+    /** Like {@link #parseStatus}; "accounting storage is disabled" is an empty answer. */
+    @Override
+    public List<JobStatus> parseHistory(int exitCode, String stdout, String stderr) {
+        if (exitCode != 0) {
+            if (joined(stdout, stderr).contains(ACCOUNTING_DISABLED)) {
+                return List.of();
+            }
+            throw new SchedulerOutputException("sacct exited " + exitCode, joined(stdout, stderr));
+        }
+        return parseLines("sacct", stdout);
     }
 
     // ------------------------------------------------------------------ helpers

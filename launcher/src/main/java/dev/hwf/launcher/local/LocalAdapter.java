@@ -9,7 +9,9 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code local} scheduler: a job is a detached process group on this machine, so it outlives
@@ -28,14 +30,14 @@ public final class LocalAdapter implements SchedulerAdapter {
     /** Marks the driver process in {@code ps} output, so a reused pid is not taken for a job. */
     static final String MARKER = "hwf-local-job";
 
-    // $0 of the inner bash is the marker; the driver reads the slots, the script, then indices.
+    // $0 of the inner bash is the marker and the job name ("hwf-local-job:NAME"), so ps shows both; the driver reads the slots, the script, then indices.
     // Each element runs as `bash "$script" || :` so xargs always sees 0: xargs stops starting
     // elements after one that exits 255 or dies of a signal, and array elements are independent
     // (each records its own exit code file).
-    private static final String LAUNCH = "slots=$1; script=$2; shift 2\n"
+    private static final String LAUNCH = "name=$1; slots=$2; script=$3; shift 3\n"
             + "setsid bash -c 'slots=$1; script=$2; shift 2; printf \"%s\\n\" \"$@\" | "
             + "xargs -P \"$slots\" -I{} env HWF_LOCAL_INDEX={} bash -c \"bash \\\"\\$0\\\" || :\" \"$script\"' "
-            + MARKER + " \"$slots\" \"$script\" \"$@\" </dev/null >/dev/null 2>&1 &\n"
+            + "\"" + MARKER + ":$name\" \"$slots\" \"$script\" \"$@\" </dev/null >/dev/null 2>&1 &\n"
             + "echo $!\n";
 
     @Override
@@ -59,7 +61,7 @@ public final class LocalAdapter implements SchedulerAdapter {
         if (request.arrayLimit() > 0) {
             slots = Math.min(slots, request.arrayLimit());
         }
-        List<String> argv = new ArrayList<>(List.of("bash", "-c", LAUNCH, "hwf-local-submit",
+        List<String> argv = new ArrayList<>(List.of("bash", "-c", LAUNCH, "hwf-local-submit", request.jobName(),
                 Integer.toString(slots), scriptPath));
         List<Integer> indices = request.isArray() ? request.arrayIndices() : List.of(0);
         for (int i : indices) {
@@ -116,5 +118,35 @@ public final class LocalAdapter implements SchedulerAdapter {
             argv.add("-" + j.value()); // the whole process group the driver leads
         }
         return Command.of(argv);
+    }
+
+    /** Every process's arguments: a driver shows {@code hwf-local-job:NAME} as its {@code $0}. */
+    @Override
+    public Command findByNameCommand(Collection<String> jobNames) {
+        return Command.of("ps", "-eo", "pid=,stat=,args=");
+    }
+
+    @Override
+    public Map<String, JobId> parseFindByName(Collection<String> jobNames, int exitCode, String stdout,
+                                              String stderr) {
+        if (exitCode != 0) {
+            throw new SchedulerOutputException("ps -e failed with exit code " + exitCode, stderr);
+        }
+        Map<String, JobId> found = new LinkedHashMap<>();
+        for (String line : stdout.split("\n")) {
+            String[] f = line.strip().split("\\s+", 3);
+            if (f.length < 3 || !f[0].matches("\\d+") || f[1].startsWith("Z")) {
+                continue;
+            }
+            for (String arg : f[2].split(" ")) {
+                if (arg.startsWith(MARKER + ":")) {
+                    String name = arg.substring(MARKER.length() + 1);
+                    if (jobNames.contains(name)) {
+                        found.putIfAbsent(name, new JobId(f[0]));
+                    }
+                }
+            }
+        }
+        return found;
     }
 }
