@@ -29,6 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code ps} really prints about it, about foreign processes, zombies and ended jobs.
  */
 class LocalAdapterTest {
+    private static final String JOB_NAME = "hwf-run-t-1";
+
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
 
     private final LocalAdapter adapter = new LocalAdapter();
@@ -53,7 +55,7 @@ class LocalAdapterTest {
     }
 
     private static JobRequest request(List<Integer> indices, int arrayLimit, Map<String, String> extra) {
-        return new JobRequest("hwf-run-t-1", "/work/run/t", 1, 1, 1, 0, 0, null, null, null, 0, indices,
+        return new JobRequest(JOB_NAME, "/work/run/t", 1, 1, 1, 0, 0, null, null, null, 0, indices,
                 arrayLimit, List.of(), extra);
     }
 
@@ -100,7 +102,7 @@ class LocalAdapterTest {
         List<String> argv = cmd.argv();
         assertEquals(List.of("bash", "-c"), argv.subList(0, 2));
         assertTrue(argv.get(2).contains("setsid") && argv.get(2).contains(LocalAdapter.MARKER), argv.get(2));
-        assertEquals(List.of("hwf-local-submit", "8", "/work/my dir/job.1.sh", "0", "1", "2", "3"),
+        assertEquals(List.of("hwf-local-submit", JOB_NAME, "8", "/work/my dir/job.1.sh", "0", "1", "2", "3"),
                 argv.subList(3, argv.size()));
         assertEquals(null, cmd.stdinFile());
     }
@@ -109,20 +111,20 @@ class LocalAdapterTest {
     void theArrayLimitCapsTheSlots() {
         Command cmd = adapter.submitCommand(request(List.of(0, 1, 2, 3), 2, Map.of(LocalAdapter.SLOTS, "16")),
                 "/s.sh");
-        assertEquals("2", cmd.argv().get(4));
+        assertEquals("2", cmd.argv().get(5));
         Command fewCores = adapter.submitCommand(request(List.of(0, 1, 2, 3), 8, Map.of(LocalAdapter.SLOTS, "3")),
                 "/s.sh");
-        assertEquals("3", fewCores.argv().get(4));
+        assertEquals("3", fewCores.argv().get(5));
         Command noSlots = adapter.submitCommand(request(List.of(0, 1), 0, Map.of()), "/s.sh");
-        assertEquals("1", noSlots.argv().get(4), "one at a time when nothing says more");
+        assertEquals("1", noSlots.argv().get(5), "one at a time when nothing says more");
     }
 
     @Test
     void aPlainTaskIsElementZeroAndAResubmissionOnlyItsIndices() {
         Command plain = adapter.submitCommand(request(List.of(), 0, Map.of()), "/s.sh");
-        assertEquals(List.of("/s.sh", "0"), plain.argv().subList(5, plain.argv().size()));
+        assertEquals(List.of("/s.sh", "0"), plain.argv().subList(6, plain.argv().size()));
         Command retry = adapter.submitCommand(request(List.of(1, 3), 0, Map.of()), "/s.sh");
-        assertEquals(List.of("/s.sh", "1", "3"), retry.argv().subList(5, retry.argv().size()));
+        assertEquals(List.of("/s.sh", "1", "3"), retry.argv().subList(6, retry.argv().size()));
     }
 
     @Test
@@ -321,6 +323,22 @@ class LocalAdapterTest {
                 assertTrue(System.nanoTime() < deadline, "element " + i + " survived the cancel");
                 Thread.sleep(20);
             }
+        }
+    }
+
+    @Test
+    void aRunningJobIsFoundByItsNameAndOthersAreNot() throws Exception {
+        JobId job = submit(script("exec sleep 30"), List.of(0), 1);
+        try {
+            Command find = adapter.findByNameCommand(List.of(JOB_NAME, "hwf-other-1"));
+            var r = runner.run(find, TIMEOUT);
+            assertEquals(java.util.Map.of(JOB_NAME, job),
+                    adapter.parseFindByName(List.of(JOB_NAME, "hwf-other-1"), r.exitCode(), r.stdout(), r.stderr()));
+            assertTrue(adapter.parseFindByName(List.of("hwf-run-t-2"), r.exitCode(), r.stdout(), r.stderr()).isEmpty(),
+                    "only the names asked for are found");
+        } finally {
+            runner.run(adapter.cancelCommand(List.of(job)), TIMEOUT);
+            awaitEnd(job);
         }
     }
 }
