@@ -32,6 +32,16 @@ public interface SchedulerAdapter {
     /** The job id in the submit command's standard output. */
     JobId parseSubmitOutput(String stdout);
 
+    /**
+     * Whether a submit command that exited non-zero may have failed for a passing reason (the
+     * controller is unreachable or busy, a time-out) rather than because the job was refused. hwf
+     * then neither fails the task nor submits it again blindly: it looks the job up by name
+     * later, since such a submission may have been accepted after all.
+     */
+    default boolean isTransientSubmitFailure(int exitCode, String stdout, String stderr) {
+        return false;
+    }
+
     /** ONE command that reports on all the given jobs. */
     Command statusCommand(Collection<JobId> jobs);
 
@@ -47,6 +57,19 @@ public interface SchedulerAdapter {
 
     /** ONE command that cancels all the given jobs. */
     Command cancelCommand(Collection<JobId> jobs);
+
+    /**
+     * Checks what the cancel command printed. A job that has already ended or that the scheduler
+     * has forgotten is cancelled as far as hwf is concerned; anything else that went wrong throws.
+     *
+     * @throws SchedulerOutputException when the jobs may still be live
+     */
+    default void checkCancel(int exitCode, String stdout, String stderr) {
+        if (exitCode != 0) {
+            throw new SchedulerOutputException("the cancel command exited " + exitCode,
+                    (stdout == null ? "" : stdout) + (stderr == null ? "" : stderr));
+        }
+    }
 
     /**
      * ONE command that looks jobs up by the names hwf gave them ({@link JobRequest#jobName()}).

@@ -134,6 +134,20 @@ public class SlurmAdapter implements SchedulerAdapter {
         return new JobId(m.group(1));
     }
 
+    /**
+     * sbatch's words for a controller it cannot reach or that cannot take jobs now
+     * ("Unable to contact slurm controller", "Socket timed out on send/recv operation",
+     * "Slurm temporarily unable to accept job, sleeping and retrying", "Zero Bytes were transmitted
+     * or received"); anything else (an invalid partition, too many resources) is a refusal.
+     */
+    @Override
+    public boolean isTransientSubmitFailure(int exitCode, String stdout, String stderr) {
+        String text = joined(stdout, stderr).toLowerCase(java.util.Locale.ROOT);
+        return text.contains("unable to contact slurm controller") || text.contains("socket timed out")
+                || text.contains("temporarily unable") || text.contains("zero bytes were transmitted")
+                || text.contains("connection refused");
+    }
+
     @Override
     public Command statusCommand(Collection<JobId> jobs) {
         return Command.of("squeue", "--noheader", "--array", "--states=all", "--jobs=" + String.join(",", ids(jobs)),

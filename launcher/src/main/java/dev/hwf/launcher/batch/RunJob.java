@@ -15,7 +15,10 @@ import dev.hwf.launcher.workflow.Workflow;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.time.LocalDateTime;
 import org.springframework.batch.core.BatchStatus;
+import org.springframework.batch.core.ExitStatus;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -70,23 +73,62 @@ public final class RunJob {
      */
     public RunSnapshot run(String runId, boolean detach) {
         JobRepository repository = repository();
-        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
-        operator.setJobRepository(repository);
-        operator.setJobRegistry(new MapJobRegistry());
-        try {
-            operator.afterPropertiesSet();
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot set up Spring Batch", e);
+        Job job = job(repository, runId, detach);
+        TaskExecutorJobOperator operator = operator(repository, job);
+        return finish(runId, () -> operator.start(job, params(runId, 0, detach)));
+    }
+
+    /**
+     * Follows a resumed run to its end. The Spring Batch side agrees with the journal: the run's
+     * latest job instance is restarted where it stopped (its completed steps are skipped) when its
+     * last execution did not complete, the one a killed hwf left STARTED included; after a
+     * completed one, the resume is a new instance of the run's job.
+     */
+    public RunSnapshot resume(String runId) {
+        JobRepository repository = repository();
+        Job job = job(repository, runId, false);
+        TaskExecutorJobOperator operator = operator(repository, job);
+        long latest = -1;
+        while (repository.getJobInstance(JOB_NAME, params(runId, latest + 1, false)) != null) {
+            latest++;
         }
-        JobParameters params = new JobParametersBuilder()
-                .addString("run.id", runId, true)
-                .addString("detach", Boolean.toString(detach), false)
-                .toJobParameters();
+        JobExecution last = latest < 0 ? null : repository.getLastJobExecution(JOB_NAME, params(runId, latest, false));
+        if (last == null || last.getStatus() == BatchStatus.COMPLETED || last.getStatus() == BatchStatus.ABANDONED) {
+            long next = latest + 1;
+            return finish(runId, () -> operator.start(job, params(runId, next, false)));
+        }
+        if (last.getStatus().isRunning()) {
+            // The process that ran it is gone (the journal's run lock says nobody works on the run
+            // but us): record that, so Spring Batch lets the execution be restarted.
+            LocalDateTime now = LocalDateTime.now();
+            for (StepExecution step : last.getStepExecutions()) {
+                if (step.getStatus().isRunning()) {
+                    step.setStatus(BatchStatus.FAILED);
+                    step.setExitStatus(ExitStatus.FAILED.addExitDescription("hwf process ended without finishing"));
+                    step.setEndTime(now);
+                    repository.update(step);
+                }
+            }
+            last.setStatus(BatchStatus.FAILED);
+            last.setExitStatus(ExitStatus.FAILED.addExitDescription("hwf process ended without finishing"));
+            last.setEndTime(now);
+            repository.update(last);
+        }
+        return finish(runId, () -> operator.restart(last));
+    }
+
+    private interface Launch {
+        JobExecution launch() throws Exception;
+    }
+
+    private RunSnapshot finish(String runId, Launch launch) {
         JobExecution execution;
         try {
-            execution = operator.start(job(repository, runId, detach), params);
+            execution = launch.launch();
+        } catch (HwfException e) {
+            throw e;
         } catch (Exception e) {
-            throw new HwfException(ExitCodes.BAD_INPUT, "run " + runId + " cannot be started again by Spring Batch: "
+            throw new HwfException(ExitCodes.BAD_INPUT, "run " + runId + " cannot be started by Spring Batch: "
                     + e.getMessage(), e);
         }
         if (execution.getStatus() != BatchStatus.COMPLETED) {
@@ -101,6 +143,28 @@ public final class RunJob {
                     first);
         }
         return journal.snapshot(runId);
+    }
+
+    private static JobParameters params(String runId, long resume, boolean detach) {
+        return new JobParametersBuilder()
+                .addString("run.id", runId, true)
+                .addLong("resume", resume, true)
+                .addString("detach", Boolean.toString(detach), false)
+                .toJobParameters();
+    }
+
+    private static TaskExecutorJobOperator operator(JobRepository repository, Job job) {
+        TaskExecutorJobOperator operator = new TaskExecutorJobOperator();
+        operator.setJobRepository(repository);
+        MapJobRegistry registry = new MapJobRegistry();
+        try {
+            registry.register(job);
+            operator.setJobRegistry(registry);
+            operator.afterPropertiesSet();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot set up Spring Batch", e);
+        }
+        return operator;
     }
 
     private JobRepository repository() {
@@ -186,11 +250,21 @@ public final class RunJob {
             if (snap.run().isFinished()) {
                 return RepeatStatus.FINISHED;
             }
-            Thread.sleep(interval.toMillis());
+            Thread.sleep(backoff(interval, engine.consecutiveStatusFailures()).toMillis());
             snap = engine.advance(runId);
             progress.accept(snap);
             return snap.run().isFinished() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
         };
+    }
+
+    /**
+     * The pause before the next pass: the interval, doubled for each pass in a row that could not
+     * read the scheduler, at most 60 s (and never less than the interval).
+     */
+    static Duration backoff(Duration interval, int failures) {
+        long factor = 1L << Math.min(failures, 6);
+        long ms = Math.min(interval.toMillis() * factor, Math.max(60_000, interval.toMillis()));
+        return Duration.ofMillis(ms);
     }
 
     private Tasklet finish(String runId) {

@@ -38,7 +38,8 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "hwf", mixinStandardHelpOptions = true, versionProvider = HwfCommand.Version.class,
         description = "Runs YAML workflows of batch jobs on Slurm or local processes, journaled in SQLite.",
         subcommands = {HwfCommand.Submit.class, HwfCommand.Validate.class, HwfCommand.Render.class,
-                HwfCommand.Status.class, HwfCommand.Poll.class, HwfCommand.Runs.class})
+                HwfCommand.Status.class, HwfCommand.Poll.class, HwfCommand.Resume.class, HwfCommand.Cancel.class,
+                HwfCommand.Runs.class})
 public final class HwfCommand implements Runnable {
     final PrintStream out;
     final PrintStream err;
@@ -58,7 +59,7 @@ public final class HwfCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: submit, validate, render, status, poll or runs");
+                "a command is needed: submit, validate, render, status, poll, resume, cancel or runs");
     }
 
     Journal openJournal() {
@@ -162,7 +163,6 @@ public final class HwfCommand implements Runnable {
             try (Journal journal = hwf.openJournal()) {
                 Instant now = Instant.now();
                 String runId = journal.createRun(wf, SpecCodec.toJson(wf), workdir, now);
-                PrintStream progressOut = detach ? hwf.err : hwf.out;
                 if (detach) {
                     hwf.out.println(runId);
                     hwf.out.flush();
@@ -170,22 +170,29 @@ public final class HwfCommand implements Runnable {
                     hwf.out.println("run " + runId + ": workflow " + wf.name() + " on " + wf.scheduler()
                             + ", work directory " + workdir + "/" + runId);
                 }
-                RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
-                ProgressPrinter printer = new ProgressPrinter(progressOut);
-                RunJob job = new RunJob(journal, scheduler, engine, pollInterval(wf.scheduler()),
-                        detach ? s -> { } : printer);
+                RunJob job = runJob(hwf, journal, scheduler, wf, detach);
                 RunSnapshot end = job.run(runId, detach);
-                if (detach) {
-                    return ExitCodes.OK;
-                }
-                hwf.out.println("run " + runId + " " + end.run().state()
-                        + (end.run().reason() == null ? "" : ": " + end.run().reason()));
-                if (!"SUCCEEDED".equals(end.run().state())) {
-                    hwf.out.println("see 'hwf status " + runId + "' and the logs in " + workdir + "/" + runId);
-                }
-                return "SUCCEEDED".equals(end.run().state()) ? ExitCodes.OK : ExitCodes.TASK_FAILED;
+                return detach ? ExitCodes.OK : ended(hwf, end);
             }
         }
+    }
+
+    static RunJob runJob(HwfCommand hwf, Journal journal, Scheduler scheduler, Workflow wf, boolean quiet) {
+        RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
+        ProgressPrinter printer = new ProgressPrinter(hwf.out);
+        return new RunJob(journal, scheduler, engine, pollInterval(wf.scheduler()), quiet ? s -> { } : printer);
+    }
+
+    /** Prints how a followed run ended and returns submit's exit code for it. */
+    static int ended(HwfCommand hwf, RunSnapshot end) {
+        String runId = end.run().id();
+        hwf.out.println("run " + runId + " " + end.run().state()
+                + (end.run().reason() == null ? "" : ": " + end.run().reason()));
+        if (!"SUCCEEDED".equals(end.run().state())) {
+            hwf.out.println("see 'hwf status " + runId + "' and the logs in " + end.run().workdir() + "/" + runId
+                    + "; 'hwf resume " + runId + "' runs what failed again");
+        }
+        return "SUCCEEDED".equals(end.run().state()) ? ExitCodes.OK : ExitCodes.TASK_FAILED;
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
@@ -262,6 +269,67 @@ public final class HwfCommand implements Runnable {
                 }
                 RunSnapshot snap = journal.snapshot(id);
                 hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n" : StatusView.table(snap));
+                return ExitCodes.OK;
+            }
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true,
+            description = {"Run again what failed, was cancelled or never started in a run, and what depends on it; "
+                    + "follow jobs still queued or running instead of submitting them again; never rerun a "
+                    + "SUCCEEDED task or element. Exit codes as submit."},
+            footer = {"", "Example:", "  hwf resume lucid-dose-20261122-101500-1a2b"})
+    static final class Resume implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        HwfCommand hwf;
+
+        @Parameters(index = "0", paramLabel = "RUN", description = "Run id (see 'hwf runs').")
+        String runId;
+
+        @Override
+        public Integer call() {
+            try (Journal journal = hwf.openJournal()) {
+                RunRecord run = journal.run(runId);
+                if ("SUCCEEDED".equals(run.state())) {
+                    hwf.out.println("run " + runId + " SUCCEEDED; nothing to resume");
+                    return ExitCodes.OK;
+                }
+                Workflow wf = SpecCodec.fromJson(run.spec());
+                Scheduler scheduler = Schedulers.forWorkflow(wf);
+                Schedulers.probe(scheduler);
+                int again;
+                try (var lock = journal.lockRun(runId, Duration.ofSeconds(120))) {
+                    again = journal.resume(runId, Instant.now());
+                }
+                hwf.out.println("run " + runId + ": resuming; " + again + " element(s) to run again, jobs still "
+                        + "queued or running are followed");
+                return ended(hwf, runJob(hwf, journal, scheduler, wf, false).resume(runId));
+            }
+        }
+    }
+
+    @Command(name = "cancel", mixinStandardHelpOptions = true,
+            description = "Cancel a run's live jobs on the scheduler (one call) and record the run CANCELLED.",
+            footer = {"", "Example:", "  hwf cancel lucid-dose-20261122-101500-1a2b"})
+    static final class Cancel implements java.util.concurrent.Callable<Integer> {
+        @picocli.CommandLine.ParentCommand
+        HwfCommand hwf;
+
+        @Parameters(index = "0", paramLabel = "RUN", description = "Run id (see 'hwf runs').")
+        String runId;
+
+        @Override
+        public Integer call() {
+            try (Journal journal = hwf.openJournal()) {
+                RunRecord run = journal.run(runId);
+                if (run.isFinished()) {
+                    hwf.out.println("run " + runId + " has already ended " + run.state() + "; nothing to cancel");
+                    return ExitCodes.OK;
+                }
+                Workflow wf = SpecCodec.fromJson(run.spec());
+                RunSnapshot snap = new RunEngine(journal, Schedulers.forWorkflow(wf), Clock.systemUTC())
+                        .cancel(runId, "cancelled by user");
+                hwf.out.println("run " + runId + " " + snap.run().state());
                 return ExitCodes.OK;
             }
         }

@@ -12,6 +12,7 @@ import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.local.LocalAdapter;
@@ -23,6 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +47,7 @@ public final class RunEngine {
     private final Journal journal;
     private final Scheduler scheduler;
     private final Clock clock;
+    private int statusFailures;
 
     public RunEngine(Journal journal, Scheduler scheduler, Clock clock) {
         this.journal = journal;
@@ -62,13 +65,34 @@ public final class RunEngine {
         return "hwf-" + runId + "-" + task + "-" + attempt;
     }
 
-    /** One pass. Returns the run as it stands afterwards. */
+    /**
+     * One pass. Returns the run as it stands afterwards. When another hwf process is making a pass
+     * over the same run right now, this one does nothing and returns the run as it stands.
+     */
     public RunSnapshot advance(String runId) {
+        try (RunLock lock = journal.tryLockRun(runId)) {
+            if (lock == null) {
+                LOG.debug("run {}: another hwf process is on it; skipping this pass", runId);
+                return journal.snapshot(runId);
+            }
+            return advanceLocked(runId);
+        }
+    }
+
+    /** How many passes in a row could not read the scheduler (for backing off). */
+    public int consecutiveStatusFailures() {
+        return statusFailures;
+    }
+
+    private RunSnapshot advanceLocked(String runId) {
         RunSnapshot snap = journal.snapshot(runId);
         if (snap.run().isFinished()) {
             return snap;
         }
         Workflow wf = SpecCodec.fromJson(snap.run().spec());
+        if (recoverOrphans(snap, wf)) {
+            snap = journal.snapshot(runId);
+        }
         Instant now = clock.instant();
         List<Change> observed = observe(snap, wf, now);
         if (!observed.isEmpty()) {
@@ -89,6 +113,114 @@ public final class RunEngine {
         return snap;
     }
 
+    /**
+     * Cancels a run: ONE cancel command for all its live jobs (jobs whose id was never recorded
+     * are looked up by name first), then every element that has not ended is recorded CANCELLED.
+     * If the scheduler cannot be reached nothing is recorded (exit 3), so cancelling can simply
+     * be tried again.
+     */
+    public RunSnapshot cancel(String runId, String reason) {
+        try (RunLock lock = journal.lockRun(runId, Duration.ofSeconds(120))) {
+            RunSnapshot snap = journal.snapshot(runId);
+            if (snap.run().isFinished()) {
+                return snap;
+            }
+            Set<JobId> jobs = new LinkedHashSet<>();
+            Set<String> unrecorded = new LinkedHashSet<>();
+            for (ElementRecord e : snap.elements()) {
+                if (e.state().isLive() && e.jobId() != null) {
+                    jobs.add(new JobId(e.jobId()));
+                } else if (e.state() == JobState.QUEUED) {
+                    unrecorded.add(jobName(runId, e.task(), e.attempt()));
+                }
+            }
+            if (!unrecorded.isEmpty()) {
+                CommandResult r = scheduler.runner().run(scheduler.adapter().findByNameCommand(unrecorded),
+                        scheduler.commandTimeout());
+                jobs.addAll(scheduler.adapter().parseFindByName(unrecorded, r.exitCode(), r.stdout(), r.stderr())
+                        .values());
+            }
+            if (!jobs.isEmpty()) {
+                Command cmd = scheduler.adapter().cancelCommand(jobs);
+                CommandResult r = scheduler.runner().run(cmd, scheduler.commandTimeout());
+                try {
+                    scheduler.adapter().checkCancel(r.exitCode(), r.stdout(), r.stderr());
+                } catch (SchedulerOutputException e) {
+                    throw new dev.hwf.launcher.HwfException(dev.hwf.launcher.ExitCodes.UNREACHABLE, "'"
+                            + cmd.display() + "' failed (" + e.getMessage() + "); nothing was recorded, try 'hwf "
+                            + "cancel " + runId + "' again");
+                }
+            }
+            Instant now = clock.instant();
+            List<Change> changes = new ArrayList<>();
+            for (ElementRecord e : snap.elements()) {
+                if (!e.state().isFinal()) {
+                    changes.add(new Change(e, e.with(JobState.CANCELLED, null, reason, now)));
+                }
+            }
+            journal.apply(runId, changes, now);
+            return journal.snapshot(runId);
+        }
+    }
+
+    // ------------------------------------------------------------------ orphans
+
+    /**
+     * Attempts that were claimed but have no job id: the hwf process that claimed them died
+     * between recording the attempt and recording the scheduler's answer (it no longer holds the
+     * run's lock, which we hold now). The job is looked up by its unique name: found, its id is
+     * recorded; not found but its elements wrote exit code files, those decide; neither, and the
+     * claim is older than the submit grace, it never reached the scheduler and is handed back to
+     * WAITING, to be submitted again.
+     */
+    private boolean recoverOrphans(RunSnapshot snap, Workflow wf) {
+        Map<String, List<ElementRecord>> byName = new LinkedHashMap<>();
+        for (ElementRecord e : snap.elements()) {
+            if (e.state() == JobState.QUEUED && e.jobId() == null) {
+                byName.computeIfAbsent(jobName(snap.run().id(), e.task(), e.attempt()), k -> new ArrayList<>()).add(e);
+            }
+        }
+        if (byName.isEmpty()) {
+            return false;
+        }
+        Map<String, JobId> found;
+        try {
+            CommandResult r = scheduler.runner().run(scheduler.adapter().findByNameCommand(byName.keySet()),
+                    scheduler.commandTimeout());
+            found = scheduler.adapter().parseFindByName(byName.keySet(), r.exitCode(), r.stdout(), r.stderr());
+        } catch (TransportException | SchedulerOutputException e) {
+            LOG.warn("could not look up unrecorded jobs by name ({}); will look again", e.getMessage());
+            return false;
+        }
+        Instant now = clock.instant();
+        List<Change> changes = new ArrayList<>();
+        for (Map.Entry<String, List<ElementRecord>> g : byName.entrySet()) {
+            ElementRecord first = g.getValue().get(0);
+            JobId id = found.get(g.getKey());
+            if (id != null) {
+                LOG.info("task {} attempt {}: found job {} by its name {}", first.task(), first.attempt(), id,
+                        g.getKey());
+                journal.recordJobId(snap.run().id(), first.task(), first.attempt(), id.value(), now);
+                continue;
+            }
+            TaskDirScan scan = scheduler.files().scan(taskDir(snap.run().workdir(), snap.run().id(), first.task()));
+            Instant claimed = snap.attempt(first.task(), first.attempt()).map(a -> a.submittedAt()).orElse(now);
+            boolean graceOver = Duration.between(claimed, now).compareTo(scheduler.submitGrace()) >= 0;
+            Task task = wf.task(first.task());
+            for (ElementRecord e : g.getValue()) {
+                Integer code = scan.exitCodes().get(TaskDirScan.key(e.attempt(), e.index()));
+                if (code != null) {
+                    changes.add(new Change(e, outcome(e, task, code, null, now)));
+                } else if (graceOver) {
+                    changes.add(new Change(e, e.retry("job " + g.getKey() + " never reached the scheduler; "
+                            + "submitting it again")));
+                }
+            }
+        }
+        journal.apply(snap.run().id(), changes, now);
+        return true;
+    }
+
     // ------------------------------------------------------------------ observe
 
     private List<Change> observe(RunSnapshot snap, Workflow wf, Instant now) {
@@ -105,9 +237,11 @@ public final class RunEngine {
         }
         // Status first, files second: a job the scheduler no longer shows has written its file
         // before it ended, so the files read afterwards are complete.
-        Map<String, JobStatus> statuses = readStatus(jobs);
+        Map<String, JobStatus> statuses = readStatus(scheduler.adapter().statusCommand(jobs), false);
+        statusFailures = statuses == null ? statusFailures + 1 : 0;
         Map<String, TaskDirScan> scans = new HashMap<>();
         List<Change> changes = new ArrayList<>();
+        List<ElementRecord> overdue = new ArrayList<>();
         for (ElementRecord e : live) {
             Task task = wf.task(e.task());
             TaskDirScan scan = scans.computeIfAbsent(e.task(), t -> scheduler.files().scan(
@@ -115,10 +249,9 @@ public final class RunEngine {
             String key = TaskDirScan.key(e.attempt(), e.index());
             Integer code = scan.exitCodes().get(key);
             JobStatus st = statuses == null ? null : lookup(statuses, e.jobId(), task.isArray() ? e.index() : null);
-            ElementRecord after = null;
+            ElementRecord after;
             if (code != null) {
-                after = code == 0 ? e.with(JobState.SUCCEEDED, 0, null, now)
-                        : e.with(JobState.FAILED, code, failureReason(code, st), now);
+                after = outcome(e, task, code, st, now);
             } else if (statuses == null) {
                 continue; // the scheduler could not be read: unknown, keep waiting
             } else if (st != null) {
@@ -130,32 +263,82 @@ public final class RunEngine {
                 if (s == e.state() && e.missingSince() == null) {
                     continue;
                 }
-                after = s.isFinal() ? e.with(s, null, s == JobState.SUCCEEDED ? null : st.reason(), now)
-                        : e.with(s, null, null, now);
+                after = s.isFinal() ? retryOrEnd(e.with(s, null, s == JobState.SUCCEEDED ? null : st.reason(), now),
+                        e, task) : e.with(s, null, null, now);
             } else if (e.missingSince() == null) {
                 after = e.withMissingSince(now);
             } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {
-                after = e.with(JobState.FAILED, null, "LOST", now);
-                LOG.warn("task {} element {}: job {} is gone from {} and left no exit code file; marked LOST",
-                        e.task(), e.index(), e.jobId(), scheduler.adapter().name());
+                overdue.add(e);
+                continue;
             } else {
                 continue;
             }
-            if (after.state() == JobState.FAILED && e.tries() <= task.retries()) {
-                after = after.retry(after.reason() + "; retry " + e.tries() + " of " + task.retries());
-            }
             changes.add(new Change(e, after));
+        }
+        changes.addAll(giveUpOrFind(overdue, wf, now));
+        return changes;
+    }
+
+    /**
+     * Elements gone from the queue for longer than lostAfter with no exit code file: the
+     * scheduler's accounting, where it has one, may still know how they ended; otherwise LOST.
+     */
+    private List<Change> giveUpOrFind(List<ElementRecord> overdue, Workflow wf, Instant now) {
+        if (overdue.isEmpty()) {
+            return List.of();
+        }
+        Set<JobId> jobs = new LinkedHashSet<>();
+        overdue.forEach(e -> jobs.add(new JobId(e.jobId())));
+        Command history = scheduler.adapter().historyCommand(jobs);
+        Map<String, JobStatus> known = history == null ? Map.of() : readStatus(history, true);
+        if (known == null) {
+            return List.of(); // accounting did not answer: ask again next pass
+        }
+        List<Change> changes = new ArrayList<>();
+        for (ElementRecord e : overdue) {
+            Task task = wf.task(e.task());
+            JobStatus st = lookup(known, e.jobId(), task.isArray() ? e.index() : null);
+            if (st != null && st.state().isFinal()) {
+                ElementRecord ended = e.with(st.state(), null, st.state() == JobState.SUCCEEDED ? null : st.reason(),
+                        now);
+                changes.add(new Change(e, retryOrEnd(ended, e, task)));
+            } else if (st != null) {
+                changes.add(new Change(e, e.with(st.state(), null, null, now))); // accounting says it lives
+            } else {
+                LOG.warn("task {} element {}: job {} is gone from {} and left no exit code file; marked LOST",
+                        e.task(), e.index(), e.jobId(), scheduler.adapter().name());
+                changes.add(new Change(e, retryOrEnd(e.with(JobState.FAILED, null, "LOST", now), e, task)));
+            }
         }
         return changes;
     }
 
-    /** Statuses keyed by {@code job} or {@code job_index}; null when the scheduler could not be read. */
-    private Map<String, JobStatus> readStatus(Set<JobId> jobs) {
-        Command cmd = scheduler.adapter().statusCommand(jobs);
+    /** The element's outcome from its exit code file. */
+    private static ElementRecord outcome(ElementRecord e, Task task, int code, JobStatus st, Instant now) {
+        return code == 0 ? e.with(JobState.SUCCEEDED, 0, null, now)
+                : retryOrEnd(e.with(JobState.FAILED, code, failureReason(code, st), now), e, task);
+    }
+
+    /** A failure with retries left goes back to WAITING, keeping its reason. */
+    private static ElementRecord retryOrEnd(ElementRecord ended, ElementRecord before, Task task) {
+        if (ended.state() == JobState.FAILED && before.tries() <= task.retries()) {
+            return ended.retry(ended.reason() + "; retry " + before.tries() + " of " + task.retries());
+        }
+        return ended;
+    }
+
+    /**
+     * Statuses keyed by {@code job} or {@code job_index}; null when the scheduler could not be read.
+     *
+     * @param history whether the command is the adapter's history command
+     */
+    private Map<String, JobStatus> readStatus(Command cmd, boolean history) {
         try {
             CommandResult r = scheduler.runner().run(cmd, scheduler.commandTimeout());
+            List<JobStatus> parsed = history ? scheduler.adapter().parseHistory(r.exitCode(), r.stdout(), r.stderr())
+                    : scheduler.adapter().parseStatus(r.exitCode(), r.stdout(), r.stderr());
             Map<String, JobStatus> out = new HashMap<>();
-            for (JobStatus s : scheduler.adapter().parseStatus(r.exitCode(), r.stdout(), r.stderr())) {
+            for (JobStatus s : parsed) {
                 out.put(s.arrayIndex() == null ? s.jobId().value() : s.jobId().value() + "_" + s.arrayIndex(), s);
             }
             return out;
@@ -263,15 +446,24 @@ public final class RunEngine {
             fail(runId, t, attempt, indices, "cannot prepare the job script: " + e.getMessage());
             return;
         }
+        CrashPoint.reach("after-claim");
         CommandResult result;
         try {
             result = scheduler.runner().run(cmd, scheduler.commandTimeout());
         } catch (TransportException e) {
-            LOG.warn("task {}: could not submit ({}); will try again", t.name(), e.getMessage());
-            release(runId, t, attempt, indices, "submit could not run: " + e.getMessage());
+            // the submission may or may not have reached the scheduler: the attempt stays
+            // claimed, and a later pass finds the job by its name or hands the attempt back
+            LOG.warn("task {}: submit did not complete ({}); will look for job {} by name", t.name(), e.getMessage(),
+                    name);
             return;
         }
+        CrashPoint.reach("after-submit");
         if (result.exitCode() != 0) {
+            if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(), result.stderr())) {
+                LOG.warn("task {}: the scheduler could not take the job now ({}); will look for job {} by name and "
+                        + "submit again if it is not there", t.name(), result.firstErrorLine(), name);
+                return;
+            }
             fail(runId, t, attempt, indices, "submit rejected: " + result.firstErrorLine());
             return;
         }
@@ -280,7 +472,8 @@ public final class RunEngine {
             journal.recordJobId(runId, t.name(), attempt, id.value(), clock.instant());
             LOG.debug("task {} attempt {} submitted as job {}", t.name(), attempt, id);
         } catch (SchedulerOutputException e) {
-            fail(runId, t, attempt, indices, "submit output not understood: " + e.getMessage());
+            LOG.warn("task {}: submit output not understood ({}); will look for job {} by name", t.name(),
+                    e.getMessage(), name);
         }
     }
 
@@ -290,19 +483,13 @@ public final class RunEngine {
         journal.apply(runId, claimedChanges(t, attempt, indices, JobState.FAILED, reason), clock.instant());
     }
 
-    /** Gives the claimed elements back to WAITING: nothing reached the scheduler. */
-    private void release(String runId, Task t, int attempt, List<Integer> indices, String reason) {
-        journal.apply(runId, claimedChanges(t, attempt, indices, JobState.WAITING, reason), clock.instant());
-    }
-
     private List<Change> claimedChanges(Task t, int attempt, List<Integer> indices, JobState to, String reason) {
         Instant now = clock.instant();
         List<Change> out = new ArrayList<>();
         for (int i : indices) {
             ElementRecord claimed = new ElementRecord(t.name(), i, JobState.QUEUED, attempt, 0, null, null, null, null,
                     null, null);
-            ElementRecord after = to == JobState.WAITING ? claimed.retry(reason) : claimed.with(to, null, reason, now);
-            out.add(new Change(claimed, after));
+            out.add(new Change(claimed, claimed.with(to, null, reason, now)));
         }
         return out;
     }

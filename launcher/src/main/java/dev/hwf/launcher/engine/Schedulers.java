@@ -36,7 +36,10 @@ public final class Schedulers {
         // a cluster job may need a while before its exit code file shows on a shared file system
         Duration lostAfter = "local".equals(wf.scheduler()) ? Duration.ZERO
                 : Duration.ofSeconds(Long.getLong("hwf.lostAfterSeconds", envLong("HWF_LOST_AFTER", 120)));
-        return new Scheduler(adapter, new LocalCommandRunner(), new LocalFiles(), lostAfter, COMMAND_TIMEOUT);
+        // a local submit is one quick bash; a cluster's may hang in the controller for a while
+        Duration submitGrace = Duration.ofSeconds(envLong("HWF_SUBMIT_GRACE", "local".equals(wf.scheduler()) ? 5 : 90));
+        return new Scheduler(adapter, new LocalCommandRunner(), new LocalFiles(), lostAfter, COMMAND_TIMEOUT,
+                submitGrace);
     }
 
     /**

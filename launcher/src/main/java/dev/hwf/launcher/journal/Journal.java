@@ -119,6 +119,16 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** The right to act on a run, or null when another hwf process is acting on it now. */
+    public RunLock tryLockRun(String runId) {
+        return RunLock.tryAcquire(file, runId);
+    }
+
+    /** The right to act on a run, waiting for another hwf process to finish its pass. */
+    public RunLock lockRun(String runId, java.time.Duration timeout) {
+        return RunLock.acquire(file, runId, timeout);
+    }
+
     // ---------------------------------------------------------------- schema
 
     private void migrate() {
@@ -372,7 +382,18 @@ public final class Journal implements AutoCloseable {
                 }
             }
         }
-        return new RunSnapshot(run, tasks, elements);
+        List<AttemptRecord> attempts = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT * FROM hwf_attempt WHERE run_id=? ORDER BY task, attempt")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    attempts.add(new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
+                            rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at")));
+                }
+            }
+        }
+        return new RunSnapshot(run, tasks, elements, attempts);
     }
 
     // ---------------------------------------------------------------- transitions
@@ -514,6 +535,32 @@ public final class Journal implements AutoCloseable {
                 }
             }
             return null;
+        });
+    }
+
+    /**
+     * Makes a run's FAILED and CANCELLED elements WAITING again, with their retries restored, and
+     * the run RUNNING; SUCCEEDED elements and live ones are left as they are. One transaction.
+     *
+     * @return how many elements will run again
+     */
+    public int resume(String runId, Instant now) {
+        return inTransaction(c -> {
+            int n;
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', tries=0, "
+                    + "reason='resumed after ' || coalesce(reason, state), missing_since=NULL, started_at=NULL, "
+                    + "ended_at=NULL WHERE run_id=? AND state IN ('FAILED','CANCELLED')")) {
+                ps.setString(1, runId);
+                n = ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "UPDATE hwf_run SET state='RUNNING', reason=NULL, ended_at=NULL WHERE id=?")) {
+                ps.setString(1, runId);
+                ps.executeUpdate();
+            }
+            event(c, runId, null, null, null, now, "RESUMED", n + " element(s) to run again", null);
+            refreshDerived(c, runId, now);
+            return n;
         });
     }
 

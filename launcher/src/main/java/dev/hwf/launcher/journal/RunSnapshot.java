@@ -5,12 +5,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A run with its tasks (in workflow order) and all their elements, read in one transaction. */
-public record RunSnapshot(RunRecord run, List<TaskRecord> tasks, List<ElementRecord> elements) {
+/** A run with its tasks (in workflow order), all their elements and attempts, read in one transaction. */
+public record RunSnapshot(RunRecord run, List<TaskRecord> tasks, List<ElementRecord> elements,
+                          List<AttemptRecord> attempts) {
 
     public RunSnapshot {
         tasks = List.copyOf(tasks);
         elements = List.copyOf(elements);
+        attempts = List.copyOf(attempts);
     }
 
     /** Elements grouped by task name, in index order. */
@@ -32,5 +34,10 @@ public record RunSnapshot(RunRecord run, List<TaskRecord> tasks, List<ElementRec
             }
         }
         throw new IllegalArgumentException("no task " + name + " in run " + run.id());
+    }
+
+    /** The attempt row of a task, if it was recorded. */
+    public java.util.Optional<AttemptRecord> attempt(String task, int attempt) {
+        return attempts.stream().filter(a -> a.task().equals(task) && a.attempt() == attempt).findFirst();
     }
 }

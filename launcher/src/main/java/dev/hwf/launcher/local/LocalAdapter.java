@@ -120,6 +120,16 @@ public final class LocalAdapter implements SchedulerAdapter {
         return Command.of(argv);
     }
 
+    /** kill exits 1 when a process group has already ended: for hwf that job is cancelled. */
+    @Override
+    public void checkCancel(int exitCode, String stdout, String stderr) {
+        for (String line : stderr.split("\n")) {
+            if (!line.isBlank() && !line.contains("No such process")) {
+                throw new SchedulerOutputException("kill failed with exit code " + exitCode, stderr);
+            }
+        }
+    }
+
     /** Every process's arguments: a driver shows {@code hwf-local-job:NAME} as its {@code $0}. */
     @Override
     public Command findByNameCommand(Collection<String> jobNames) {

@@ -1,0 +1,13 @@
+package dev.hwf.launcher.journal;
+
+import java.time.Instant;
+
+/**
+ * One submission of a task: recorded with its job name before the scheduler is asked, and with
+ * the job id once the scheduler has answered.
+ *
+ * @param indices the elements it carried, as written ("[0, 1, 2]")
+ */
+public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
+                            Instant submittedAt) {
+}
