@@ -24,6 +24,8 @@ final class Hwf {
     final Path journal;
     final Path scratch;
     final String pollInterval;
+    /** Extra environment for every hwf command (crash points, grace periods). */
+    final java.util.Map<String, String> env = new java.util.HashMap<>();
 
     Hwf(Path scratch, String pollInterval) {
         this.scratch = scratch;
@@ -51,6 +53,7 @@ final class Hwf {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile());
             pb.environment().put("HWF_JOURNAL", journal.toString());
             pb.environment().put("HWF_POLL_INTERVAL", pollInterval);
+            pb.environment().putAll(env);
             Process p = pb.start();
             if (!p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS)) {
                 p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
@@ -64,6 +67,42 @@ final class Hwf {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** Starts hwf without waiting for it, for tests that kill it at some instant. */
+    Process start(Path out, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(home().resolve("bin/hwf").toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectErrorStream(true);
+        pb.environment().put("HWF_JOURNAL", journal.toString());
+        pb.environment().put("HWF_POLL_INTERVAL", pollInterval);
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    /** Runs hwf poll until the run has ended (bounded); returns its final state. */
+    String pollUntilEnded(String runId, Duration limit) throws InterruptedException {
+        long deadline = System.nanoTime() + limit.toNanos();
+        String state = status(runId).get("state").asText();
+        while (state.equals("RUNNING") && System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            Result poll = run(Duration.ofSeconds(120), "poll");
+            assertEquals(0, poll.code(), poll.all());
+            state = status(runId).get("state").asText();
+        }
+        return state;
+    }
+
+    /** The newest run's id. */
+    String newestRun() {
+        Result r = run(Duration.ofSeconds(60), "runs", "--json");
+        try {
+            JsonNode runs = JSON.readTree(r.out());
+            return runs.get(0).get("run").asText();
+        } catch (IOException e) {
+            throw new AssertionError(r.all(), e);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
@@ -53,6 +54,19 @@ final class StatusView {
             task.put("submitted", time(t.submittedAt()));
             task.put("started", time(t.startedAt()));
             task.put("ended", time(t.endedAt()));
+            List<Object> attempts = new ArrayList<>();
+            for (AttemptRecord a : snap.attempts()) {
+                if (a.task().equals(t.name())) {
+                    Map<String, Object> at = new LinkedHashMap<>();
+                    at.put("attempt", a.attempt());
+                    at.put("jobId", a.jobId());
+                    at.put("jobName", a.jobName());
+                    at.put("elements", a.indexList());
+                    at.put("submitted", time(a.submittedAt()));
+                    attempts.add(at);
+                }
+            }
+            task.put("attempts", attempts);
             if (t.arraySize() > 0) {
                 List<Object> elements = new ArrayList<>();
                 for (ElementRecord e : byTask.get(t.name())) {

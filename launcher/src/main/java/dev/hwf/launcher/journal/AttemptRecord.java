@@ -10,4 +10,11 @@ import java.time.Instant;
  */
 public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
                             Instant submittedAt) {
+
+    /** The element indices as numbers. */
+    public java.util.List<Integer> indexList() {
+        String body = indices.replaceAll("[\\[\\]\\s]", "");
+        return body.isEmpty() ? java.util.List.of()
+                : java.util.Arrays.stream(body.split(",")).map(Integer::valueOf).toList();
+    }
 }
