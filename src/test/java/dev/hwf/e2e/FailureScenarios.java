@@ -95,18 +95,29 @@ abstract class FailureScenarios {
         Hwf.Result r = hwf.run(submitArgs(wf));
         assertEquals(0, r.code(), r.all());
         String run = Hwf.runId(r);
-        assertEquals(Map.of("train 0 1", 1, "train 1 1", 1, "train 2 1", 1, "train 3 1", 1, "train 1 2", 1,
-                "train 3 2", 1), ranCount(run), "each element ran once per attempt it was in");
+        // elements 1 and 3 may fail in the same pass (one retry job) or in two (two retry jobs)
+        Map<String, Integer> perElement = new TreeMap<>();
+        for (Map.Entry<String, Integer> e : ranCount(run).entrySet()) {
+            assertEquals(1, e.getValue(), "ran twice in one attempt: " + e.getKey());
+            String[] f = e.getKey().split(" ");
+            perElement.merge(f[1], 1, Integer::sum);
+            if (f[1].equals("0") || f[1].equals("2")) {
+                assertEquals("1", f[2], "a succeeded element ran again: " + e.getKey());
+            }
+        }
+        assertEquals(Map.of("0", 1, "1", 2, "2", 1, "3", 2), perElement);
         JsonNode train = Hwf.task(hwf.status(run), "train");
         assertEquals("SUCCEEDED", train.get("state").asText());
-        assertEquals(2, train.get("attempt").asInt());
         JsonNode attempts = train.get("attempts");
-        assertEquals(2, attempts.size());
         assertEquals("[0,1,2,3]", attempts.get(0).get("elements").toString());
-        assertEquals("[1,3]", attempts.get(1).get("elements").toString());
+        List<Integer> resubmitted = new ArrayList<>();
+        for (int a = 1; a < attempts.size(); a++) {
+            attempts.get(a).get("elements").forEach(i -> resubmitted.add(i.asInt()));
+        }
+        assertEquals(List.of(1, 3), resubmitted.stream().sorted().toList(), "only failed elements resubmitted");
         for (JsonNode e : train.get("elements")) {
             int i = e.get("index").asInt();
-            assertEquals(i % 2 == 1 ? 2 : 1, e.get("attempt").asInt(), e.toString());
+            assertEquals(i % 2 == 1, e.get("attempt").asInt() > 1, e.toString());
         }
     }
 
