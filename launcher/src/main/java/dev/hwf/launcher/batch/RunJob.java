@@ -43,6 +43,7 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
  * that run a job pay for it, and they pay for the few objects they use.
  */
 public final class RunJob {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunJob.class);
     /** The Spring Batch job name of a workflow run. */
     public static final String JOB_NAME = "hwf-run";
 
@@ -191,7 +192,11 @@ public final class RunJob {
     }
 
     private static Step step(JobRepository repository, String name, Tasklet tasklet) {
-        return new StepBuilder(name, repository).tasklet(tasklet).build();
+        Tasklet logged = (contribution, chunk) -> {
+            LOG.debug("step {}", name);
+            return tasklet.execute(contribution, chunk);
+        };
+        return new StepBuilder(name, repository).tasklet(logged).build();
     }
 
     /** The journal's copy of the workflow is readable and matches the run's task rows. */

@@ -41,6 +41,7 @@ import picocli.CommandLine.ScopeType;
                 HwfCommand.Status.class, HwfCommand.Poll.class, HwfCommand.Resume.class, HwfCommand.Cancel.class,
                 HwfCommand.Runs.class})
 public final class HwfCommand implements Runnable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HwfCommand.class);
     final PrintStream out;
     final PrintStream err;
 
@@ -158,11 +159,14 @@ public final class HwfCommand implements Runnable {
                         + wf.scheduler() + "; nothing was submitted or recorded");
                 return ExitCodes.OK;
             }
+            LOG.debug("workflow {} valid: {} tasks", wf.name(), wf.tasks().size());
             renderAll(wf, scheduler, wf.name() + "-check", workdir);
             Schedulers.probe(scheduler);
+            LOG.debug("scripts render, {} answers", wf.scheduler());
             try (Journal journal = hwf.openJournal()) {
                 Instant now = Instant.now();
                 String runId = journal.createRun(wf, SpecCodec.toJson(wf), workdir, now);
+                LOG.debug("run {} recorded", runId);
                 if (detach) {
                     hwf.out.println(runId);
                     hwf.out.flush();

@@ -203,7 +203,10 @@ public final class RunEngine {
                 journal.recordJobId(snap.run().id(), first.task(), first.attempt(), id.value(), now);
                 continue;
             }
-            TaskDirScan scan = scheduler.files().scan(taskDir(snap.run().workdir(), snap.run().id(), first.task()));
+            TaskDirScan scan = scanOrNull(taskDir(snap.run().workdir(), snap.run().id(), first.task()));
+            if (scan == null) {
+                continue; // the task's files cannot be read now: unknown, look again next pass
+            }
             Instant claimed = snap.attempt(first.task(), first.attempt()).map(a -> a.submittedAt()).orElse(now);
             boolean graceOver = Duration.between(claimed, now).compareTo(scheduler.submitGrace()) >= 0;
             Task task = wf.task(first.task());
@@ -244,8 +247,13 @@ public final class RunEngine {
         List<ElementRecord> overdue = new ArrayList<>();
         for (ElementRecord e : live) {
             Task task = wf.task(e.task());
-            TaskDirScan scan = scans.computeIfAbsent(e.task(), t -> scheduler.files().scan(
-                    taskDir(snap.run().workdir(), snap.run().id(), t)));
+            if (!scans.containsKey(e.task())) {
+                scans.put(e.task(), scanOrNull(taskDir(snap.run().workdir(), snap.run().id(), e.task())));
+            }
+            TaskDirScan scan = scans.get(e.task());
+            if (scan == null) {
+                continue; // the task's files cannot be read now (remote site unreachable): unknown, keep waiting
+            }
             String key = TaskDirScan.key(e.attempt(), e.index());
             Integer code = scan.exitCodes().get(key);
             JobStatus st = statuses == null ? null : lookup(statuses, e.jobId(), task.isArray() ? e.index() : null);
@@ -398,9 +406,17 @@ public final class RunEngine {
 
     // ------------------------------------------------------------------ submit
 
+    /**
+     * Submits every task that became ready, in phases that keep the journal's transactions few
+     * and the scheduler busy: one transaction claims them all; their scripts are written; the
+     * submit commands run concurrently (at most {@link #SUBMIT_PARALLELISM} at once); one
+     * transaction records every job id. A crash between the phases is the crash the claim is
+     * for: the next pass finds the submitted jobs by name.
+     */
     private boolean submitReady(RunSnapshot snap, Workflow wf) {
+        String runId = snap.run().id();
         Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
-        boolean any = false;
+        List<Journal.Claim> wanted = new ArrayList<>();
         for (Task t : wf.tasks()) {
             List<Integer> waiting = new ArrayList<>();
             for (ElementRecord e : byTask.get(t.name())) {
@@ -417,78 +433,148 @@ public final class RunEngine {
                 // elements, the two would run more than arrayLimit elements at once
                 continue;
             }
-            TaskRecord tr = snap.task(t.name());
-            submit(snap, wf, t, tr.attempt(), waiting);
-            any = true;
+            int last = snap.task(t.name()).attempt();
+            wanted.add(new Journal.Claim(t.name(), last, waiting, jobName(runId, t.name(), last + 1)));
         }
-        return any;
-    }
-
-    private void submit(RunSnapshot snap, Workflow wf, Task t, int lastAttempt, List<Integer> indices) {
-        String runId = snap.run().id();
-        String name = jobName(runId, t.name(), lastAttempt + 1);
-        Optional<Integer> claimed = journal.claim(runId, t.name(), lastAttempt, indices, name, clock.instant());
-        if (claimed.isEmpty()) {
-            return; // another hwf process got there first
+        if (wanted.isEmpty()) {
+            return false;
         }
-        int attempt = claimed.get();
-        String dir = taskDir(snap.run().workdir(), runId, t.name());
-        JobRequest request = request(t, name, dir, indices);
-        String script = dir + "/job." + attempt + ".sh";
-        Command cmd;
-        try {
-            scheduler.files().mkdirs(dir);
-            String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, scheduler.adapter(),
-                    new ScriptRenderer.Context(wf.name(), runId, attempt, dir, request));
-            scheduler.files().write(script, text, true);
-            cmd = scheduler.adapter().submitCommand(request, script);
-        } catch (RuntimeException e) {
-            fail(runId, t, attempt, indices, "cannot prepare the job script: " + e.getMessage());
-            return;
+        List<Journal.Claim> claimed = journal.claimAll(runId, wanted, clock.instant());
+        LOG.debug("claimed {} of {} ready tasks", claimed.size(), wanted.size());
+        List<Prepared> prepared = new ArrayList<>();
+        for (Journal.Claim c : claimed) {
+            Prepared p = prepare(snap, wf, wf.task(c.task()), c);
+            if (p != null) {
+                prepared.add(p);
+            }
         }
         CrashPoint.reach("after-claim");
-        CommandResult result;
-        try {
-            result = scheduler.runner().run(cmd, scheduler.commandTimeout());
-        } catch (TransportException e) {
-            // the submission may or may not have reached the scheduler: the attempt stays
-            // claimed, and a later pass finds the job by its name or hands the attempt back
-            LOG.warn("task {}: submit did not complete ({}); will look for job {} by name", t.name(), e.getMessage(),
-                    name);
-            return;
-        }
-        CrashPoint.reach("after-submit");
-        if (result.exitCode() != 0) {
-            if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(), result.stderr())) {
-                LOG.warn("task {}: the scheduler could not take the job now ({}); will look for job {} by name and "
-                        + "submit again if it is not there", t.name(), result.firstErrorLine(), name);
-                return;
+        LOG.debug("{} scripts ready; submitting", prepared.size());
+        List<CommandResult> results = runAll(prepared);
+        LOG.debug("{} submit commands done", results.size());
+        List<Journal.Submitted> submitted = new ArrayList<>();
+        List<Change> failed = new ArrayList<>();
+        for (int i = 0; i < prepared.size(); i++) {
+            Prepared p = prepared.get(i);
+            CommandResult result = results.get(i);
+            if (result == null) {
+                continue; // did not complete: the attempt stays claimed and is looked up by name
             }
-            fail(runId, t, attempt, indices, "submit rejected: " + result.firstErrorLine());
-            return;
+            CrashPoint.reach("after-submit");
+            if (result.exitCode() != 0) {
+                if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(),
+                        result.stderr())) {
+                    LOG.warn("task {}: the scheduler could not take the job now ({}); will look for job {} by name "
+                            + "and submit again if it is not there", p.claim.task(), result.firstErrorLine(),
+                            p.claim.jobName());
+                } else {
+                    LOG.error("task {}: submit rejected: {}", p.claim.task(), result.firstErrorLine());
+                    failed.addAll(claimedChanges(p.claim, JobState.FAILED, "submit rejected: "
+                            + result.firstErrorLine()));
+                }
+                continue;
+            }
+            try {
+                JobId id = scheduler.adapter().parseSubmitOutput(result.stdout());
+                submitted.add(new Journal.Submitted(p.claim.task(), p.claim.attempt(), id.value()));
+            } catch (SchedulerOutputException e) {
+                LOG.warn("task {}: submit output not understood ({}); will look for job {} by name", p.claim.task(),
+                        e.getMessage(), p.claim.jobName());
+            }
         }
+        journal.recordJobIds(runId, submitted, clock.instant());
+        journal.apply(runId, failed, clock.instant());
+        LOG.debug("{} job ids recorded, {} submits failed", submitted.size(), failed.size());
+        return true;
+    }
+
+    /** Most submit commands in flight at once: below OpenSSH's default MaxSessions of 10. */
+    static final int SUBMIT_PARALLELISM = 8;
+
+    /** A claimed attempt with its script written and its submit command built. */
+    private record Prepared(Journal.Claim claim, Command command) {
+    }
+
+    /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */
+    private Prepared prepare(RunSnapshot snap, Workflow wf, Task t, Journal.Claim c) {
+        String runId = snap.run().id();
+        String dir = taskDir(snap.run().workdir(), runId, t.name());
+        JobRequest request = request(t, c.jobName(), dir, c.indices());
+        String script = dir + "/job." + c.attempt() + ".sh";
         try {
-            JobId id = scheduler.adapter().parseSubmitOutput(result.stdout());
-            journal.recordJobId(runId, t.name(), attempt, id.value(), clock.instant());
-            LOG.debug("task {} attempt {} submitted as job {}", t.name(), attempt, id);
-        } catch (SchedulerOutputException e) {
-            LOG.warn("task {}: submit output not understood ({}); will look for job {} by name", t.name(),
-                    e.getMessage(), name);
+            if (c.attempt() > 1 || !scheduler.files().exists(script)) {
+                // the run's render step wrote every first attempt's script already
+                scheduler.files().mkdirs(dir);
+                String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t,
+                        scheduler.adapter(), new ScriptRenderer.Context(wf.name(), runId, c.attempt(), dir, request));
+                scheduler.files().write(script, text, true);
+            }
+            return new Prepared(c, scheduler.adapter().submitCommand(request, script));
+        } catch (TransportException e) {
+            // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
+            // claimed and a later pass hands it back, as for a submit that did not complete
+            LOG.warn("task {}: cannot write its job script now ({}); will try again", t.name(), e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            LOG.error("task {}: cannot prepare the job script: {}", t.name(), e.getMessage());
+            journal.apply(runId, claimedChanges(c, JobState.FAILED, "cannot prepare the job script: "
+                    + e.getMessage()), clock.instant());
+            return null;
         }
     }
 
-    /** Ends the claimed elements of an attempt that could not be submitted. */
-    private void fail(String runId, Task t, int attempt, List<Integer> indices, String reason) {
-        LOG.error("task {}: {}", t.name(), reason);
-        journal.apply(runId, claimedChanges(t, attempt, indices, JobState.FAILED, reason), clock.instant());
+    /** Runs the submit commands, several at once; a null result is a command that did not complete. */
+    private List<CommandResult> runAll(List<Prepared> prepared) {
+        List<CommandResult> results = new ArrayList<>(java.util.Collections.nCopies(prepared.size(), null));
+        if (prepared.isEmpty()) {
+            return results;
+        }
+        int threads = Math.min(SUBMIT_PARALLELISM, prepared.size());
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "hwf-submit");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<java.util.concurrent.Future<CommandResult>> futures = new ArrayList<>();
+            for (Prepared p : prepared) {
+                futures.add(pool.submit(() -> scheduler.runner().run(p.command(), scheduler.commandTimeout())));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    results.set(i, futures.get(i).get());
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // the submission may or may not have reached the scheduler: the attempt stays
+                    // claimed, and a later pass finds the job by its name or hands it back
+                    LOG.warn("task {}: submit did not complete ({}); will look for job {} by name",
+                            prepared.get(i).claim().task(), e.getCause().getMessage(), prepared.get(i).claim().jobName());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+        }
+        return results;
     }
 
-    private List<Change> claimedChanges(Task t, int attempt, List<Integer> indices, JobState to, String reason) {
+    /** A task directory's files; null when they cannot be read now (a remote site out of reach). */
+    private TaskDirScan scanOrNull(String dir) {
+        try {
+            return scheduler.files().scan(dir);
+        } catch (TransportException e) {
+            LOG.warn("could not read {} ({}); will look again", dir, e.getMessage());
+            return null;
+        }
+    }
+
+    /** The claimed elements of an attempt, moved to {@code to} (they were QUEUED without a job id). */
+    private List<Change> claimedChanges(Journal.Claim c, JobState to, String reason) {
         Instant now = clock.instant();
         List<Change> out = new ArrayList<>();
-        for (int i : indices) {
-            ElementRecord claimed = new ElementRecord(t.name(), i, JobState.QUEUED, attempt, 0, null, null, null, null,
-                    null, null);
+        for (int i : c.indices()) {
+            ElementRecord claimed = new ElementRecord(c.task(), i, JobState.QUEUED, c.attempt(), 0, null, null, null,
+                    null, null, null);
             out.add(new Change(claimed, claimed.with(to, null, reason, now)));
         }
         return out;

@@ -33,6 +33,11 @@ public final class LocalFiles implements SiteFiles {
     }
 
     @Override
+    public boolean exists(String path) {
+        return Files.isRegularFile(Path.of(path));
+    }
+
+    @Override
     public void mkdirs(String dir) {
         try {
             Files.createDirectories(Path.of(dir));

@@ -10,6 +10,14 @@ public interface SiteFiles {
 
     void mkdirs(String dir);
 
+    /**
+     * Whether a file exists. Only used to skip work; a site that cannot tell cheaply answers
+     * false, and the file is written again.
+     */
+    default boolean exists(String path) {
+        return false;
+    }
+
     /** Writes the file (atomically where the file system allows); {@code executable} sets u+x. */
     void write(String path, String content, boolean executable);
 

@@ -399,6 +399,21 @@ public final class Journal implements AutoCloseable {
     // ---------------------------------------------------------------- transitions
 
     /**
+     * A claim on a task's WAITING elements for its next attempt.
+     *
+     * @param lastAttempt the task's attempt counter as read; the claim is for {@code lastAttempt + 1}
+     */
+    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName) {
+        public Claim {
+            indices = List.copyOf(indices);
+        }
+
+        public int attempt() {
+            return lastAttempt + 1;
+        }
+    }
+
+    /**
      * Claims the WAITING elements {@code indices} of a task for a new attempt, before anything is
      * submitted: the task's attempt counter moves from {@code expectedAttempt} to the next number,
      * an attempt row records the job name, and the elements become QUEUED without a job id.
@@ -407,69 +422,110 @@ public final class Journal implements AutoCloseable {
      */
     public Optional<Integer> claim(String runId, String task, int expectedAttempt, List<Integer> indices,
                                    String jobName, Instant now) {
+        List<Claim> won = claimAll(runId, List.of(new Claim(task, expectedAttempt, indices, jobName)), now);
+        return won.isEmpty() ? Optional.empty() : Optional.of(won.get(0).attempt());
+    }
+
+    /**
+     * Claims several tasks in one transaction (see {@link #claim}); a task another process has
+     * claimed meanwhile is left out.
+     *
+     * @return the claims that were won
+     */
+    public List<Claim> claimAll(String runId, List<Claim> claims, Instant now) {
+        if (claims.isEmpty()) {
+            return List.of();
+        }
         return inTransaction(c -> {
-            int attempt = expectedAttempt + 1;
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET attempt=?, submitted_at="
-                    + "coalesce(submitted_at, ?) WHERE run_id=? AND name=? AND attempt=?")) {
-                ps.setInt(1, attempt);
-                ps.setString(2, now.toString());
-                ps.setString(3, runId);
-                ps.setString(4, task);
-                ps.setInt(5, expectedAttempt);
-                if (ps.executeUpdate() != 1) {
-                    return Optional.<Integer>empty();
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='QUEUED', attempt=?, "
-                    + "tries=tries+1, job_id=NULL, exit_code=NULL, reason=NULL, missing_since=NULL, started_at=NULL, "
-                    + "ended_at=NULL WHERE run_id=? AND task=? AND idx=? AND state='WAITING'")) {
-                for (int idx : indices) {
-                    ps.setInt(1, attempt);
-                    ps.setString(2, runId);
-                    ps.setString(3, task);
-                    ps.setInt(4, idx);
-                    ps.addBatch();
-                }
-                for (int n : ps.executeBatch()) {
-                    if (n != 1) {
-                        // an element left WAITING under us: give the claim up as a whole
-                        c.rollback();
-                        return Optional.<Integer>empty();
+            List<Claim> won = new ArrayList<>();
+            try (PreparedStatement task = c.prepareStatement("UPDATE hwf_task SET attempt=?, submitted_at="
+                    + "coalesce(submitted_at, ?) WHERE run_id=? AND name=? AND attempt=?");
+                 PreparedStatement el = c.prepareStatement("UPDATE hwf_element SET state='QUEUED', attempt=?, "
+                         + "tries=tries+1, job_id=NULL, exit_code=NULL, reason=NULL, missing_since=NULL, "
+                         + "started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND idx=? AND state='WAITING'");
+                 PreparedStatement att = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
+                         + "indices, submitted_at) VALUES (?,?,?,?,?,?)")) {
+                for (Claim claim : claims) {
+                    java.sql.Savepoint sp = c.setSavepoint("claim");
+                    task.setInt(1, claim.attempt());
+                    task.setString(2, now.toString());
+                    task.setString(3, runId);
+                    task.setString(4, claim.task());
+                    task.setInt(5, claim.lastAttempt());
+                    if (task.executeUpdate() != 1) {
+                        c.releaseSavepoint(sp);
+                        continue; // another process claimed it first
                     }
+                    boolean all = true;
+                    for (int idx : claim.indices()) {
+                        el.setInt(1, claim.attempt());
+                        el.setString(2, runId);
+                        el.setString(3, claim.task());
+                        el.setInt(4, idx);
+                        el.addBatch();
+                    }
+                    for (int n : el.executeBatch()) {
+                        all &= n == 1;
+                    }
+                    if (!all) {
+                        // an element left WAITING under us: give this claim up as a whole
+                        c.rollback(sp);
+                        continue;
+                    }
+                    att.setString(1, runId);
+                    att.setString(2, claim.task());
+                    att.setInt(3, claim.attempt());
+                    att.setString(4, claim.jobName());
+                    att.setString(5, claim.indices().toString());
+                    att.setString(6, now.toString());
+                    att.executeUpdate();
+                    event(c, runId, claim.task(), null, claim.attempt(), now, "SUBMITTING", "job name "
+                            + claim.jobName(), null);
+                    c.releaseSavepoint(sp);
+                    won.add(claim);
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
-                    + "indices, submitted_at) VALUES (?,?,?,?,?,?)")) {
-                ps.setString(1, runId);
-                ps.setString(2, task);
-                ps.setInt(3, attempt);
-                ps.setString(4, jobName);
-                ps.setString(5, indices.toString());
-                ps.setString(6, now.toString());
-                ps.executeUpdate();
+            if (!won.isEmpty()) {
+                refreshDerived(c, runId, now);
             }
-            event(c, runId, task, null, attempt, now, "SUBMITTING", "job name " + jobName, null);
-            refreshDerived(c, runId, now);
-            return Optional.of(attempt);
+            return won;
         });
+    }
+
+    /** A job id the scheduler gave an attempt. */
+    public record Submitted(String task, int attempt, String jobId) {
     }
 
     /** Records the job id the scheduler gave an attempt. */
     public void recordJobId(String runId, String task, int attempt, String jobId, Instant now) {
+        recordJobIds(runId, List.of(new Submitted(task, attempt, jobId)), now);
+    }
+
+    /** Records the job ids of several attempts in one transaction. */
+    public void recordJobIds(String runId, List<Submitted> submitted, Instant now) {
+        if (submitted.isEmpty()) {
+            return;
+        }
         inTransaction(c -> {
-            for (String sql : new String[] {
-                    "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?",
-                    "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL",
-                    "UPDATE hwf_task SET job_id=? WHERE run_id=? AND name=? AND attempt=?"}) {
+            String[] sqls = {
+                "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?",
+                "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL",
+                "UPDATE hwf_task SET job_id=? WHERE run_id=? AND name=? AND attempt=?"};
+            for (String sql : sqls) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
-                    ps.setString(1, jobId);
-                    ps.setString(2, runId);
-                    ps.setString(3, task);
-                    ps.setInt(4, attempt);
-                    ps.executeUpdate();
+                    for (Submitted s : submitted) {
+                        ps.setString(1, s.jobId());
+                        ps.setString(2, runId);
+                        ps.setString(3, s.task());
+                        ps.setInt(4, s.attempt());
+                        ps.addBatch();
+                    }
+                    ps.executeBatch();
                 }
             }
-            event(c, runId, task, null, attempt, now, "QUEUED", "submitted", jobId);
+            for (Submitted s : submitted) {
+                event(c, runId, s.task(), null, s.attempt(), now, "QUEUED", "submitted", s.jobId());
+            }
             return null;
         });
     }
