@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# hwf benchmarks against floors measured in the same run, on the local Slurm of src/test/cluster.
+#
+#   bench/bench.sh            all scenarios (about 10 minutes on 2 cores)
+#   bench/bench.sh submit     one scenario: submit | array | poll | status | startup | memory
+#
+# Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
+# prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
+# (--hold), so the 2-core test node only queues them; the benchmark cancels its pending jobs
+# between runs. Scheduler calls are counted by shims put first on PATH for hwf's own calls.
+# Needs root (it starts the local Slurm with up.sh). Results go to stdout and bench/last-run.txt.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+HOME_DIR="$(cd "$HERE/.." && pwd)"
+HWF="$HOME_DIR/bin/hwf"
+REPS=${REPS:-3}
+WORK=$(mktemp -d /tmp/hwf-bench.XXXXXX)
+trap 'scancel --user="$(id -un)" --state=PENDING >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+OUT="$HERE/last-run.txt"
+
+bash "$HOME_DIR/src/test/cluster/up.sh" >/dev/null
+[ -f "$HOME_DIR/launcher/target/hwf.jar" ] || "$HWF" --version >/dev/null
+
+export HWF_JOURNAL="$WORK/journal.db"
+export HWF_POLL_INTERVAL=1
+
+# --- helpers -----------------------------------------------------------------------------------
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+median() { sort -n | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else print int((a[NR / 2] + a[NR / 2 + 1]) / 2) }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b <= 0) print "n/a"; else printf "%.2f", a / b }'; }
+row() { # name hwf floor floor-name note
+    printf '| %-34s | %9s | %9s | %-26s | %6s | %s\n' "$1" "$2" "$3" "$4" "$(ratio "$2" "$3")" "${5:-}" | tee -a "$OUT"
+}
+clean_queue() { scancel --user="$(id -un)" --state=PENDING >/dev/null 2>&1 || true; sleep 1; }
+
+# PATH shims that count hwf's scheduler calls, then run the real command
+SHIMS="$WORK/shims"; mkdir -p "$SHIMS"
+for c in sbatch squeue scancel sacct; do
+    real=$(command -v "$c")
+    printf '#!/bin/bash\necho %s >> "%s/calls"\nexec %s "$@"\n' "$c" "$WORK" "$real" > "$SHIMS/$c"
+    chmod +x "$SHIMS/$c"
+done
+calls() { grep -c "^$1\$" "$WORK/calls" 2>/dev/null || true; }
+reset_calls() { : > "$WORK/calls"; }
+
+# workflow files: N independent held tasks; one held array of N
+independent() { # name n
+    { echo "name: $1"; echo "scheduler: slurm"; echo "defaults: { directives: [\"--hold\"], memory: 10M }"; echo "tasks:"
+      for i in $(seq 1 "$2"); do echo "  - { name: t$i, command: \"true\" }"; done; } > "$WORK/$1.yaml"
+}
+arrays() { # name tasks size
+    { echo "name: $1"; echo "scheduler: slurm"; echo "defaults: { directives: [\"--hold\"], memory: 10M }"; echo "tasks:"
+      for i in $(seq 1 "$2"); do echo "  - { name: a$i, array: $3, gpus: 1, partition: gpu, command: \"true\" }"; done; } > "$WORK/$1.yaml"
+}
+submit_ms() { # yaml -> prints elapsed ms, run id in $WORK/last-run
+    local t0 t1
+    t0=$(now_ms)
+    PATH="$SHIMS:$PATH" "$HWF" submit "$1" --detach --set site.workdir="$WORK/w" > "$WORK/last-run"
+    t1=$(now_ms)
+    echo $((t1 - t0))
+}
+floor_loop_ms() { # n -> bash loop of sbatch --parsable over n ready scripts
+    local dir="$WORK/floor-$1" t0 t1
+    mkdir -p "$dir"
+    for i in $(seq 1 "$1"); do printf '#!/bin/bash\n#SBATCH --hold\n#SBATCH --mem=10M\ntrue\n' > "$dir/$i.sh"; done
+    t0=$(now_ms)
+    for i in $(seq 1 "$1"); do sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/$i.sh" > /dev/null; done
+    t1=$(now_ms)
+    echo $((t1 - t0))
+}
+version_ms() { local t0; t0=$(now_ms); "$HWF" --version > /dev/null; echo $(( $(now_ms) - t0 )); }
+
+: > "$OUT"
+{
+    echo "hwf benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB,"
+    echo "$(sbatch --version), $(java -version 2>&1 | head -1), REPS=$REPS (medians)"
+    echo
+    echo "| scenario                           |   hwf, ms |  floor,ms | floor                      |  ratio | notes"
+    echo "|------------------------------------|-----------|-----------|----------------------------|--------|------"
+} | tee -a "$OUT"
+
+SCEN=${1:-}
+
+# --- 1. submit ---------------------------------------------------------------------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = submit ]; then
+    for n in 300 3000; do
+        independent "submit$n" "$n"
+        hwf_t=(); floor_t=()
+        for _ in $(seq "$REPS"); do
+            clean_queue; reset_calls
+            hwf_t+=("$(submit_ms "$WORK/submit$n.yaml")")
+            sb=$(calls sbatch)
+            clean_queue
+            floor_t+=("$(floor_loop_ms "$n")")
+        done
+        row "submit --detach, $n tasks" "$(printf '%s\n' "${hwf_t[@]}" | median)" \
+            "$(printf '%s\n' "${floor_t[@]}" | median)" "bash loop of sbatch" "$sb sbatch calls"
+    done
+fi
+
+# --- 2. array ----------------------------------------------------------------------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = array ] || [ "$SCEN" = poll ]; then
+    arrays array1000 1 1000
+    hwf_t=(); floor_t=()
+    for _ in $(seq "$REPS"); do
+        clean_queue; reset_calls
+        hwf_t+=("$(submit_ms "$WORK/array1000.yaml")")
+        sb=$(calls sbatch)
+        t0=$(now_ms); sbatch --parsable --hold --mem=10M --array=0-999 --output=/dev/null --wrap true > /dev/null
+        floor_t+=($(( $(now_ms) - t0 )))
+    done
+    row "GPU array of 1000, submit" "$(printf '%s\n' "${hwf_t[@]}" | median)" \
+        "$(printf '%s\n' "${floor_t[@]}" | median)" "one sbatch --array=0-999" "$sb sbatch call(s)"
+fi
+
+# --- 3. poll -----------------------------------------------------------------------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = poll ]; then
+    # 1000 live (held) array elements of the last array run above
+    clean_queue; reset_calls
+    submit_ms "$WORK/array1000.yaml" > /dev/null
+    run=$(cat "$WORK/last-run")
+    job=$("$HWF" status "$run" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["tasks"][0]["jobId"])')
+    hwf_t=(); floor_t=(); ver_t=()
+    for _ in $(seq "$REPS"); do
+        reset_calls
+        t0=$(now_ms); PATH="$SHIMS:$PATH" "$HWF" poll > /dev/null; hwf_t+=($(( $(now_ms) - t0 )))
+        sq=$(calls squeue)
+        t0=$(now_ms); squeue --noheader --array --states=all --jobs="$job" --format='%i|%T|%r' > /dev/null
+        floor_t+=($(( $(now_ms) - t0 )))
+        ver_t+=("$(version_ms)")
+    done
+    p=$(printf '%s\n' "${hwf_t[@]}" | median); v=$(printf '%s\n' "${ver_t[@]}" | median)
+    row "poll, 1000 live elements" "$p" "$(printf '%s\n' "${floor_t[@]}" | median)" "the bare squeue it issues" \
+        "$sq squeue call(s); poll minus JVM start: $((p - v)) ms"
+    row "poll, 1000 live elements" "$p" "$v" "hwf --version (JVM start)" ""
+fi
+
+# --- 4. status ---------------------------------------------------------------------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = status ]; then
+    clean_queue
+    arrays status10k 10 1000
+    submit_ms "$WORK/status10k.yaml" > /dev/null
+    run=$(cat "$WORK/last-run")
+    # 1000 runs in the journal: copies of the real run's row (the runs list reads only that table)
+    python3 - "$HWF_JOURNAL" "$run" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); run = sys.argv[2]
+row = db.execute("select workflow, scheduler, source, spec, workdir, submitted_at from hwf_run where id=?", (run,)).fetchone()
+db.executemany("insert into hwf_run(id, workflow, scheduler, state, source, spec, workdir, submitted_at) values (?,?,?,?,?,?,?,?)",
+               [(f"bench-copy-{i:04d}", row[0], row[1], "SUCCEEDED", row[2], row[3], row[4], row[5]) for i in range(999)])
+db.commit()
+PY
+    s_t=(); r_t=(); ver_t=()
+    for _ in $(seq "$REPS"); do
+        t0=$(now_ms); "$HWF" status "$run" --json > "$WORK/status.json"; s_t+=($(( $(now_ms) - t0 )))
+        t0=$(now_ms); "$HWF" runs > /dev/null; r_t+=($(( $(now_ms) - t0 )))
+        ver_t+=("$(version_ms)")
+    done
+    v=$(printf '%s\n' "${ver_t[@]}" | median)
+    n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(t.get("elements", [])) for t in d["tasks"]))' "$WORK/status.json")
+    row "status --json, $n elements" "$(printf '%s\n' "${s_t[@]}" | median)" "$v" "hwf --version (JVM start)" ""
+    row "runs, 1000 runs" "$(printf '%s\n' "${r_t[@]}" | median)" "$v" "hwf --version (JVM start)" ""
+fi
+
+# --- 5. start-up ---------------------------------------------------------------------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = startup ]; then
+    for cmd in "--version" "runs"; do
+        ts=(); rss=()
+        for _ in $(seq "$REPS"); do
+            /usr/bin/time -f '%e %M' -o "$WORK/time" "$HWF" $cmd > /dev/null
+            read -r sec kb < "$WORK/time"
+            ts+=("$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')"); rss+=("$kb")
+        done
+        row "start-up: hwf $cmd" "$(printf '%s\n' "${ts[@]}" | median)" "-" "-" \
+            "peak RSS $(( $(printf '%s\n' "${rss[@]}" | median) / 1024 )) MiB"
+    done
+fi
+
+# --- 6. memory -----------------------------------------------------------------------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = memory ]; then
+    clean_queue
+    independent submit10k 10000
+    /usr/bin/time -f '%e %M' -o "$WORK/time" "$HWF" submit "$WORK/submit10k.yaml" --detach \
+        --set site.workdir="$WORK/w" > /dev/null
+    read -r sec kb < "$WORK/time"
+    row "submit --detach, 10000 tasks" "$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')" "-" "-" \
+        "peak RSS $((kb / 1024)) MiB (target < 512)"
+fi
+echo "(written to $OUT)"
