@@ -1,6 +1,7 @@
 package dev.hwf.e2e;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -158,6 +159,78 @@ abstract class FailureScenarios {
         for (String run : runs) {
             assertEquals("SUCCEEDED", hwf.pollUntilEnded(run, runLimit()), run);
             assertEquals(ONCE_EACH, ranCount(run), run + ": every element ran exactly once");
+        }
+    }
+
+    @Test
+    void concurrentPollsNeverSubmitTwice() throws Exception {
+        Path wf = hwf.workflow("crash.yaml", CHAIN);
+        Hwf.Result r = hwf.run(submitArgs(wf, "--detach"));
+        assertEquals(0, r.code(), r.all());
+        String run = r.out().strip();
+        List<Process> pollers = new ArrayList<>();
+        for (int p = 0; p < 3; p++) {
+            // each poller: one pass after another until the run has ended (bounded)
+            String loop = "for i in $(seq 120); do \"$0\" poll >/dev/null 2>&1; \"$0\" status \"$1\" --json | "
+                    + "grep -q '^{\"run\":[^,]*,\"workflow\":[^,]*,\"scheduler\":[^,]*,\"state\":\"RUNNING\"' "
+                    + "|| exit 0; sleep 0.2; done";
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", loop, Hwf.home().resolve("bin/hwf").toString(), run)
+                    .redirectErrorStream(true).redirectOutput(scratch.resolve("poller-" + p + ".out").toFile());
+            pb.environment().put("HWF_JOURNAL", hwf.journal.toString());
+            pb.environment().putAll(hwf.env);
+            pollers.add(pb.start());
+        }
+        for (Process p : pollers) {
+            assertTrue(p.waitFor(runLimit().toSeconds() + 60, TimeUnit.SECONDS), "a poller did not stop");
+        }
+        assertEquals("SUCCEEDED", hwf.status(run).get("state").asText());
+        assertEquals(ONCE_EACH, ranCount(run), "three pollers at once: every element ran exactly once");
+        JsonNode status = hwf.status(run);
+        for (JsonNode t : status.get("tasks")) {
+            assertEquals(1, t.get("attempts").size(), "submitted more than once: " + t);
+        }
+    }
+
+    @Test
+    void resumeAfterAKilledSubmitRestartsTheSameBatchJob() throws Exception {
+        Path wf = hwf.workflow("killed.yaml", """
+                name: killed
+                tasks:
+                  - name: a
+                    command: echo "a $HWF_ARRAY_INDEX" >> ../ran.log; sleep 3
+                  - name: b
+                    after: [a]
+                    command: echo "b $HWF_ARRAY_INDEX" >> ../ran.log
+                """);
+        Path out = scratch.resolve("killed.out");
+        Process p = hwf.start(out, submitArgs(wf));
+        String run = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (run == null || !Hwf.task(hwf.status(run), "a").get("state").asText().equals("RUNNING")) {
+            assertTrue(System.nanoTime() < deadline, "a never ran: " + Files.readString(out));
+            Thread.sleep(200);
+            String first = Files.readString(out).lines().findFirst().orElse("");
+            if (run == null && first.startsWith("run ") && first.contains(":")) {
+                run = first.substring(4, first.indexOf(':'));
+            }
+        }
+        p.destroyForcibly(); // SIGKILL in the monitor step
+        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+        Hwf.Result resumed = hwf.run("resume", run);
+        assertEquals(0, resumed.code(), resumed.all());
+        assertEquals(Map.of("a 0", 1, "b 0", 1), ranCount(run));
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection("jdbc:sqlite:" + hwf.journal);
+             java.sql.Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT e.STATUS, group_concat(s.STEP_NAME) FROM "
+                     + "BATCH_JOB_EXECUTION e JOIN BATCH_STEP_EXECUTION s ON s.JOB_EXECUTION_ID = e.JOB_EXECUTION_ID "
+                     + "GROUP BY e.JOB_EXECUTION_ID ORDER BY e.JOB_EXECUTION_ID")) {
+            assertTrue(rs.next());
+            assertEquals("FAILED", rs.getString(1), "the killed execution is recorded as failed");
+            assertTrue(rs.next());
+            assertEquals("COMPLETED", rs.getString(1));
+            assertEquals(List.of("finish", "monitor"), List.of(rs.getString(2).split(",")).stream().sorted().toList(),
+                    "the restart skipped the steps that had completed");
+            assertFalse(rs.next(), "one job instance, restarted: no second instance");
         }
     }
 
