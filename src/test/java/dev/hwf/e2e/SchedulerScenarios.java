@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,15 @@ abstract class SchedulerScenarios {
         Files.createDirectories(work);
     }
 
+    /** More {@code --set} overrides for every submit of a subclass (e.g. {@code site.flavor=torque}). */
+    List<String> extraSets() {
+        return List.of();
+    }
+
     Hwf.Result submit(Path file, String... more) {
-        String[] args = Stream.concat(Stream.of("submit", file.toString(), "--set", "scheduler=" + scheduler(),
-                "--set", "site.workdir=" + work), Stream.of(more)).toArray(String[]::new);
+        Stream<String> sets = extraSets().stream().flatMap(kv -> Stream.of("--set", kv));
+        String[] args = Stream.of(Stream.of("submit", file.toString(), "--set", "scheduler=" + scheduler(),
+                "--set", "site.workdir=" + work), sets, Stream.of(more)).flatMap(x -> x).toArray(String[]::new);
         return hwf.run(args);
     }
 

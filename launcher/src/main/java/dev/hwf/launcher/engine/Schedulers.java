@@ -9,6 +9,8 @@ import dev.hwf.launcher.exec.LocalCommandRunner;
 import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.local.LocalAdapter;
 import dev.hwf.launcher.workflow.Workflow;
+import dev.hwf.lsf.LsfAdapter;
+import dev.hwf.pbs.PbsAdapter;
 import dev.hwf.slurm.SlurmAdapter;
 import java.time.Duration;
 
@@ -29,8 +31,10 @@ public final class Schedulers {
         SchedulerAdapter adapter = switch (wf.scheduler()) {
             case "local" -> new LocalAdapter();
             case "slurm" -> new SlurmAdapter();
+            case "pbs" -> new PbsAdapter(wf.site().flavor() == null ? PbsAdapter.PBSPRO : wf.site().flavor());
+            case "lsf" -> new LsfAdapter();
             default -> throw new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": scheduler: '" + wf.scheduler()
-                    + "' has no adapter in this hwf build yet; use slurm or local");
+                    + "' has no adapter in this hwf build; use slurm, pbs, lsf or local");
         };
         // local processes are watched exactly (their driver's end means every element has ended);
         // a cluster job may need a while before its exit code file shows on a shared file system
@@ -49,6 +53,8 @@ public final class Schedulers {
     public static void probe(Scheduler s) {
         Command probe = switch (s.adapter().name()) {
             case "slurm" -> Command.of("sinfo", "--noheader", "--format=%P");
+            case "pbs" -> Command.of("qstat", "-Q"); // the server's queues: PBS Pro, Torque and Slurm's wrappers
+            case "lsf" -> Command.of("bqueues"); // asks mbatchd
             default -> null;
         };
         if (probe == null) {
