@@ -4,7 +4,8 @@
 # and job ids survive a down.sh/up.sh cycle. Safe to run when nothing is running.
 #
 #   HWF_CLUSTER_DIR   state dir (default /var/tmp/hwf-cluster), as for up.sh
-#   HWF_KEEP_MUNGE=1  leave munged running (up.sh uses this to restart Slurm after a config change)
+#   HWF_KEEP_MUNGE=1  leave munged (and the sshd of sshd-up.sh) running (up.sh uses this to restart
+#                     Slurm after a config change)
 set -euo pipefail
 
 DIR=${HWF_CLUSTER_DIR:-/var/tmp/hwf-cluster}
@@ -38,6 +39,10 @@ stop() {
 rc=0
 stop slurmd "$DIR/slurmd.pid" || rc=1
 stop slurmctld "$DIR/slurmctld.pid" || rc=1
+if [ "${HWF_KEEP_MUNGE:-0}" != 1 ]; then
+    # a full stop takes the SSH login node of sshd-up.sh along (a Slurm-only restart keeps it)
+    bash "$(dirname "${BASH_SOURCE[0]}")/sshd-down.sh" || rc=1
+fi
 if [ "${HWF_KEEP_MUNGE:-0}" != 1 ] && [ -e "$DIR/munged.started-by-up.sh" ]; then
     if stop munged /run/munge/munged.pid; then
         rm -f "$DIR/munged.started-by-up.sh"

@@ -36,10 +36,24 @@ import picocli.CommandLine.ScopeType;
  * which keeps every command's options declared in one place next to the code that uses them.
  */
 @Command(name = "hwf", mixinStandardHelpOptions = true, versionProvider = HwfCommand.Version.class,
-        description = "Runs YAML workflows of batch jobs on Slurm or local processes, journaled in SQLite.",
+        description = "Runs YAML workflows of batch jobs on Slurm, PBS, LSF or local processes, journaled in SQLite.",
         subcommands = {HwfCommand.Submit.class, HwfCommand.Validate.class, HwfCommand.Render.class,
-                HwfCommand.Status.class, HwfCommand.Poll.class, HwfCommand.Resume.class, HwfCommand.Cancel.class,
-                HwfCommand.Runs.class})
+                HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class, HwfCommand.Resume.class,
+                HwfCommand.Cancel.class, HwfCommand.Runs.class, LogsCommand.class, ReportCommand.class,
+                CompletionCommand.class},
+        footer = {"", "Examples:",
+                "  hwf submit workflows/hybrid.yaml       run a workflow, follow it to its end",
+                "  hwf submit big.yaml --detach           submit, return; then cron 'hwf poll'",
+                "  hwf watch                              follow the newest run live",
+                "  hwf status                             the newest run's tasks",
+                "  hwf logs RUN train --element 2 --stderr    what element 2 wrote to stderr",
+                "  hwf report RUN --html run.html         timeline, usage, failures: one file",
+                "",
+                "Exit codes: 0 success, 1 a task failed, 2 bad input or usage,",
+                "3 scheduler or SSH host unreachable.",
+                "Journal: --journal PATH, else $HWF_JOURNAL, else ~/.hwf/journal.db.",
+                "Colours only on a terminal, never with NO_COLOR set.",
+                "'hwf COMMAND --help' shows a command's options and examples."})
 public final class HwfCommand implements Runnable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HwfCommand.class);
     final PrintStream out;
@@ -52,6 +66,12 @@ public final class HwfCommand implements Runnable {
     @Option(names = {"-v", "--verbose"}, scope = ScopeType.INHERIT, description = "Log what hwf does to stderr.")
     boolean verbose;
 
+    @Option(names = {"-q", "--quiet"}, scope = ScopeType.INHERIT,
+            description = "Print only errors and each command's result: no live progress, no hints.")
+    boolean quiet;
+
+    private Terminal terminal;
+
     HwfCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
@@ -60,7 +80,31 @@ public final class HwfCommand implements Runnable {
     @Override
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
-                "a command is needed: submit, validate, render, status, poll, resume, cancel or runs");
+                "a command is needed: submit, validate, render, status, watch, poll, resume, cancel, runs, logs, "
+                        + "report or completion ('hwf --help' says what each does)");
+    }
+
+    /**
+     * What stdout is (decided once, when first asked): only hwf's own stdout can be a terminal;
+     * a stream a test hands in is plain.
+     */
+    Terminal terminal() {
+        if (terminal == null) {
+            terminal = out == System.out ? Terminal.detect() : Terminal.PLAIN;
+        }
+        return terminal;
+    }
+
+    /** Live progress for a followed run, or nothing with --quiet. */
+    java.util.function.Consumer<RunSnapshot> progress() {
+        return quiet ? s -> { } : new ProgressPrinter(out, terminal());
+    }
+
+    /** A hint for what to do next, on stdout unless --quiet. */
+    void hint(String text) {
+        if (!quiet) {
+            out.println(text);
+        }
     }
 
     Journal openJournal() {
@@ -89,7 +133,9 @@ public final class HwfCommand implements Runnable {
         @Override
         public String[] getVersion() {
             String v = HwfCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"hwf " + (v == null ? "development build" : v)};
+            return new String[] {"hwf " + (v == null ? "development build" : v),
+                "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch")};
         }
     }
 
@@ -127,8 +173,15 @@ public final class HwfCommand implements Runnable {
     @Command(name = "submit", mixinStandardHelpOptions = true,
             description = {"Validate, render and submit a workflow, then follow it to its end with live progress.",
                     "Exit codes: 0 all SUCCEEDED, 1 a task failed, 2 bad input, 3 scheduler unreachable."},
-            footer = {"", "Examples:", "  hwf submit workflows/hybrid.yaml",
-                    "  hwf submit workflows/hybrid.yaml --set scheduler=slurm --detach"})
+            footer = {"", "Progress: on a terminal, one line per task, redrawn in place; elsewhere",
+                    "(a file, cron, CI) a task's line is appended when it changes. --quiet prints",
+                    "only the final line.", "",
+                    "Examples:", "  hwf submit workflows/hybrid.yaml",
+                    "  hwf submit workflows/hybrid.yaml --set scheduler=slurm",
+                    "  hwf submit workflows/sweep.yaml --set tasks.sweep.array=24",
+                    "  hwf submit workflows/sweep.yaml --dry-run     # print the scripts only",
+                    "  RUN=$(hwf submit workflows/campaign.yaml --detach)",
+                    "  hwf watch \"$RUN\"                    # or let cron run 'hwf poll'"})
     static final class Submit implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
@@ -171,7 +224,7 @@ public final class HwfCommand implements Runnable {
                     hwf.out.println(runId);
                     hwf.out.flush();
                 } else {
-                    hwf.out.println("run " + runId + ": workflow " + wf.name() + " on " + wf.scheduler()
+                    hwf.hint("run " + runId + ": workflow " + wf.name() + " on " + wf.scheduler()
                             + ", work directory " + workdir + "/" + runId);
                 }
                 RunJob job = runJob(hwf, journal, scheduler, wf, detach);
@@ -181,27 +234,44 @@ public final class HwfCommand implements Runnable {
         }
     }
 
-    static RunJob runJob(HwfCommand hwf, Journal journal, Scheduler scheduler, Workflow wf, boolean quiet) {
+    static RunJob runJob(HwfCommand hwf, Journal journal, Scheduler scheduler, Workflow wf, boolean detach) {
         RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
-        ProgressPrinter printer = new ProgressPrinter(hwf.out);
-        return new RunJob(journal, scheduler, engine, pollInterval(wf.scheduler()), quiet ? s -> { } : printer);
+        return new RunJob(journal, scheduler, engine, pollInterval(wf.scheduler()), detach ? s -> { } : hwf.progress());
     }
 
     /** Prints how a followed run ended and returns submit's exit code for it. */
     static int ended(HwfCommand hwf, RunSnapshot end) {
         String runId = end.run().id();
-        hwf.out.println("run " + runId + " " + end.run().state()
+        hwf.out.println("run " + runId + " " + hwf.terminal().state(end.run().state())
                 + (end.run().reason() == null ? "" : ": " + end.run().reason()));
         if (!"SUCCEEDED".equals(end.run().state())) {
-            hwf.out.println("see 'hwf status " + runId + "' and the logs in " + end.run().workdir() + "/" + runId
-                    + "; 'hwf resume " + runId + "' runs what failed again");
+            String failed = end.tasks().stream().filter(t -> t.state() == dev.hwf.api.JobState.FAILED)
+                    .map(t -> t.name()).findFirst().orElse(null);
+            hwf.hint("next: 'hwf status " + runId + "' shows every task"
+                    + (failed == null ? "" : ", 'hwf logs " + runId + " " + failed + " --stderr' what " + failed
+                    + " wrote to stderr") + "; 'hwf resume " + runId + "' runs what failed again");
         }
         return "SUCCEEDED".equals(end.run().state()) ? ExitCodes.OK : ExitCodes.TASK_FAILED;
     }
 
+    /** The run a command names, or the newest one when it names none. */
+    static String runOrNewest(Journal journal, String runId) {
+        if (runId != null) {
+            return runId;
+        }
+        List<RunRecord> runs = journal.runs();
+        if (runs.isEmpty()) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "the journal " + journal.file()
+                    + " holds no runs yet; start one with 'hwf submit FILE'");
+        }
+        return runs.get(0).id();
+    }
+
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = "Check a workflow file; submit nothing. Exit 0 when valid, 2 with every error listed.",
-            footer = {"", "Example:", "  hwf validate workflows/hybrid.yaml"})
+            footer = {"", "Examples:", "  hwf validate workflows/hybrid.yaml",
+                    "  hwf validate workflows/sweep.yaml --set tasks.sweep.array=64",
+                    "  hwf -q validate my.yaml && echo valid    # prints only the errors, if any"})
     static final class Validate implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
@@ -212,7 +282,7 @@ public final class HwfCommand implements Runnable {
         @Override
         public Integer call() {
             Workflow wf = args.load();
-            hwf.out.println(args.file + ": valid workflow " + wf.name() + " (" + wf.tasks().size() + " tasks, scheduler "
+            hwf.hint(args.file + ": valid workflow " + wf.name() + " (" + wf.tasks().size() + " tasks, scheduler "
                     + wf.scheduler() + ")");
             return ExitCodes.OK;
         }
@@ -220,7 +290,8 @@ public final class HwfCommand implements Runnable {
 
     @Command(name = "render", mixinStandardHelpOptions = true,
             description = "Write the job scripts that would be submitted, one per task, into DIR.",
-            footer = {"", "Example:", "  hwf render workflows/hybrid.yaml --set scheduler=slurm --out /tmp/scripts"})
+            footer = {"", "Examples:", "  hwf render workflows/hybrid.yaml --set scheduler=slurm --out /tmp/scripts",
+                    "  hwf render workflows/sweep.yaml --set scheduler=lsf --out /tmp/lsf"})
     static final class Render implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
@@ -248,7 +319,9 @@ public final class HwfCommand implements Runnable {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
             description = "Show a run's tasks, states, job ids, attempts, exit codes and times (newest run by default).",
-            footer = {"", "Examples:", "  hwf status", "  hwf status lucid-dose-20261122-101500-1a2b --json"})
+            footer = {"", "Examples:", "  hwf status", "  hwf status lucid-dose-20261122-101500-1a2b --json",
+                    "", "See also: 'hwf watch RUN' follows a run live, 'hwf logs RUN TASK' prints a task's output,",
+                    "'hwf report RUN --html FILE' writes a timeline of the run."})
     static final class Status implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
@@ -262,27 +335,20 @@ public final class HwfCommand implements Runnable {
         @Override
         public Integer call() {
             try (Journal journal = hwf.openJournal()) {
-                String id = runId;
-                if (id == null) {
-                    List<RunRecord> runs = journal.runs();
-                    if (runs.isEmpty()) {
-                        throw new HwfException(ExitCodes.BAD_INPUT, "the journal " + journal.file()
-                                + " holds no runs yet; start one with 'hwf submit FILE'");
-                    }
-                    id = runs.get(0).id();
-                }
-                RunSnapshot snap = journal.snapshot(id);
-                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n" : StatusView.table(snap));
+                RunSnapshot snap = journal.snapshot(runOrNewest(journal, runId));
+                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n"
+                        : StatusView.table(snap, hwf.terminal()));
                 return ExitCodes.OK;
             }
         }
     }
 
     @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = {"Run again what failed, was cancelled or never started in a run, and what depends on it; "
-                    + "follow jobs still queued or running instead of submitting them again; never rerun a "
-                    + "SUCCEEDED task or element. Exit codes as submit."},
-            footer = {"", "Example:", "  hwf resume lucid-dose-20261122-101500-1a2b"})
+            description = {"Run again what failed, was cancelled or never started in a run.",
+                    "What depends on it runs too; jobs still queued or running are followed, not submitted again; "
+                    + "nothing that SUCCEEDED runs again. Exit codes as submit."},
+            footer = {"", "Examples:", "  hwf resume lucid-dose-20261122-101500-1a2b",
+                    "  hwf -q resume lucid-dose-20261122-101500-1a2b   # only the final line"})
     static final class Resume implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
@@ -305,7 +371,7 @@ public final class HwfCommand implements Runnable {
                 try (var lock = journal.lockRun(runId, Duration.ofSeconds(120))) {
                     again = journal.resume(runId, Instant.now());
                 }
-                hwf.out.println("run " + runId + ": resuming; " + again + " element(s) to run again, jobs still "
+                hwf.hint("run " + runId + ": resuming; " + again + " element(s) to run again, jobs still "
                         + "queued or running are followed");
                 return ended(hwf, runJob(hwf, journal, scheduler, wf, false).resume(runId));
             }
@@ -314,7 +380,8 @@ public final class HwfCommand implements Runnable {
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = "Cancel a run's live jobs on the scheduler (one call) and record the run CANCELLED.",
-            footer = {"", "Example:", "  hwf cancel lucid-dose-20261122-101500-1a2b"})
+            footer = {"", "Example:", "  hwf cancel lucid-dose-20261122-101500-1a2b",
+                    "", "Afterwards 'hwf resume RUN' runs the cancelled and never-started tasks."})
     static final class Cancel implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
@@ -339,7 +406,8 @@ public final class HwfCommand implements Runnable {
         }
     }
 
-    @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs, newest first.")
+    @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs, newest first.",
+            footer = {"", "Examples:", "  hwf runs", "  hwf runs --json | jq -r '.[] | select(.state == \"FAILED\") | .run'"})
     static final class Runs implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
@@ -354,10 +422,12 @@ public final class HwfCommand implements Runnable {
                 if (json) {
                     hwf.out.println(StatusView.json(runs.stream().map(StatusView::runObject).toList()));
                 } else if (runs.isEmpty()) {
-                    hwf.out.println("no runs in " + journal.file());
+                    hwf.hint("no runs in " + journal.file() + "; start one with 'hwf submit FILE'");
                 } else {
                     for (RunRecord r : runs) {
-                        hwf.out.printf("%-50s %-10s %s%n", r.id(), r.state(), r.submittedAt());
+                        hwf.out.printf("%-50s %s %s%n", r.id(),
+                                hwf.terminal().state(r.state()) + " ".repeat(Math.max(0, 10 - r.state().length())),
+                                r.submittedAt());
                     }
                 }
                 return ExitCodes.OK;
@@ -366,9 +436,11 @@ public final class HwfCommand implements Runnable {
     }
 
     @Command(name = "poll", mixinStandardHelpOptions = true,
-            description = {"One pass over every unfinished run: read the scheduler, record changes, submit what "
-                    + "became ready, retry what failed. Made to be run from cron; two at once never double-submit."},
-            footer = {"", "Crontab example (every 2 minutes):",
+            description = {"One pass over every unfinished run, for cron.",
+                    "Reads the scheduler, records changes, submits what became ready, retries what failed, and "
+                    + "exits. Two at once never submit anything twice."},
+            footer = {"", "Examples:", "  hwf poll", "  hwf -q poll        # only errors, for cron's log or mail",
+                    "", "Crontab line (every 2 minutes):",
                     "  */2 * * * * /path/to/hwf/bin/hwf poll >>$HOME/.hwf/poll.log 2>&1"})
     static final class Poll implements java.util.concurrent.Callable<Integer> {
         @picocli.CommandLine.ParentCommand
@@ -384,7 +456,7 @@ public final class HwfCommand implements Runnable {
                         Scheduler scheduler = Schedulers.forWorkflow(wf);
                         RunSnapshot snap = new RunEngine(journal, scheduler, Clock.systemUTC()).advance(id);
                         long done = snap.tasks().stream().filter(t -> t.state().isFinal()).count();
-                        hwf.out.println(id + " " + snap.run().state() + " (" + done + "/" + snap.tasks().size()
+                        hwf.hint(id + " " + snap.run().state() + " (" + done + "/" + snap.tasks().size()
                                 + " tasks finished)");
                     } catch (HwfException e) {
                         // one run's trouble must not stop the others
@@ -392,7 +464,7 @@ public final class HwfCommand implements Runnable {
                     }
                 }
                 if (ids.isEmpty()) {
-                    hwf.out.println("no unfinished runs");
+                    hwf.hint("no unfinished runs");
                 }
                 return ExitCodes.OK;
             }

@@ -2,6 +2,7 @@ package dev.hwf.launcher.cli;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.ssh.SshConnections;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -18,6 +19,10 @@ public final class Main {
     /** Runs one hwf command and returns its exit code; used by {@link #main} and by tests. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Logging.configure(args);
+        if (Logging.has(args, "-q", "--quiet") && Logging.has(args, "-v", "--verbose")) {
+            err.println("hwf: --quiet and --verbose contradict each other; give one of them");
+            return ExitCodes.BAD_INPUT;
+        }
         CommandLine cli = new CommandLine(new HwfCommand(out, err));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
@@ -38,6 +43,10 @@ public final class Main {
             err.println("This is a bug in hwf; please report it with the lines above.");
             return ExitCodes.TASK_FAILED;
         });
-        return cli.execute(args);
+        try {
+            return cli.execute(args);
+        } finally {
+            SshConnections.closeAll(); // the command's one SSH connection per host ends with it
+        }
     }
 }

@@ -6,52 +6,162 @@ import dev.hwf.launcher.journal.TaskRecord;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
- * Live progress of a followed run: one line per task whenever its state or its element counts
- * change, with the time since the run was submitted. Plain appended lines, so it reads the same
- * in a terminal, a log file or CI.
+ * Live progress of a followed run ({@code submit}, {@code resume}, {@code watch}), called after
+ * every pass with the run as it stands. One line per task: state, elements done/running/failed of
+ * the total, elapsed time, job id, attempt and reason.
+ *
+ * <ul>
+ *   <li>On a terminal the whole block (a header line for the run, then the tasks) is drawn again
+ *       in place after every pass: the cursor goes back up over the previous block, which is
+ *       overwritten line by line; lines are cut to the terminal's width so that none wraps.</li>
+ *   <li>Anywhere else (a file, a pipe, cron, CI) a task's line is appended only when it changed,
+ *       prefixed with the time since the run was submitted, so a log reads as a history.</li>
+ * </ul>
  */
 final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> {
+    private static final String UP = "\u001b[%dA";
+    private static final String CLEAR_LINE = "\u001b[2K";
+    private static final String CLEAR_BELOW = "\u001b[J";
+
     private final PrintStream out;
+    private final Terminal term;
+    private final Supplier<Instant> clock;
     private final Map<String, String> last = new HashMap<>();
     private int nameWidth = 4;
+    private int drawn;
+    /** Column widths of the block: they only grow, so columns do not jump between redraws. */
+    private int[] width = new int[0];
 
-    ProgressPrinter(PrintStream out) {
+    ProgressPrinter(PrintStream out, Terminal term) {
+        this(out, term, Instant::now);
+    }
+
+    ProgressPrinter(PrintStream out, Terminal term, Supplier<Instant> clock) {
         this.out = out;
+        this.term = term;
+        this.clock = clock;
     }
 
     @Override
     public void accept(RunSnapshot snap) {
+        if (term.tty()) {
+            redraw(snap);
+        } else {
+            append(snap);
+        }
+        out.flush();
+    }
+
+    /** One row of the block: the texts of its columns, the state in column 1. */
+    private record Row(String[] cells) {
+    }
+
+    private List<Row> rows(RunSnapshot snap, Instant now, boolean withElapsed) {
         Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
+        List<Row> rows = new ArrayList<>();
+        for (TaskRecord t : snap.tasks()) {
+            String elements = t.arraySize() > 0 ? StatusView.elementSummary(byTask.get(t.name())) : "";
+            String elapsed = "";
+            if (withElapsed && t.submittedAt() != null) {
+                Instant end = t.state().isFinal() && t.endedAt() != null ? t.endedAt() : now;
+                elapsed = elapsed(t.submittedAt(), end);
+            }
+            rows.add(new Row(new String[] {t.name(), t.state().name(), elements, elapsed,
+                    t.jobId() == null ? "" : "job " + t.jobId(), t.attempt() > 1 ? "attempt " + t.attempt() : "",
+                    t.reason() == null ? "" : "(" + t.reason() + ")"}));
+        }
+        return rows;
+    }
+
+    /** Plain mode: a task's line when it changed (the elapsed column would change every time). */
+    private void append(RunSnapshot snap) {
         for (TaskRecord t : snap.tasks()) {
             nameWidth = Math.max(nameWidth, t.name().length());
         }
-        String elapsed = elapsed(snap.run().submittedAt(), Instant.now());
-        for (TaskRecord t : snap.tasks()) {
-            StringBuilder line = new StringBuilder();
-            line.append(String.format("%-" + nameWidth + "s  %-9s", t.name(), t.state()));
-            if (t.arraySize() > 0) {
-                line.append("  ").append(StatusView.elementSummary(byTask.get(t.name())));
+        Instant at = snap.run().endedAt() != null ? snap.run().endedAt() : clock.get();
+        String prefix = "[" + elapsed(snap.run().submittedAt(), at) + "] ";
+        for (Row row : rows(snap, clock.get(), false)) {
+            String[] c = row.cells();
+            StringBuilder line = new StringBuilder(String.format("%-" + nameWidth + "s  %-9s", c[0], c[1]));
+            for (int i = 2; i < c.length; i++) {
+                if (!c[i].isEmpty()) {
+                    line.append("  ").append(c[i]);
+                }
             }
-            if (t.jobId() != null) {
-                line.append("  job ").append(t.jobId());
-            }
-            if (t.attempt() > 1) {
-                line.append("  attempt ").append(t.attempt());
-            }
-            if (t.reason() != null) {
-                line.append("  (").append(t.reason()).append(')');
-            }
-            String text = line.toString();
-            if (!text.equals(last.put(t.name(), text))) {
-                out.println("[" + elapsed + "] " + text);
+            String text = line.toString().stripTrailing();
+            if (!text.equals(last.put(c[0], text))) {
+                out.println(prefix + text);
             }
         }
-        out.flush();
+    }
+
+    /** Terminal mode: the whole block again, over the previous one. */
+    private void redraw(RunSnapshot snap) {
+        Instant now = clock.get();
+        List<Row> rows = rows(snap, now, true);
+        int cols = rows.isEmpty() ? 0 : rows.get(0).cells().length;
+        if (width.length != cols) {
+            width = new int[cols];
+        }
+        for (Row r : rows) {
+            for (int i = 0; i < cols; i++) {
+                width[i] = Math.max(width[i], r.cells()[i].length());
+            }
+        }
+        List<String> lines = new ArrayList<>();
+        long finished = snap.tasks().stream().filter(t -> t.state().isFinal()).count();
+        Instant runEnd = snap.run().endedAt() != null ? snap.run().endedAt() : now;
+        String header = "run " + snap.run().id() + "  ";
+        lines.add(fit(header + snap.run().state() + "  " + elapsed(snap.run().submittedAt(), runEnd) + "  "
+                + finished + "/" + snap.tasks().size() + " tasks finished", header.length(),
+                snap.run().state().length()));
+        for (Row r : rows) {
+            StringBuilder line = new StringBuilder("  ");
+            int stateAt = 0;
+            for (int i = 0; i < cols; i++) {
+                if (width[i] == 0) {
+                    continue; // a column no task has anything in
+                }
+                if (i == 1) {
+                    stateAt = line.length();
+                }
+                line.append(String.format("%-" + width[i] + "s", r.cells()[i])).append("  ");
+            }
+            lines.add(fit(line.toString().stripTrailing(), stateAt, r.cells()[1].length()));
+        }
+        StringBuilder sb = new StringBuilder();
+        if (drawn > 0) {
+            sb.append('\r').append(String.format(UP, drawn));
+        }
+        for (String l : lines) {
+            sb.append(CLEAR_LINE).append(l).append('\n');
+        }
+        sb.append(CLEAR_BELOW);
+        out.print(sb);
+        drawn = lines.size();
+    }
+
+    /**
+     * The line cut to the terminal's width (one column spare, so the cursor never wraps), with the
+     * state word at {@code [at, at + len)} coloured when it is still whole.
+     */
+    private String fit(String plain, int at, int len) {
+        String text = plain;
+        if (term.width() > 1 && text.length() > term.width() - 1) {
+            text = text.substring(0, term.width() - 2) + "…";
+        }
+        if (at + len <= text.length() && len > 0) {
+            String word = text.substring(at, at + len);
+            return text.substring(0, at) + term.state(word) + text.substring(at + len);
+        }
+        return text;
     }
 
     static String elapsed(Instant from, Instant to) {

@@ -133,12 +133,17 @@ final class StatusView {
         return sb.toString();
     }
 
-    /** The table {@code hwf status} prints. */
+    /** The table {@code hwf status} prints, without colours. */
     static String table(RunSnapshot snap) {
+        return table(snap, Terminal.PLAIN);
+    }
+
+    /** The table {@code hwf status} prints; state words coloured where the terminal allows. */
+    static String table(RunSnapshot snap, Terminal term) {
         RunRecord r = snap.run();
         StringBuilder sb = new StringBuilder();
         sb.append("run ").append(r.id()).append("  workflow ").append(r.workflow()).append("  scheduler ")
-                .append(r.scheduler()).append("  state ").append(r.state()).append('\n');
+                .append(r.scheduler()).append("  state ").append(term.state(r.state())).append('\n');
         sb.append("submitted ").append(r.submittedAt());
         if (r.endedAt() != null) {
             sb.append("  ended ").append(r.endedAt());
@@ -165,7 +170,11 @@ final class StatusView {
         for (String[] row : rows) {
             StringBuilder line = new StringBuilder();
             for (int i = 0; i < row.length; i++) {
-                line.append(String.format("%-" + (width[i] + 2) + "s", row[i]));
+                String cell = String.format("%-" + (width[i] + 2) + "s", row[i]);
+                if (i == 1 && row != rows.get(0)) {
+                    cell = term.state(row[i]) + cell.substring(row[i].length());
+                }
+                line.append(cell);
             }
             sb.append(line.toString().stripTrailing()).append('\n');
         }

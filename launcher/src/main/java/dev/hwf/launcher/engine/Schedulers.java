@@ -5,9 +5,16 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.exec.CommandRunner;
 import dev.hwf.launcher.exec.LocalCommandRunner;
 import dev.hwf.launcher.exec.LocalFiles;
+import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.local.LocalAdapter;
+import dev.hwf.launcher.ssh.SftpFiles;
+import dev.hwf.launcher.ssh.SshCommandRunner;
+import dev.hwf.launcher.ssh.SshConnection;
+import dev.hwf.launcher.ssh.SshConnections;
+import dev.hwf.launcher.ssh.SshTarget;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.lsf.LsfAdapter;
 import dev.hwf.pbs.PbsAdapter;
@@ -23,11 +30,6 @@ public final class Schedulers {
     }
 
     public static Scheduler forWorkflow(Workflow wf) {
-        if (wf.site().isRemote()) {
-            throw new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": site.host: this hwf build runs scheduler "
-                    + "commands on this machine only (SSH sites are not implemented yet); remove site.host, or run "
-                    + "hwf on the cluster's login node");
-        }
         SchedulerAdapter adapter = switch (wf.scheduler()) {
             case "local" -> new LocalAdapter();
             case "slurm" -> new SlurmAdapter();
@@ -42,7 +44,19 @@ public final class Schedulers {
                 : Duration.ofSeconds(Long.getLong("hwf.lostAfterSeconds", envLong("HWF_LOST_AFTER", 120)));
         // a local submit is one quick bash; a cluster's may hang in the controller for a while
         Duration submitGrace = Duration.ofSeconds(envLong("HWF_SUBMIT_GRACE", "local".equals(wf.scheduler()) ? 5 : 90));
-        return new Scheduler(adapter, new LocalCommandRunner(), new LocalFiles(), lostAfter, COMMAND_TIMEOUT,
+        // site.host: commands as channels and files over SFTP on the process's one connection to the
+        // host (connected on first use; the CLI closes it when the command ends)
+        CommandRunner runner;
+        SiteFiles files;
+        if (wf.site().isRemote()) {
+            SshConnection ssh = SshConnections.shared(SshTarget.of(wf.site()));
+            runner = new SshCommandRunner(ssh);
+            files = new SftpFiles(ssh);
+        } else {
+            runner = new LocalCommandRunner();
+            files = new LocalFiles();
+        }
+        return new Scheduler(adapter, runner, files, lostAfter, COMMAND_TIMEOUT,
                 submitGrace);
     }
 

@@ -95,6 +95,23 @@ public final class LocalFiles implements SiteFiles {
         return new TaskDirScan(codes, started);
     }
 
+    @Override
+    public byte[] read(String path, long offset, int max) {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(path))) {
+            long size = ch.size();
+            long from = offset < 0 ? Math.max(0, size + offset) : Math.min(offset, size);
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(max, size - from));
+            while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
+                // a file that shrinks under us simply gives fewer bytes
+            }
+            return java.util.Arrays.copyOf(buf.array(), buf.position());
+        } catch (NoSuchFileException e) {
+            return null;
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot read " + path + ": " + e, e);
+        }
+    }
+
     private static Integer readCode(Path p) {
         try {
             String s = Files.readString(p, StandardCharsets.UTF_8).strip();

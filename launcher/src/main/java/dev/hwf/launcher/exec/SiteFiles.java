@@ -27,6 +27,13 @@ public interface SiteFiles {
      */
     TaskDirScan scan(String taskDir);
 
+    /**
+     * Reads part of a file, for {@code hwf logs} and reports: up to {@code max} bytes from
+     * {@code offset} on (fewer at the end of the file, none past it); a negative {@code offset}
+     * means the last {@code -offset} bytes. Null when there is no such file.
+     */
+    byte[] read(String path, long offset, int max);
+
     /** The result of {@link #scan}. A missing directory scans as empty. */
     record TaskDirScan(Map<String, Integer> exitCodes, Set<String> started) {
         public static String key(int attempt, int index) {

@@ -1,0 +1,302 @@
+package dev.hwf.launcher.report;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.RunEngine;
+import dev.hwf.launcher.journal.AttemptRecord;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.RunRecord;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Everything {@code hwf report} shows about one run, computed from the journal: the run's
+ * summary, every task with the resources it asked for and what it used, and every array element
+ * with one segment per attempt (queued, running, outcome) taken from the journal's state changes.
+ *
+ * <p>Times are those hwf recorded at its passes. An element's start is the pass that first saw
+ * it running. An element that started and ended between two passes has no observed start; its
+ * running time is counted from the last earlier pass that recorded any change in the run (that
+ * pass looked at every live element and did not see this one running), or from when its job id
+ * was recorded if that is later: an upper bound.
+ *
+ * <p>Usage is elapsed time × allocation: core-hours are running hours × the cores a job of the
+ * task holds (processes × cores per process, at least one process per node), GPU-hours are
+ * running hours × GPUs per node × nodes. Both count every attempt, failed ones included.
+ */
+public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> marks, List<Failure> failures) {
+
+    public RunReport {
+        tasks = List.copyOf(tasks);
+        marks = List.copyOf(marks);
+        failures = List.copyOf(failures);
+    }
+
+    /**
+     * @param host       the SSH host the run's files are on, or null when they are on this machine
+     * @param start      the left end of the timeline (the run's submission)
+     * @param end        the right end: the run's end, or {@code generated} while it runs
+     * @param elementStates how many elements are in each state now
+     */
+    public record Summary(String run, String workflow, String scheduler, String host, String state, String reason,
+                          String workdir, Instant submitted, Instant ended, Instant generated, Instant start,
+                          Instant end, int taskCount, int elementCount, int attemptCount, int retryCount,
+                          double coreHours, double gpuHours, Map<String, Integer> elementStates, String generator) {
+        public double wallSeconds() {
+            return seconds(start, end);
+        }
+    }
+
+    /**
+     * Resources one job (one array element) of a task asked for.
+     *
+     * @param cores    cores held: max(ntasks, nodes) × cpus
+     * @param gpus     GPUs per node as written
+     * @param gpuTotal GPUs held: gpus × nodes
+     * @param memoryMb per node; 0 = the scheduler's default
+     */
+    public record Resources(int nodes, int ntasks, int cpus, int cores, int gpus, int gpuTotal, long memoryMb,
+                            long walltimeSeconds, String partition) {
+    }
+
+    /**
+     * @param retries       element resubmissions after the first try (automatic retries and resumes)
+     * @param runSeconds    running time of all its elements and attempts, added up
+     */
+    public record TaskReport(String name, String state, String reason, Integer exitCode, List<String> after,
+                             Resources requested, int arraySize, int arrayLimit, int retriesAllowed,
+                             String taskDir, List<AttemptInfo> attempts, int retries, Instant submitted,
+                             Instant started, Instant ended, double runSeconds, double coreHours, double gpuHours,
+                             List<ElementReport> elements) {
+        public TaskReport {
+            after = List.copyOf(after);
+            attempts = List.copyOf(attempts);
+            elements = List.copyOf(elements);
+        }
+    }
+
+    /** One submission of a task: its job id and the elements it carried. */
+    public record AttemptInfo(int attempt, String jobId, String jobName, List<Integer> elements, Instant submitted) {
+        public AttemptInfo {
+            elements = List.copyOf(elements);
+        }
+    }
+
+    /**
+     * An element now, and its history.
+     *
+     * @param endedAt when an element that never ran was recorded CANCELLED (or null)
+     */
+    public record ElementReport(int index, String state, Integer exitCode, String reason, int tries,
+                                List<Segment> segments, Instant endedAt) {
+        public ElementReport {
+            segments = List.copyOf(segments);
+        }
+    }
+
+    /**
+     * One attempt of one element.
+     *
+     * @param queued        when the attempt was claimed for submission
+     * @param started       when it was first seen running, or null
+     * @param startObserved whether {@code started} was seen; when not, {@code runFrom} is the
+     *                      moment the job id was recorded
+     * @param runFrom       the start of the running time counted, or null when it never ran
+     * @param ended         when its outcome was recorded, or null while it is live
+     * @param outcome       SUCCEEDED, FAILED, CANCELLED, RETRIED (failed and submitted again), or
+     *                      QUEUED / RUNNING while live
+     */
+    public record Segment(int attempt, String jobId, Instant queued, Instant started, boolean startObserved,
+                          Instant runFrom, Instant ended, String outcome, String reason, Integer exitCode,
+                          double runSeconds, String stdout, String stderr) {
+    }
+
+    /** A state change of the run itself: submitted, resumed, ended. */
+    public record Mark(Instant at, String state, String reason) {
+    }
+
+    /** A failed attempt of an element, with the end of what it wrote to stderr where that could be read. */
+    public record Failure(String task, Integer index, int attempt, String jobId, String outcome, String reason,
+                          Integer exitCode, Instant at, String stdout, String stderr, String stderrTail) {
+    }
+
+    /** How many failures get their stderr's tail read (each read may be a round trip to the cluster). */
+    static final int TAILS = 30;
+
+    /**
+     * Builds the report.
+     *
+     * @param wf        the run's workflow (the journal's copy)
+     * @param host      the SSH host the files are on, or null for this machine
+     * @param stderrTail reads the last lines of a file, or returns null; may be null itself
+     */
+    public static RunReport build(RunSnapshot snap, List<Journal.Event> events, Workflow wf, String host,
+                                  Instant now, Function<String, String> stderrTail, String generator) {
+        RunRecord run = snap.run();
+        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
+        Map<String, List<Journal.Event>> elementEvents = new HashMap<>();
+        Map<String, Instant> jobRecorded = new HashMap<>();
+        List<Mark> marks = new ArrayList<>();
+        java.util.TreeSet<Instant> passes = new java.util.TreeSet<>();
+        Instant lastEvent = run.submittedAt();
+        for (Journal.Event ev : events) {
+            if (ev.at().isAfter(lastEvent)) {
+                lastEvent = ev.at();
+            }
+            passes.add(ev.at());
+            if (ev.task() == null) {
+                marks.add(new Mark(ev.at(), ev.state(), ev.reason()));
+            } else if (ev.index() != null) {
+                elementEvents.computeIfAbsent(ev.task() + "#" + ev.index(), k -> new ArrayList<>()).add(ev);
+            } else if ("QUEUED".equals(ev.state()) && ev.jobId() != null && ev.attempt() != null) {
+                jobRecorded.putIfAbsent(ev.task() + "#" + ev.attempt(), ev.at());
+            }
+        }
+        Instant end = run.isFinished() ? (run.endedAt() != null && run.endedAt().isAfter(lastEvent) ? run.endedAt()
+                : lastEvent) : now;
+        List<TaskReport> tasks = new ArrayList<>();
+        List<Failure> failures = new ArrayList<>();
+        Map<String, Integer> states = new LinkedHashMap<>();
+        for (JobState s : JobState.values()) {
+            states.put(s.name(), 0);
+        }
+        int attemptCount = 0;
+        int retryCount = 0;
+        double coreHours = 0;
+        double gpuHours = 0;
+        int elementCount = 0;
+        for (TaskRecord t : snap.tasks()) {
+            Task spec = wf.task(t.name());
+            Resources res = resources(spec);
+            String dir = RunEngine.taskDir(run.workdir(), run.id(), t.name());
+            List<AttemptRecord> attempts = snap.attempts().stream().filter(a -> a.task().equals(t.name()))
+                    .sorted(Comparator.comparingInt(AttemptRecord::attempt)).toList();
+            List<ElementReport> elements = new ArrayList<>();
+            double runSeconds = 0;
+            int retries = 0;
+            for (ElementRecord e : byTask.get(t.name())) {
+                List<Journal.Event> evs = elementEvents.getOrDefault(t.name() + "#" + e.index(), List.of());
+                List<Segment> segments = new ArrayList<>();
+                for (AttemptRecord a : attempts) {
+                    if (!a.indexList().contains(e.index())) {
+                        continue;
+                    }
+                    Segment seg = segment(e, a, evs, jobRecorded.get(t.name() + "#" + a.attempt()), passes, dir,
+                            now);
+                    segments.add(seg);
+                    runSeconds += seg.runSeconds();
+                    if ("FAILED".equals(seg.outcome()) || "RETRIED".equals(seg.outcome())) {
+                        String tail = stderrTail != null && failures.size() < TAILS ? stderrTail.apply(seg.stderr())
+                                : null;
+                        failures.add(new Failure(t.name(), t.arraySize() > 0 ? e.index() : null, a.attempt(),
+                                a.jobId(), seg.outcome(), seg.reason(), seg.exitCode(), seg.ended(), seg.stdout(),
+                                seg.stderr(), tail));
+                    }
+                }
+                retries += Math.max(0, segments.size() - 1);
+                Instant neverRanEnd = null;
+                if (segments.isEmpty()) {
+                    for (Journal.Event ev : evs) {
+                        if (JobState.CANCELLED.name().equals(ev.state())) {
+                            neverRanEnd = ev.at();
+                        }
+                    }
+                }
+                elements.add(new ElementReport(e.index(), e.state().name(), e.exitCode(), e.reason(), e.tries(),
+                        segments, neverRanEnd));
+                states.merge(e.state().name(), 1, Integer::sum);
+                elementCount++;
+            }
+            double taskCore = runSeconds * res.cores() / 3600.0;
+            double taskGpu = runSeconds * res.gpuTotal() / 3600.0;
+            coreHours += taskCore;
+            gpuHours += taskGpu;
+            attemptCount += attempts.size();
+            retryCount += retries;
+            tasks.add(new TaskReport(t.name(), t.state().name(), t.reason(), t.exitCode(), spec.after(), res,
+                    spec.array(), spec.arrayLimit(), spec.retries(), dir,
+                    attempts.stream().map(a -> new AttemptInfo(a.attempt(), a.jobId(), a.jobName(), a.indexList(),
+                            a.submittedAt())).toList(), retries, t.submittedAt(), t.startedAt(), t.endedAt(),
+                    runSeconds, taskCore, taskGpu, elements));
+        }
+        Summary summary = new Summary(run.id(), run.workflow(), run.scheduler(), host, run.state(), run.reason(),
+                run.workdir(), run.submittedAt(), run.endedAt(), now, run.submittedAt(), end, tasks.size(),
+                elementCount, attemptCount, retryCount, coreHours, gpuHours, states, generator);
+        return new RunReport(summary, tasks, marks, failures);
+    }
+
+    static Resources resources(Task t) {
+        int nodes = Math.max(1, t.nodes());
+        int ntasks = Math.max(1, t.ntasks());
+        int cpus = Math.max(1, t.cpus());
+        int cores = Math.max(ntasks, nodes) * cpus;
+        return new Resources(nodes, ntasks, cpus, cores, t.gpus(), t.gpus() * nodes, t.memoryMb(),
+                t.walltimeSeconds(), t.partition());
+    }
+
+    /** One attempt of one element, from the attempt row and the element's recorded state changes. */
+    private static Segment segment(ElementRecord e, AttemptRecord a, List<Journal.Event> evs, Instant jobAt,
+                                   java.util.NavigableSet<Instant> passes, String dir, Instant now) {
+        Instant started = null;
+        Journal.Event last = null;
+        for (Journal.Event ev : evs) {
+            if (ev.attempt() == null || ev.attempt() != a.attempt()) {
+                continue;
+            }
+            if ("RUNNING".equals(ev.state()) && started == null) {
+                started = ev.at();
+            } else if (last == null && (JobState.WAITING.name().equals(ev.state()) || isFinal(ev.state()))) {
+                last = ev;
+            }
+        }
+        Instant ended = last == null ? null : last.at();
+        String outcome;
+        String reason = null;
+        Integer exitCode = null;
+        if (last != null) {
+            outcome = JobState.WAITING.name().equals(last.state()) ? "RETRIED" : last.state();
+            reason = last.reason();
+            if (e.attempt() == a.attempt() && e.state().isFinal()) {
+                exitCode = e.exitCode();
+            }
+        } else if (e.attempt() == a.attempt() && e.state().isLive()) {
+            outcome = e.state().name();
+        } else {
+            // no outcome recorded for an attempt the element has moved past: count it as ended then
+            outcome = e.attempt() == a.attempt() ? e.state().name() : "RETRIED";
+        }
+        Instant runFrom = started;
+        boolean observed = started != null;
+        if (runFrom == null && ended != null && !"CANCELLED".equals(outcome) && jobAt != null) {
+            Instant lastPass = passes.lower(ended);
+            runFrom = jobAt.isAfter(ended) ? ended : lastPass != null && lastPass.isAfter(jobAt) ? lastPass : jobAt;
+        }
+        double runSeconds = runFrom == null ? 0 : seconds(runFrom, ended != null ? ended : now);
+        String key = a.attempt() + "." + e.index() + ".log";
+        return new Segment(a.attempt(), a.jobId(), a.submittedAt(), started, observed, runFrom, ended, outcome,
+                reason, exitCode, runSeconds, dir + "/out." + key, dir + "/err." + key);
+    }
+
+    private static boolean isFinal(String state) {
+        return JobState.SUCCEEDED.name().equals(state) || JobState.FAILED.name().equals(state)
+                || JobState.CANCELLED.name().equals(state);
+    }
+
+    static double seconds(Instant from, Instant to) {
+        if (from == null || to == null) {
+            return 0;
+        }
+        return Math.max(0, Duration.between(from, to).toMillis() / 1000.0);
+    }
+}

@@ -1,0 +1,257 @@
+package dev.hwf.launcher.ssh;
+
+import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.SftpATTRS;
+import com.jcraft.jsch.SftpException;
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.ssh.SshConnection.SftpFailure;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@link SiteFiles} on a cluster, over the SFTP channel of the process's SSH connection: job
+ * scripts are written there (atomically: a temporary file renamed over the target), exit code
+ * files are read from there, and {@code ~} means the home directory on the cluster.
+ *
+ * <p>A scan lists a task directory once and reads only the {@code exit.A.I} files it has not read
+ * before: an exit code file is written once, atomically, by the job, and a new attempt writes a
+ * new file, so a code once read is kept for the life of this object.
+ */
+public final class SftpFiles implements SiteFiles {
+    private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
+    private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
+
+    private final SshConnection connection;
+    private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
+    private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
+
+    public SftpFiles(SshConnection connection) {
+        this.connection = connection;
+    }
+
+    @Override
+    public String resolve(String path) {
+        String p = path;
+        if (p.equals("~") || p.startsWith("~/")) {
+            p = connection.home() + p.substring(1);
+        } else if (!p.startsWith("/")) {
+            p = connection.home() + "/" + p; // SFTP, like ssh, starts in the home directory
+        }
+        return normalize(p);
+    }
+
+    /** An absolute POSIX path without empty, "." and ".." parts. */
+    static String normalize(String absolute) {
+        Deque<String> parts = new ArrayDeque<>();
+        for (String part : absolute.split("/")) {
+            if (part.isEmpty() || part.equals(".")) {
+                continue;
+            }
+            if (part.equals("..")) {
+                parts.pollLast();
+            } else {
+                parts.addLast(part);
+            }
+        }
+        return "/" + String.join("/", parts);
+    }
+
+    @Override
+    public void mkdirs(String dir) {
+        if (knownDirs.contains(dir)) {
+            return;
+        }
+        try {
+            connection.sftp("creating directory " + dir, ch -> {
+                create(ch, dir);
+                return null;
+            });
+        } catch (SftpFailure e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot create directory " + dir + " on " + where() + ": "
+                    + e.getMessage() + ". Check site.workdir and its permissions on the cluster.", e);
+        }
+        for (String d = dir; d != null; d = parent(d)) {
+            knownDirs.add(d);
+        }
+    }
+
+    private void create(ChannelSftp ch, String dir) throws SftpException {
+        try {
+            SftpATTRS a = ch.stat(glob(dir));
+            if (a.isDir()) {
+                return;
+            }
+            throw new SftpException(ChannelSftp.SSH_FX_FAILURE, dir + " exists and is not a directory");
+        } catch (SftpException e) {
+            if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                throw e;
+            }
+        }
+        String parent = parent(dir);
+        if (parent != null && !knownDirs.contains(parent)) {
+            create(ch, parent);
+        }
+        try {
+            ch.mkdir(dir); // mkdir takes the path as is; stat, put, ls, ... take glob patterns
+        } catch (SftpException e) {
+            try {
+                if (ch.stat(glob(dir)).isDir()) {
+                    return; // made by someone else meanwhile
+                }
+            } catch (SftpException ignored) {
+                // report the mkdir failure below
+            }
+            throw e;
+        }
+    }
+
+    private static String parent(String dir) {
+        int i = dir.lastIndexOf('/');
+        return i <= 0 ? null : dir.substring(0, i);
+    }
+
+    @Override
+    public void write(String path, String content, boolean executable) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        String tmp = path + ".tmp";
+        try {
+            connection.sftp("writing " + path, ch -> {
+                ch.put(new ByteArrayInputStream(bytes), glob(tmp), ChannelSftp.OVERWRITE);
+                if (executable) {
+                    ch.chmod(0755, glob(tmp));
+                }
+                ch.rename(glob(tmp), glob(path)); // posix-rename@openssh.com where offered: replaces the target
+                return null;
+            });
+        } catch (SftpFailure e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot write " + path + " on " + where() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public TaskDirScan scan(String taskDir) {
+        try {
+            return connection.sftp("reading " + taskDir, ch -> scan(ch, taskDir));
+        } catch (SftpFailure e) {
+            // unreadable now is "unknown, keep waiting", never a failure
+            return new TaskDirScan(Map.of(), Set.of());
+        }
+    }
+
+    private TaskDirScan scan(ChannelSftp ch, String taskDir) throws SftpException {
+        List<String> names = new ArrayList<>();
+        try {
+            ch.ls(glob(taskDir), entry -> {
+                names.add(entry.getFilename());
+                return ChannelSftp.LsEntrySelector.CONTINUE;
+            });
+        } catch (SftpException e) {
+            if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                return new TaskDirScan(Map.of(), Set.of());
+            }
+            throw e;
+        }
+        Map<String, Integer> codes = new HashMap<>();
+        Set<String> started = new HashSet<>();
+        for (String name : names) {
+            Matcher m = EXIT.matcher(name);
+            if (m.matches()) {
+                String file = taskDir + "/" + name;
+                Integer code = exitCodes.get(file);
+                if (code == null) {
+                    code = readCode(ch, file);
+                    if (code != null) {
+                        exitCodes.put(file, code);
+                    }
+                }
+                if (code != null) {
+                    codes.put(m.group(1) + "." + m.group(2), code);
+                }
+                continue;
+            }
+            Matcher o = OUT.matcher(name);
+            if (o.matches()) {
+                started.add(o.group(1) + "." + o.group(2));
+            }
+        }
+        return new TaskDirScan(codes, started);
+    }
+
+    @Override
+    public byte[] read(String path, long offset, int max) {
+        try {
+            return connection.sftp("reading " + path, ch -> {
+                long from = offset;
+                if (offset < 0) {
+                    from = Math.max(0, ch.stat(glob(path)).getSize() + offset);
+                }
+                try (InputStream in = ch.get(glob(path), null, from)) {
+                    return in.readNBytes(max);
+                } catch (IOException e) {
+                    throw new SftpException(ChannelSftp.SSH_FX_CONNECTION_LOST, "reading " + path + ": " + e, e);
+                }
+            });
+        } catch (SftpFailure e) {
+            if (e.id() == ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                return null;
+            }
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot read " + path + " on " + where() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static Integer readCode(ChannelSftp ch, String file) throws SftpException {
+        String s;
+        try (InputStream in = ch.get(glob(file))) {
+            s = new String(in.readNBytes(64), StandardCharsets.UTF_8).strip();
+        } catch (SftpException e) {
+            if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE || e.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
+                return null; // gone or odd: look again next pass
+            }
+            throw e;
+        } catch (IOException e) {
+            throw new SftpException(ChannelSftp.SSH_FX_CONNECTION_LOST, "reading " + file + ": " + e, e);
+        }
+        try {
+            return s.isEmpty() ? null : Integer.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The path as JSch's ChannelSftp reads most path arguments: as a glob pattern, with {@code *},
+     * {@code ?} and {@code \} special. Escaping them makes every path mean itself.
+     */
+    static String glob(String path) {
+        StringBuilder sb = new StringBuilder(path.length() + 8);
+        for (int i = 0; i < path.length(); i++) {
+            char c = path.charAt(i);
+            if (c == '\\' || c == '*' || c == '?') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.toString();
+    }
+
+    private String where() {
+        return connection.target().where();
+    }
+}

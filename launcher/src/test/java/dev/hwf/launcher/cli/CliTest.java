@@ -1,0 +1,148 @@
+package dev.hwf.launcher.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line as a user meets it: help, version, completion, quiet, and the new commands on a real run. */
+class CliTest {
+    @TempDir
+    Path tmp;
+
+    record Result(int code, String out, String err) {
+        String all() {
+            return "exit " + code + "\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    private Result hwf(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        List<String> all = new ArrayList<>(List.of("--journal", tmp.resolve("journal.db").toString()));
+        all.addAll(List.of(args));
+        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void everyCommandHasHelpWithExamples() {
+        for (String cmd : List.of("submit", "validate", "render", "status", "watch", "poll", "resume", "cancel", "runs",
+                "logs", "report", "completion")) {
+            Result r = hwf(cmd, "--help");
+            assertEquals(0, r.code(), r.all());
+            assertTrue(r.out().contains("Usage: hwf " + cmd), r.all());
+            assertTrue(r.out().contains("Example"), cmd + " --help shows examples:\n" + r.out());
+        }
+        Result top = hwf("--help");
+        for (String cmd : List.of("watch", "logs", "report", "completion")) {
+            assertTrue(top.out().contains("  " + cmd + " "), "hwf --help lists " + cmd + ":\n" + top.out());
+        }
+        assertTrue(top.out().contains("--quiet") && top.out().contains("--verbose"), top.out());
+    }
+
+    @Test
+    void versionAndUsageErrors() {
+        Result v = hwf("--version");
+        assertEquals(0, v.code());
+        assertTrue(v.out().startsWith("hwf "), v.out());
+        Result both = hwf("-q", "-v", "runs");
+        assertEquals(2, both.code());
+        assertTrue(both.err().contains("--quiet and --verbose"), both.all());
+        Result none = hwf();
+        assertEquals(2, none.code());
+        assertTrue(none.err().contains("a command is needed") && none.err().contains("'hwf --help'"), none.all());
+        Result nowhere = hwf("report", "some-run");
+        assertEquals(2, nowhere.code());
+        assertTrue(nowhere.err().contains("--html FILE and/or --json FILE"), nowhere.all());
+        Result fish = hwf("completion", "fish");
+        assertEquals(2, fish.code());
+        assertTrue(fish.err().contains("bash and zsh"), fish.all());
+        Result noRun = hwf("logs", "no-such-run", "x");
+        assertEquals(2, noRun.code());
+        assertTrue(noRun.err().contains("'hwf runs' lists the runs"), noRun.all());
+    }
+
+    /** Runs bash with the completion script loaded and asks it to complete the words given. */
+    private String complete(Path script, String... words) throws IOException, InterruptedException {
+        String line = "source " + script + "; COMP_WORDS=(" + String.join(" ", words) + "); COMP_CWORD="
+                + (words.length - 1) + "; COMP_LINE=\"${COMP_WORDS[*]}\"; COMP_POINT=${#COMP_LINE}; "
+                + "$(complete -p hwf | sed -E 's/.*-F ([^ ]+).*/\\1/') hwf; printf '%s\\n' \"${COMPREPLY[@]}\"";
+        Process p = new ProcessBuilder("bash", "-c", line).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        return out;
+    }
+
+    @Test
+    void bashCompletionCompletesCommandsAndOptions() throws Exception {
+        Result bash = hwf("completion", "bash");
+        assertEquals(0, bash.code(), bash.all());
+        Path script = tmp.resolve("hwf-completion.bash");
+        Files.writeString(script, bash.out());
+        assertTrue(complete(script, "hwf", "wa").lines().toList().contains("watch"));
+        assertTrue(complete(script, "hwf", "logs", "r1", "t", "--st").lines().toList().contains("--stderr"));
+        assertTrue(complete(script, "hwf", "report", "--ht").lines().toList().contains("--html"));
+        Result zsh = hwf("completion", "zsh");
+        assertEquals(0, zsh.code());
+        assertTrue(zsh.out().contains("bashcompinit"), "zsh loads bash completion support");
+    }
+
+    @Test
+    void aRunOnLocalThroughSubmitWatchLogsAndReport() throws IOException {
+        Path wf = tmp.resolve("wf.yaml");
+        Files.writeString(wf, """
+                name: cli-demo
+                tasks:
+                  - name: hello
+                    command: echo "hello from $HWF_TASK"; echo "to stderr" >&2
+                  - name: shards
+                    after: [hello]
+                    array: 3
+                    command: echo "shard $HWF_ARRAY_INDEX"
+                """);
+        String work = "site.workdir=" + tmp.resolve("work");
+        Result quiet = hwf("-q", "submit", wf.toString(), "--set", work);
+        assertEquals(0, quiet.code(), quiet.all());
+        assertTrue(quiet.out().matches("run cli-demo-\\S+ SUCCEEDED\\n"), "--quiet: the final line only:\n" + quiet.all());
+        String run = quiet.out().split(" ")[1];
+
+        Result logs = hwf("logs", run, "hello");
+        assertEquals("hello from hello\n", logs.out(), logs.all());
+        assertEquals("to stderr\n", hwf("logs", run, "hello", "--stderr").out());
+        assertEquals("shard 2\n", hwf("logs", run, "shards", "--element", "2").out());
+
+        Result watch = hwf("watch", run);
+        assertEquals(0, watch.code(), watch.all());
+        assertTrue(watch.out().contains("shards  SUCCEEDED  3/3 done"), watch.all());
+        assertTrue(watch.out().endsWith("run " + run + " SUCCEEDED\n"), watch.all());
+
+        Result json = hwf("report", run, "--json", "-");
+        assertEquals(0, json.code(), json.all());
+        JsonNode report = new ObjectMapper().readTree(json.out());
+        assertEquals(run, report.get("run").asText());
+        assertEquals(4, report.get("totals").get("elements").asInt());
+        assertEquals(3, report.get("tasks").get(1).get("elements").size());
+
+        Path html = tmp.resolve("out/report.html");
+        Result h = hwf("report", run, "--html", html.toString());
+        assertEquals(0, h.code(), h.all());
+        String page = Files.readString(html);
+        assertTrue(page.contains("data-task=\"shards\" data-index=\"2\""), "the timeline has every element");
+        assertFalse(hwf("-q", "report", run, "--html", html.toString()).out().contains("wrote"), "--quiet");
+    }
+}
