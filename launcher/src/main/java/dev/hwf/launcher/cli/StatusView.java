@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.Accounting;
+import dev.hwf.launcher.engine.SweepParams;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunRecord;
@@ -43,6 +45,8 @@ final class StatusView {
         run.put("ended", time(r.endedAt()));
         List<Object> tasks = new ArrayList<>();
         Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
+        SweepParams sweeps = SweepParams.of(r);
+        Accounting.Report usage = Accounting.of(snap, Instant.now());
         for (TaskRecord t : snap.tasks()) {
             Map<String, Object> task = new LinkedHashMap<>();
             task.put("name", t.name());
@@ -54,6 +58,9 @@ final class StatusView {
             task.put("submitted", time(t.submittedAt()));
             task.put("started", time(t.startedAt()));
             task.put("ended", time(t.endedAt()));
+            Accounting.Usage used = usage.tasks().getOrDefault(t.name(), Accounting.Usage.NONE);
+            task.put("coreHours", Accounting.rounded(used.coreHours()));
+            task.put("gpuHours", Accounting.rounded(used.gpuHours()));
             List<Object> attempts = new ArrayList<>();
             for (AttemptRecord a : snap.attempts()) {
                 if (a.task().equals(t.name())) {
@@ -77,6 +84,10 @@ final class StatusView {
                     el.put("attempt", e.attempt());
                     el.put("jobId", e.jobId());
                     el.put("reason", e.reason());
+                    Map<String, String> params = sweeps.params(t.name(), e.index());
+                    if (params != null) {
+                        el.put("params", params);
+                    }
                     elements.add(el);
                 }
                 task.put("elements", elements);
@@ -84,6 +95,8 @@ final class StatusView {
             tasks.add(task);
         }
         run.put("tasks", tasks);
+        run.put("coreHours", Accounting.rounded(usage.total().coreHours()));
+        run.put("gpuHours", Accounting.rounded(usage.total().gpuHours()));
         return run;
     }
 

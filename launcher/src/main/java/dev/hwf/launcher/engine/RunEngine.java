@@ -414,6 +414,9 @@ public final class RunEngine {
      * for: the next pass finds the submitted jobs by name.
      */
     private boolean submitReady(RunSnapshot snap, Workflow wf) {
+        if (stopAtBudget(snap, wf)) {
+            return true; // nothing is left WAITING
+        }
         String runId = snap.run().id();
         Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
         List<Journal.Claim> wanted = new ArrayList<>();
@@ -485,6 +488,36 @@ public final class RunEngine {
         journal.recordJobIds(runId, submitted, clock.instant());
         journal.apply(runId, failed, clock.instant());
         LOG.debug("{} job ids recorded, {} submits failed", submitted.size(), failed.size());
+        return true;
+    }
+
+    /**
+     * {@code budget.gpuHours}: once the run has used that many GPU-hours (see {@link Accounting}),
+     * every element not yet submitted ends CANCELLED with the reason, and nothing new is submitted.
+     * Jobs already queued or running go on. Returns whether anything was cancelled.
+     */
+    private boolean stopAtBudget(RunSnapshot snap, Workflow wf) {
+        if (wf.budgetGpuHours() == null) {
+            return false;
+        }
+        Instant now = clock.instant();
+        double used = Accounting.of(snap, wf, now).total().gpuHours();
+        if (used < wf.budgetGpuHours()) {
+            return false;
+        }
+        String reason = "budget reached: " + Accounting.format(used) + " of "
+                + Accounting.format(wf.budgetGpuHours()) + " GPU-hours";
+        List<Change> changes = new ArrayList<>();
+        for (ElementRecord e : snap.elements()) {
+            if (e.state() == JobState.WAITING) {
+                changes.add(new Change(e, e.with(JobState.CANCELLED, null, reason, now)));
+            }
+        }
+        if (changes.isEmpty()) {
+            return false;
+        }
+        LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED", snap.run().id(), reason, changes.size());
+        journal.apply(snap.run().id(), changes, now);
         return true;
     }
 

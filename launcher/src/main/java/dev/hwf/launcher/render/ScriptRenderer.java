@@ -68,7 +68,8 @@ public final class ScriptRenderer {
         values.put("directives", String.join("\n", adapter.directives(ctx.request())));
         values.put("exports", exports(task, adapter, ctx));
         values.put("task_dir", ShellQuote.quote(ctx.taskDir()));
-        values.put("command", task.command());
+        // a task with a launcher gets its launch line here, so templates without a new placeholder work
+        values.put("command", DistributedLaunch.command(task, adapter.name()));
         values.put("workflow", ctx.workflow());
         values.put("run", ctx.runId());
         values.put("task", task.name());
@@ -92,7 +93,40 @@ public final class ScriptRenderer {
             }
             sb.append("export ").append(e.getKey()).append('=').append(ShellQuote.quote(e.getValue())).append('\n');
         }
+        if (task.isSweep()) {
+            sb.append(sweep(task));
+        }
         return sb.toString().stripTrailing();
+    }
+
+    /**
+     * The parameters of a sweep, chosen by the element's index: one case branch per element that
+     * exports each parameter under its own name and all of them as HWF_PARAMS (name=value,...).
+     * They come after env, so a parameter wins over an env entry of the same name.
+     */
+    static String sweep(Task task) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# parameter sweep: element index -> parameters (first matrix key varies slowest)\n");
+        sb.append("case \"$HWF_ARRAY_INDEX\" in\n");
+        for (int i = 0; i < task.array(); i++) {
+            Map<String, String> params = task.params(i);
+            StringBuilder all = new StringBuilder();
+            sb.append("    ").append(i).append(")");
+            for (Map.Entry<String, String> p : params.entrySet()) {
+                if (!ShellQuote.isVariableName(p.getKey())) {
+                    throw new IllegalArgumentException("not a variable name: " + p.getKey());
+                }
+                sb.append(" export ").append(p.getKey()).append('=').append(ShellQuote.quote(p.getValue())).append(';');
+                if (all.length() > 0) {
+                    all.append(',');
+                }
+                all.append(p.getKey()).append('=').append(p.getValue());
+            }
+            sb.append(" export HWF_PARAMS=").append(ShellQuote.quote(all.toString())).append(" ;;\n");
+        }
+        sb.append("    *) echo \"hwf: no sweep parameters for array index $HWF_ARRAY_INDEX\" >&2; exit 1 ;;\n");
+        sb.append("esac\n");
+        return sb.toString();
     }
 
     static String substitute(Template template, Map<String, String> values) {

@@ -14,16 +14,91 @@ import java.util.Map;
  * @param arrayLimit      at most this many elements at once; 0 = no limit
  * @param template        template path resolved against the workflow file's directory, or null
  *                        for the scheduler's default template
+ * @param matrix          parameter sweep: name to values in file order; empty = no sweep. A sweep
+ *                        makes the task an array of the cartesian product (see {@link #params})
+ * @param launcher        distributed launcher wrapped around the command: torchrun, mpirun or srun;
+ *                        null = the command runs as written
  */
 public record Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                    long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                    Map<String, String> env, int retries, List<String> directives, String template,
-                   int gpus, int array, int arrayLimit) {
+                   int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
+                   String launcher) {
 
     public Task {
         after = List.copyOf(after);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         directives = List.copyOf(directives);
+        // null when read from a journal written before sweeps existed
+        java.util.LinkedHashMap<String, List<String>> m = new java.util.LinkedHashMap<>();
+        if (matrix != null) {
+            matrix.forEach((k, v) -> m.put(k, List.copyOf(v)));
+        }
+        matrix = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** A task without a parameter sweep. */
+    public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
+                long memoryMb, long walltimeSeconds, String partition, String account, String qos,
+                Map<String, String> env, int retries, List<String> directives, String template,
+                int gpus, int array, int arrayLimit) {
+        this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
+                retries, directives, template, gpus, array, arrayLimit, Map.of(), null);
+    }
+
+    /** A task with a parameter sweep and no launcher. */
+    public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
+                long memoryMb, long walltimeSeconds, String partition, String account, String qos,
+                Map<String, String> env, int retries, List<String> directives, String template,
+                int gpus, int array, int arrayLimit, Map<String, List<String>> matrix) {
+        this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
+                retries, directives, template, gpus, array, arrayLimit, matrix, null);
+    }
+
+    /** Processes the launcher starts per node: the GPUs per node, else the task's processes per node. */
+    public int procsPerNode() {
+        return gpus > 0 ? gpus : Math.max(1, ntasks / nodes);
+    }
+
+    public boolean isSweep() {
+        return !matrix.isEmpty();
+    }
+
+    /** Elements of a sweep of these dimensions: the product of the value counts. */
+    public static int sweepSize(Map<String, List<String>> matrix) {
+        long n = 1;
+        for (List<String> values : matrix.values()) {
+            n *= values.size();
+            if (n > Integer.MAX_VALUE) {
+                return Integer.MAX_VALUE;
+            }
+        }
+        return (int) n;
+    }
+
+    /**
+     * The parameters of sweep element {@code index}, in matrix order. Elements enumerate the
+     * cartesian product with the first key varying slowest and the last key fastest, so
+     * {@code {lr: [0.1, 0.01], seed: [1, 2, 3]}} gives index 0 = lr 0.1 seed 1, 1 = lr 0.1 seed 2,
+     * ..., 3 = lr 0.01 seed 1. Empty for a task without a sweep.
+     */
+    public Map<String, String> params(int index) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (matrix.isEmpty()) {
+            return out;
+        }
+        int rest = index;
+        List<String> names = List.copyOf(matrix.keySet());
+        String[] picked = new String[names.size()];
+        for (int i = names.size() - 1; i >= 0; i--) {
+            List<String> values = matrix.get(names.get(i));
+            picked[i] = values.get(rest % values.size());
+            rest /= values.size();
+        }
+        for (int i = 0; i < names.size(); i++) {
+            out.put(names.get(i), picked[i]);
+        }
+        return out;
     }
 
     public boolean isArray() {

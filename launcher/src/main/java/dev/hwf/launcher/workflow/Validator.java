@@ -28,21 +28,26 @@ final class Validator {
     static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** Most elements a sweep may have: its parameters are spelled out in every job script. */
+    static final int MAX_SWEEP = 10_000;
     private static final Pattern DECIMAL = Pattern.compile("[+-]?\\d{1,18}");
 
     static final String NAME_RULE = "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit";
     static final String SCHED_WORD_RULE = "use letters, digits and _ . , : + @ - (not first)";
 
-    static final List<String> TOP_KEYS = List.of("name", "scheduler", "site", "defaults", "tasks");
+    static final List<String> TOP_KEYS = List.of("name", "scheduler", "site", "defaults", "tasks", "budget");
+    static final List<String> BUDGET_KEYS = List.of("gpuHours");
     static final List<String> SCHEDULERS = List.of("slurm", "pbs", "lsf", "local");
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
             "workdir", "gpuPartition", "flavor");
     static final List<String> FLAVORS = List.of("pbspro", "torque");
+    static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
     static final List<String> TASK_KEYS = List.of("name", "command", "after", "nodes", "ntasks", "cpus",
             "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries", "directives",
-            "template", "gpus", "array", "arrayLimit");
+            "template", "gpus", "array", "arrayLimit", "matrix", "launcher");
     static final List<String> DEFAULT_KEYS = TASK_KEYS.stream()
-            .filter(k -> !List.of("name", "command", "after", "array", "arrayLimit", "template").contains(k))
+            .filter(k -> !List.of("name", "command", "after", "array", "arrayLimit", "template", "matrix",
+                    "launcher").contains(k))
             .toList();
 
     private final String source;
@@ -72,6 +77,10 @@ final class Validator {
         String template;
         Map<String, String> env;
         List<String> directives;
+        Map<String, List<String>> matrix;
+        String launcher;
+        Node launcherNode;
+        Node commandNode;
     }
 
     /** What a task needs beyond its fields to be checked against the other tasks. */
@@ -249,11 +258,43 @@ final class Validator {
             fields(defaultsMap, "defaults", defaults);
         }
 
-        List<Task> tasks = tasks(root, defaults, site);
+        Double budget = budget(root.value("budget"));
+        List<Task> tasks = tasks(root, defaults, site, scheduler);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Workflow(name, scheduler, site, tasks, source);
+        return new Workflow(name, scheduler, site, tasks, source, budget);
+    }
+
+    /** {@code budget: { gpuHours: N }}: a number > 0, or null when there is no budget. */
+    private Double budget(Node node) {
+        MapNode m = map(node, "budget", "a map, e.g. { gpuHours: 100 }");
+        if (m == null) {
+            return null;
+        }
+        checkKeys(m, "budget", BUDGET_KEYS, "in budget");
+        Node n = m.value("gpuHours");
+        if (absent(n) || alreadyReported(n)) {
+            if (!alreadyReported(n)) {
+                at(n == null ? m.pos : n.pos, "budget.gpuHours", "missing; give the GPU-hours the run may use,"
+                        + " e.g. gpuHours: 100");
+            }
+            return null;
+        }
+        if (n instanceof Scalar s && (s.kind == Kind.INT || s.kind == Kind.FLOAT)) {
+            try {
+                double v = Double.parseDouble(s.text);
+                if (v > 0 && Double.isFinite(v)) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            at(n, "budget.gpuHours", "must be a number > 0, got " + s.text);
+            return null;
+        }
+        at(n, "budget.gpuHours", "expected a number of GPU-hours > 0, got " + n.describe());
+        return null;
     }
 
     private Site site(Node node, String scheduler) {
@@ -383,6 +424,86 @@ final class Validator {
         return env;
     }
 
+    /**
+     * A parameter sweep: a map of environment variable names to non-empty lists of scalar values,
+     * kept as written (so 0.10 stays 0.10), in file order.
+     */
+    private Map<String, List<String>> matrix(Node node, String path) {
+        MapNode m = map(node, path, "a map of parameter names to lists of values, e.g. { lr: [0.1, 0.01] }");
+        if (m == null) {
+            return null;
+        }
+        if (m.entries.isEmpty()) {
+            at(m, path, "is empty; name at least one parameter with a list of values");
+            return null;
+        }
+        Map<String, List<String>> out = new LinkedHashMap<>();
+        boolean ok = true;
+        for (Entry e : m.entries.values()) {
+            String key = path + "." + e.key;
+            if (!ENV_NAME.matcher(e.key).matches()) {
+                at(e.keyPos, key, Text.show(e.key) + " is not a valid parameter name; each element sees it as an"
+                        + " environment variable: use letters, digits and '_', not starting with a digit");
+                ok = false;
+                continue;
+            }
+            if (e.key.startsWith("HWF_")) {
+                at(e.keyPos, key, "names starting with HWF_ are reserved for hwf; choose another parameter name");
+                ok = false;
+                continue;
+            }
+            if (alreadyReported(e.value)) {
+                ok = false;
+                continue;
+            }
+            if (absent(e.value)) {
+                at(e.value == null ? e.keyPos : e.value.pos, key, "has no values; give a list, e.g. [1, 2]");
+                ok = false;
+                continue;
+            }
+            ListNode values = list(e.value, key, "a list of values, e.g. [1, 2]");
+            if (values == null) {
+                ok = false;
+                continue;
+            }
+            if (values.items.isEmpty()) {
+                at(values, key, "is empty; a parameter needs at least one value");
+                ok = false;
+                continue;
+            }
+            List<String> texts = new ArrayList<>();
+            for (int i = 0; i < values.items.size(); i++) {
+                Node item = values.items.get(i);
+                String itemKey = key + "[" + i + "]";
+                if (absent(item)) {
+                    at(item, itemKey, "empty value; write \"\" for an empty text");
+                    ok = false;
+                    continue;
+                }
+                String v = text(item, itemKey, "a text or number value");
+                if (v == null) {
+                    ok = false;
+                } else if (v.indexOf('\0') >= 0) {
+                    at(item, itemKey, "contains a NUL character, which an environment variable cannot hold");
+                    ok = false;
+                } else {
+                    texts.add(v);
+                }
+            }
+            out.put(e.key, texts);
+        }
+        if (!ok) {
+            return null;
+        }
+        int size = Task.sweepSize(out);
+        if (size > MAX_SWEEP) {
+            at(m, path, "makes " + (size == Integer.MAX_VALUE ? "more than " + Integer.MAX_VALUE : size)
+                    + " combinations; a sweep may have at most " + MAX_SWEEP);
+            return null;
+        }
+        return out;
+    }
+
     private List<String> directives(Node node, String path) {
         ListNode l = list(node, path, "a list of scheduler options, e.g. [\"--exclusive\"]");
         if (l == null) {
@@ -406,7 +527,7 @@ final class Validator {
 
     // ---- tasks ----
 
-    private List<Task> tasks(MapNode root, Fields defaults, Site site) {
+    private List<Task> tasks(MapNode root, Fields defaults, Site site, String scheduler) {
         Node tasksNode = root.value("tasks");
         if (absent(tasksNode)) {
             at(tasksNode == null ? root.pos : tasksNode.pos, "tasks",
@@ -439,9 +560,11 @@ final class Validator {
         }
         List<Task> tasks = new ArrayList<>();
         for (Parsed p : parsed) {
-            tasks.add(build(p, defaults, site));
+            Task t = build(p, defaults, site);
+            checkLauncher(t, p, scheduler);
+            tasks.add(t);
         }
-        return tasks;
+        return problems.isEmpty() ? tasks : List.of();
     }
 
     private Parsed task(Node node, int index, Map<String, Parsed> seen) {
@@ -515,7 +638,16 @@ final class Validator {
         f.array = integer(m.value("array"), join(path, "array"), 0);
         f.arrayLimit = integer(m.value("arrayLimit"), join(path, "arrayLimit"), 1);
         Node arrayNode = m.value("array");
-        if (f.arrayLimit != null && absent(arrayNode)
+        Node matrixNode = m.value("matrix");
+        f.matrix = matrix(matrixNode, join(path, "matrix"));
+        f.launcherNode = m.value("launcher");
+        f.launcher = choice(f.launcherNode, join(path, "launcher"), LAUNCHERS);
+        f.commandNode = commandNode;
+        if (!absent(matrixNode) && !absent(arrayNode)) {
+            at(arrayNode, join(path, "array"), "a task with a matrix is an array of one element per combination;"
+                    + " leave array out (arrayLimit still applies)");
+        }
+        if (f.arrayLimit != null && absent(arrayNode) && absent(matrixNode)
                 || f.arrayLimit != null && f.array != null && f.array == 0) {
             at(m.value("arrayLimit"), join(path, "arrayLimit"),
                     "only means something for an array task; give array: N (N >= 1) as well");
@@ -617,6 +749,34 @@ final class Validator {
         }
     }
 
+    /**
+     * What a launcher needs, checked on the task with its defaults applied: a one-line command (it
+     * is appended to the launch line), whole processes per node, and a scheduler that can start it
+     * on every node (see DistributedLaunch in the renderer).
+     */
+    private void checkLauncher(Task t, Parsed p, String scheduler) {
+        if (t.launcher() == null) {
+            return;
+        }
+        String key = join(p.path, "launcher");
+        Node at = p.fields.launcherNode;
+        if (t.command().strip().contains("\n") || t.command().contains("\r")) {
+            at(p.fields.commandNode, join(p.path, "command"), "with launcher: " + t.launcher() + " the command is the"
+                    + " program and its arguments that " + t.launcher() + " starts, so it must be one line");
+        }
+        if (t.gpus() == 0 && t.ntasks() % t.nodes() != 0) {
+            at(at, key, "ntasks (" + t.ntasks() + ") must be a multiple of nodes (" + t.nodes()
+                    + ") so every node starts the same number of processes");
+        }
+        if ("srun".equals(t.launcher()) && !"slurm".equals(scheduler)) {
+            at(at, key, "srun starts processes only on Slurm; use mpirun or torchrun on " + scheduler);
+        }
+        if ("torchrun".equals(t.launcher()) && t.nodes() > 1 && !"slurm".equals(scheduler)) {
+            at(at, key, "a multi-node torchrun is started once per node with srun, which only Slurm has; on "
+                    + scheduler + " use nodes: 1 with torchrun, or launcher: mpirun for several nodes");
+        }
+    }
+
     private Task build(Parsed p, Fields d, Site site) {
         Fields t = p.fields;
         int gpus = first(t.gpus, d.gpus, 0);
@@ -641,8 +801,9 @@ final class Validator {
         return new Task(p.name, p.command, p.after, first(t.nodes, d.nodes, 1), first(t.ntasks, d.ntasks, 1),
                 first(t.cpus, d.cpus, 1), first(t.memoryMb, d.memoryMb, 0L), first(t.walltime, d.walltime, 0L),
                 partition, t.account != null ? t.account : d.account, t.qos != null ? t.qos : d.qos, env,
-                first(t.retries, d.retries, 0), directives, t.template, gpus, first(t.array, null, 0),
-                first(t.arrayLimit, null, 0));
+                first(t.retries, d.retries, 0), directives, t.template, gpus,
+                t.matrix != null ? Task.sweepSize(t.matrix) : first(t.array, null, 0),
+                first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher);
     }
 
     private static <T> T first(T own, T fallback, T otherwise) {

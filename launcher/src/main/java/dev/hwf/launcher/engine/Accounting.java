@@ -1,0 +1,87 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Core-hours and GPU-hours a run has used, from the journal: for every element, the time from its
+ * start to its end (to now while it runs) times what its task allocates: ntasks × cpus cores
+ * (ntasks is the task's processes in total) and nodes × gpus GPUs (gpus is per node). An element
+ * that was tried again counts the time of its latest try only; one that never started counts 0.
+ */
+public final class Accounting {
+    private Accounting() {
+    }
+
+    /** What one task, or the whole run, used. */
+    public record Usage(double coreHours, double gpuHours) {
+        public static final Usage NONE = new Usage(0, 0);
+
+        public Usage plus(Usage o) {
+            return new Usage(coreHours + o.coreHours, gpuHours + o.gpuHours);
+        }
+    }
+
+    /** Usage per task in workflow order, and the run's total. */
+    public record Report(Map<String, Usage> tasks, Usage total) {
+    }
+
+    /** Usage of a run read from the journal, with its tasks' sizes from the workflow stored with it. */
+    public static Report of(RunSnapshot snap, Instant now) {
+        Workflow wf;
+        try {
+            wf = SpecCodec.fromJson(snap.run().spec());
+        } catch (HwfException | IllegalArgumentException e) {
+            return new Report(Map.of(), Usage.NONE);
+        }
+        return of(snap, wf, now);
+    }
+
+    public static Report of(RunSnapshot snap, Workflow wf, Instant now) {
+        Map<String, Usage> tasks = new LinkedHashMap<>();
+        Usage total = Usage.NONE;
+        Map<String, java.util.List<ElementRecord>> byTask = snap.elementsByTask();
+        for (Task t : wf.tasks()) {
+            double hours = 0;
+            for (ElementRecord e : byTask.getOrDefault(t.name(), java.util.List.of())) {
+                hours += hours(e, now);
+            }
+            Usage u = new Usage(hours * t.ntasks() * t.cpus(), hours * t.nodes() * t.gpus());
+            tasks.put(t.name(), u);
+            total = total.plus(u);
+        }
+        return new Report(tasks, total);
+    }
+
+    /** Wall-clock hours of an element's latest try. */
+    static double hours(ElementRecord e, Instant now) {
+        if (e.startedAt() == null) {
+            return 0;
+        }
+        Instant end = e.endedAt() != null ? e.endedAt() : e.state().isLive() ? now : e.startedAt();
+        long millis = Math.max(0, Duration.between(e.startedAt(), end).toMillis());
+        return millis / 3_600_000.0;
+    }
+
+    /** Hours as shown in status and messages: four significant digits, no exponent (0.0123, 12.35, 100). */
+    public static String format(double hours) {
+        if (hours == 0) {
+            return "0";
+        }
+        return new BigDecimal(hours).round(new MathContext(4)).stripTrailingZeros().toPlainString();
+    }
+
+    /** Hours as a JSON number rounded like {@link #format}. */
+    public static double rounded(double hours) {
+        return Double.parseDouble(format(hours));
+    }
+}

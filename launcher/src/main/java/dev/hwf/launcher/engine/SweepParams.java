@@ -1,0 +1,45 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.journal.RunRecord;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.util.Map;
+
+/**
+ * The parameters of each sweep element of a run, read from the workflow the journal stored with
+ * the run (so they match what was submitted even when the file has changed since).
+ */
+public final class SweepParams {
+    private final Workflow spec;
+
+    private SweepParams(Workflow spec) {
+        this.spec = spec;
+    }
+
+    /** The run's sweeps; a run whose stored workflow cannot be read simply has none. */
+    public static SweepParams of(RunRecord run) {
+        Workflow spec = null;
+        if (run.spec() != null && !run.spec().isBlank()) {
+            try {
+                spec = SpecCodec.fromJson(run.spec());
+            } catch (HwfException | IllegalArgumentException e) {
+                spec = null;
+            }
+        }
+        return new SweepParams(spec);
+    }
+
+    /** Element {@code index}'s parameters in matrix order, or null when the task is no sweep. */
+    public Map<String, String> params(String task, int index) {
+        if (spec == null) {
+            return null;
+        }
+        for (Task t : spec.tasks()) {
+            if (t.name().equals(task)) {
+                return t.isSweep() && index >= 0 && index < t.array() ? t.params(index) : null;
+            }
+        }
+        return null;
+    }
+}
