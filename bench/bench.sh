@@ -179,6 +179,10 @@ fi
 # --- 6. memory -----------------------------------------------------------------------------------
 if [ -z "$SCEN" ] || [ "$SCEN" = memory ]; then
     clean_queue
+    for _ in $(seq 60); do # let Slurm purge the cancelled jobs of the scenarios above (bounded)
+        [ "$(squeue --noheader --states=all | wc -l)" -lt 100 ] && break
+        sleep 3
+    done
     independent submit10k 10000
     /usr/bin/time -f '%e %M' -o "$WORK/time" "$HWF" submit "$WORK/submit10k.yaml" --detach \
         --set site.workdir="$WORK/w" > /dev/null

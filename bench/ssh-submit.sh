@@ -78,7 +78,7 @@ submit() {
     after=$(accepted)
     cat "$T/last.err" >>"$T/$mode.err"
     # hwf's own count (its debug log); sshd's log counts every client of the test sshd
-    own=$(grep -o '([0-9]* SSH connection(s) opened by this hwf process)' "$T/last.err" | tail -n 1 | tr -dc 0-9)
+    own=$(grep -o '([0-9]* SSH connection(s) opened by this hwf process)' "$T/last.err" | tail -n 1 | tr -dc 0-9 || true)
     drain "$run"
     echo "$(( (t1 - t0) / 1000000 )) ${own:-0} $(( after - before ))"
 }

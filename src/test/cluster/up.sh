@@ -153,6 +153,8 @@ SchedulerParameters=batch_sched_delay=0,sched_min_interval=0
 MailProg=/bin/true
 ReturnToService=2
 MinJobAge=30
+# room for the benchmarks' 10,000 held jobs beside recently finished ones (the default is 10,000)
+MaxJobCount=50000
 KillWait=5
 AccountingStorageType=accounting_storage/none
 JobCompType=jobcomp/filetxt

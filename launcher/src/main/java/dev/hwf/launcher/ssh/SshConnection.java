@@ -77,6 +77,8 @@ public final class SshConnection implements AutoCloseable {
     /** Remote shells at most: one channel stays free for SFTP. */
     static final int MAX_SHELLS = MAX_CHANNELS - 1;
     static final Duration SHELL_START_TIMEOUT = Duration.ofSeconds(30);
+    /** How long a command waits for a busy shell before another shell is started for it. */
+    static final long SHELL_GROW_AFTER_MS = 100;
     /** The environment variable that, set to {@code exec}, runs every command on its own exec channel. */
     public static final String MODE_ENV = "HWF_SSH_COMMANDS";
 
@@ -245,11 +247,13 @@ public final class SshConnection implements AutoCloseable {
 
     /**
      * An idle live shell, or a new one; null when this host's login shell cannot run one. Shells
-     * start one at a time: a start costs the login shell's start-up, in which one shell runs many
-     * short commands, so more shells appear only while commands keep every shell busy.
+     * start one at a time, and only for a command that found every shell busy for
+     * {@value #SHELL_GROW_AFTER_MS} ms: a start costs the login shell's whole start-up, in which one
+     * shell runs dozens of short commands.
      */
     private RemoteShell takeShell(Duration timeout, String display) {
-        long deadline = System.nanoTime() + timeout.toNanos();
+        long started = System.nanoTime();
+        long deadline = started + timeout.toNanos();
         synchronized (shellLock) {
             while (true) {
                 if (shellUnavailable) {
@@ -264,7 +268,9 @@ public final class SshConnection implements AutoCloseable {
                     shellsOpen--;
                     channels.release();
                 }
-                if (!shellStarting && shellsOpen < MAX_SHELLS && channels.tryAcquire()) {
+                boolean waitedEnough = shellsOpen == 0
+                        || System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(SHELL_GROW_AFTER_MS);
+                if (!shellStarting && waitedEnough && shellsOpen < MAX_SHELLS && channels.tryAcquire()) {
                     shellsOpen++;
                     shellStarting = true;
                     break;
