@@ -115,7 +115,9 @@ fi
 
 # --- 3. poll -----------------------------------------------------------------------------------
 if [ -z "$SCEN" ] || [ "$SCEN" = poll ]; then
-    # 1000 live (held) array elements of the last array run above
+    # 1000 live (held) array elements, in a journal of their own: a poll makes one status call
+    # per unfinished run, so other runs would add theirs
+    export HWF_JOURNAL="$WORK/poll.db"
     clean_queue; reset_calls
     submit_ms "$WORK/array1000.yaml" > /dev/null
     run=$(cat "$WORK/last-run")
@@ -133,6 +135,7 @@ if [ -z "$SCEN" ] || [ "$SCEN" = poll ]; then
     row "poll, 1000 live elements" "$p" "$(printf '%s\n' "${floor_t[@]}" | median)" "the bare squeue it issues" \
         "$sq squeue call(s); poll minus JVM start: $((p - v)) ms"
     row "poll, 1000 live elements" "$p" "$v" "hwf --version (JVM start)" ""
+    export HWF_JOURNAL="$WORK/journal.db"
 fi
 
 # --- 4. status ---------------------------------------------------------------------------------
