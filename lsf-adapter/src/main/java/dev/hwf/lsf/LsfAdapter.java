@@ -1,5 +1,6 @@
 package dev.hwf.lsf;
 
+import dev.hwf.api.AdapterSupport;
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
@@ -9,11 +10,9 @@ import dev.hwf.api.SchedulerOutputException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +43,8 @@ import java.util.regex.Pattern;
  * </ul>
  */
 public class LsfAdapter implements SchedulerAdapter {
+    /** An LSF job id as hwf keeps it. */
+    private static final java.util.regex.Pattern LSF_JOB_ID = java.util.regex.Pattern.compile("[0-9]+");
 
     /** The bjobs fields of a status line; the termination reason last because it may hold anything. */
     static final String STATUS_FIELDS = "jobid jobindex stat exit_code exit_reason delimiter='|'";
@@ -357,25 +358,10 @@ public class LsfAdapter implements SchedulerAdapter {
     }
 
     private static List<String> ids(Collection<JobId> jobs) {
-        if (jobs == null || jobs.isEmpty()) {
-            throw new IllegalArgumentException("no job ids given");
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (JobId j : jobs) {
-            if (!j.value().matches("[0-9]+")) {
-                throw new IllegalArgumentException("not an LSF job id: " + j.value());
-            }
-            ids.add(j.value());
-        }
-        return List.copyOf(ids);
+        return AdapterSupport.ids(jobs, LSF_JOB_ID, "not an LSF job id");
     }
 
     private static String joined(String stdout, String stderr) {
-        String out = stdout == null ? "" : stdout.strip();
-        String err = stderr == null ? "" : stderr.strip();
-        if (out.isEmpty()) {
-            return err;
-        }
-        return err.isEmpty() ? out : err + "\n" + out;
+        return AdapterSupport.joined(stdout, stderr);
     }
 }

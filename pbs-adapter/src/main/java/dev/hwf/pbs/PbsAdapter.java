@@ -1,5 +1,6 @@
 package dev.hwf.pbs;
 
+import dev.hwf.api.AdapterSupport;
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
@@ -14,11 +15,9 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -492,17 +491,7 @@ public class PbsAdapter implements SchedulerAdapter {
     }
 
     private static List<String> ids(Collection<JobId> jobs) {
-        if (jobs == null || jobs.isEmpty()) {
-            throw new IllegalArgumentException("no job ids given");
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (JobId j : jobs) {
-            if (!HWF_JOB_ID.matcher(j.value()).matches()) {
-                throw new IllegalArgumentException("not a PBS job id as hwf keeps it ('123' or '123[]'): " + j.value());
-            }
-            ids.add(j.value());
-        }
-        return List.copyOf(ids);
+        return AdapterSupport.ids(jobs, HWF_JOB_ID, "not a PBS job id as hwf keeps it ('123' or '123[]')");
     }
 
     /** Exit 153 (PBS's "Unknown Job Id") with nothing on stderr but such messages. */
@@ -535,11 +524,6 @@ public class PbsAdapter implements SchedulerAdapter {
     }
 
     private static String joined(String stdout, String stderr) {
-        String out = stdout == null ? "" : stdout.strip();
-        String err = stderr == null ? "" : stderr.strip();
-        if (out.isEmpty()) {
-            return err;
-        }
-        return err.isEmpty() ? out : err + "\n" + out;
+        return AdapterSupport.joined(stdout, stderr);
     }
 }

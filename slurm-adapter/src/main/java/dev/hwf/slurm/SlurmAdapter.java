@@ -1,5 +1,6 @@
 package dev.hwf.slurm;
 
+import dev.hwf.api.AdapterSupport;
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
@@ -9,10 +10,8 @@ import dev.hwf.api.SchedulerOutputException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -358,17 +357,7 @@ public class SlurmAdapter implements SchedulerAdapter {
     }
 
     private static List<String> ids(Collection<JobId> jobs) {
-        if (jobs == null || jobs.isEmpty()) {
-            throw new IllegalArgumentException("no job ids given");
-        }
-        Set<String> ids = new LinkedHashSet<>();
-        for (JobId j : jobs) {
-            if (!SLURM_JOB_ID.matcher(j.value()).matches()) {
-                throw new IllegalArgumentException("not a Slurm job id: " + j.value());
-            }
-            ids.add(j.value());
-        }
-        return List.copyOf(ids);
+        return AdapterSupport.ids(jobs, SLURM_JOB_ID, "not a Slurm job id");
     }
 
     private static boolean onlyPurgedMessages(String stdout, String stderr) {
@@ -391,11 +380,6 @@ public class SlurmAdapter implements SchedulerAdapter {
     }
 
     private static String joined(String stdout, String stderr) {
-        String out = stdout == null ? "" : stdout.strip();
-        String err = stderr == null ? "" : stderr.strip();
-        if (out.isEmpty()) {
-            return err;
-        }
-        return err.isEmpty() ? out : err + "\n" + out;
+        return AdapterSupport.joined(stdout, stderr);
     }
 }

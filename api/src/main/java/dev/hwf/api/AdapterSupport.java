@@ -1,0 +1,43 @@
+package dev.hwf.api;
+
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Small pieces every adapter needs the same way. */
+public final class AdapterSupport {
+    private AdapterSupport() {
+    }
+
+    /**
+     * The job ids for one command line, each checked against the scheduler's id form and given
+     * once, in order.
+     *
+     * @param notAnId the message start for an id of the wrong form, e.g. "not a Slurm job id"
+     */
+    public static List<String> ids(Collection<JobId> jobs, Pattern form, String notAnId) {
+        if (jobs == null || jobs.isEmpty()) {
+            throw new IllegalArgumentException("no job ids given");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (JobId j : jobs) {
+            if (!form.matcher(j.value()).matches()) {
+                throw new IllegalArgumentException(notAnId + ": " + j.value());
+            }
+            ids.add(j.value());
+        }
+        return List.copyOf(ids);
+    }
+
+    /** A command's stderr and stdout as one text for messages: stderr first, blanks left out. */
+    public static String joined(String stdout, String stderr) {
+        String out = stdout == null ? "" : stdout.strip();
+        String err = stderr == null ? "" : stderr.strip();
+        if (out.isEmpty()) {
+            return err;
+        }
+        return err.isEmpty() ? out : err + "\n" + out;
+    }
+}
