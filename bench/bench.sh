@@ -73,7 +73,7 @@ version_ms() { local t0; t0=$(now_ms); "$HWF" --version > /dev/null; echo $(( $(
 : > "$OUT"
 {
     echo "hwf benchmark, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, $(free -g | awk '/Mem:/ { print $2 }') GiB,"
-    echo "$(sbatch --version), $(java -version 2>&1 | head -1), REPS=$REPS (medians)"
+    echo "$(sbatch --version), $(java -version 2>&1 | sed -n 1p), REPS=$REPS (medians)"
     echo
     echo "| scenario                           |   hwf, ms |  floor,ms | floor                      |  ratio | notes"
     echo "|------------------------------------|-----------|-----------|----------------------------|--------|------"

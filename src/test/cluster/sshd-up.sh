@@ -118,7 +118,7 @@ install -d -m 0755 /run/sshd # privilege separation directory; absent on a fresh
 
 # ---- 4. the daemon ----------------------------------------------------------------------------
 alive() { [ -s "$DIR/sshd.pid" ] && kill -0 "$(cat "$DIR/sshd.pid")" 2>/dev/null; }
-listener() { ss -Hltnp "sport = :$PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | head -n 1 | cut -d= -f2; }
+listener() { ss -Hltnp "sport = :$PORT" 2>/dev/null | grep -o 'pid=[0-9]*' | sed -n 1p | cut -d= -f2; }
 if [ "$changed" = 1 ] && alive; then
     log "sshd_config changed: restarting sshd"
     "$(dirname "${BASH_SOURCE[0]}")/sshd-down.sh" >/dev/null

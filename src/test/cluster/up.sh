@@ -208,7 +208,7 @@ fi
 
 # ---- 5. wait for a usable node -------------------------------------------------------------
 deadline=$((SECONDS + WAIT))
-node_state() { sinfo --noheader --Node --nodes="$HOST" --format=%T 2>/dev/null | head -n 1; }
+node_state() { sinfo --noheader --Node --nodes="$HOST" --format=%T 2>/dev/null | sed -n 1p; }
 last_resume=-100
 state=$(node_state)
 while :; do
