@@ -231,7 +231,8 @@ public final class RunJob {
                 List<Integer> all = java.util.stream.IntStream.range(0, t.elementCount()).boxed().toList();
                 var request = RunEngine.request(t, RunEngine.jobName(runId, t.name(), 1), dir, all);
                 String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, scheduler.adapter(),
-                        new ScriptRenderer.Context(wf.name(), runId, 1, dir, request));
+                        new ScriptRenderer.Context(wf.name(), runId, 1, dir, request,
+                                wf.serviceDependants().keySet(), java.util.Map.of()));
                 scheduler.files().write(dir + "/job.1.sh", text, true);
             }
             return RepeatStatus.FINISHED;

@@ -161,7 +161,8 @@ public final class HwfCommand implements Runnable {
             List<Integer> all = IntStream.range(0, t.elementCount()).boxed().toList();
             var request = RunEngine.request(t, RunEngine.jobName(runId, t.name(), 1), dir, all);
             scripts.put(t.name(), ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, s.adapter(),
-                    new ScriptRenderer.Context(wf.name(), runId, 1, dir, request)));
+                    new ScriptRenderer.Context(wf.name(), runId, 1, dir, request,
+                            wf.serviceDependants().keySet(), java.util.Map.of())));
         }
         return scripts;
     }
@@ -369,7 +370,7 @@ public final class HwfCommand implements Runnable {
                 Schedulers.probe(scheduler);
                 int again;
                 try (var lock = journal.lockRun(runId, Duration.ofSeconds(120))) {
-                    again = journal.resume(runId, Instant.now());
+                    again = journal.resume(runId, wf.serviceDependants(), Instant.now());
                 }
                 hwf.hint("run " + runId + ": resuming; " + again + " element(s) to run again, jobs still "
                         + "queued or running are followed");

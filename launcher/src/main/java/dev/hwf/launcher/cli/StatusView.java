@@ -74,6 +74,9 @@ final class StatusView {
                 }
             }
             task.put("attempts", attempts);
+            if (sweeps.isService(t.name())) {
+                task.put("endpoint", endpoint(snap, t));
+            }
             if (t.arraySize() > 0) {
                 List<Object> elements = new ArrayList<>();
                 for (ElementRecord e : byTask.get(t.name())) {
@@ -172,7 +175,8 @@ final class StatusView {
             rows.add(new String[] {t.name(), t.state().name(), Integer.toString(t.attempt()),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
                     t.arraySize() > 0 ? elementSummary(byTask.get(t.name())) : "-",
-                    t.reason() == null ? "" : t.reason()});
+                    t.reason() == null ? (endpoint(snap, t) == null ? "" : "ready at " + endpoint(snap, t))
+                            : t.reason()});
         }
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {
@@ -192,6 +196,11 @@ final class StatusView {
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
+    }
+
+    /** Where a service task's current attempt answers, once it was ready; null otherwise. */
+    static String endpoint(RunSnapshot snap, TaskRecord t) {
+        return snap.attempt(t.name(), t.attempt()).map(AttemptRecord::endpoint).orElse(null);
     }
 
     static boolean isFinal(JobState s) {

@@ -48,6 +48,11 @@ public final class RunEngine {
     private final Scheduler scheduler;
     private final Clock clock;
     private int statusFailures;
+    /** Service attempts whose ready file this pass found, to be recorded. */
+    private final List<Journal.Ready> readySeen = new ArrayList<>();
+
+    /** The reason a service ends SUCCEEDED with once hwf has stopped it. */
+    public static final String SERVICE_STOPPED = "stopped by hwf: its dependants ended";
 
     public RunEngine(Journal journal, Scheduler scheduler, Clock clock) {
         this.journal = journal;
@@ -94,9 +99,14 @@ public final class RunEngine {
             snap = journal.snapshot(runId);
         }
         Instant now = clock.instant();
+        readySeen.clear();
         List<Change> observed = observe(snap, wf, now);
-        if (!observed.isEmpty()) {
+        if (!observed.isEmpty() || !readySeen.isEmpty()) {
             journal.apply(runId, observed, now);
+            journal.recordReady(runId, readySeen, now);
+            snap = journal.snapshot(runId);
+        }
+        if (tendServices(snap, wf)) {
             snap = journal.snapshot(runId);
         }
         for (int i = 0; i <= wf.tasks().size(); i++) {
@@ -256,6 +266,17 @@ public final class RunEngine {
             }
             String key = TaskDirScan.key(e.attempt(), e.index());
             Integer code = scan.exitCodes().get(key);
+            if (task.isService()) {
+                String endpoint = scan.ready().get(key);
+                if (endpoint != null && snap.attempt(e.task(), e.attempt()).map(a -> a.endpoint() == null)
+                        .orElse(false)) {
+                    readySeen.add(new Journal.Ready(e.task(), e.attempt(), endpoint));
+                }
+                if (endpoint != null && code == null && e.state() == JobState.QUEUED) {
+                    changes.add(new Change(e, e.with(JobState.RUNNING, null, null, now)));
+                    continue; // answering, so running, whatever the queue said a moment ago
+                }
+            }
             JobStatus st = statuses == null ? null : lookup(statuses, e.jobId(), task.isArray() ? e.index() : null);
             ElementRecord after;
             if (code != null) {
@@ -284,7 +305,116 @@ public final class RunEngine {
             changes.add(new Change(e, after));
         }
         changes.addAll(giveUpOrFind(overdue, wf, now));
-        return changes;
+        return stoppedServices(changes, snap, wf, now);
+    }
+
+    /**
+     * A service that ends once all its dependants have ended was stopped by hwf (or was no longer
+     * needed): SUCCEEDED, whatever signal its job died of. Seen here when hwf's pass that cancelled
+     * it died before recording that.
+     */
+    private static List<Change> stoppedServices(List<Change> changes, RunSnapshot snap, Workflow wf, Instant now) {
+        List<Change> out = new ArrayList<>(changes.size());
+        for (Change c : changes) {
+            Task t = wf.task(c.after().task());
+            if (t.isService() && c.after().state().isFinal() && dependantsEnded(snap, wf, t.name())) {
+                out.add(new Change(c.before(), c.before().with(JobState.SUCCEEDED, null, SERVICE_STOPPED, now)));
+            } else {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+
+    /** The tasks that name {@code service} in after. */
+    private static List<Task> dependants(Workflow wf, String service) {
+        return wf.tasks().stream().filter(t -> t.after().contains(service)).toList();
+    }
+
+    /** Whether every element of every task that names the service in after has ended. */
+    private static boolean dependantsEnded(RunSnapshot snap, Workflow wf, String service) {
+        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
+        return dependants(wf, service).stream()
+                .allMatch(d -> byTask.get(d.name()).stream().allMatch(e -> e.state().isFinal()));
+    }
+
+    /** host:port of a service task's current attempt once it is ready and running, else null. */
+    static String readyEndpoint(RunSnapshot snap, String service) {
+        TaskRecord t = snap.task(service);
+        if (t.state() != JobState.RUNNING) {
+            return null;
+        }
+        return snap.attempt(service, t.attempt()).map(a -> a.endpoint()).orElse(null);
+    }
+
+    // ------------------------------------------------------------------ services
+
+    /**
+     * Keeps services and their dependants in step, with ONE cancel command for all it stops:
+     * a service whose dependants have all ended is stopped (SUCCEEDED once running, CANCELLED when
+     * it never started); the dependants of a service that ended on its own while they had not end
+     * FAILED with reason {@code service NAME ended}, their running jobs cancelled. Nothing is
+     * recorded for jobs the scheduler could not be asked to cancel: the next pass tries again.
+     * Returns whether anything was recorded.
+     */
+    private boolean tendServices(RunSnapshot snap, Workflow wf) {
+        if (wf.tasks().stream().noneMatch(Task::isService)) {
+            return false;
+        }
+        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
+        Instant now = clock.instant();
+        List<Change> changes = new ArrayList<>();
+        Set<JobId> toCancel = new LinkedHashSet<>();
+        for (Task s : wf.tasks()) {
+            if (!s.isService()) {
+                continue;
+            }
+            List<ElementRecord> own = byTask.get(s.name());
+            if (dependantsEnded(snap, wf, s.name())) {
+                for (ElementRecord e : own) {
+                    if (e.state() == JobState.WAITING) {
+                        changes.add(new Change(e, e.with(JobState.CANCELLED, null, "not needed: its dependants ended",
+                                now)));
+                    } else if (e.state().isLive() && e.jobId() != null) {
+                        toCancel.add(new JobId(e.jobId()));
+                        changes.add(new Change(e, e.state() == JobState.RUNNING
+                                ? e.with(JobState.SUCCEEDED, null, SERVICE_STOPPED, now)
+                                : e.with(JobState.CANCELLED, null, "not needed: its dependants ended", now)));
+                    }
+                }
+                continue;
+            }
+            boolean ended = own.stream().allMatch(e -> e.state().isFinal() && e.attempt() > 0);
+            if (!ended) {
+                continue;
+            }
+            String reason = "service " + s.name() + " ended";
+            for (Task d : dependants(wf, s.name())) {
+                for (ElementRecord e : byTask.get(d.name())) {
+                    if (e.state() == JobState.WAITING) {
+                        changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
+                    } else if (e.state().isLive() && e.jobId() != null) {
+                        toCancel.add(new JobId(e.jobId()));
+                        changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
+                    }
+                }
+            }
+        }
+        if (changes.isEmpty()) {
+            return false;
+        }
+        if (!toCancel.isEmpty()) {
+            Command cmd = scheduler.adapter().cancelCommand(toCancel);
+            try {
+                CommandResult r = scheduler.runner().run(cmd, scheduler.commandTimeout());
+                scheduler.adapter().checkCancel(r.exitCode(), r.stdout(), r.stderr());
+            } catch (TransportException | SchedulerOutputException e) {
+                LOG.warn("could not cancel {} ({}); will try again", toCancel, e.getMessage());
+                return false;
+            }
+        }
+        journal.apply(snap.run().id(), changes, now);
+        return true;
     }
 
     /**
@@ -427,9 +557,9 @@ public final class RunEngine {
                     waiting.add(e.index());
                 }
             }
-            if (waiting.isEmpty() || !t.after().stream().allMatch(
-                    up -> snap.task(up).state() == JobState.SUCCEEDED)) {
-                continue;
+            if (waiting.isEmpty() || !t.after().stream().allMatch(up -> wf.task(up).isService()
+                    ? readyEndpoint(snap, up) != null : snap.task(up).state() == JobState.SUCCEEDED)) {
+                continue; // a service is there to be used once it is ready, not once it has ended
             }
             if (t.arrayLimit() > 0 && byTask.get(t.name()).stream().anyMatch(e -> e.state().isLive())) {
                 // a retry is a new job with its own limit: beside the job still running the other
@@ -534,12 +664,20 @@ public final class RunEngine {
         String dir = taskDir(snap.run().workdir(), runId, t.name());
         JobRequest request = request(t, c.jobName(), dir, c.indices());
         String script = dir + "/job." + c.attempt() + ".sh";
+        Map<String, String> serviceUrls = new HashMap<>();
+        for (String up : t.after()) {
+            if (wf.task(up).isService() && readyEndpoint(snap, up) != null) {
+                serviceUrls.put(up, readyEndpoint(snap, up));
+            }
+        }
         try {
-            if (c.attempt() > 1 || !scheduler.files().exists(script)) {
-                // the run's render step wrote every first attempt's script already
+            if (c.attempt() > 1 || !serviceUrls.isEmpty() || !scheduler.files().exists(script)) {
+                // the run's render step wrote every first attempt's script already, without the
+                // endpoints of services, which are known only now
                 scheduler.files().mkdirs(dir);
                 String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t,
-                        scheduler.adapter(), new ScriptRenderer.Context(wf.name(), runId, c.attempt(), dir, request));
+                        scheduler.adapter(), new ScriptRenderer.Context(wf.name(), runId, c.attempt(), dir, request,
+                                wf.serviceDependants().keySet(), serviceUrls));
                 scheduler.files().write(script, text, true);
             }
             return new Prepared(c, scheduler.adapter().submitCommand(request, script));

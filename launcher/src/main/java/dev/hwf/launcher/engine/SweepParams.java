@@ -42,4 +42,9 @@ public final class SweepParams {
         }
         return null;
     }
+
+    /** Whether the task is a service in the stored workflow. */
+    public boolean isService(String task) {
+        return spec != null && spec.tasks().stream().anyMatch(t -> t.name().equals(task) && t.isService());
+    }
 }

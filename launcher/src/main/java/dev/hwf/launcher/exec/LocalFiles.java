@@ -22,6 +22,7 @@ import java.util.regex.Pattern;
 public final class LocalFiles implements SiteFiles {
     private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
     private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
+    private static final Pattern READY = Pattern.compile("ready\\.(\\d+)\\.(\\d+)");
 
     @Override
     public String resolve(String path) {
@@ -70,6 +71,7 @@ public final class LocalFiles implements SiteFiles {
     public TaskDirScan scan(String taskDir) {
         Map<String, Integer> codes = new HashMap<>();
         Set<String> started = new HashSet<>();
+        Map<String, String> ready = new HashMap<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of(taskDir))) {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
@@ -84,6 +86,14 @@ public final class LocalFiles implements SiteFiles {
                 Matcher o = OUT.matcher(name);
                 if (o.matches()) {
                     started.add(o.group(1) + "." + o.group(2));
+                    continue;
+                }
+                Matcher r = READY.matcher(name);
+                if (r.matches()) {
+                    String endpoint = readEndpoint(p);
+                    if (endpoint != null) {
+                        ready.put(r.group(1) + "." + r.group(2), endpoint);
+                    }
                 }
             }
         } catch (NoSuchFileException e) {
@@ -92,7 +102,15 @@ public final class LocalFiles implements SiteFiles {
             // unreadable now is "unknown, keep waiting", never a failure
             return new TaskDirScan(Map.of(), Set.of());
         }
-        return new TaskDirScan(codes, started);
+        return new TaskDirScan(codes, started, ready);
+    }
+
+    private static String readEndpoint(Path p) {
+        try {
+            return TaskDirScan.endpoint(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return null; // gone or half-written: look again next pass
+        }
     }
 
     @Override

@@ -22,8 +22,9 @@ public interface SiteFiles {
     void write(String path, String content, boolean executable);
 
     /**
-     * What a task directory says about its elements: exit codes from {@code exit.A.I} files and
-     * which elements started (an {@code out.A.I.log} exists), keyed by {@code "A.I"}.
+     * What a task directory says about its elements: exit codes from {@code exit.A.I} files,
+     * which elements started (an {@code out.A.I.log} exists) and, for a service, where it answers
+     * once ready (the first line of {@code ready.A.I}, host:port), keyed by {@code "A.I"}.
      */
     TaskDirScan scan(String taskDir);
 
@@ -35,7 +36,18 @@ public interface SiteFiles {
     byte[] read(String path, long offset, int max);
 
     /** The result of {@link #scan}. A missing directory scans as empty. */
-    record TaskDirScan(Map<String, Integer> exitCodes, Set<String> started) {
+    record TaskDirScan(Map<String, Integer> exitCodes, Set<String> started, Map<String, String> ready) {
+        /** A scan that found no ready file. */
+        public TaskDirScan(Map<String, Integer> exitCodes, Set<String> started) {
+            this(exitCodes, started, Map.of());
+        }
+
+        /** The endpoint in a ready file's text: its first line, or null when there is none yet. */
+        public static String endpoint(String text) {
+            String first = text.lines().findFirst().orElse("").strip();
+            return first.isEmpty() || first.length() > 300 ? null : first;
+        }
+
         public static String key(int attempt, int index) {
             return attempt + "." + index;
         }

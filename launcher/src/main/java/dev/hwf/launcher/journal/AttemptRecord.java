@@ -6,10 +6,17 @@ import java.time.Instant;
  * One submission of a task: recorded with its job name before the scheduler is asked, and with
  * the job id once the scheduler has answered.
  *
- * @param indices the elements it carried, as written ("[0, 1, 2]")
+ * @param indices  the elements it carried, as written ("[0, 1, 2]")
+ * @param endpoint for a service task: host:port where this attempt answered once ready, or null
+ * @param readyAt  when hwf saw it ready, or null
  */
 public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
-                            Instant submittedAt) {
+                            Instant submittedAt, String endpoint, Instant readyAt) {
+
+    /** An attempt of an ordinary task (no endpoint). */
+    public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt) {
+        this(task, attempt, jobName, jobId, indices, submittedAt, null, null);
+    }
 
     /** The element indices as numbers. */
     public java.util.List<Integer> indexList() {

@@ -68,6 +68,9 @@ public final class Derived {
             exitCode = blame.exitCode();
         } else if (allSucceeded && !elements.isEmpty()) {
             exitCode = 0;
+            if (!array && elements.size() == 1) {
+                reason = elements.get(0).reason(); // e.g. a service stopped by hwf says so
+            }
         }
         return new TaskOutcome(state, reason, exitCode, started, allFinal && !allWaiting ? ended : null);
     }

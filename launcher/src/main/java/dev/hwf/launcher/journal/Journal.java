@@ -25,6 +25,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
@@ -41,7 +42,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter RUN_STAMP =
@@ -139,10 +140,15 @@ public final class Journal implements AutoCloseable {
                         + ", newer than this hwf understands (" + SCHEMA_VERSION + "). Use a newer hwf, or "
                         + "another journal with --journal.");
             }
-            if (version < 1) {
-                runScript(c, "/journal/schema-1.sql");
-                if (!tableExists(c, "BATCH_JOB_INSTANCE")) {
-                    runScript(c, "/org/springframework/batch/core/schema-sqlite.sql");
+            if (version < SCHEMA_VERSION) {
+                if (version < 1) {
+                    runScript(c, "/journal/schema-1.sql");
+                    if (!tableExists(c, "BATCH_JOB_INSTANCE")) {
+                        runScript(c, "/org/springframework/batch/core/schema-sqlite.sql");
+                    }
+                }
+                if (version < 2) {
+                    runScript(c, "/journal/schema-2.sql"); // a version 1 journal is upgraded in place
                 }
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("CREATE TABLE IF NOT EXISTS hwf_schema (version INTEGER NOT NULL)");
@@ -389,7 +395,8 @@ public final class Journal implements AutoCloseable {
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     attempts.add(new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
-                            rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at")));
+                            rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at"),
+                            rs.getString("endpoint"), instant(rs, "ready_at")));
                 }
             }
         }
@@ -530,6 +537,36 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** A service attempt found ready: where it answers. */
+    public record Ready(String task, int attempt, String endpoint) {
+    }
+
+    /**
+     * Records where service attempts answer, once each: an endpoint already recorded stays. A
+     * READY event per attempt, with the endpoint as its reason.
+     */
+    public void recordReady(String runId, List<Ready> ready, Instant now) {
+        if (ready.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_attempt SET endpoint=?, ready_at=? "
+                    + "WHERE run_id=? AND task=? AND attempt=? AND endpoint IS NULL")) {
+                for (Ready r : ready) {
+                    ps.setString(1, r.endpoint());
+                    ps.setString(2, now.toString());
+                    ps.setString(3, runId);
+                    ps.setString(4, r.task());
+                    ps.setInt(5, r.attempt());
+                    if (ps.executeUpdate() == 1) {
+                        event(c, runId, r.task(), null, r.attempt(), now, "READY", r.endpoint(), null);
+                    }
+                }
+            }
+            return null;
+        });
+    }
+
     /**
      * Applies element changes as compare-and-set updates, each against the state and attempt the
      * caller read ({@code before}); a change whose row moved meanwhile is skipped. Then task and
@@ -601,6 +638,15 @@ public final class Journal implements AutoCloseable {
      * @return how many elements will run again
      */
     public int resume(String runId, Instant now) {
+        return resume(runId, Map.of(), now);
+    }
+
+    /**
+     * {@link #resume(String, Instant)} for a run with services: a service (key) that has ended is
+     * started again when any of its dependants (value) will run again, SUCCEEDED or not, since they
+     * need it running.
+     */
+    public int resume(String runId, Map<String, List<String>> serviceDependants, Instant now) {
         return inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', tries=0, "
@@ -608,6 +654,28 @@ public final class Journal implements AutoCloseable {
                     + "ended_at=NULL WHERE run_id=? AND state IN ('FAILED','CANCELLED')")) {
                 ps.setString(1, runId);
                 n = ps.executeUpdate();
+            }
+            for (Map.Entry<String, List<String>> s : serviceDependants.entrySet()) {
+                boolean needed = false;
+                try (PreparedStatement ps = c.prepareStatement(
+                        "SELECT 1 FROM hwf_element WHERE run_id=? AND task=? AND state='WAITING'")) {
+                    for (String dependant : s.getValue()) {
+                        ps.setString(1, runId);
+                        ps.setString(2, dependant);
+                        try (ResultSet rs = ps.executeQuery()) {
+                            needed |= rs.next();
+                        }
+                    }
+                }
+                if (needed) {
+                    try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', "
+                            + "tries=0, reason='started again for its dependants', missing_since=NULL, "
+                            + "started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND state='SUCCEEDED'")) {
+                        ps.setString(1, runId);
+                        ps.setString(2, s.getKey());
+                        n += ps.executeUpdate();
+                    }
+                }
             }
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE hwf_run SET state='RUNNING', reason=NULL, ended_at=NULL WHERE id=?")) {

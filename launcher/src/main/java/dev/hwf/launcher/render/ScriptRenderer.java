@@ -33,8 +33,23 @@ public final class ScriptRenderer {
     private ScriptRenderer() {
     }
 
-    /** What a script is rendered for. */
-    public record Context(String workflow, String runId, int attempt, String taskDir, JobRequest request) {
+    /**
+     * What a script is rendered for.
+     *
+     * @param services    the names of the workflow's service tasks
+     * @param serviceUrls host:port of those that are ready now, by name
+     */
+    public record Context(String workflow, String runId, int attempt, String taskDir, JobRequest request,
+                          Set<String> services, Map<String, String> serviceUrls) {
+        public Context {
+            services = Set.copyOf(services);
+            serviceUrls = Map.copyOf(serviceUrls);
+        }
+
+        /** A script of a workflow without services. */
+        public Context(String workflow, String runId, int attempt, String taskDir, JobRequest request) {
+            this(workflow, runId, attempt, taskDir, request, Set.of(), Map.of());
+        }
     }
 
     /** The template text for a task: its own {@code template:}, else the scheduler's default. */
@@ -69,7 +84,8 @@ public final class ScriptRenderer {
         values.put("exports", exports(task, adapter, ctx));
         values.put("task_dir", ShellQuote.quote(ctx.taskDir()));
         // a task with a launcher gets its launch line here, so templates without a new placeholder work
-        values.put("command", DistributedLaunch.command(task, adapter.name()));
+        String command = DistributedLaunch.command(task, adapter.name());
+        values.put("command", task.isService() ? ServiceLaunch.wrap(task, command) : command);
         values.put("workflow", ctx.workflow());
         values.put("run", ctx.runId());
         values.put("task", task.name());
@@ -96,6 +112,10 @@ public final class ScriptRenderer {
         if (task.isSweep()) {
             sb.append(sweep(task));
         }
+        if (task.isService()) {
+            sb.append(ServiceLaunch.exports(task, adapter.name()));
+        }
+        sb.append(ServiceLaunch.dependantExports(task, ctx.serviceUrls(), ctx.services()));
         return sb.toString().stripTrailing();
     }
 

@@ -35,10 +35,12 @@ import java.util.regex.Pattern;
 public final class SftpFiles implements SiteFiles {
     private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
     private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
+    private static final Pattern READY = Pattern.compile("ready\\.(\\d+)\\.(\\d+)");
 
     private final SshConnection connection;
     private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
+    private final Map<String, String> endpoints = new ConcurrentHashMap<>();
 
     public SftpFiles(SshConnection connection) {
         this.connection = connection;
@@ -169,6 +171,7 @@ public final class SftpFiles implements SiteFiles {
         }
         Map<String, Integer> codes = new HashMap<>();
         Set<String> started = new HashSet<>();
+        Map<String, String> ready = new HashMap<>();
         for (String name : names) {
             Matcher m = EXIT.matcher(name);
             if (m.matches()) {
@@ -188,9 +191,25 @@ public final class SftpFiles implements SiteFiles {
             Matcher o = OUT.matcher(name);
             if (o.matches()) {
                 started.add(o.group(1) + "." + o.group(2));
+                continue;
+            }
+            Matcher r = READY.matcher(name);
+            if (r.matches()) {
+                // written once, atomically, by a service's job: kept like an exit code once read
+                String file = taskDir + "/" + name;
+                String endpoint = endpoints.get(file);
+                if (endpoint == null) {
+                    endpoint = readEndpoint(ch, file);
+                    if (endpoint != null) {
+                        endpoints.put(file, endpoint);
+                    }
+                }
+                if (endpoint != null) {
+                    ready.put(r.group(1) + "." + r.group(2), endpoint);
+                }
             }
         }
-        return new TaskDirScan(codes, started);
+        return new TaskDirScan(codes, started, ready);
     }
 
     @Override
@@ -217,9 +236,26 @@ public final class SftpFiles implements SiteFiles {
     }
 
     private static Integer readCode(ChannelSftp ch, String file) throws SftpException {
-        String s;
+        String s = readSmall(ch, file, 64);
+        if (s == null) {
+            return null;
+        }
+        try {
+            return s.isEmpty() ? null : Integer.valueOf(s);
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String readEndpoint(ChannelSftp ch, String file) throws SftpException {
+        String s = readSmall(ch, file, 512);
+        return s == null ? null : TaskDirScan.endpoint(s);
+    }
+
+    /** The first {@code max} bytes of a small file, stripped; null when it is gone or unreadable. */
+    private static String readSmall(ChannelSftp ch, String file, int max) throws SftpException {
         try (InputStream in = ch.get(glob(file))) {
-            s = new String(in.readNBytes(64), StandardCharsets.UTF_8).strip();
+            return new String(in.readNBytes(max), StandardCharsets.UTF_8).strip();
         } catch (SftpException e) {
             if (e.id == ChannelSftp.SSH_FX_NO_SUCH_FILE || e.id == ChannelSftp.SSH_FX_PERMISSION_DENIED) {
                 return null; // gone or odd: look again next pass
@@ -227,11 +263,6 @@ public final class SftpFiles implements SiteFiles {
             throw e;
         } catch (IOException e) {
             throw new SftpException(ChannelSftp.SSH_FX_CONNECTION_LOST, "reading " + file + ": " + e, e);
-        }
-        try {
-            return s.isEmpty() ? null : Integer.valueOf(s);
-        } catch (NumberFormatException e) {
-            return null;
         }
     }
 

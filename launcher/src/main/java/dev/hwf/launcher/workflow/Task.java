@@ -18,12 +18,22 @@ import java.util.Map;
  *                        makes the task an array of the cartesian product (see {@link #params})
  * @param launcher        distributed launcher wrapped around the command: torchrun, mpirun or srun;
  *                        null = the command runs as written
+ * @param service         a long-running service that its dependants start beside once it is
+ *                        ready (see {@link Service}); null = an ordinary task
  */
 public record Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                    long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                    Map<String, String> env, int retries, List<String> directives, String template,
                    int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
-                   String launcher) {
+                   String launcher, Service service) {
+
+    /**
+     * What makes a task a service: the port it answers on, on the node it lands on, and an
+     * optional readiness check (shell code run in the job until it exits 0; null = a TCP connect
+     * to the port).
+     */
+    public record Service(int port, String ready) {
+    }
 
     public Task {
         after = List.copyOf(after);
@@ -43,7 +53,7 @@ public record Task(String name, String command, List<String> after, int nodes, i
                 Map<String, String> env, int retries, List<String> directives, String template,
                 int gpus, int array, int arrayLimit) {
         this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
-                retries, directives, template, gpus, array, arrayLimit, Map.of(), null);
+                retries, directives, template, gpus, array, arrayLimit, Map.of(), null, null);
     }
 
     /** A task with a parameter sweep and no launcher. */
@@ -52,7 +62,29 @@ public record Task(String name, String command, List<String> after, int nodes, i
                 Map<String, String> env, int retries, List<String> directives, String template,
                 int gpus, int array, int arrayLimit, Map<String, List<String>> matrix) {
         this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
-                retries, directives, template, gpus, array, arrayLimit, matrix, null);
+                retries, directives, template, gpus, array, arrayLimit, matrix, null, null);
+    }
+
+    /** A task that is not a service. */
+    public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
+                long memoryMb, long walltimeSeconds, String partition, String account, String qos,
+                Map<String, String> env, int retries, List<String> directives, String template,
+                int gpus, int array, int arrayLimit, Map<String, List<String>> matrix, String launcher) {
+        this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
+                retries, directives, template, gpus, array, arrayLimit, matrix, launcher, null);
+    }
+
+    public boolean isService() {
+        return service != null;
+    }
+
+    /**
+     * The variable a dependant of service {@code name} finds its endpoint in:
+     * {@code HWF_SERVICE_<NAME>_URL}, the name upper-cased with every other character than
+     * letters, digits and '_' made '_'.
+     */
+    public static String serviceUrlVariable(String name) {
+        return "HWF_SERVICE_" + name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_") + "_URL";
     }
 
     /** Processes the launcher starts per node: the GPUs per node, else the task's processes per node. */

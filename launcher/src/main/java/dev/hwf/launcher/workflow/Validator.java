@@ -44,10 +44,10 @@ final class Validator {
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
     static final List<String> TASK_KEYS = List.of("name", "command", "after", "nodes", "ntasks", "cpus",
             "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries", "directives",
-            "template", "gpus", "array", "arrayLimit", "matrix", "launcher");
+            "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready");
     static final List<String> DEFAULT_KEYS = TASK_KEYS.stream()
             .filter(k -> !List.of("name", "command", "after", "array", "arrayLimit", "template", "matrix",
-                    "launcher").contains(k))
+                    "launcher", "service", "port", "ready").contains(k))
             .toList();
 
     private final String source;
@@ -81,6 +81,8 @@ final class Validator {
         String launcher;
         Node launcherNode;
         Node commandNode;
+        Task.Service service;
+        Node serviceNode;
     }
 
     /** What a task needs beyond its fields to be checked against the other tasks. */
@@ -564,6 +566,7 @@ final class Validator {
             checkLauncher(t, p, scheduler);
             tasks.add(t);
         }
+        checkServices(tasks, parsed);
         return problems.isEmpty() ? tasks : List.of();
     }
 
@@ -652,12 +655,85 @@ final class Validator {
             at(m.value("arrayLimit"), join(path, "arrayLimit"),
                     "only means something for an array task; give array: N (N >= 1) as well");
         }
+        service(m, path, f);
         Node templateNode = m.value("template");
         String template = oneLine(templateNode, join(path, "template"), "template path");
         if (template != null) {
             f.template = resolveTemplate(template, templateNode, join(path, "template"));
         }
         return new Parsed(name, nameNode == null ? m.pos : nameNode.pos, path, command, after, afterNodes, f);
+    }
+
+    /** service: true with port: N and an optional ready: check; port and ready only with it. */
+    private void service(MapNode m, String path, Fields f) {
+        Node serviceNode = m.value("service");
+        Node portNode = m.value("port");
+        Node readyNode = m.value("ready");
+        boolean service = false;
+        if (!absent(serviceNode) && !alreadyReported(serviceNode)) {
+            if (serviceNode instanceof Scalar s && s.kind == Kind.BOOL) {
+                service = Boolean.parseBoolean(s.text.toLowerCase(java.util.Locale.ROOT));
+            } else {
+                at(serviceNode, join(path, "service"), "expected true or false, got " + serviceNode.describe());
+            }
+        }
+        Integer port = integer(portNode, join(path, "port"), 1);
+        if (port != null && port > 65535) {
+            at(portNode, join(path, "port"), "must be a TCP port 1..65535, got " + port);
+            port = null;
+        }
+        String ready = text(readyNode, join(path, "ready"), "a readiness check (shell code run by bash)");
+        if (ready != null && (ready.isBlank() || ready.indexOf('\0') >= 0)) {
+            at(readyNode, join(path, "ready"), "must be shell code that exits 0 once the service answers");
+            ready = null;
+        }
+        if (!service) {
+            for (String key : List.of("port", "ready")) {
+                Node n = m.value(key);
+                if (!absent(n)) {
+                    at(n, join(path, key), "only means something for a service; add service: true");
+                }
+            }
+            return;
+        }
+        f.serviceNode = serviceNode;
+        if (absent(portNode)) {
+            at(serviceNode, join(path, "port"), "missing; a service needs port: N, the TCP port it answers on "
+                    + "(its dependants find it at host:port in HWF_SERVICE_<NAME>_URL)");
+        } else if (port != null) {
+            f.service = new Task.Service(port, ready);
+        }
+        for (String key : List.of("array", "matrix")) {
+            Node n = m.value(key);
+            if (!absent(n)) {
+                at(n, join(path, key), "a service is one job that its dependants share; it cannot be an array");
+            }
+        }
+    }
+
+    /**
+     * Services checked against the other tasks: someone must use a service (it runs until its last
+     * dependant ends), and a service is not retried (its dependants would lose it mid-way).
+     */
+    private void checkServices(List<Task> tasks, List<Parsed> parsed) {
+        java.util.Set<String> used = new java.util.HashSet<>();
+        tasks.forEach(t -> used.addAll(t.after()));
+        for (int i = 0; i < tasks.size(); i++) {
+            Task t = tasks.get(i);
+            Parsed p = parsed.get(i);
+            if (!t.isService()) {
+                continue;
+            }
+            if (!used.contains(t.name())) {
+                at(p.fields.serviceNode, join(p.path, "service"), "no task names " + Text.show(t.name())
+                        + " in after; a service runs until its last dependant ends, so at least one task must "
+                        + "have after: [" + t.name() + "]");
+            }
+            if (t.retries() > 0) {
+                at(p.fields.serviceNode, join(p.path, "retries"), "a service is not retried (retries is "
+                        + t.retries() + ", perhaps from defaults); set retries: 0 on it");
+            }
+        }
     }
 
     private String resolveTemplate(String template, Node node, String key) {
@@ -803,7 +879,7 @@ final class Validator {
                 partition, t.account != null ? t.account : d.account, t.qos != null ? t.qos : d.qos, env,
                 first(t.retries, d.retries, 0), directives, t.template, gpus,
                 t.matrix != null ? Task.sweepSize(t.matrix) : first(t.array, null, 0),
-                first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher);
+                first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher, t.service);
     }
 
     private static <T> T first(T own, T fallback, T otherwise) {

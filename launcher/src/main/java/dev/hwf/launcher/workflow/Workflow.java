@@ -28,4 +28,15 @@ public record Workflow(String name, String scheduler, Site site, List<Task> task
         }
         throw new IllegalArgumentException("no task " + taskName + " in workflow " + name);
     }
+
+    /** Each service task and the tasks that name it in after, in file order. */
+    public java.util.Map<String, List<String>> serviceDependants() {
+        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (Task s : tasks) {
+            if (s.isService()) {
+                out.put(s.name(), tasks.stream().filter(t -> t.after().contains(s.name())).map(Task::name).toList());
+            }
+        }
+        return out;
+    }
 }
