@@ -675,6 +675,7 @@ final class Validator {
                 service = Boolean.parseBoolean(s.text.toLowerCase(java.util.Locale.ROOT));
             } else {
                 at(serviceNode, join(path, "service"), "expected true or false, got " + serviceNode.describe());
+                return; // port and ready cannot be judged without it
             }
         }
         Integer port = integer(portNode, join(path, "port"), 1);

@@ -473,4 +473,168 @@ class RunEngineLocalTest {
         }
         assertEquals(2, jobIds().size(), "one job per task");
     }
+
+    // ------------------------------------------------------------------ services
+
+    /** A TCP port nothing listens on now. */
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static boolean listening(int port) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            s.connect(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port), 500);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** A toy model service on loopback: answers every GET with "score <path>". */
+    private static String serviceYaml(String name, int port, String dependants) {
+        return "name: " + name + "\n"
+                + "tasks:\n"
+                + "  - name: model\n"
+                + "    service: true\n"
+                + "    port: " + port + "\n"
+                + "    command: |\n"
+                + "      exec python3 -c '\n"
+                + "      import http.server, os\n"
+                + "      class H(http.server.BaseHTTPRequestHandler):\n"
+                + "          def do_GET(self):\n"
+                + "              self.send_response(200); self.end_headers(); self.wfile.write(b\"score \" + self.path.encode())\n"
+                + "          def log_message(self, *a): pass\n"
+                + "      http.server.HTTPServer((os.environ[\"HWF_SERVICE_HOST\"], int(os.environ[\"HWF_SERVICE_PORT\"])), H).serve_forever()\n"
+                + "      '\n"
+                + dependants;
+    }
+
+    private static final String QUERY = "python3 -c 'import os, urllib.request; print(urllib.request.urlopen("
+            + "\"http://\" + os.environ[\"HWF_SERVICE_MODEL_URL\"] + \"/dose/\" + os.environ[\"HWF_ARRAY_INDEX\"])"
+            + ".read().decode())'";
+
+    @Test
+    void dependantsStartOnceTheServiceIsReadyAndTheServiceIsStoppedAfterTheLast() throws Exception {
+        int port = freePort();
+        Workflow wf = workflow(serviceYaml("served", port, """
+                  - name: sim
+                    after: [model]
+                    array: 3
+                    command: %s
+                  - name: post
+                    after: [sim]
+                    command: cat ../sim/out.1.*.log
+                """.formatted(QUERY)));
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        TaskRecord model = end.task("model");
+        assertEquals(JobState.SUCCEEDED, model.state());
+        assertEquals(RunEngine.SERVICE_STOPPED, model.reason());
+        var attempt = end.attempt("model", 1).orElseThrow();
+        assertEquals("127.0.0.1:" + port, attempt.endpoint());
+        assertEquals("score /dose/0\nscore /dose/1\nscore /dose/2\n",
+                Files.readString(taskDir(id, "post").resolve("out.1.0.log")));
+        // the dependants were submitted once it answered, and it was stopped only after they ended
+        assertFalse(end.task("sim").submittedAt().isBefore(attempt.readyAt()));
+        assertFalse(model.endedAt().isBefore(end.task("sim").endedAt()));
+        assertTrue(model.endedAt().isBefore(end.task("post").endedAt()), "stopped when sim ended, not at the end");
+        assertTrue(journal.events(id).stream().anyMatch(e -> "READY".equals(e.state())
+                && ("127.0.0.1:" + port).equals(e.reason())));
+        String script = Files.readString(taskDir(id, "sim").resolve("job.1.sh"));
+        assertTrue(script.contains("export HWF_SERVICE_MODEL_URL=127.0.0.1:" + port), script);
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (listening(port) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertFalse(listening(port), "the service was stopped");
+    }
+
+    @Test
+    void aServiceThatEndsEarlyFailsItsDependantsAndStopsTheirJobs() throws Exception {
+        Workflow wf = workflow("""
+                name: early
+                tasks:
+                  - name: model
+                    service: true
+                    port: 1
+                    ready: test -e up
+                    command: touch up; sleep 3; exit 3
+                  - name: sim
+                    after: [model]
+                    command: echo started > ../sim.started; sleep 60
+                  - name: post
+                    after: [sim]
+                    command: 'true'
+                """);
+        String id = start(wf);
+        long t0 = System.nanoTime();
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("FAILED", end.run().state(), end.toString());
+        assertEquals(JobState.FAILED, end.task("model").state());
+        assertEquals("exit 3", end.task("model").reason());
+        assertEquals(JobState.FAILED, end.task("sim").state());
+        assertEquals("service model ended", end.task("sim").reason());
+        assertEquals(JobState.CANCELLED, end.task("post").state());
+        assertTrue(Files.exists(Path.of(workdir, id, "sim.started")), "sim ran beside the service");
+        assertTrue(System.nanoTime() - t0 < Duration.ofSeconds(30).toNanos(), "sim's job was not waited for");
+        String simJob = end.task("sim").jobId();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (new ProcessBuilder("kill", "-0", "--", "-" + simJob).start().waitFor() == 0
+                && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertNotEquals(0, new ProcessBuilder("kill", "-0", "--", "-" + simJob).start().waitFor(),
+                "the dependant's job was cancelled");
+    }
+
+    @Test
+    void aServiceThatNeverBecomesReadyNeverStartsItsDependants() throws Exception {
+        Workflow wf = workflow("""
+                name: never
+                tasks:
+                  - name: model
+                    service: true
+                    port: 1
+                    ready: 'false'
+                    command: sleep 1; exit 4
+                  - name: sim
+                    after: [model]
+                    command: 'true'
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+        assertEquals("FAILED", end.run().state());
+        assertEquals("service model ended", end.task("sim").reason());
+        assertEquals(0, end.task("sim").attempt(), "never submitted");
+        assertFalse(end.attempt("model", 1).orElseThrow().endpoint() != null);
+    }
+
+    @Test
+    void resumeStartsTheServiceAgainForDependantsThatRunAgain() throws Exception {
+        int port = freePort();
+        Workflow wf = workflow(serviceYaml("again", port, """
+                  - name: sim
+                    after: [model]
+                    command: |
+                      if [ ! -e ../failed.once ]; then touch ../failed.once; exit 7; fi
+                      %s
+                """.formatted(QUERY.replace("os.environ[\"HWF_ARRAY_INDEX\"]", "\"x\""))));
+        String id = start(wf);
+        RunEngine engine = engine(wf);
+        RunSnapshot first = runToEnd(engine, id);
+        assertEquals("FAILED", first.run().state(), first.toString());
+        assertEquals(JobState.SUCCEEDED, first.task("model").state(), "stopped after its dependant ended");
+
+        assertEquals(2, journal.resume(id, wf.serviceDependants(), Instant.now()));
+        RunSnapshot end = runToEnd(engine, id);
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertEquals(2, end.task("model").attempt());
+        assertEquals("127.0.0.1:" + port, end.attempt("model", 2).orElseThrow().endpoint());
+        assertEquals("score /dose/x\n", Files.readString(taskDir(id, "sim").resolve("out.2.0.log")));
+    }
 }

@@ -471,6 +471,27 @@ class JournalTest {
     }
 
     @Test
+    void aVersionOneJournalIsUpgradedInPlaceAndKeepsItsRuns() throws SQLException {
+        String id = newRun();
+        String task = journal.snapshot(id).tasks().get(0).name();
+        try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
+            // a journal as hwf 0.1 wrote it: schema 1, no endpoint columns
+            s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN endpoint");
+            s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN ready_at");
+            s.executeUpdate("UPDATE hwf_schema SET version=1");
+        }
+        journal.close();
+        journal = Journal.open(file);
+        assertEquals(Journal.SCHEMA_VERSION, count("SELECT max(version) FROM hwf_schema"));
+        assertEquals(id, journal.run(id).id());
+        journal.claim(id, task, 0, List.of(0), "hwf-a-1", T0);
+        journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node1:80")), T0);
+        journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node2:80")), T0); // the first one stays
+        assertEquals("node1:80", journal.snapshot(id).attempt(task, 1).orElseThrow().endpoint());
+        assertEquals(1, journal.events(id).stream().filter(e -> "READY".equals(e.state())).count());
+    }
+
+    @Test
     void aJournalFromANewerHwfIsRefused() throws SQLException {
         journal.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
