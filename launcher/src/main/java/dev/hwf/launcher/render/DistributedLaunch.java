@@ -1,6 +1,8 @@
 package dev.hwf.launcher.render;
 
 import dev.hwf.launcher.workflow.Task;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The lines that replace {@code {{command}}} for a task with a {@code launcher}: the rendezvous
@@ -38,19 +40,74 @@ public final class DistributedLaunch {
         String cmd = task.command().strip();
         switch (task.launcher()) {
             case "torchrun" -> {
-                if (nodes > 1) {
+                String torchrun = "torchrun --nnodes=" + nodes + " --nproc-per-node=" + perNode
+                        + " --rdzv-backend=c10d --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" " + cmd;
+                if (nodes == 1) {
+                    sb.append(torchrun);
+                } else if ("slurm".equals(scheduler)) {
                     // one torchrun per node; each starts its processes and they meet at the endpoint
                     sb.append("srun --nodes=").append(nodes).append(" --ntasks=").append(nodes)
-                            .append(" --ntasks-per-node=1 ");
+                            .append(" --ntasks-per-node=1 ").append(torchrun);
+                } else {
+                    sb.append(perNodeLaunch(task, scheduler, torchrun));
                 }
-                sb.append("torchrun --nnodes=").append(nodes).append(" --nproc-per-node=").append(perNode)
-                        .append(" --rdzv-backend=c10d --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" ").append(cmd);
             }
             case "mpirun" -> sb.append("mpirun -np ").append(world).append(' ').append(cmd);
             case "srun" -> sb.append("srun --nodes=").append(nodes).append(" --ntasks=").append(world)
                     .append(" --ntasks-per-node=").append(perNode).append(' ').append(cmd);
             default -> throw new IllegalArgumentException("unknown launcher " + task.launcher());
         }
+        return sb.toString();
+    }
+
+    /** Variables every node needs besides hwf's own: where programs and libraries are found. */
+    private static final List<String> CARRIED = List.of("PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV",
+            "CONDA_PREFIX");
+
+    /**
+     * One torchrun per node on PBS and LSF, which start a program on another node of the job
+     * without the job script's environment: the job writes a launch file into the task directory
+     * (shared by the nodes) holding the variables hwf exported and the launch line, and starts
+     * {@code bash FILE DIR} once on each distinct host of the allocation, with
+     * {@code pbsdsh -n INDEX} (the host's first line in $PBS_NODEFILE; Torque and PBS Pro) or with
+     * {@code blaunch -z "HOSTS"} (LSF). The job waits for all of them and fails if any fails.
+     */
+    static String perNodeLaunch(Task task, String scheduler, String line) {
+        List<String> names = new ArrayList<>(List.of("HWF_RUN", "HWF_TASK", "HWF_ATTEMPT", "HWF_ARRAY_INDEX",
+                "HWF_ARRAY_SIZE", "MASTER_ADDR", "MASTER_PORT", "HWF_NNODES", "HWF_NPROC_PER_NODE", "WORLD_SIZE"));
+        names.addAll(task.env().keySet());
+        if (task.isSweep()) {
+            names.addAll(task.matrix().keySet());
+            names.add("HWF_PARAMS");
+        }
+        task.after().forEach(up -> names.add(Task.serviceUrlVariable(up)));
+        names.addAll(CARRIED);
+        for (String n : names) {
+            if (!dev.hwf.api.ShellQuote.isVariableName(n)) {
+                throw new IllegalArgumentException("not a variable name: " + n);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("# one torchrun per node: the nodes read this job's variables and the launch line from a file\n");
+        sb.append("hwf_launch=\"$PWD/launch.$HWF_ATTEMPT.$HWF_ARRAY_INDEX.sh\"\n");
+        sb.append("{ declare -p ").append(String.join(" ", new java.util.LinkedHashSet<>(names)))
+                .append(" 2>/dev/null; printf '%s\\n' 'cd \"$1\" || exit 1' ")
+                .append(dev.hwf.api.ShellQuote.quote("exec " + line)).append("; } >\"$hwf_launch\"\n");
+        if ("pbs".equals(scheduler)) {
+            sb.append("hwf_pids=()\n");
+            sb.append("for hwf_node in $(awk '!seen[$0]++ { print NR - 1 }' \"$PBS_NODEFILE\"); do\n");
+            sb.append("    pbsdsh -n \"$hwf_node\" -- /bin/bash \"$hwf_launch\" \"$PWD\" &\n");
+            sb.append("    hwf_pids+=($!)\n");
+            sb.append("done\n");
+        } else {
+            sb.append("hwf_nodes=$(if [ -r \"${LSB_DJOB_HOSTFILE:-}\" ]; then cat \"$LSB_DJOB_HOSTFILE\"; "
+                    + "else printf '%s\\n' $LSB_HOSTS; fi | awk '!seen[$0]++' | tr '\\n' ' ')\n");
+            sb.append("blaunch -z \"$hwf_nodes\" /bin/bash \"$hwf_launch\" \"$PWD\" &\n");
+            sb.append("hwf_pids=($!)\n");
+        }
+        sb.append("hwf_launch_code=0\n");
+        sb.append("for hwf_pid in \"${hwf_pids[@]}\"; do wait \"$hwf_pid\" || hwf_launch_code=$?; done\n");
+        sb.append("exit \"$hwf_launch_code\"");
         return sb.toString();
     }
 

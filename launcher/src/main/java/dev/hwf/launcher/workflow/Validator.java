@@ -848,9 +848,8 @@ final class Validator {
         if ("srun".equals(t.launcher()) && !"slurm".equals(scheduler)) {
             at(at, key, "srun starts processes only on Slurm; use mpirun or torchrun on " + scheduler);
         }
-        if ("torchrun".equals(t.launcher()) && t.nodes() > 1 && !"slurm".equals(scheduler)) {
-            at(at, key, "a multi-node torchrun is started once per node with srun, which only Slurm has; on "
-                    + scheduler + " use nodes: 1 with torchrun, or launcher: mpirun for several nodes");
+        if ("torchrun".equals(t.launcher()) && t.nodes() > 1 && "local".equals(scheduler)) {
+            at(at, key, "the local scheduler runs on this one machine; use nodes: 1 with torchrun on local");
         }
     }
 

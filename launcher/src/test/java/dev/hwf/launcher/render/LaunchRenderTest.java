@@ -20,6 +20,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The launch lines of torchrun, mpirun and srun tasks, per scheduler, and one actually run on local. */
@@ -127,11 +129,11 @@ class LaunchRenderTest {
 
     @Test
     void whatCannotBeLaunchedIsRefusedWithKeyAndLine() {
-        List<Problem> multi = problems(task("pbs", "torchrun", 2, "gpus: 1"));
+        List<Problem> multi = problems(task("local", "torchrun", 2, "gpus: 1"));
         assertEquals(1, multi.size(), multi.toString());
         assertEquals("tasks.train.launcher", multi.get(0).key());
         assertEquals(5, multi.get(0).line());
-        assertTrue(multi.get(0).message().contains("launcher: mpirun"), multi.toString());
+        assertTrue(multi.get(0).message().contains("nodes: 1"), multi.toString());
 
         List<Problem> srun = problems(task("lsf", "srun", 1, "gpus: 1"));
         assertTrue(srun.get(0).message().contains("only on Slurm"), srun.toString());
@@ -202,5 +204,72 @@ class LaunchRenderTest {
         assertEquals(List.of("arg:train.py", "arg:--name", "arg:it's train", "MASTER_ADDR=127.0.0.1",
                 "MASTER_PORT=" + port, "WORLD_SIZE=2 HWF_NNODES=1 HWF_NPROC_PER_NODE=2"), out.subList(4, 10));
         assertEquals("0", Files.readString(dir.resolve("exit.1.0")).strip());
+    }
+
+    /**
+     * A 2-node torchrun rendered for PBS and LSF and run by bash with fake pbsdsh / blaunch that
+     * start the program as a remote node would, with an almost empty environment, and a fake
+     * torchrun: one torchrun per distinct host, each with the job's variables and the same
+     * rendezvous endpoint.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"pbs", "lsf"})
+    void aTwoNodeTorchrunStartsOnePerHostWithTheJobsVariables(String scheduler) throws Exception {
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Path log = work.resolve("nodes.log");
+        String node = "env -i PATH=/usr/bin:/bin HWF_FAKE_HOST=\"$host\" \"$@\" >>" + log + " 2>&1";
+        fake(bin.resolve("pbsdsh"), """
+                #!/bin/bash
+                [ "$1" = -n ] && [ "$3" = -- ] || { echo "bad pbsdsh args: $*" >&2; exit 9; }
+                host=$(sed -n "$(( $2 + 1 ))p" "$PBS_NODEFILE"); shift 3
+                %s
+                """.formatted(node));
+        fake(bin.resolve("blaunch"), """
+                #!/bin/bash
+                [ "$1" = -z ] || { echo "bad blaunch args: $*" >&2; exit 9; }
+                hosts=$2; shift 2
+                for host in $hosts; do %s; done
+                """.formatted(node));
+        fake(bin.resolve("torchrun"), """
+                #!/bin/bash
+                echo "$HWF_FAKE_HOST: $* | $MASTER_ADDR:$MASTER_PORT $WORLD_SIZE $HWF_TASK [$NOTE] $PWD"
+                """);
+        Path hosts = work.resolve("hosts");
+        Files.writeString(hosts, "n1\nn1\nn2\nn2\n");
+        Workflow wf = parse("""
+                name: ddp
+                scheduler: %s
+                tasks:
+                  - name: train
+                    launcher: torchrun
+                    nodes: 2
+                    gpus: 2
+                    env: { NOTE: "it's $(not run)" }
+                    command: train.py --epochs 3
+                """.formatted(scheduler));
+        Path dir = Files.createDirectories(work.resolve("task dir"));
+        Path script = dir.resolve("job.1.sh");
+        Files.writeString(script, render(wf, "train", dir));
+        ProcessBuilder pb = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true);
+        pb.environment().put("PATH", bin + ":" + System.getenv("PATH"));
+        pb.environment().put("pbs".equals(scheduler) ? "PBS_NODEFILE" : "LSB_DJOB_HOSTFILE", hosts.toString());
+        pb.environment().put("LSB_MCPU_HOSTS", "n1 2 n2 2");
+        Process p = pb.start();
+        String console = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(20, TimeUnit.SECONDS));
+        assertEquals("0", Files.readString(dir.resolve("exit.1.0")).strip(),
+                console + Files.readString(dir.resolve("err.1.0.log")));
+        List<String> lines = Files.readAllLines(log).stream().sorted().toList();
+        assertEquals(2, lines.size(), lines.toString());
+        for (int i = 0; i < 2; i++) {
+            assertTrue(lines.get(i).matches("n" + (i + 1) + ": --nnodes=2 --nproc-per-node=2 --rdzv-backend=c10d "
+                    + "--rdzv-endpoint=n1:29\\d\\d\\d train.py --epochs 3 \\| n1:29\\d\\d\\d 4 train "
+                    + "\\[it's \\$\\(not run\\)\\] " + java.util.regex.Pattern.quote(dir.toString())), lines.get(i));
+        }
+    }
+
+    private static void fake(Path file, String text) throws Exception {
+        Files.writeString(file, text);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 }
