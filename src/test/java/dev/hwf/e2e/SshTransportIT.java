@@ -196,6 +196,11 @@ class SshTransportIT {
         assertEquals(Set.of("1.0", "2.0"), scan.started());
         Files.writeString(Path.of(dir, "exit.2.0"), "137\n");
         assertEquals(Map.of("1.0", 0, "1.1", 3, "2.0", 137), files.scan(dir).exitCodes());
+        // a service's ready file: host:port, read once it is there
+        assertEquals(Map.of(), scan.ready());
+        Files.writeString(Path.of(dir, "ready.1.0"), "node-7:8080\n");
+        Files.writeString(Path.of(dir, "ready.2.0"), ""); // not yet
+        assertEquals(Map.of("1.0", "node-7:8080"), files.scan(dir).ready());
 
         assertEquals(new TaskDirScan(Map.of(), Set.of()), files.scan(tmp + "/no/such/dir"));
         HwfException bad = assertThrows(HwfException.class, () -> files.mkdirs(dir + "/job.1.sh/sub"));
