@@ -221,7 +221,8 @@ public final class ReportHtml {
             h.append("<text class=\"ename\" x=\"").append(LABELS - 10).append("\" y=\"").append(y + rowH / 2 + 4)
                     .append("\">").append(e.index()).append("</text>");
         }
-        String who = array ? t.name() + "[" + e.index() + "]" : t.name();
+        String who = array ? t.name() + "[" + e.index() + "]" + (e.params() == null ? "" : " " + e.paramText())
+                : t.name();
         Instant end = report.summary().end();
         for (RunReport.Segment g : e.segments()) {
             String tip = who + " · attempt " + g.attempt() + (g.jobId() == null ? "" : " · job " + g.jobId())
@@ -345,6 +346,9 @@ public final class ReportHtml {
                 h.append("array of ").append(t.arraySize()).append("<br><span class=\"dim\">")
                         .append(t.arrayLimit() > 0 ? "≤ " + t.arrayLimit() + " at once · " : "")
                         .append(esc(elementStates(t))).append("</span>");
+            } else if (t.service()) {
+                h.append("service<br><span class=\"dim\">").append(t.endpoint() == null ? "never ready"
+                        : "answered at <code>" + esc(t.endpoint()) + "</code>").append("</span>");
             } else {
                 h.append("<span class=\"dim\">single job</span>");
             }
@@ -359,6 +363,12 @@ public final class ReportHtml {
                     .append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /** An element's cell in the attempts table: its index, and its parameters in a sweep. */
+    private static String elementCell(RunReport.ElementReport e) {
+        return "<td class=\"n\">" + e.index() + (e.params() == null ? ""
+                : "<br><span class=\"dim params\">" + esc(e.paramText()) + "</span>") + "</td>";
     }
 
     private static String elementStates(RunReport.TaskReport t) {
@@ -416,14 +426,14 @@ public final class ReportHtml {
                     .append("<th class=\"n\">Ran</th><th>Outcome</th><th>Logs</th></tr></thead><tbody>\n");
             for (RunReport.ElementReport e : t.elements()) {
                 if (e.segments().isEmpty()) {
-                    h.append("<tr>").append(t.arraySize() > 0 ? "<td class=\"n\">" + e.index() + "</td>" : "")
+                    h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
                             .append("<td class=\"n dim\">–</td><td colspan=\"5\" class=\"dim\">never submitted</td><td>")
                             .append(badge(e.state())).append(e.reason() == null ? "" : " <span class=\"why\">"
                                     + esc(e.reason()) + "</span>").append("</td><td></td></tr>\n");
                     continue;
                 }
                 for (RunReport.Segment g : e.segments()) {
-                    h.append("<tr>").append(t.arraySize() > 0 ? "<td class=\"n\">" + e.index() + "</td>" : "")
+                    h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
                             .append("<td class=\"n\">").append(g.attempt()).append("</td><td>")
                             .append(g.jobId() == null ? "<span class=\"dim\">–</span>" : esc(g.jobId())).append("</td><td>")
                             .append(esc(clock(g.queued()))).append("</td><td>")

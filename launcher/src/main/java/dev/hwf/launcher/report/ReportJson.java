@@ -123,6 +123,9 @@ public final class ReportJson {
         used.put("gpuHours", round(t.gpuHours()));
         x.put("used", used);
         x.put("retries", t.retries());
+        if (t.service()) {
+            x.put("endpoint", t.endpoint());
+        }
         List<Object> attempts = new ArrayList<>();
         for (RunReport.AttemptInfo a : t.attempts()) {
             Map<String, Object> y = new LinkedHashMap<>();
@@ -143,6 +146,9 @@ public final class ReportJson {
             y.put("reason", e.reason());
             y.put("tries", e.tries());
             y.put("cancelledAt", time(e.endedAt()));
+            if (e.params() != null) {
+                y.put("params", e.params());
+            }
             List<Object> segs = new ArrayList<>();
             for (RunReport.Segment g : e.segments()) {
                 Map<String, Object> z = new LinkedHashMap<>();

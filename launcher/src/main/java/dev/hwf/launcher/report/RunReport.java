@@ -73,12 +73,14 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
     /**
      * @param retries       element resubmissions after the first try (automatic retries and resumes)
      * @param runSeconds    running time of all its elements and attempts, added up
+     * @param service       whether the task is a service ({@code service: true})
+     * @param endpoint      where a service's current attempt answers (host:port), or null
      */
     public record TaskReport(String name, String state, String reason, Integer exitCode, List<String> after,
                              Resources requested, int arraySize, int arrayLimit, int retriesAllowed,
                              String taskDir, List<AttemptInfo> attempts, int retries, Instant submitted,
                              Instant started, Instant ended, double runSeconds, double coreHours, double gpuHours,
-                             List<ElementReport> elements) {
+                             List<ElementReport> elements, boolean service, String endpoint) {
         public TaskReport {
             after = List.copyOf(after);
             attempts = List.copyOf(attempts);
@@ -97,11 +99,22 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
      * An element now, and its history.
      *
      * @param endedAt when an element that never ran was recorded CANCELLED (or null)
+     * @param params  the element's parameters in a {@code matrix} sweep, in matrix order, or null
      */
     public record ElementReport(int index, String state, Integer exitCode, String reason, int tries,
-                                List<Segment> segments, Instant endedAt) {
+                                List<Segment> segments, Instant endedAt, Map<String, String> params) {
         public ElementReport {
             segments = List.copyOf(segments);
+        }
+
+        /** The parameters as {@code lr=0.1 seed=2}, or "" outside a sweep. */
+        public String paramText() {
+            if (params == null) {
+                return "";
+            }
+            StringBuilder sb = new StringBuilder();
+            params.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : " ").append(k).append('=').append(v));
+            return sb.toString();
         }
     }
 
@@ -176,6 +189,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         double coreHours = 0;
         double gpuHours = 0;
         int elementCount = 0;
+        dev.hwf.launcher.engine.SweepParams sweeps = dev.hwf.launcher.engine.SweepParams.of(run);
         for (TaskRecord t : snap.tasks()) {
             Task spec = wf.task(t.name());
             Resources res = resources(spec);
@@ -214,7 +228,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                     }
                 }
                 elements.add(new ElementReport(e.index(), e.state().name(), e.exitCode(), e.reason(), e.tries(),
-                        segments, neverRanEnd));
+                        segments, neverRanEnd, sweeps.params(t.name(), e.index())));
                 states.merge(e.state().name(), 1, Integer::sum);
                 elementCount++;
             }
@@ -228,7 +242,8 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                     spec.array(), spec.arrayLimit(), spec.retries(), dir,
                     attempts.stream().map(a -> new AttemptInfo(a.attempt(), a.jobId(), a.jobName(), a.indexList(),
                             a.submittedAt())).toList(), retries, t.submittedAt(), t.startedAt(), t.endedAt(),
-                    runSeconds, taskCore, taskGpu, elements));
+                    runSeconds, taskCore, taskGpu, elements, spec.isService(),
+                    snap.attempt(t.name(), t.attempt()).map(AttemptRecord::endpoint).orElse(null)));
         }
         Summary summary = new Summary(run.id(), run.workflow(), run.scheduler(), host, run.state(), run.reason(),
                 run.workdir(), run.submittedAt(), run.endedAt(), now, run.submittedAt(), end, tasks.size(),

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,15 +17,9 @@ class SweepStatusTest {
     Path tmp;
 
     private String hwf(int expectedCode, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        List<String> all = new ArrayList<>(List.of("--journal", tmp.resolve("journal.db").toString()));
-        all.addAll(List.of(args));
-        int code = Main.run(all.toArray(String[]::new), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
-        String text = out.toString(StandardCharsets.UTF_8);
-        assertEquals(expectedCode, code, text + err.toString(StandardCharsets.UTF_8));
-        return text;
+        CliRun.Result r = CliRun.hwf(tmp.resolve("journal.db"), args);
+        assertEquals(expectedCode, r.code(), r.out() + r.err());
+        return r.out();
     }
 
     @Test
@@ -62,6 +53,33 @@ class SweepStatusTest {
             assertEquals(expected[i][0] + "|" + expected[i][1] + "|lr=" + expected[i][0] + ",opt=" + expected[i][1],
                     out, "element " + i);
         }
+    }
+
+    @Test
+    void theReportShowsEachElementsParameters() throws Exception {
+        Path wf = tmp.resolve("wf.yaml");
+        Files.writeString(wf, """
+                name: sweep-report
+                tasks:
+                  - name: train
+                    matrix:
+                      lr: [0.1, "1e-3"]
+                      opt: [adam, "<sgd>"]
+                    command: "true"
+                """);
+        hwf(0, "submit", wf.toString(), "--set", "site.workdir=" + tmp.resolve("work"));
+        ObjectMapper json = new ObjectMapper();
+        String run = json.readTree(hwf(0, "runs", "--json")).get(0).get("run").asText();
+        JsonNode elements = json.readTree(hwf(0, "report", run, "--json", "-")).get("tasks").get(0).get("elements");
+        assertEquals(4, elements.size());
+        assertEquals("{\"lr\":\"1e-3\",\"opt\":\"<sgd>\"}", elements.get(3).get("params").toString());
+        Path html = tmp.resolve("r.html");
+        hwf(0, "report", run, "--html", html.toString());
+        String page = Files.readString(html);
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("train[3] lr=1e-3 opt=&lt;sgd&gt;"),
+                "the timeline names element 3's parameters");
+        org.junit.jupiter.api.Assertions.assertTrue(page.contains("<span class=\"dim params\">lr=0.1 opt=adam</span>"),
+                "the attempts table shows element 0's parameters");
     }
 
     private static List<String> iterToList(java.util.Iterator<String> it) {
