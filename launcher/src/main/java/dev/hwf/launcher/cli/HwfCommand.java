@@ -40,7 +40,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {HwfCommand.Submit.class, HwfCommand.Validate.class, HwfCommand.Render.class,
                 HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class, HwfCommand.Resume.class,
                 HwfCommand.Cancel.class, HwfCommand.Runs.class, LogsCommand.class, ReportCommand.class,
-                CompletionCommand.class},
+                UsageCommand.class, CompletionCommand.class},
         footer = {"", "Examples:",
                 "  hwf submit workflows/hybrid.yaml       run a workflow, follow it to its end",
                 "  hwf submit big.yaml --detach           submit, return; then cron 'hwf poll'",
@@ -48,6 +48,7 @@ import picocli.CommandLine.ScopeType;
                 "  hwf status                             the newest run's tasks",
                 "  hwf logs RUN train --element 2 --stderr    what element 2 wrote to stderr",
                 "  hwf report RUN --html run.html         timeline, usage, failures: one file",
+                "  hwf usage nightly --since 2026-11-01   core- and GPU-hours of a workflow's runs",
                 "",
                 "Exit codes: 0 success, 1 a task failed, 2 bad input or usage,",
                 "3 scheduler or SSH host unreachable.",
@@ -81,7 +82,7 @@ public final class HwfCommand implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                 "a command is needed: submit, validate, render, status, watch, poll, resume, cancel, runs, logs, "
-                        + "report or completion ('hwf --help' says what each does)");
+                        + "report, usage or completion ('hwf --help' says what each does)");
     }
 
     /**

@@ -9,8 +9,12 @@ import java.math.BigDecimal;
 import java.math.MathContext;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Core-hours and GPU-hours a run has used, from the journal: for every element, the time from its
@@ -37,13 +41,31 @@ public final class Accounting {
 
     /** Usage of a run read from the journal, with its tasks' sizes from the workflow stored with it. */
     public static Report of(RunSnapshot snap, Instant now) {
-        Workflow wf;
-        try {
-            wf = SpecCodec.fromJson(snap.run().spec());
-        } catch (HwfException | IllegalArgumentException e) {
-            return new Report(Map.of(), Usage.NONE);
+        return of(List.of(snap), now).get(0);
+    }
+
+    /**
+     * Usage of several runs, in their order, each as {@link #of(RunSnapshot, Instant)}; a workflow
+     * stored with several runs (a campaign's runs mostly share theirs) is read once.
+     */
+    public static List<Report> of(List<RunSnapshot> snaps, Instant now) {
+        Map<String, Optional<Workflow>> read = new HashMap<>();
+        List<Report> out = new ArrayList<>(snaps.size());
+        for (RunSnapshot snap : snaps) {
+            Workflow wf = read.computeIfAbsent(snap.run().spec(), spec -> Optional.ofNullable(workflow(spec)))
+                    .orElse(null);
+            out.add(wf == null ? new Report(Map.of(), Usage.NONE) : of(snap, wf, now));
         }
-        return of(snap, wf, now);
+        return out;
+    }
+
+    /** The workflow stored with a run, or null when it cannot be read back. */
+    private static Workflow workflow(String spec) {
+        try {
+            return SpecCodec.fromJson(spec);
+        } catch (HwfException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     public static Report of(RunSnapshot snap, Workflow wf, Instant now) {

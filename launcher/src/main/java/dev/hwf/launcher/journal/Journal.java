@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -350,6 +351,89 @@ public final class Journal implements AutoCloseable {
         return inTransaction(c -> snapshot(c, runId));
     }
 
+    /**
+     * Several runs, each as {@link #snapshot(String)} reads it, in the order given: one transaction
+     * and one query per table for all of them, not one per run. A run id that is not in the journal
+     * is left out.
+     */
+    public List<RunSnapshot> snapshots(List<String> runIds) {
+        if (runIds.isEmpty()) {
+            return List.of();
+        }
+        String ids = jsonArray(runIds);
+        String in = " IN (SELECT value FROM json_each(?))";
+        return inTransaction(c -> {
+            Map<String, RunRecord> runs = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id" + in)) {
+                ps.setString(1, ids);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        runs.put(rs.getString("id"), runRow(rs));
+                    }
+                }
+            }
+            Map<String, List<TaskRecord>> tasks = rowsByRun(c, "SELECT * FROM hwf_task WHERE run_id" + in
+                    + " ORDER BY run_id, position", ids, Journal::taskRow);
+            Map<String, List<ElementRecord>> elements = rowsByRun(c, "SELECT e.* FROM hwf_element e JOIN hwf_task t "
+                    + "ON t.run_id=e.run_id AND t.name=e.task WHERE e.run_id" + in + " ORDER BY e.run_id, t.position, "
+                    + "e.idx", ids, Journal::elementRow);
+            Map<String, List<AttemptRecord>> attempts = rowsByRun(c, "SELECT * FROM hwf_attempt WHERE run_id" + in
+                    + " ORDER BY run_id, task, attempt", ids, Journal::attemptRow);
+            List<RunSnapshot> out = new ArrayList<>(runIds.size());
+            for (String id : runIds) {
+                RunRecord run = runs.get(id);
+                if (run != null) {
+                    out.add(new RunSnapshot(run, tasks.getOrDefault(id, List.of()),
+                            elements.getOrDefault(id, List.of()), attempts.getOrDefault(id, List.of())));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Reads one row of a result set. */
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rs) throws SQLException;
+    }
+
+    /** The rows of a query over several runs (its one parameter: the runs' ids as a JSON array), by run id. */
+    private static <T> Map<String, List<T>> rowsByRun(Connection c, String sql, String ids, Row<T> row)
+            throws SQLException {
+        Map<String, List<T>> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.computeIfAbsent(rs.getString("run_id"), k -> new ArrayList<>()).add(row.read(rs));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Strings as a JSON array, for SQLite's json_each. */
+    private static String jsonArray(List<String> values) {
+        StringBuilder sb = new StringBuilder("[");
+        for (String v : values) {
+            if (sb.length() > 1) {
+                sb.append(',');
+            }
+            sb.append('"');
+            for (char ch : v.toCharArray()) {
+                if (ch == '"' || ch == '\\') {
+                    sb.append('\\').append(ch);
+                } else if (ch < 0x20) {
+                    sb.append(String.format("\\u%04x", (int) ch));
+                } else {
+                    sb.append(ch);
+                }
+            }
+            sb.append('"');
+        }
+        return sb.append(']').toString();
+    }
+
     RunSnapshot snapshot(Connection c, String runId) throws SQLException {
         RunRecord run;
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
@@ -367,10 +451,7 @@ public final class Journal implements AutoCloseable {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    tasks.add(new TaskRecord(rs.getString("name"), rs.getInt("position"),
-                            JobState.valueOf(rs.getString("state")), rs.getString("reason"), rs.getInt("attempt"),
-                            rs.getString("job_id"), intOrNull(rs, "exit_code"), rs.getInt("array_size"),
-                            instant(rs, "submitted_at"), instant(rs, "started_at"), instant(rs, "ended_at")));
+                    tasks.add(taskRow(rs));
                 }
             }
         }
@@ -381,10 +462,7 @@ public final class Journal implements AutoCloseable {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    elements.add(new ElementRecord(rs.getString("task"), rs.getInt("idx"),
-                            JobState.valueOf(rs.getString("state")), rs.getInt("attempt"), rs.getInt("tries"),
-                            rs.getString("job_id"), intOrNull(rs, "exit_code"), rs.getString("reason"),
-                            instant(rs, "missing_since"), instant(rs, "started_at"), instant(rs, "ended_at")));
+                    elements.add(elementRow(rs));
                 }
             }
         }
@@ -394,9 +472,7 @@ public final class Journal implements AutoCloseable {
             ps.setString(1, runId);
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
-                    attempts.add(new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
-                            rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at"),
-                            rs.getString("endpoint"), instant(rs, "ready_at")));
+                    attempts.add(attemptRow(rs));
                 }
             }
         }
@@ -782,6 +858,26 @@ public final class Journal implements AutoCloseable {
         return new RunRecord(rs.getString("id"), rs.getString("workflow"), rs.getString("scheduler"),
                 rs.getString("state"), rs.getString("reason"), rs.getString("source"), rs.getString("spec"),
                 rs.getString("workdir"), instant(rs, "submitted_at"), instant(rs, "ended_at"));
+    }
+
+    private static TaskRecord taskRow(ResultSet rs) throws SQLException {
+        return new TaskRecord(rs.getString("name"), rs.getInt("position"), JobState.valueOf(rs.getString("state")),
+                rs.getString("reason"), rs.getInt("attempt"), rs.getString("job_id"), intOrNull(rs, "exit_code"),
+                rs.getInt("array_size"), instant(rs, "submitted_at"), instant(rs, "started_at"),
+                instant(rs, "ended_at"));
+    }
+
+    private static ElementRecord elementRow(ResultSet rs) throws SQLException {
+        return new ElementRecord(rs.getString("task"), rs.getInt("idx"), JobState.valueOf(rs.getString("state")),
+                rs.getInt("attempt"), rs.getInt("tries"), rs.getString("job_id"), intOrNull(rs, "exit_code"),
+                rs.getString("reason"), instant(rs, "missing_since"), instant(rs, "started_at"),
+                instant(rs, "ended_at"));
+    }
+
+    private static AttemptRecord attemptRow(ResultSet rs) throws SQLException {
+        return new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
+                rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at"), rs.getString("endpoint"),
+                instant(rs, "ready_at"));
     }
 
     private static Integer intOrNull(ResultSet rs, String col) throws SQLException {
