@@ -17,10 +17,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Core-hours and GPU-hours a run has used, from the journal: for every element, the time from its
- * start to its end (to now while it runs) times what its task allocates: ntasks × cpus cores
- * (ntasks is the task's processes in total) and nodes × gpus GPUs (gpus is per node). An element
- * that was tried again counts the time of its latest try only; one that never started counts 0.
+ * Core-hours and GPU-hours a run has used, from the journal: for every element, the running time
+ * of each of its tries (start to end; to now while it runs) times what its task allocates: cores =
+ * processes (ntasks, at least one per node) × cpus, GPUs = nodes × gpus (gpus is per node). Earlier
+ * tries (retries, resumes) count too: the journal adds up their time when the next try starts. An
+ * element that never started counts 0; one that started and ended between two passes of hwf is
+ * never seen running and counts 0 here (the report bounds such runs from above).
  */
 public final class Accounting {
     private Accounting() {
@@ -77,21 +79,27 @@ public final class Accounting {
             for (ElementRecord e : byTask.getOrDefault(t.name(), java.util.List.of())) {
                 hours += hours(e, now);
             }
-            Usage u = new Usage(hours * t.ntasks() * t.cpus(), hours * t.nodes() * t.gpus());
+            Usage u = new Usage(hours * cores(t), hours * Math.max(1, t.nodes()) * t.gpus());
             tasks.put(t.name(), u);
             total = total.plus(u);
         }
         return new Report(tasks, total);
     }
 
-    /** Wall-clock hours of an element's latest try. */
-    static double hours(ElementRecord e, Instant now) {
+    /** Cores one job of a task holds: processes (at least one per node) × cores per process. */
+    public static int cores(Task t) {
+        return Math.max(Math.max(1, t.ntasks()), Math.max(1, t.nodes())) * Math.max(1, t.cpus());
+    }
+
+    /** Wall-clock hours of an element's tries: the earlier ones, and the latest to its end (to now while it runs). */
+    public static double hours(ElementRecord e, Instant now) {
+        double earlier = e.earlierSeconds() / 3600.0;
         if (e.startedAt() == null) {
-            return 0;
+            return earlier;
         }
         Instant end = e.endedAt() != null ? e.endedAt() : e.state().isLive() ? now : e.startedAt();
         long millis = Math.max(0, Duration.between(e.startedAt(), end).toMillis());
-        return millis / 3_600_000.0;
+        return earlier + millis / 3_600_000.0;
     }
 
     /** Hours as shown in status and messages: four significant digits, no exponent (0.0123, 12.35, 100). */

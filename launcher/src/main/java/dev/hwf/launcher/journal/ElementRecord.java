@@ -10,10 +10,19 @@ import java.time.Instant;
  * @param tries        how many times this element was submitted
  * @param missingSince when the scheduler stopped reporting a live element that has no exit code
  *                     file yet, or null
+ * @param startedAt    when the latest try was first seen running (or ended, if never seen running)
+ * @param earlierSeconds running seconds of the element's earlier tries, added up by the journal
+ *                     when a retry or resume starts a new one
  */
 public record ElementRecord(String task, int index, JobState state, int attempt, int tries, String jobId,
                             Integer exitCode, String reason, Instant missingSince, Instant startedAt,
-                            Instant endedAt) {
+                            Instant endedAt, double earlierSeconds) {
+
+    /** An element with no earlier tries. */
+    public ElementRecord(String task, int index, JobState state, int attempt, int tries, String jobId,
+                         Integer exitCode, String reason, Instant missingSince, Instant startedAt, Instant endedAt) {
+        this(task, index, state, attempt, tries, jobId, exitCode, reason, missingSince, startedAt, endedAt, 0);
+    }
 
     /** A copy with a new state and outcome; times and bookkeeping follow the state. */
     public ElementRecord with(JobState newState, Integer newExitCode, String newReason, Instant now) {
@@ -23,17 +32,20 @@ public record ElementRecord(String task, int index, JobState state, int attempt,
         }
         Instant ended = newState.isFinal() ? (endedAt != null ? endedAt : now) : null;
         return new ElementRecord(task, index, newState, attempt, tries, jobId, newExitCode, newReason,
-                newState.isLive() ? missingSince : null, started, ended);
+                newState.isLive() ? missingSince : null, started, ended, earlierSeconds);
     }
 
     public ElementRecord withMissingSince(Instant since) {
         return new ElementRecord(task, index, state, attempt, tries, jobId, exitCode, reason, since, startedAt,
-                endedAt);
+                endedAt, earlierSeconds);
     }
 
-    /** Back to WAITING for another try; the last failure stays visible as the reason. */
+    /**
+     * Back to WAITING for another try; the last failure stays visible as the reason. The journal
+     * adds this try's running time to {@code earlierSeconds} when it records the change.
+     */
     public ElementRecord retry(String why) {
         return new ElementRecord(task, index, JobState.WAITING, attempt, tries, jobId, exitCode, why, null, null,
-                null);
+                null, earlierSeconds);
     }
 }

@@ -133,6 +133,22 @@ public final class Journal implements AutoCloseable {
 
     // ---------------------------------------------------------------- schema
 
+    /**
+     * An element's earlier tries' running seconds plus those of its latest try, from its start to
+     * its end or, when it has none yet, to {@code untilExpr}; SQL over the row's values before the
+     * update.
+     */
+    private static String banked(String untilExpr) {
+        return "earlier_seconds + CASE WHEN started_at IS NULL THEN 0 ELSE max(0, (julianday(coalesce(ended_at, "
+                + untilExpr + ")) - julianday(started_at)) * 86400.0) END";
+    }
+
+    /**
+     * The SET clause that keeps the latest try's running time before its times are cleared for the
+     * next (claim and resume: the rows hold an ended try, or none).
+     */
+    private static final String BANK_TRY = "earlier_seconds=" + banked("started_at");
+
     private void migrate() {
         inTransaction(c -> {
             int version = schemaVersion(c);
@@ -525,7 +541,8 @@ public final class Journal implements AutoCloseable {
                     + "coalesce(submitted_at, ?) WHERE run_id=? AND name=? AND attempt=?");
                  PreparedStatement el = c.prepareStatement("UPDATE hwf_element SET state='QUEUED', attempt=?, "
                          + "tries=tries+1, job_id=NULL, exit_code=NULL, reason=NULL, missing_since=NULL, "
-                         + "started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND idx=? AND state='WAITING'");
+                         + BANK_TRY + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND idx=? "
+                         + "AND state='WAITING'");
                  PreparedStatement att = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
                          + "indices, submitted_at) VALUES (?,?,?,?,?,?)")) {
                 for (Claim claim : claims) {
@@ -657,7 +674,8 @@ public final class Journal implements AutoCloseable {
         return inTransaction(c -> {
             int applied = 0;
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
-                    + "missing_since=?, started_at=?, ended_at=? WHERE run_id=? AND task=? AND idx=? AND state=? "
+                    + "missing_since=?, started_at=?, ended_at=?, earlier_seconds=CASE WHEN ? IS NULL THEN "
+                    + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? AND state=? "
                     + "AND attempt=?")) {
                 for (Change ch : changes) {
                     ElementRecord a = ch.after();
@@ -667,11 +685,13 @@ public final class Journal implements AutoCloseable {
                     ps.setString(4, str(a.missingSince()));
                     ps.setString(5, str(a.startedAt()));
                     ps.setString(6, str(a.endedAt()));
-                    ps.setString(7, runId);
-                    ps.setString(8, a.task());
-                    ps.setInt(9, a.index());
-                    ps.setString(10, ch.before().state().name());
-                    ps.setInt(11, ch.before().attempt());
+                    ps.setString(7, str(a.startedAt()));
+                    ps.setString(8, now.toString()); // a try that ends as it is cleared (a retry) ends now
+                    ps.setString(9, runId);
+                    ps.setString(10, a.task());
+                    ps.setInt(11, a.index());
+                    ps.setString(12, ch.before().state().name());
+                    ps.setInt(13, ch.before().attempt());
                     if (ps.executeUpdate() == 1) {
                         applied++;
                         if (ch.before().state() != a.state()) {
@@ -726,8 +746,8 @@ public final class Journal implements AutoCloseable {
         return inTransaction(c -> {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', tries=0, "
-                    + "reason='resumed after ' || coalesce(reason, state), missing_since=NULL, started_at=NULL, "
-                    + "ended_at=NULL WHERE run_id=? AND state IN ('FAILED','CANCELLED')")) {
+                    + "reason='resumed after ' || coalesce(reason, state), missing_since=NULL, " + BANK_TRY
+                    + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND state IN ('FAILED','CANCELLED')")) {
                 ps.setString(1, runId);
                 n = ps.executeUpdate();
             }
@@ -745,8 +765,8 @@ public final class Journal implements AutoCloseable {
                 }
                 if (needed) {
                     try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', "
-                            + "tries=0, reason='started again for its dependants', missing_since=NULL, "
-                            + "started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND state='SUCCEEDED'")) {
+                            + "tries=0, reason='started again for its dependants', missing_since=NULL, " + BANK_TRY
+                            + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND state='SUCCEEDED'")) {
                         ps.setString(1, runId);
                         ps.setString(2, s.getKey());
                         n += ps.executeUpdate();
@@ -871,7 +891,7 @@ public final class Journal implements AutoCloseable {
         return new ElementRecord(rs.getString("task"), rs.getInt("idx"), JobState.valueOf(rs.getString("state")),
                 rs.getInt("attempt"), rs.getInt("tries"), rs.getString("job_id"), intOrNull(rs, "exit_code"),
                 rs.getString("reason"), instant(rs, "missing_since"), instant(rs, "started_at"),
-                instant(rs, "ended_at"));
+                instant(rs, "ended_at"), rs.getDouble("earlier_seconds"));
     }
 
     private static AttemptRecord attemptRow(ResultSet rs) throws SQLException {

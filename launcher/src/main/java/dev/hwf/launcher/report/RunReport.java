@@ -255,7 +255,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         int nodes = Math.max(1, t.nodes());
         int ntasks = Math.max(1, t.ntasks());
         int cpus = Math.max(1, t.cpus());
-        int cores = Math.max(ntasks, nodes) * cpus;
+        int cores = dev.hwf.launcher.engine.Accounting.cores(t);
         return new Resources(nodes, ntasks, cpus, cores, t.gpus(), t.gpus() * nodes, t.memoryMb(),
                 t.walltimeSeconds(), t.partition());
     }

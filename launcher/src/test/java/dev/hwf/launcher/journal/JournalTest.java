@@ -411,6 +411,36 @@ class JournalTest {
     }
 
     @Test
+    void everyTrysRunningTimeIsKeptForAccounting() {
+        String id = newRun();
+        // try 1 runs 30 minutes and fails; it is retried (one change, as the engine makes it)
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        move(id, "a", List.of(0), JobState.RUNNING, null, null, T0.plusSeconds(60));
+        ElementRecord running = element(journal.snapshot(id), "a", 0);
+        ElementRecord failed = running.with(JobState.FAILED, 1, "exit 1", T0.plusSeconds(60 + 1800));
+        journal.apply(id, List.of(new Change(running, failed.retry("exit 1; retry 1 of 1"))), T0.plusSeconds(60 + 1800));
+        assertEquals(1800, element(journal.snapshot(id), "a", 0).earlierSeconds(), 0.01);
+        // try 2 runs an hour and fails for good
+        journal.claim(id, "a", 1, List.of(0), "hwf-x-a-2", T0.plusSeconds(2000));
+        move(id, "a", List.of(0), JobState.RUNNING, null, null, T0.plusSeconds(2000));
+        move(id, "a", List.of(0), JobState.FAILED, 2, "exit 2", T0.plusSeconds(2000 + 3600));
+        ElementRecord done = element(journal.snapshot(id), "a", 0);
+        assertEquals(1800, done.earlierSeconds(), 0.01, "the latest try is counted from its own times");
+        assertEquals(1.5, dev.hwf.launcher.engine.Accounting.hours(done, T0.plusSeconds(99_999)), 1e-6);
+        // a resume starts try 3: the two before it are kept
+        journal.resume(id, T0.plusSeconds(9000));
+        ElementRecord resumed = element(journal.snapshot(id), "a", 0);
+        assertNull(resumed.startedAt());
+        assertEquals(1800 + 3600, resumed.earlierSeconds(), 0.01);
+        journal.claim(id, "a", 2, List.of(0), "hwf-x-a-3", T0.plusSeconds(9000));
+        move(id, "a", List.of(0), JobState.RUNNING, null, null, T0.plusSeconds(9000));
+        move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0.plusSeconds(9000 + 900));
+        ElementRecord last = element(journal.snapshot(id), "a", 0);
+        assertEquals(1800 + 3600, last.earlierSeconds(), 0.01);
+        assertEquals(1.75, dev.hwf.launcher.engine.Accounting.hours(last, T0.plusSeconds(99_999)), 1e-6);
+    }
+
+    @Test
     void finishRunEndsOnlyARunningRun() {
         String id = newRun();
         journal.finishRun(id, "CANCELLED", "cancelled by the user", T0.plusSeconds(3));
@@ -475,15 +505,17 @@ class JournalTest {
         String id = newRun();
         String task = journal.snapshot(id).tasks().get(0).name();
         try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
-            // a journal as hwf 0.1 wrote it: schema 1, no endpoint columns
+            // a journal as hwf 0.1 wrote it: schema 1, no endpoint nor earlier-tries columns
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN endpoint");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN ready_at");
+            s.executeUpdate("ALTER TABLE hwf_element DROP COLUMN earlier_seconds");
             s.executeUpdate("UPDATE hwf_schema SET version=1");
         }
         journal.close();
         journal = Journal.open(file);
         assertEquals(Journal.SCHEMA_VERSION, count("SELECT max(version) FROM hwf_schema"));
         assertEquals(id, journal.run(id).id());
+        assertEquals(0.0, journal.snapshot(id).elements().get(0).earlierSeconds());
         journal.claim(id, task, 0, List.of(0), "hwf-a-1", T0);
         journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node1:80")), T0);
         journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node2:80")), T0); // the first one stays
