@@ -153,16 +153,19 @@ db.executemany("insert into hwf_run(id, workflow, scheduler, state, source, spec
                [(f"bench-copy-{i:04d}", row[0], row[1], "SUCCEEDED", row[2], row[3], row[4], row[5]) for i in range(999)])
 db.commit()
 PY
-    s_t=(); r_t=(); ver_t=()
+    s_t=(); r_t=(); u_t=(); ver_t=()
     for _ in $(seq "$REPS"); do
         t0=$(now_ms); "$HWF" status "$run" --json > "$WORK/status.json"; s_t+=($(( $(now_ms) - t0 )))
         t0=$(now_ms); "$HWF" runs > /dev/null; r_t+=($(( $(now_ms) - t0 )))
+        t0=$(now_ms); "$HWF" usage > /dev/null; u_t+=($(( $(now_ms) - t0 )))
         ver_t+=("$(version_ms)")
     done
     v=$(printf '%s\n' "${ver_t[@]}" | median)
     n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(t.get("elements", [])) for t in d["tasks"]))' "$WORK/status.json")
     row "status --json, $n elements" "$(printf '%s\n' "${s_t[@]}" | median)" "$v" "hwf --version (JVM start)" ""
     row "runs, 1000 runs" "$(printf '%s\n' "${r_t[@]}" | median)" "$v" "hwf --version (JVM start)" ""
+    row "usage, 1000 runs, $n elements" "$(printf '%s\n' "${u_t[@]}" | median)" "$v" "hwf --version (JVM start)" \
+        "every run's tasks and elements read"
 fi
 
 # --- 5. start-up ---------------------------------------------------------------------------------

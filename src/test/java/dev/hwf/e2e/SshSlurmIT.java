@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * known_hosts; the "cluster's" work directory is a temp dir. A GPU array runs to SUCCEEDED on one
  * SSH connection; an unknown host key and a wrong key are refused with exit 3 and nothing is
  * submitted; a run survives its connection being killed and sshd restarting; ssh config aliases
- * work, and a poll over several runs logs in once.
+ * work, and a poll over several runs logs in once; a service's ready file comes back over SFTP and
+ * its dependants reach it.
  */
 class SshSlurmIT {
     private static SshNode node;
@@ -109,6 +110,46 @@ class SshSlurmIT {
         assertTrue(Files.isExecutable(runDir.resolve("train/job.1.sh")));
         for (int i = 0; i < 4; i++) {
             assertEquals("0", Files.readString(runDir.resolve("train/exit.1." + i)).strip());
+        }
+    }
+
+    @Test
+    void aServiceOverSshIsFoundByItsDependantsAndStoppedAfterThem() throws Exception {
+        Path wf = workflow("ssh-service", node.siteYaml(work, "  gpuPartition: gpu\n"), """
+                defaults: { partition: cpu }
+                tasks:
+                  - name: model
+                    service: true
+                    port: 18771
+                    gpus: 1
+                    command: |
+                      exec python3 -c '
+                      import http.server, os
+                      class H(http.server.BaseHTTPRequestHandler):
+                          def do_GET(self):
+                              self.send_response(200); self.end_headers(); self.wfile.write(b"score " + self.path.encode())
+                          def log_message(self, *a): pass
+                      http.server.HTTPServer((os.environ["HWF_SERVICE_HOST"], int(os.environ["HWF_SERVICE_PORT"])), H).serve_forever()
+                      '
+                  - name: sim
+                    after: [model]
+                    array: 2
+                    command: |
+                      python3 -c 'import os, urllib.request as u; print(u.urlopen("http://" + os.environ["HWF_SERVICE_MODEL_URL"] + "/x" + os.environ["HWF_ARRAY_INDEX"]).read().decode())' > "../sim-$HWF_ARRAY_INDEX.txt"
+                """);
+        int before = node.accepted();
+        Hwf.Result r = hwf.run("submit", wf.toString());
+        assertEquals(0, r.code(), r.all());
+        assertEquals(1, node.accepted() - before, "one SSH connection for the whole run");
+        String run = Hwf.runId(r);
+        JsonNode model = Hwf.task(hwf.status(run), "model");
+        assertEquals("SUCCEEDED", model.get("state").asText(), model.toString());
+        assertEquals("stopped by hwf: its dependants ended", model.get("reason").asText());
+        assertTrue(model.get("endpoint").asText().endsWith(":18771"), model.toString());
+        // the ready file came back over SFTP; the dependants reached the service at its endpoint
+        assertEquals(model.get("endpoint").asText(), Files.readString(work.resolve(run).resolve("model/ready.1.0")).strip());
+        for (int i = 0; i < 2; i++) {
+            assertEquals("score /x" + i, Files.readString(work.resolve(run).resolve("sim-" + i + ".txt")).strip());
         }
     }
 
