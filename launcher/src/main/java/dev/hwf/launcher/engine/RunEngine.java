@@ -622,7 +622,8 @@ public final class RunEngine {
     }
 
     /**
-     * {@code budget.gpuHours}: once the run has used that many GPU-hours (see {@link Accounting}),
+     * {@code budget.gpuHours}: once the run (with {@code per: campaign}, every run of the workflow
+     * in the journal, this one included) has used that many GPU-hours (see {@link Accounting}),
      * every element not yet submitted ends CANCELLED with the reason, and nothing new is submitted.
      * Jobs already queued or running go on. Returns whether anything was cancelled.
      */
@@ -632,10 +633,20 @@ public final class RunEngine {
         }
         Instant now = clock.instant();
         double used = Accounting.of(snap, wf, now).total().gpuHours();
+        String label = "budget reached: ";
+        if (wf.budgetPerCampaign()) {
+            List<String> others = journal.runs().stream()
+                    .filter(r -> r.workflow().equals(wf.name()) && !r.id().equals(snap.run().id()))
+                    .map(dev.hwf.launcher.journal.RunRecord::id).toList();
+            for (Accounting.Report r : Accounting.of(journal.snapshots(others), now)) {
+                used += r.total().gpuHours();
+            }
+            label = "campaign budget reached (" + (others.size() + 1) + " runs of " + wf.name() + "): ";
+        }
         if (used < wf.budgetGpuHours()) {
             return false;
         }
-        String reason = "budget reached: " + Accounting.format(used) + " of "
+        String reason = label + Accounting.format(used) + " of "
                 + Accounting.format(wf.budgetGpuHours()) + " GPU-hours";
         List<Change> changes = new ArrayList<>();
         for (ElementRecord e : snap.elements()) {

@@ -36,7 +36,8 @@ final class Validator {
     static final String SCHED_WORD_RULE = "use letters, digits and _ . , : + @ - (not first)";
 
     static final List<String> TOP_KEYS = List.of("name", "scheduler", "site", "defaults", "tasks", "budget");
-    static final List<String> BUDGET_KEYS = List.of("gpuHours");
+    static final List<String> BUDGET_KEYS = List.of("gpuHours", "per");
+    static final List<String> BUDGET_SCOPES = List.of("run", "campaign");
     static final List<String> SCHEDULERS = List.of("slurm", "pbs", "lsf", "local");
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
             "workdir", "gpuPartition", "flavor");
@@ -261,11 +262,24 @@ final class Validator {
         }
 
         Double budget = budget(root.value("budget"));
+        boolean perCampaign = budgetPerCampaign(root.value("budget"));
         List<Task> tasks = tasks(root, defaults, site, scheduler);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Workflow(name, scheduler, site, tasks, source, budget);
+        return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign);
+    }
+
+    /** {@code budget.per}: {@code run} (the default) or {@code campaign}: every run of the workflow. */
+    private boolean budgetPerCampaign(Node node) {
+        if (!(node instanceof MapNode m)) {
+            return false;
+        }
+        Node per = m.value("per");
+        if (absent(per) || alreadyReported(per)) {
+            return false;
+        }
+        return "campaign".equals(choice(per, "budget.per", BUDGET_SCOPES));
     }
 
     /** {@code budget: { gpuHours: N }}: a number > 0, or null when there is no budget. */

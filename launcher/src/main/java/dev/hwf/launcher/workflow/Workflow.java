@@ -8,11 +8,18 @@ import java.util.List;
  *
  * @param source         the file it was read from, as given on the command line (for messages)
  * @param budgetGpuHours GPU-hours after which no new work is submitted ({@code budget.gpuHours}), or null
+ * @param budgetPerCampaign whether the budget counts every run of this workflow in the journal
+ *                       ({@code budget.per: campaign}) rather than this run alone
  */
 public record Workflow(String name, String scheduler, Site site, List<Task> tasks, String source,
-                       Double budgetGpuHours) {
+                       Double budgetGpuHours, boolean budgetPerCampaign) {
     public Workflow {
         tasks = List.copyOf(tasks);
+    }
+
+    /** A workflow whose budget, if any, is per run. */
+    public Workflow(String name, String scheduler, Site site, List<Task> tasks, String source, Double budgetGpuHours) {
+        this(name, scheduler, site, tasks, source, budgetGpuHours, false);
     }
 
     /** A workflow without a budget. */

@@ -58,4 +58,32 @@ class BudgetStatusTest {
         assertEquals(coreHours, status.get("coreHours").asDouble(), 1e-9, status.toString());
         assertTrue(!Files.exists(tmp.resolve("work").resolve(run).resolve("second").resolve("out.1.0.log")));
     }
+
+    @Test
+    void aCampaignBudgetCountsEveryRunOfTheWorkflow() throws Exception {
+        Path wf = tmp.resolve("camp.yaml");
+        // one run of 2 GPUs for about 3 s uses about 0.0017 GPU-hours of the campaign's 0.0005
+        Files.writeString(wf, """
+                name: camp-demo
+                budget: { gpuHours: 0.0005, per: campaign }
+                tasks:
+                  - name: train
+                    gpus: 2
+                    command: sleep 3; echo trained
+                """);
+        String work = "site.workdir=" + tmp.resolve("work");
+        hwf(0, "submit", wf.toString(), "--set", work);
+        // the same workflow as a run-level budget is not affected by the first run
+        hwf(0, "submit", wf.toString(), "--set", work, "--set", "budget.per=run", "--set", "name=other-demo");
+        hwf(1, "submit", wf.toString(), "--set", work);
+        ObjectMapper json = new ObjectMapper();
+        JsonNode runs = json.readTree(hwf(0, "runs", "--json"));
+        String third = runs.get(0).get("run").asText();
+        JsonNode train = json.readTree(hwf(0, "status", third, "--json")).get("tasks").get(0);
+        assertEquals("CANCELLED", train.get("state").asText(), train.toString());
+        assertTrue(train.get("reason").asText().matches(
+                "campaign budget reached \\(2 runs of camp-demo\\): 0\\.00\\d+ of 0\\.0005 GPU-hours"), train.toString());
+        assertTrue(!Files.exists(tmp.resolve("work").resolve(third).resolve("train").resolve("out.1.0.log")),
+                "nothing of the third run was submitted");
+    }
 }

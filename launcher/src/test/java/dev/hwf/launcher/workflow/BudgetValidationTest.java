@@ -25,6 +25,15 @@ class BudgetValidationTest {
         assertEquals(100.0, parse("name: x\nbudget: { gpuHours: 100 }\n" + TASKS).budgetGpuHours());
     }
 
+    @Test
+    void aBudgetIsPerRunUnlessItSaysCampaign() {
+        assertEquals(false, parse("name: x\nbudget: { gpuHours: 1 }\n" + TASKS).budgetPerCampaign());
+        assertEquals(false, parse("name: x\nbudget: { gpuHours: 1, per: run }\n" + TASKS).budgetPerCampaign());
+        Workflow wf = parse("name: x\nbudget: { gpuHours: 1, per: campaign }\n" + TASKS);
+        assertTrue(wf.budgetPerCampaign());
+        assertTrue(SpecCodec.fromJson(SpecCodec.toJson(wf)).budgetPerCampaign(), "kept with the run in the journal");
+    }
+
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         "budget: 5                  | budget          | expected a map",
@@ -33,6 +42,8 @@ class BudgetValidationTest {
         "budget: { gpuHours: lots } | budget.gpuHours | expected a number of GPU-hours",
         "budget: { gpuHours: }      | budget.gpuHours | missing",
         "budget: { cpuHours: 1, gpuHours: 1 } | budget.cpuHours | unknown key",
+        "budget: { gpuHours: 1, per: month }   | budget.per      | use one of run, campaign",
+        "budget: { gpuHours: 1, per: [run] }   | budget.per      | one of run, campaign",
     })
     void badBudgets(String line, String key, String message) {
         List<Problem> ps = problems("name: x\n" + line + "\n" + TASKS);
