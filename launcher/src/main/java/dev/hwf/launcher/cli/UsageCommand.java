@@ -82,8 +82,13 @@ final class UsageCommand implements Callable<Integer> {
     record TaskUsage(String name, int runs, Usage usage) {
     }
 
-    /** Every run of one workflow name: tasks in the order first seen, runs oldest first. */
-    record Campaign(String workflow, List<String> runIds, List<TaskUsage> tasks, Usage total) {
+    /**
+     * Every run of one workflow name: tasks in the order first seen, runs oldest first.
+     *
+     * @param budgetGpuHours the campaign's budget ({@code budget: {gpuHours: N, per: campaign}} in
+     *                       its newest run's workflow), or null
+     */
+    record Campaign(String workflow, List<String> runIds, List<TaskUsage> tasks, Usage total, Double budgetGpuHours) {
     }
 
     @Override
@@ -114,7 +119,7 @@ final class UsageCommand implements Callable<Integer> {
                     + (since == null ? "" : " submitted since " + since) + " in " + journalFile
                     + (since == null ? "; start one with 'hwf submit FILE'" : "; 'hwf runs' lists them all"));
         } else {
-            hwf.out.print(table(campaigns));
+            hwf.out.print(table(campaigns, since == null));
         }
         return ExitCodes.OK;
     }
@@ -154,9 +159,20 @@ final class UsageCommand implements Callable<Integer> {
             }
             List<TaskUsage> tasks = new ArrayList<>();
             used.forEach((task, u) -> tasks.add(new TaskUsage(task, seen.get(task), u)));
-            out.add(new Campaign(e.getKey(), ids, tasks, total));
+            out.add(new Campaign(e.getKey(), ids, tasks, total, campaignBudget(runs.get(e.getValue().get(
+                    e.getValue().size() - 1)))));
         }
         return out;
+    }
+
+    /** The campaign budget in a run's stored workflow, or null when it has none (or one per run). */
+    private static Double campaignBudget(RunSnapshot newest) {
+        try {
+            dev.hwf.launcher.workflow.Workflow wf = dev.hwf.launcher.engine.SpecCodec.fromJson(newest.run().spec());
+            return wf.budgetPerCampaign() ? wf.budgetGpuHours() : null;
+        } catch (HwfException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The --json object; keys only ever get added, never renamed. */
@@ -178,6 +194,7 @@ final class UsageCommand implements Callable<Integer> {
             }
             m.put("tasks", tasks);
             m.put("runIds", c.runIds());
+            m.put("budgetGpuHours", c.budgetGpuHours());
             list.add(m);
             all = all.plus(c.total());
         }
@@ -193,7 +210,7 @@ final class UsageCommand implements Callable<Integer> {
     }
 
     /** The table: a block per campaign, columns aligned across blocks, and a grand total for several. */
-    static String table(List<Campaign> campaigns) {
+    static String table(List<Campaign> campaigns, boolean wholeCampaigns) {
         List<List<String[]>> blocks = new ArrayList<>();
         Usage all = Usage.NONE;
         int runs = 0;
@@ -223,7 +240,15 @@ final class UsageCommand implements Callable<Integer> {
                 sb.append('\n');
             }
             sb.append("workflow ").append(c.workflow()).append(": ").append(c.runIds().size())
-                    .append(c.runIds().size() == 1 ? " run" : " runs").append('\n');
+                    .append(c.runIds().size() == 1 ? " run" : " runs");
+            if (c.budgetGpuHours() != null) {
+                sb.append(", budget ").append(Accounting.format(c.budgetGpuHours())).append(" GPU-hours per campaign");
+                if (wholeCampaigns) {
+                    sb.append(" (").append(Accounting.format(100 * c.total().gpuHours() / c.budgetGpuHours()))
+                            .append("% used)");
+                }
+            }
+            sb.append('\n');
             for (String[] row : blocks.get(b)) {
                 StringBuilder line = new StringBuilder("  ");
                 for (int i = 0; i < row.length; i++) {

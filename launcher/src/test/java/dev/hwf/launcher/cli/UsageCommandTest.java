@@ -133,6 +133,26 @@ class UsageCommandTest {
         }
     }
 
+    @Test
+    void aCampaignBudgetIsShownWithTheShareUsed() throws Exception {
+        Path file = tmp.resolve("alloc.db");
+        String yaml = NIGHTLY.replace("name: nightly\n", "name: alloc\nbudget: { gpuHours: 24, per: campaign }\n");
+        try (Journal j = Journal.open(file)) {
+            String run = create(j, yaml, NOV1);
+            ran(j, run, "train", min(NOV1, 0), min(NOV1, 60), min(NOV1, 0), min(NOV1, 120)); // 3 h x 2 GPUs
+        }
+        Result table = CliRun.hwf(file, "usage");
+        assertEquals(0, table.code(), table.all());
+        assertTrue(table.out().startsWith("workflow alloc: 1 run, budget 24 GPU-hours per campaign (25% used)\n"),
+                table.all());
+        Result since = CliRun.hwf(file, "usage", "--since", "2026-11-01");
+        assertTrue(since.out().startsWith("workflow alloc: 1 run, budget 24 GPU-hours per campaign\n"),
+                "with --since the share of the whole campaign is not shown:\n" + since.all());
+        JsonNode c = new ObjectMapper().readTree(CliRun.hwf(file, "usage", "--json").out()).get("campaigns").get(0);
+        assertEquals(24.0, c.get("budgetGpuHours").asDouble());
+        assertEquals(6.0, c.get("gpuHours").asDouble());
+    }
+
     /** The table's blocks: workflow header line to its rows, each row TASK to [core-hours, GPU-hours, runs]. */
     private static Map<String, Map<String, List<String>>> blocks(String table) {
         Map<String, Map<String, List<String>>> out = new LinkedHashMap<>();
@@ -179,7 +199,8 @@ class UsageCommandTest {
         assertEquals(2, campaigns.size(), all.toString());
 
         JsonNode a = campaigns.get(0);
-        assertEquals(List.of("workflow", "runs", "coreHours", "gpuHours", "tasks", "runIds"), fields(a));
+        assertEquals(List.of("workflow", "runs", "coreHours", "gpuHours", "tasks", "runIds", "budgetGpuHours"), fields(a));
+        assertTrue(a.get("budgetGpuHours").isNull(), "no campaign budget");
         assertEquals("nightly", a.get("workflow").asText(), "workflows ordered by name");
         assertEquals(2, a.get("runs").asInt());
         assertEquals(15.25, a.get("coreHours").asDouble(), 1e-9);
