@@ -46,6 +46,9 @@ final class ServiceLaunch {
         return sb.toString();
     }
 
+    /** Seconds one run of the readiness check may take before it counts as not ready yet. */
+    static final int READY_TIMEOUT_S = 60;
+
     /** The command of a service, with the readiness check and the ready file around it. */
     static String wrap(Task task, String command) {
         String check = task.service().ready() != null ? task.service().ready()
@@ -55,7 +58,8 @@ final class ServiceLaunch {
                 + "(\n" + command.stripTrailing() + "\n) &\n"
                 + "hwf_service=$!\n"
                 + "trap 'kill -TERM \"$hwf_service\" 2>/dev/null' TERM INT\n"
-                + "hwf_ready() {\n" + check.stripTrailing() + "\n}\n"
+                + "# the check runs in its own bash, at most " + READY_TIMEOUT_S + " s a time, so one that hangs is tried again\n"
+                + "hwf_ready() {\n    timeout " + READY_TIMEOUT_S + " bash -c " + ShellQuote.quote(check.stripTrailing()) + "\n}\n"
                 + "hwf_ready_file=\"ready.$HWF_ATTEMPT.$HWF_ARRAY_INDEX\"\n"
                 + "while kill -0 \"$hwf_service\" 2>/dev/null; do\n"
                 + "    if (hwf_ready) </dev/null >/dev/null 2>&1; then\n"
