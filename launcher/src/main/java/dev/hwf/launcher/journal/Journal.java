@@ -1,5 +1,6 @@
 package dev.hwf.launcher.journal;
 
+import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.hwf.api.JobState;
@@ -376,35 +377,38 @@ public final class Journal implements AutoCloseable {
         if (runIds.isEmpty()) {
             return List.of();
         }
+        return inTransaction(c -> snapshots(c, runIds));
+    }
+
+    /** {@link #snapshots(List)} inside a transaction; {@link #snapshot(Connection, String)} is its one-run case. */
+    private static List<RunSnapshot> snapshots(Connection c, List<String> runIds) throws SQLException {
         String ids = jsonArray(runIds);
         String in = " IN (SELECT value FROM json_each(?))";
-        return inTransaction(c -> {
-            Map<String, RunRecord> runs = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id" + in)) {
-                ps.setString(1, ids);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        runs.put(rs.getString("id"), runRow(rs));
-                    }
+        Map<String, RunRecord> runs = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id" + in)) {
+            ps.setString(1, ids);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    runs.put(rs.getString("id"), runRow(rs));
                 }
             }
-            Map<String, List<TaskRecord>> tasks = rowsByRun(c, "SELECT * FROM hwf_task WHERE run_id" + in
-                    + " ORDER BY run_id, position", ids, Journal::taskRow);
-            Map<String, List<ElementRecord>> elements = rowsByRun(c, "SELECT e.* FROM hwf_element e JOIN hwf_task t "
-                    + "ON t.run_id=e.run_id AND t.name=e.task WHERE e.run_id" + in + " ORDER BY e.run_id, t.position, "
-                    + "e.idx", ids, Journal::elementRow);
-            Map<String, List<AttemptRecord>> attempts = rowsByRun(c, "SELECT * FROM hwf_attempt WHERE run_id" + in
-                    + " ORDER BY run_id, task, attempt", ids, Journal::attemptRow);
-            List<RunSnapshot> out = new ArrayList<>(runIds.size());
-            for (String id : runIds) {
-                RunRecord run = runs.get(id);
-                if (run != null) {
-                    out.add(new RunSnapshot(run, tasks.getOrDefault(id, List.of()),
-                            elements.getOrDefault(id, List.of()), attempts.getOrDefault(id, List.of())));
-                }
+        }
+        Map<String, List<TaskRecord>> tasks = rowsByRun(c, "SELECT * FROM hwf_task WHERE run_id" + in
+                + " ORDER BY run_id, position", ids, Journal::taskRow);
+        Map<String, List<ElementRecord>> elements = rowsByRun(c, "SELECT e.* FROM hwf_element e JOIN hwf_task t "
+                + "ON t.run_id=e.run_id AND t.name=e.task WHERE e.run_id" + in + " ORDER BY e.run_id, t.position, "
+                + "e.idx", ids, Journal::elementRow);
+        Map<String, List<AttemptRecord>> attempts = rowsByRun(c, "SELECT * FROM hwf_attempt WHERE run_id" + in
+                + " ORDER BY run_id, task, attempt", ids, Journal::attemptRow);
+        List<RunSnapshot> out = new ArrayList<>(runIds.size());
+        for (String id : runIds) {
+            RunRecord run = runs.get(id);
+            if (run != null) {
+                out.add(new RunSnapshot(run, tasks.getOrDefault(id, List.of()),
+                        elements.getOrDefault(id, List.of()), attempts.getOrDefault(id, List.of())));
             }
-            return out;
-        });
+        }
+        return out;
     }
 
     /** Reads one row of a result set. */
@@ -432,67 +436,20 @@ public final class Journal implements AutoCloseable {
     private static String jsonArray(List<String> values) {
         StringBuilder sb = new StringBuilder("[");
         for (String v : values) {
-            if (sb.length() > 1) {
-                sb.append(',');
-            }
-            sb.append('"');
-            for (char ch : v.toCharArray()) {
-                if (ch == '"' || ch == '\\') {
-                    sb.append('\\').append(ch);
-                } else if (ch < 0x20) {
-                    sb.append(String.format("\\u%04x", (int) ch));
-                } else {
-                    sb.append(ch);
-                }
-            }
+            sb.append(sb.length() > 1 ? ",\"" : "\"");
+            JsonStringEncoder.getInstance().quoteAsString(v, sb);
             sb.append('"');
         }
         return sb.append(']').toString();
     }
 
     RunSnapshot snapshot(Connection c, String runId) throws SQLException {
-        RunRecord run;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file
-                            + "; 'hwf runs' lists the runs it holds");
-                }
-                run = runRow(rs);
-            }
+        List<RunSnapshot> one = snapshots(c, List.of(runId));
+        if (one.isEmpty()) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file
+                    + "; 'hwf runs' lists the runs it holds");
         }
-        List<TaskRecord> tasks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_task WHERE run_id=? ORDER BY position")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tasks.add(taskRow(rs));
-                }
-            }
-        }
-        List<ElementRecord> elements = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT e.* FROM hwf_element e JOIN hwf_task t ON t.run_id=e.run_id AND t.name=e.task "
-                        + "WHERE e.run_id=? ORDER BY t.position, e.idx")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    elements.add(elementRow(rs));
-                }
-            }
-        }
-        List<AttemptRecord> attempts = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT * FROM hwf_attempt WHERE run_id=? ORDER BY task, attempt")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    attempts.add(attemptRow(rs));
-                }
-            }
-        }
-        return new RunSnapshot(run, tasks, elements, attempts);
+        return one.get(0);
     }
 
     // ---------------------------------------------------------------- transitions
