@@ -631,6 +631,10 @@ public final class RunEngine {
         if (wf.budgetGpuHours() == null) {
             return false;
         }
+        List<ElementRecord> waiting = snap.elements().stream().filter(e -> e.state() == JobState.WAITING).toList();
+        if (waiting.isEmpty()) {
+            return false; // nothing left to stop: spare the pass the usage sums (every run, per campaign)
+        }
         Instant now = clock.instant();
         double used = Accounting.of(snap, wf, now).total().gpuHours();
         String label = "budget reached: ";
@@ -649,13 +653,8 @@ public final class RunEngine {
         String reason = label + Accounting.format(used) + " of "
                 + Accounting.format(wf.budgetGpuHours()) + " GPU-hours";
         List<Change> changes = new ArrayList<>();
-        for (ElementRecord e : snap.elements()) {
-            if (e.state() == JobState.WAITING) {
-                changes.add(new Change(e, e.with(JobState.CANCELLED, null, reason, now)));
-            }
-        }
-        if (changes.isEmpty()) {
-            return false;
+        for (ElementRecord e : waiting) {
+            changes.add(new Change(e, e.with(JobState.CANCELLED, null, reason, now)));
         }
         LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED", snap.run().id(), reason, changes.size());
         journal.apply(snap.run().id(), changes, now);
