@@ -76,8 +76,8 @@ final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> 
             rows.add(new Row(new String[] {t.name(), t.state().name(), elements, elapsed,
                     t.jobId() == null ? "" : "job " + t.jobId(), t.attempt() > 1 ? "attempt " + t.attempt() : "",
                     t.reason() != null ? "(" + t.reason() + ")"
-                            : StatusView.endpoint(snap, t) != null && t.state() == dev.hwf.api.JobState.RUNNING
-                            ? "ready at " + StatusView.endpoint(snap, t) : ""}));
+                            : snap.endpoint(t.name()) != null && t.state() == dev.hwf.api.JobState.RUNNING
+                            ? "ready at " + snap.endpoint(t.name()) : ""}));
         }
         return rows;
     }

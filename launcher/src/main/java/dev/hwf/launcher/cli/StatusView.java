@@ -75,7 +75,7 @@ final class StatusView {
             }
             task.put("attempts", attempts);
             if (sweeps.isService(t.name())) {
-                task.put("endpoint", endpoint(snap, t));
+                task.put("endpoint", snap.endpoint(t.name()));
             }
             if (t.arraySize() > 0) {
                 List<Object> elements = new ArrayList<>();
@@ -175,7 +175,7 @@ final class StatusView {
             rows.add(new String[] {t.name(), t.state().name(), Integer.toString(t.attempt()),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
                     t.arraySize() > 0 ? elementSummary(byTask.get(t.name())) : "-",
-                    t.reason() == null ? (endpoint(snap, t) == null ? "" : "ready at " + endpoint(snap, t))
+                    t.reason() == null ? (snap.endpoint(t.name()) == null ? "" : "ready at " + snap.endpoint(t.name()))
                             : t.reason()});
         }
         int[] width = new int[rows.get(0).length];
@@ -196,11 +196,6 @@ final class StatusView {
             sb.append(line.toString().stripTrailing()).append('\n');
         }
         return sb.toString();
-    }
-
-    /** Where a service task's current attempt answers, once it was ready; null otherwise. */
-    static String endpoint(RunSnapshot snap, TaskRecord t) {
-        return snap.attempt(t.name(), t.attempt()).map(AttemptRecord::endpoint).orElse(null);
     }
 
     static boolean isFinal(JobState s) {

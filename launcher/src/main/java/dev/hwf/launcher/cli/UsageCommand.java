@@ -167,12 +167,8 @@ final class UsageCommand implements Callable<Integer> {
 
     /** The campaign budget in a run's stored workflow, or null when it has none (or one per run). */
     private static Double campaignBudget(RunSnapshot newest) {
-        try {
-            dev.hwf.launcher.workflow.Workflow wf = dev.hwf.launcher.engine.SpecCodec.fromJson(newest.run().spec());
-            return wf.budgetPerCampaign() ? wf.budgetGpuHours() : null;
-        } catch (HwfException | IllegalArgumentException e) {
-            return null;
-        }
+        dev.hwf.launcher.workflow.Workflow wf = dev.hwf.launcher.engine.SpecCodec.fromJsonOrNull(newest.run().spec());
+        return wf != null && wf.budgetPerCampaign() ? wf.budgetGpuHours() : null;
     }
 
     /** The --json object; keys only ever get added, never renamed. */

@@ -1,6 +1,5 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.workflow.Task;
@@ -54,20 +53,11 @@ public final class Accounting {
         Map<String, Optional<Workflow>> read = new HashMap<>();
         List<Report> out = new ArrayList<>(snaps.size());
         for (RunSnapshot snap : snaps) {
-            Workflow wf = read.computeIfAbsent(snap.run().spec(), spec -> Optional.ofNullable(workflow(spec)))
-                    .orElse(null);
+            Workflow wf = read.computeIfAbsent(snap.run().spec(),
+                    spec -> Optional.ofNullable(SpecCodec.fromJsonOrNull(spec))).orElse(null);
             out.add(wf == null ? new Report(Map.of(), Usage.NONE) : of(snap, wf, now));
         }
         return out;
-    }
-
-    /** The workflow stored with a run, or null when it cannot be read back. */
-    private static Workflow workflow(String spec) {
-        try {
-            return SpecCodec.fromJson(spec);
-        } catch (HwfException | IllegalArgumentException e) {
-            return null;
-        }
     }
 
     public static Report of(RunSnapshot snap, Workflow wf, Instant now) {

@@ -344,7 +344,7 @@ public final class RunEngine {
         if (t.state() != JobState.RUNNING) {
             return null;
         }
-        return snap.attempt(service, t.attempt()).map(a -> a.endpoint()).orElse(null);
+        return snap.endpoint(service);
     }
 
     // ------------------------------------------------------------------ services

@@ -30,6 +30,18 @@ public final class SpecCodec {
         }
     }
 
+    /** The workflow stored with a run, or null when there is none or it cannot be read back. */
+    public static Workflow fromJsonOrNull(String json) {
+        if (json == null || json.isBlank()) {
+            return null;
+        }
+        try {
+            return fromJson(json);
+        } catch (HwfException | IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public static Workflow fromJson(String json) {
         try {
             return MAPPER.readValue(json, Workflow.class);

@@ -1,6 +1,5 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
@@ -19,15 +18,7 @@ public final class SweepParams {
 
     /** The run's sweeps; a run whose stored workflow cannot be read simply has none. */
     public static SweepParams of(RunRecord run) {
-        Workflow spec = null;
-        if (run.spec() != null && !run.spec().isBlank()) {
-            try {
-                spec = SpecCodec.fromJson(run.spec());
-            } catch (HwfException | IllegalArgumentException e) {
-                spec = null;
-            }
-        }
-        return new SweepParams(spec);
+        return new SweepParams(SpecCodec.fromJsonOrNull(run.spec()));
     }
 
     /** Element {@code index}'s parameters in matrix order, or null when the task is no sweep. */

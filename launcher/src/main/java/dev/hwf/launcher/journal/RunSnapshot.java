@@ -40,4 +40,9 @@ public record RunSnapshot(RunRecord run, List<TaskRecord> tasks, List<ElementRec
     public java.util.Optional<AttemptRecord> attempt(String task, int attempt) {
         return attempts.stream().filter(a -> a.task().equals(task) && a.attempt() == attempt).findFirst();
     }
+
+    /** Where a service task's current attempt answers (host:port), or null until it is ready. */
+    public String endpoint(String task) {
+        return attempt(task, task(task).attempt()).map(AttemptRecord::endpoint).orElse(null);
+    }
 }

@@ -243,7 +243,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                     attempts.stream().map(a -> new AttemptInfo(a.attempt(), a.jobId(), a.jobName(), a.indexList(),
                             a.submittedAt())).toList(), retries, t.submittedAt(), t.startedAt(), t.endedAt(),
                     runSeconds, taskCore, taskGpu, elements, spec.isService(),
-                    snap.attempt(t.name(), t.attempt()).map(AttemptRecord::endpoint).orElse(null)));
+                    snap.endpoint(t.name())));
         }
         Summary summary = new Summary(run.id(), run.workflow(), run.scheduler(), host, run.state(), run.reason(),
                 run.workdir(), run.submittedAt(), run.endedAt(), now, run.submittedAt(), end, tasks.size(),
