@@ -16,9 +16,7 @@ class BudgetStatusTest {
     Path tmp;
 
     private String hwf(int expectedCode, String... args) {
-        CliRun.Result r = CliRun.hwf(tmp.resolve("journal.db"), args);
-        assertEquals(expectedCode, r.code(), r.out() + r.err());
-        return r.out();
+        return CliRun.out(tmp.resolve("journal.db"), expectedCode, args);
     }
 
     @Test

@@ -18,6 +18,13 @@ final class CliRun {
         }
     }
 
+    /** Runs the command, checks its exit code (the message shows what it printed) and returns its stdout. */
+    static String out(Path journal, int expectedCode, String... args) {
+        Result r = hwf(journal, args);
+        org.junit.jupiter.api.Assertions.assertEquals(expectedCode, r.code(), r.all());
+        return r.out();
+    }
+
     static Result hwf(Path journal, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();

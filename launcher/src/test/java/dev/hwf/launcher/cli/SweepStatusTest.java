@@ -17,9 +17,7 @@ class SweepStatusTest {
     Path tmp;
 
     private String hwf(int expectedCode, String... args) {
-        CliRun.Result r = CliRun.hwf(tmp.resolve("journal.db"), args);
-        assertEquals(expectedCode, r.code(), r.out() + r.err());
-        return r.out();
+        return CliRun.out(tmp.resolve("journal.db"), expectedCode, args);
     }
 
     @Test
