@@ -282,12 +282,17 @@ abstract class FailureScenarios {
 
     @Test
     void cancelStopsLiveJobsAndRecordsCancelled() throws Exception {
+        // "sleep && echo": the line is written only if sleep ran to its end. Slurm's proctrack/linuxproc
+        // signals a job's processes one at a time in /proc order; once pids have wrapped (pid_max 32768
+        // here, reached during the suite) sleep can get SIGTERM before its shell, which could then run
+        // a following command until its own signal arrives: that is the scheduler, not the cancel.
+        // The job script's own end is checked below (its pid is gone).
         Path wf = hwf.workflow("cancel.yaml", """
                 name: cancellable
                 tasks:
                   - name: long
                     array: 2
-                    command: echo "$$" > "../pid-$HWF_ARRAY_INDEX"; sleep 120; echo "long $HWF_ARRAY_INDEX" >> ../ran.log
+                    command: echo "$$" > "../pid-$HWF_ARRAY_INDEX"; sleep 120 && echo "long $HWF_ARRAY_INDEX" >> ../ran.log
                   - name: after
                     after: [long]
                     command: echo after >> ../ran.log
