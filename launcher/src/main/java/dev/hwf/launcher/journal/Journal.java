@@ -543,7 +543,7 @@ public final class Journal implements AutoCloseable {
                 }
             }
             if (!won.isEmpty()) {
-                refreshDerived(c, runId, now);
+                refreshDerived(c, runId, won.stream().map(Claim::task).toList(), now);
             }
             return won;
         });
@@ -628,8 +628,12 @@ public final class Journal implements AutoCloseable {
         if (changes.isEmpty()) {
             return 0;
         }
+        for (Change ch : changes) {
+            Transitions.checkElement(runId, ch.before(), ch.after().state());
+        }
         return inTransaction(c -> {
             int applied = 0;
+            java.util.Set<String> touched = new java.util.LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
                     + "missing_since=?, started_at=?, ended_at=?, earlier_seconds=CASE WHEN ? IS NULL THEN "
                     + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? AND state=? "
@@ -651,6 +655,7 @@ public final class Journal implements AutoCloseable {
                     ps.setInt(13, ch.before().attempt());
                     if (ps.executeUpdate() == 1) {
                         applied++;
+                        touched.add(a.task());
                         if (ch.before().state() != a.state()) {
                             event(c, runId, a.task(), a.index(), a.attempt(), now, a.state().name(), a.reason(),
                                     a.jobId());
@@ -658,7 +663,7 @@ public final class Journal implements AutoCloseable {
                     }
                 }
             }
-            refreshDerived(c, runId, now);
+            refreshDerived(c, runId, touched, now);
             return applied;
         });
     }
@@ -704,7 +709,7 @@ public final class Journal implements AutoCloseable {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', tries=0, "
                     + "reason='resumed after ' || coalesce(reason, state), missing_since=NULL, " + BANK_TRY
-                    + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND state IN ('FAILED','CANCELLED')")) {
+                    + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND state IN " + sqlStates(Transitions.resumable()))) {
                 ps.setString(1, runId);
                 n = ps.executeUpdate();
             }
@@ -736,21 +741,77 @@ public final class Journal implements AutoCloseable {
                 ps.executeUpdate();
             }
             event(c, runId, null, null, null, now, "RESUMED", n + " element(s) to run again", null);
-            refreshDerived(c, runId, now);
+            refreshDerived(c, runId, null, now);
             return n;
         });
     }
 
-    /** Re-derives every task's state from its elements, and the run's from its tasks. */
-    private void refreshDerived(Connection c, String runId, Instant now) throws SQLException {
-        RunSnapshot snap = snapshot(c, runId);
-        var byTask = snap.elementsByTask();
+    /** {@code ('A','B')}: states for an SQL {@code IN}. */
+    private static String sqlStates(java.util.Collection<JobState> states) {
+        return states.stream().map(st -> "'" + st.name() + "'").collect(java.util.stream.Collectors.joining(",", "(",
+                ")"));
+    }
+
+    /**
+     * Re-derives the states of the tasks named (all of them when null) from their elements, and the
+     * run's from all its tasks. Only the named tasks' elements are read: a pass that changed one
+     * task of a large run does not read the others' elements again.
+     */
+    private void refreshDerived(Connection c, String runId, java.util.Collection<String> touched, Instant now)
+            throws SQLException {
+        if (touched != null && touched.isEmpty()) {
+            return;
+        }
+        RunRecord run;
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file);
+                }
+                run = runRow(rs);
+            }
+        }
+        List<TaskRecord> tasks = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_task WHERE run_id=? ORDER BY position")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    tasks.add(taskRow(rs));
+                }
+            }
+        }
+        Map<String, List<ElementRecord>> byTask = new HashMap<>();
+        String elementsSql = touched == null ? "SELECT * FROM hwf_element WHERE run_id=? ORDER BY task, idx"
+                : "SELECT * FROM hwf_element WHERE run_id=? AND task IN (SELECT value FROM json_each(?)) "
+                + "ORDER BY task, idx";
+        try (PreparedStatement ps = c.prepareStatement(elementsSql)) {
+            ps.setString(1, runId);
+            if (touched != null) {
+                ps.setString(2, jsonArray(List.copyOf(new java.util.LinkedHashSet<>(touched))));
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ElementRecord e = elementRow(rs);
+                    byTask.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
+                }
+            }
+        }
         List<JobState> taskStates = new ArrayList<>();
         String firstFailure = null;
         try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET state=?, reason=?, exit_code=?, "
                 + "started_at=?, ended_at=? WHERE run_id=? AND name=?")) {
-            for (TaskRecord t : snap.tasks()) {
-                Derived.TaskOutcome d = Derived.task(byTask.get(t.name()), t.arraySize() > 0);
+            for (TaskRecord t : tasks) {
+                List<ElementRecord> elements = byTask.get(t.name());
+                if (elements == null) { // not touched: its row holds what was derived last time
+                    taskStates.add(t.state());
+                    if (firstFailure == null && t.state() == JobState.FAILED) {
+                        firstFailure = "task " + t.name() + " failed: " + t.reason();
+                    }
+                    continue;
+                }
+                Derived.TaskOutcome d = Derived.task(elements, t.arraySize() > 0);
+                Transitions.checkTask(runId, t.name(), t.state(), d.state());
                 taskStates.add(d.state());
                 if (firstFailure == null && d.state() == JobState.FAILED) {
                     firstFailure = "task " + t.name() + " failed: " + d.reason();
@@ -775,7 +836,7 @@ public final class Journal implements AutoCloseable {
             }
         }
         String runState = Derived.run(taskStates);
-        if (!"RUNNING".equals(runState) && "RUNNING".equals(snap.run().state())) {
+        if (!"RUNNING".equals(runState) && "RUNNING".equals(run.state())) {
             String reason = "FAILED".equals(runState) ? firstFailure : null;
             try (PreparedStatement ps = c.prepareStatement(
                     "UPDATE hwf_run SET state=?, reason=?, ended_at=? WHERE id=? AND state='RUNNING'")) {

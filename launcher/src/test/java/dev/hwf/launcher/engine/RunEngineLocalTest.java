@@ -533,7 +533,7 @@ class RunEngineLocalTest {
         assertEquals("SUCCEEDED", end.run().state(), end.toString());
         TaskRecord model = end.task("model");
         assertEquals(JobState.SUCCEEDED, model.state());
-        assertEquals(RunEngine.SERVICE_STOPPED, model.reason());
+        assertEquals(Services.STOPPED, model.reason());
         var attempt = end.attempt("model", 1).orElseThrow();
         assertEquals("127.0.0.1:" + port, attempt.endpoint());
         assertEquals("score /dose/0\nscore /dose/1\nscore /dose/2\n",

@@ -311,6 +311,43 @@ class JournalTest {
         assertEquals(JobState.RUNNING, element(journal.snapshot(id), "b", 1).state());
     }
 
+    // ------------------------------------------------------------------ declared transitions
+
+    @Test
+    void applyRefusesATransitionHwfNeverMakesAndWritesNothing() {
+        String id = newRun();
+        journal.claim(id, "b", 0, List.of(0, 1, 2), "hwf-x-b-1", T0);
+        move(id, "b", List.of(0), JobState.FAILED, 3, "exit 3", T0.plusSeconds(1));
+        RunSnapshot snap = journal.snapshot(id);
+        ElementRecord running = element(snap, "b", 1);
+        ElementRecord failed = element(snap, "b", 0);
+        List<Change> changes = List.of(new Change(running, running.with(JobState.RUNNING, null, null, T0)),
+                new Change(failed, failed.with(JobState.SUCCEEDED, 0, null, T0))); // a final element never ends again
+
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> journal.apply(id, changes, T0));
+        assertTrue(e.getMessage().contains("task b, element 0: FAILED -> SUCCEEDED"), e.getMessage());
+        assertEquals(snap.elements(), journal.snapshot(id).elements(), "not even the allowed change was written");
+        assertEquals(snap.tasks(), journal.snapshot(id).tasks());
+    }
+
+    @Test
+    void theDeclaredTransitionsCoverWhatAPassAndAResumeDo() {
+        assertTrue(Transitions.elementMay(JobState.WAITING, JobState.QUEUED), "claim");
+        assertTrue(Transitions.elementMay(JobState.RUNNING, JobState.WAITING), "retry");
+        assertTrue(Transitions.elementMay(JobState.QUEUED, JobState.WAITING), "a claim that never reached the scheduler");
+        assertTrue(Transitions.elementMay(JobState.RUNNING, JobState.QUEUED), "requeued by the scheduler");
+        assertTrue(Transitions.elementMay(JobState.WAITING, JobState.CANCELLED), "upstream failed, budget spent");
+        assertTrue(Transitions.elementMay(JobState.SUCCEEDED, JobState.WAITING), "a service started again");
+        assertFalse(Transitions.elementMay(JobState.WAITING, JobState.RUNNING), "never without a claim");
+        assertFalse(Transitions.elementMay(JobState.WAITING, JobState.SUCCEEDED));
+        assertFalse(Transitions.elementMay(JobState.CANCELLED, JobState.FAILED));
+        assertFalse(Transitions.taskMay(JobState.SUCCEEDED, JobState.FAILED), "a final task only runs again");
+        assertTrue(Transitions.taskMay(JobState.FAILED, JobState.RUNNING), "resumed with some elements done");
+        for (JobState s : Transitions.resumable()) {
+            assertTrue(Transitions.elementMay(s, JobState.WAITING));
+        }
+    }
+
     // ------------------------------------------------------------------ derived task and run states
 
     @Test

@@ -1,0 +1,132 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.JobId;
+import dev.hwf.api.JobState;
+import dev.hwf.api.JobStatus;
+import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.workflow.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Phase 2: what became of the live jobs. ONE status call for all of them, then the task
+ * directories' files: an exit code file decides an element's end (it wins over the scheduler's
+ * word), a ready file a service's endpoint, a log file whether an array element has started.
+ * Elements the scheduler stops showing get {@code missingSince}; past the scheduler's
+ * {@code lostAfter} they go to {@link History}.
+ */
+final class Observe {
+    private Observe() {
+    }
+
+    /**
+     * What the phase saw.
+     *
+     * @param statusRead whether the scheduler answered the status call; null when there was no
+     *                   live job to ask about
+     */
+    record Observation(PhaseResult result, Boolean statusRead) {
+    }
+
+    static Observation run(Pass pass) {
+        List<ElementRecord> live = new ArrayList<>();
+        Set<JobId> jobs = new LinkedHashSet<>();
+        for (ElementRecord e : pass.snap().elements()) {
+            if (e.state().isLive() && e.jobId() != null) {
+                live.add(e);
+                jobs.add(new JobId(e.jobId()));
+            }
+        }
+        if (live.isEmpty()) {
+            return new Observation(PhaseResult.NONE, null);
+        }
+        Scheduler scheduler = pass.scheduler();
+        Instant now = pass.now();
+        // Status first, files second: a job the scheduler no longer shows has written its file
+        // before it ended, so the files read afterwards are complete.
+        Map<String, JobStatus> statuses = SchedulerCalls.readStatus(scheduler,
+                scheduler.adapter().statusCommand(jobs), false);
+        Map<String, TaskDirScan> scans = new HashMap<>();
+        List<Change> changes = new ArrayList<>();
+        List<Journal.Ready> ready = new ArrayList<>();
+        List<ElementRecord> overdue = new ArrayList<>();
+        for (ElementRecord e : live) {
+            Task task = pass.wf().task(e.task());
+            TaskDirScan scan = scans.computeIfAbsent(e.task(),
+                    t -> SchedulerCalls.scanOrNull(scheduler, pass.taskDir(t)));
+            if (scan == null) {
+                continue; // the task's files cannot be read now (remote site unreachable): unknown, keep waiting
+            }
+            String key = TaskDirScan.key(e.attempt(), e.index());
+            Integer code = scan.exitCodes().get(key);
+            if (task.isService()) {
+                String endpoint = scan.ready().get(key);
+                if (endpoint != null && pass.snap().attempt(e.task(), e.attempt()).map(a -> a.endpoint() == null)
+                        .orElse(false)) {
+                    ready.add(new Journal.Ready(e.task(), e.attempt(), endpoint));
+                }
+                if (endpoint != null && code == null && e.state() == JobState.QUEUED) {
+                    changes.add(new Change(e, e.with(JobState.RUNNING, null, null, now)));
+                    continue; // answering, so running, whatever the queue said a moment ago
+                }
+            }
+            JobStatus st = statuses == null ? null
+                    : SchedulerCalls.lookup(statuses, e.jobId(), task.isArray() ? e.index() : null);
+            ElementRecord after;
+            if (code != null) {
+                after = RetryPolicy.outcome(e, task, code, st, now);
+            } else if (statuses == null) {
+                continue; // the scheduler could not be read: unknown, keep waiting
+            } else if (st != null) {
+                JobState s = st.state();
+                if (s.isLive() && task.isArray() && st.arrayIndex() == null && s == JobState.RUNNING) {
+                    // a job-level answer for an array: an element runs once its log exists
+                    s = scan.started().contains(key) ? JobState.RUNNING : JobState.QUEUED;
+                }
+                if (s == e.state() && e.missingSince() == null) {
+                    continue;
+                }
+                after = s.isFinal() ? RetryPolicy.ended(e, task, st, now) : e.with(s, null, null, now);
+            } else if (e.missingSince() == null) {
+                after = e.withMissingSince(now);
+            } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {
+                overdue.add(e);
+                continue;
+            } else {
+                continue;
+            }
+            changes.add(new Change(e, after));
+        }
+        changes.addAll(History.lostOrFound(pass, overdue));
+        return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready), statuses != null);
+    }
+
+    /**
+     * A service that ends once all its dependants have ended was stopped by hwf (or was no longer
+     * needed): SUCCEEDED, whatever signal its job died of. Seen here when hwf's pass that cancelled
+     * it died before recording that.
+     */
+    private static List<Change> stoppedServices(Pass pass, List<Change> changes) {
+        List<Change> out = new ArrayList<>(changes.size());
+        for (Change c : changes) {
+            Task t = pass.wf().task(c.after().task());
+            if (t.isService() && c.after().state().isFinal()
+                    && Services.dependantsEnded(pass.byTask(), pass.wf(), t.name())) {
+                out.add(new Change(c.before(), c.before().with(JobState.SUCCEEDED, null, Services.STOPPED,
+                        pass.now())));
+            } else {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.workflow.Workflow;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a pass read and works with: the run as the journal holds it now, its workflow, the
+ * scheduler and the pass's clock reading. Phases read it and return the changes they want; the
+ * sequencer writes them and hands the next phase a pass over the run as read again.
+ */
+final class Pass {
+    private final RunSnapshot snap;
+    private final Workflow wf;
+    private final Scheduler scheduler;
+    private final Instant now;
+    private Map<String, List<ElementRecord>> byTask;
+
+    Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now) {
+        this.snap = snap;
+        this.wf = wf;
+        this.scheduler = scheduler;
+        this.now = now;
+    }
+
+    /** The same pass over the run as read again. */
+    Pass reread(RunSnapshot again, Instant at) {
+        return new Pass(again, wf, scheduler, at);
+    }
+
+    /** The same pass over the same reading of the run, with the clock read again (a phase starts). */
+    Pass at(Instant at) {
+        Pass p = new Pass(snap, wf, scheduler, at);
+        p.byTask = byTask;
+        return p;
+    }
+
+    RunSnapshot snap() {
+        return snap;
+    }
+
+    String runId() {
+        return snap.run().id();
+    }
+
+    Workflow wf() {
+        return wf;
+    }
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    Instant now() {
+        return now;
+    }
+
+    /** Elements by task name, in workflow and index order. */
+    Map<String, List<ElementRecord>> byTask() {
+        if (byTask == null) {
+            byTask = snap.elementsByTask();
+        }
+        return byTask;
+    }
+
+    List<ElementRecord> elements(String task) {
+        return byTask().get(task);
+    }
+
+    /** The directory of a task of this run. */
+    String taskDir(String task) {
+        return RunEngine.taskDir(snap.run().workdir(), runId(), task);
+    }
+
+    /** A task's WAITING elements. */
+    List<ElementRecord> waiting(String task) {
+        return elements(task).stream().filter(e -> e.state() == JobState.WAITING).toList();
+    }
+}

@@ -1,0 +1,78 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.JobId;
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.workflow.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Phase 1: attempts that were claimed but have no job id. The hwf process that claimed them died
+ * between recording the attempt and recording the scheduler's answer (it no longer holds the
+ * run's lock, which this pass holds). The job is looked up by its unique name: found, its id is
+ * recorded; not found but its elements wrote exit code files, those decide; neither, and the
+ * claim is older than the submit grace, it never reached the scheduler and is handed back to
+ * WAITING, to be submitted again.
+ */
+final class RecoverOrphans {
+    private static final Logger LOG = LoggerFactory.getLogger(RecoverOrphans.class);
+
+    private RecoverOrphans() {
+    }
+
+    static PhaseResult run(Pass pass) {
+        Map<String, List<ElementRecord>> byName = new LinkedHashMap<>();
+        for (ElementRecord e : pass.snap().elements()) {
+            if (e.state() == JobState.QUEUED && e.jobId() == null) {
+                byName.computeIfAbsent(RunEngine.jobName(pass.runId(), e.task(), e.attempt()),
+                        k -> new ArrayList<>()).add(e);
+            }
+        }
+        if (byName.isEmpty()) {
+            return PhaseResult.NONE;
+        }
+        Map<String, JobId> found = SchedulerCalls.findByName(pass.scheduler(), byName.keySet());
+        if (found == null) {
+            return PhaseResult.NONE;
+        }
+        Instant now = pass.now();
+        List<Journal.Submitted> ids = new ArrayList<>();
+        List<Change> changes = new ArrayList<>();
+        for (Map.Entry<String, List<ElementRecord>> g : byName.entrySet()) {
+            ElementRecord first = g.getValue().get(0);
+            JobId id = found.get(g.getKey());
+            if (id != null) {
+                LOG.info("task {} attempt {}: found job {} by its name {}", first.task(), first.attempt(), id,
+                        g.getKey());
+                ids.add(new Journal.Submitted(first.task(), first.attempt(), id.value()));
+                continue;
+            }
+            TaskDirScan scan = SchedulerCalls.scanOrNull(pass.scheduler(), pass.taskDir(first.task()));
+            if (scan == null) {
+                continue; // the task's files cannot be read now: unknown, look again next pass
+            }
+            Instant claimed = pass.snap().attempt(first.task(), first.attempt()).map(a -> a.submittedAt()).orElse(now);
+            boolean graceOver = Duration.between(claimed, now).compareTo(pass.scheduler().submitGrace()) >= 0;
+            Task task = pass.wf().task(first.task());
+            for (ElementRecord e : g.getValue()) {
+                Integer code = scan.exitCodes().get(TaskDirScan.key(e.attempt(), e.index()));
+                if (code != null) {
+                    changes.add(new Change(e, RetryPolicy.outcome(e, task, code, null, now)));
+                } else if (graceOver) {
+                    changes.add(new Change(e, RetryPolicy.neverSubmitted(e, g.getKey())));
+                }
+            }
+        }
+        return new PhaseResult(ids, changes, List.of());
+    }
+}

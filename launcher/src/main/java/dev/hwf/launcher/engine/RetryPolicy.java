@@ -1,0 +1,67 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.JobState;
+import dev.hwf.api.JobStatus;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.workflow.Task;
+import java.time.Instant;
+
+/**
+ * How an element's end reads to a user, and whether it runs again. Side-effect free: every
+ * decision is a function of the element as read, its task and what the scheduler or the exit
+ * code file said.
+ *
+ * <p>Rules: exit code 0 is SUCCEEDED, whatever the scheduler says. Anything else FAILED (a
+ * non-zero exit, a scheduler's FAILED/TIMEOUT/OUT_OF_MEMORY/NODE_FAIL, LOST) goes back to WAITING
+ * while the element has tries left ({@code tries <= retries}), keeping its reason with
+ * "; retry N of M" added; CANCELLED never runs again on its own.
+ */
+final class RetryPolicy {
+    /** The reason of a job that vanished from the scheduler without an exit code file or accounting record. */
+    static final String LOST = "LOST";
+
+    private RetryPolicy() {
+    }
+
+    /** The element's outcome from its exit code file. */
+    static ElementRecord outcome(ElementRecord e, Task task, int code, JobStatus st, Instant now) {
+        return code == 0 ? e.with(JobState.SUCCEEDED, 0, null, now)
+                : retryOrEnd(e.with(JobState.FAILED, code, failureReason(code, st), now), e, task);
+    }
+
+    /** The element's outcome from a final state the scheduler (its queue or its accounting) reported. */
+    static ElementRecord ended(ElementRecord e, Task task, JobStatus st, Instant now) {
+        JobState s = st.state();
+        return retryOrEnd(e.with(s, null, s == JobState.SUCCEEDED ? null : st.reason(), now), e, task);
+    }
+
+    /** A job gone from the scheduler with no trace of how it ended. */
+    static ElementRecord lost(ElementRecord e, Task task, Instant now) {
+        return retryOrEnd(e.with(JobState.FAILED, null, LOST, now), e, task);
+    }
+
+    /** A claimed attempt the scheduler never got: submitted again, which is not a retry. */
+    static ElementRecord neverSubmitted(ElementRecord e, String jobName) {
+        return e.retry("job " + jobName + " never reached the scheduler; submitting it again");
+    }
+
+    /** A failure with retries left goes back to WAITING, keeping its reason. */
+    static ElementRecord retryOrEnd(ElementRecord ended, ElementRecord before, Task task) {
+        if (ended.state() == JobState.FAILED && before.tries() <= task.retries()) {
+            return ended.retry(ended.reason() + "; retry " + before.tries() + " of " + task.retries());
+        }
+        return ended;
+    }
+
+    /** The reason a user reads for a non-zero exit code. */
+    static String failureReason(int code, JobStatus st) {
+        if (st != null && st.state() != JobState.SUCCEEDED && st.state().isFinal() && st.reason() != null
+                && !"FAILED".equals(st.reason())) {
+            return st.reason(); // TIMEOUT, OUT_OF_MEMORY, ... say more than the exit code
+        }
+        if (code > 128 && code < 128 + 65) {
+            return "signal " + (code - 128);
+        }
+        return "exit " + code;
+    }
+}

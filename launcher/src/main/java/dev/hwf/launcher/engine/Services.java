@@ -1,0 +1,41 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
+
+/** What the phases need to know of service tasks and the tasks that use them. */
+public final class Services {
+    /** The reason a service ends SUCCEEDED with once hwf has stopped it. */
+    public static final String STOPPED = "stopped by hwf: its dependants ended";
+    /** The reason of a service stopped, or never started, because nothing needs it any more. */
+    static final String NOT_NEEDED = "not needed: its dependants ended";
+
+    private Services() {
+    }
+
+    /** The tasks that name {@code service} in after. */
+    static List<Task> dependants(Workflow wf, String service) {
+        return wf.tasks().stream().filter(t -> t.after().contains(service)).toList();
+    }
+
+    /** Whether every element of every task that names the service in after has ended. */
+    static boolean dependantsEnded(Map<String, List<ElementRecord>> byTask, Workflow wf, String service) {
+        return dependants(wf, service).stream()
+                .allMatch(d -> byTask.get(d.name()).stream().allMatch(e -> e.state().isFinal()));
+    }
+
+    /** host:port of a service task's current attempt once it is ready and running, else null. */
+    static String readyEndpoint(RunSnapshot snap, String service) {
+        TaskRecord t = snap.task(service);
+        if (t.state() != JobState.RUNNING) {
+            return null;
+        }
+        return snap.endpoint(service);
+    }
+}

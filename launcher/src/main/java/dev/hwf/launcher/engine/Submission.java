@@ -1,0 +1,197 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.Command;
+import dev.hwf.api.JobId;
+import dev.hwf.api.JobRequest;
+import dev.hwf.api.JobState;
+import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.exec.TransportException;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.render.ScriptRenderer;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits claimed work, in steps that keep the journal's transactions few and the scheduler busy:
+ * one transaction claims every task that goes (its attempt recorded with the job name, before
+ * anything is submitted); their scripts are written; the submit commands run concurrently (at
+ * most {@link #PARALLELISM} at once); the job ids and rejections come back as the phase's result.
+ * A crash between the steps is what the claim is for: the next pass finds the submitted jobs by
+ * name ({@link RecoverOrphans}).
+ *
+ * <p>This is the one phase that writes to the journal itself, because the claim must be
+ * recorded before the submit commands run.
+ */
+final class Submission {
+    private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
+
+    /** Most submit commands in flight at once: below OpenSSH's default MaxSessions of 10. */
+    static final int PARALLELISM = 8;
+
+    private final Journal journal;
+    private final Clock clock;
+    private final CrashHook crash;
+
+    Submission(Journal journal, Clock clock, CrashHook crash) {
+        this.journal = journal;
+        this.clock = clock;
+        this.crash = crash;
+    }
+
+    /** A claimed attempt with its script written and its submit command built. */
+    private record Prepared(Journal.Claim claim, Command command) {
+    }
+
+    PhaseResult submit(Pass pass, List<Journal.Claim> wanted) {
+        if (wanted.isEmpty()) {
+            return PhaseResult.NONE;
+        }
+        Scheduler scheduler = pass.scheduler();
+        List<Journal.Claim> claimed = journal.claimAll(pass.runId(), wanted, clock.instant());
+        LOG.debug("claimed {} of {} ready tasks", claimed.size(), wanted.size());
+        List<Prepared> prepared = new ArrayList<>();
+        for (Journal.Claim c : claimed) {
+            Prepared p = prepare(pass, pass.wf().task(c.task()), c);
+            if (p != null) {
+                prepared.add(p);
+            }
+        }
+        crash.reach("after-claim");
+        LOG.debug("{} scripts ready; submitting", prepared.size());
+        List<CommandResult> results = runAll(scheduler, prepared);
+        LOG.debug("{} submit commands done", results.size());
+        List<Journal.Submitted> submitted = new ArrayList<>();
+        List<Change> failed = new ArrayList<>();
+        for (int i = 0; i < prepared.size(); i++) {
+            Prepared p = prepared.get(i);
+            CommandResult result = results.get(i);
+            if (result == null) {
+                continue; // did not complete: the attempt stays claimed and is looked up by name
+            }
+            crash.reach("after-submit");
+            if (result.exitCode() != 0) {
+                if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(),
+                        result.stderr())) {
+                    LOG.warn("task {}: the scheduler could not take the job now ({}); will look for job {} by name "
+                            + "and submit again if it is not there", p.claim.task(), result.firstErrorLine(),
+                            p.claim.jobName());
+                } else {
+                    LOG.error("task {}: submit rejected: {}", p.claim.task(), result.firstErrorLine());
+                    failed.addAll(claimedChanges(p.claim, JobState.FAILED, "submit rejected: "
+                            + result.firstErrorLine()));
+                }
+                continue;
+            }
+            try {
+                JobId id = scheduler.adapter().parseSubmitOutput(result.stdout());
+                submitted.add(new Journal.Submitted(p.claim.task(), p.claim.attempt(), id.value()));
+            } catch (SchedulerOutputException e) {
+                LOG.warn("task {}: submit output not understood ({}); will look for job {} by name", p.claim.task(),
+                        e.getMessage(), p.claim.jobName());
+            }
+        }
+        LOG.debug("{} jobs submitted, {} submits failed", submitted.size(), failed.size());
+        return new PhaseResult(submitted, failed, List.of());
+    }
+
+    /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */
+    private Prepared prepare(Pass pass, Task t, Journal.Claim c) {
+        Scheduler scheduler = pass.scheduler();
+        Workflow wf = pass.wf();
+        String runId = pass.runId();
+        String dir = pass.taskDir(t.name());
+        JobRequest request = RunEngine.request(t, c.jobName(), dir, c.indices());
+        String script = dir + "/job." + c.attempt() + ".sh";
+        Map<String, String> serviceUrls = new HashMap<>();
+        for (String up : t.after()) {
+            if (wf.task(up).isService() && Services.readyEndpoint(pass.snap(), up) != null) {
+                serviceUrls.put(up, Services.readyEndpoint(pass.snap(), up));
+            }
+        }
+        try {
+            if (c.attempt() > 1 || !serviceUrls.isEmpty() || !scheduler.files().exists(script)) {
+                // the run's render step wrote every first attempt's script already, without the
+                // endpoints of services, which are known only now
+                scheduler.files().mkdirs(dir);
+                String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t,
+                        scheduler.adapter(), new ScriptRenderer.Context(wf.name(), runId, c.attempt(), dir, request,
+                                wf.serviceDependants().keySet(), serviceUrls));
+                scheduler.files().write(script, text, true);
+            }
+            return new Prepared(c, scheduler.adapter().submitCommand(request, script));
+        } catch (TransportException e) {
+            // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
+            // claimed and a later pass hands it back, as for a submit that did not complete
+            LOG.warn("task {}: cannot write its job script now ({}); will try again", t.name(), e.getMessage());
+            return null;
+        } catch (RuntimeException e) {
+            LOG.error("task {}: cannot prepare the job script: {}", t.name(), e.getMessage());
+            journal.apply(runId, claimedChanges(c, JobState.FAILED, "cannot prepare the job script: "
+                    + e.getMessage()), clock.instant());
+            return null;
+        }
+    }
+
+    /** Runs the submit commands, several at once; a null result is a command that did not complete. */
+    private static List<CommandResult> runAll(Scheduler scheduler, List<Prepared> prepared) {
+        List<CommandResult> results = new ArrayList<>(Collections.nCopies(prepared.size(), null));
+        if (prepared.isEmpty()) {
+            return results;
+        }
+        int threads = Math.min(PARALLELISM, prepared.size());
+        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+            Thread th = new Thread(r, "hwf-submit");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<CommandResult>> futures = new ArrayList<>();
+            for (Prepared p : prepared) {
+                futures.add(pool.submit(() -> scheduler.runner().run(p.command(), scheduler.commandTimeout())));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    results.set(i, futures.get(i).get());
+                } catch (ExecutionException e) {
+                    // the submission may or may not have reached the scheduler: the attempt stays
+                    // claimed, and a later pass finds the job by its name or hands it back
+                    LOG.warn("task {}: submit did not complete ({}); will look for job {} by name",
+                            prepared.get(i).claim().task(), e.getCause().getMessage(), prepared.get(i).claim().jobName());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+        }
+        return results;
+    }
+
+    /** The claimed elements of an attempt, moved to {@code to} (they were QUEUED without a job id). */
+    private List<Change> claimedChanges(Journal.Claim c, JobState to, String reason) {
+        Instant now = clock.instant();
+        List<Change> out = new ArrayList<>();
+        for (int i : c.indices()) {
+            ElementRecord claimed = new ElementRecord(c.task(), i, JobState.QUEUED, c.attempt(), 0, null, null, null,
+                    null, null, null);
+            out.add(new Change(claimed, claimed.with(to, null, reason, now)));
+        }
+        return out;
+    }
+}

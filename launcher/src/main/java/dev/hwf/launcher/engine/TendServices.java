@@ -1,0 +1,71 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.JobId;
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.workflow.Task;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Phase 3: keeps services and their dependants in step, with ONE cancel command for all it stops.
+ * A service whose dependants have all ended is stopped (SUCCEEDED once running, CANCELLED when it
+ * never started); the dependants of a service that ended on its own while they had not end FAILED
+ * with reason {@code service NAME ended}, their running jobs cancelled. Nothing is asked for when
+ * the scheduler could not be asked to cancel: the next pass tries again.
+ */
+final class TendServices {
+    private TendServices() {
+    }
+
+    static PhaseResult run(Pass pass) {
+        if (pass.wf().tasks().stream().noneMatch(Task::isService)) {
+            return PhaseResult.NONE;
+        }
+        Instant now = pass.now();
+        List<Change> changes = new ArrayList<>();
+        Set<JobId> toCancel = new LinkedHashSet<>();
+        for (Task s : pass.wf().tasks()) {
+            if (!s.isService()) {
+                continue;
+            }
+            List<ElementRecord> own = pass.elements(s.name());
+            if (Services.dependantsEnded(pass.byTask(), pass.wf(), s.name())) {
+                for (ElementRecord e : own) {
+                    if (e.state() == JobState.WAITING) {
+                        changes.add(new Change(e, e.with(JobState.CANCELLED, null, Services.NOT_NEEDED, now)));
+                    } else if (e.state().isLive() && e.jobId() != null) {
+                        toCancel.add(new JobId(e.jobId()));
+                        changes.add(new Change(e, e.state() == JobState.RUNNING
+                                ? e.with(JobState.SUCCEEDED, null, Services.STOPPED, now)
+                                : e.with(JobState.CANCELLED, null, Services.NOT_NEEDED, now)));
+                    }
+                }
+                continue;
+            }
+            boolean ended = own.stream().allMatch(e -> e.state().isFinal() && e.attempt() > 0);
+            if (!ended) {
+                continue;
+            }
+            String reason = "service " + s.name() + " ended";
+            for (Task d : Services.dependants(pass.wf(), s.name())) {
+                for (ElementRecord e : pass.elements(d.name())) {
+                    if (e.state() == JobState.WAITING) {
+                        changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
+                    } else if (e.state().isLive() && e.jobId() != null) {
+                        toCancel.add(new JobId(e.jobId()));
+                        changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
+                    }
+                }
+            }
+        }
+        if (changes.isEmpty() || !SchedulerCalls.cancel(pass.scheduler(), toCancel)) {
+            return PhaseResult.NONE;
+        }
+        return PhaseResult.of(changes);
+    }
+}
