@@ -26,6 +26,28 @@ class SlurmSchedulerIT extends SchedulerScenarios {
     }
 
     @Test
+    void detachExitsOneWhenTheRunWasRefusedBeforeItReturned() throws Exception {
+        Path wf = hwf.workflow("refused.yaml", """
+                name: refused
+                tasks:
+                  - name: a
+                    partition: nosuch
+                    command: "true"
+                  - name: b
+                    after: [a]
+                    command: "true"
+                """);
+        Hwf.Result r = submit(wf, "--detach");
+        assertEquals(1, r.code(), "a run that already FAILED is no success: " + r.all());
+        String run = r.out().strip();
+        assertTrue(run.matches("refused-\\d{8}-\\d{6}-[0-9a-f]{4}"), "stdout is still the run id alone: " + r.all());
+        assertTrue(r.err().contains("FAILED") && r.err().contains("task a") && r.err().contains("submit rejected"),
+                r.all());
+        assertEquals("FAILED", Hwf.task(hwf.status(run), "a").get("state").asText());
+        assertEquals("FAILED", hwf.pollUntilEnded(run, java.time.Duration.ofSeconds(60)), "b is cancelled, the run FAILED");
+    }
+
+    @Test
     void gpuArrayIsOneJobOnTheGpuPartition() throws Exception {
         Path wf = hwf.workflow("gpu.yaml", """
                 name: gpu-array

@@ -113,7 +113,7 @@ public final class HwfCommand implements Runnable {
         if (p == null) {
             String env = System.getenv("HWF_JOURNAL");
             p = env != null && !env.isBlank() ? Path.of(env)
-                    : Path.of(System.getProperty("user.home"), ".hwf", "journal.db");
+                    : dev.hwf.launcher.Home.path(".hwf", "journal.db");
         }
         return Journal.open(p);
     }
@@ -231,7 +231,7 @@ public final class HwfCommand implements Runnable {
                 }
                 RunJob job = runJob(hwf, journal, scheduler, wf, detach);
                 RunSnapshot end = job.run(runId, detach);
-                return detach ? ExitCodes.OK : ended(hwf, end);
+                return detach ? detached(hwf, end) : ended(hwf, end);
             }
         }
     }
@@ -239,6 +239,29 @@ public final class HwfCommand implements Runnable {
     static RunJob runJob(HwfCommand hwf, Journal journal, Scheduler scheduler, Workflow wf, boolean detach) {
         RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
         return new RunJob(journal, scheduler, engine, pollInterval(wf.scheduler()), detach ? s -> { } : hwf.progress());
+    }
+
+    /**
+     * submit --detach's exit code: 0 while the run goes on (or has succeeded); 1 when it has
+     * already ended otherwise, or a task has already FAILED (the run will end FAILED) before the
+     * command returns, as when the scheduler refused a submission at once. Said on stderr, since
+     * stdout carries the run id alone.
+     */
+    static int detached(HwfCommand hwf, RunSnapshot end) {
+        String id = end.run().id();
+        var failed = end.tasks().stream().filter(t -> t.state() == dev.hwf.api.JobState.FAILED).findFirst();
+        if (end.run().isFinished() && !"SUCCEEDED".equals(end.run().state())) {
+            hwf.err.println("hwf: run " + id + " already ended " + end.run().state()
+                    + (end.run().reason() == null ? "" : ": " + end.run().reason()) + "; 'hwf status " + id
+                    + "' shows every task");
+        } else if (failed.isPresent()) {
+            hwf.err.println("hwf: run " + id + " will end FAILED: task " + failed.get().name() + " already FAILED: "
+                    + failed.get().reason() + "; 'hwf status " + id + "' shows every task, 'hwf resume " + id
+                    + "' runs it again once fixed");
+        } else {
+            return ExitCodes.OK;
+        }
+        return ExitCodes.TASK_FAILED;
     }
 
     /** Prints how a followed run ended and returns submit's exit code for it. */

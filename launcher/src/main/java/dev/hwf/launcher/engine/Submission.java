@@ -92,7 +92,7 @@ final class Submission {
                             + "and submit again if it is not there", p.claim.task(), result.firstErrorLine(),
                             p.claim.jobName());
                 } else {
-                    LOG.error("task {}: submit rejected: {}", p.claim.task(), result.firstErrorLine());
+                    LOG.info("task {}: submit rejected: {}", p.claim.task(), result.firstErrorLine());
                     failed.addAll(claimedChanges(p.claim, JobState.FAILED, "submit rejected: "
                             + result.firstErrorLine()));
                 }
@@ -141,7 +141,7 @@ final class Submission {
             LOG.warn("task {}: cannot write its job script now ({}); will try again", t.name(), e.getMessage());
             return null;
         } catch (RuntimeException e) {
-            LOG.error("task {}: cannot prepare the job script: {}", t.name(), e.getMessage());
+            LOG.info("task {}: cannot prepare the job script: {}", t.name(), e.getMessage());
             journal.apply(runId, claimedChanges(c, JobState.FAILED, "cannot prepare the job script: "
                     + e.getMessage()), clock.instant());
             return null;

@@ -26,11 +26,7 @@ public final class LocalFiles implements SiteFiles {
 
     @Override
     public String resolve(String path) {
-        String p = path;
-        if (p.equals("~") || p.startsWith("~/")) {
-            p = System.getProperty("user.home") + p.substring(1);
-        }
-        return Path.of(p).toAbsolutePath().normalize().toString();
+        return Path.of(dev.hwf.launcher.Home.expand(path)).toAbsolutePath().normalize().toString();
     }
 
     @Override

@@ -38,7 +38,7 @@ public record SshTarget(String alias, String host, int port, String user, List<P
 
     /** The target of a remote site, with the user's ssh config and this machine's defaults. */
     public static SshTarget of(Site site) {
-        String home = System.getProperty("user.home");
+        String home = dev.hwf.launcher.Home.dir();
         String env = System.getenv(CONFIG_ENV);
         Path config = env != null && !env.isBlank() ? Path.of(expand(env.strip(), home, null, null, null))
                 : Path.of(home, ".ssh", "config");

@@ -757,7 +757,7 @@ final class Validator {
             if (template.equals("~") || template.startsWith("~/")) {
                 // Templates are read on this machine, so ~ is this user's home, as a shell would read it.
                 String rest = template.length() > 2 ? template.substring(2) : "";
-                p = Path.of(System.getProperty("user.home")).resolve(rest);
+                p = Path.of(dev.hwf.launcher.Home.dir()).resolve(rest);
             } else {
                 p = baseDir.resolve(template);
             }
