@@ -47,6 +47,7 @@ public final class RunEngine {
     private final Journal journal;
     private final Scheduler scheduler;
     private final Clock clock;
+    private final CrashHook crash;
     private int statusFailures;
     /** Service attempts whose ready file this pass found, to be recorded. */
     private final List<Journal.Ready> readySeen = new ArrayList<>();
@@ -55,9 +56,15 @@ public final class RunEngine {
     public static final String SERVICE_STOPPED = "stopped by hwf: its dependants ended";
 
     public RunEngine(Journal journal, Scheduler scheduler, Clock clock) {
+        this(journal, scheduler, clock, CrashHook.fromEnvironment());
+    }
+
+    /** With {@code crash} reached at the points a crash test stops hwf (see {@link CrashHook}). */
+    public RunEngine(Journal journal, Scheduler scheduler, Clock clock, CrashHook crash) {
         this.journal = journal;
         this.scheduler = scheduler;
         this.clock = clock;
+        this.crash = crash;
     }
 
     /** The directory of a task of a run: {@code <workdir>/<run>/<task>}. */
@@ -581,7 +588,7 @@ public final class RunEngine {
                 prepared.add(p);
             }
         }
-        CrashPoint.reach("after-claim");
+        crash.reach("after-claim");
         LOG.debug("{} scripts ready; submitting", prepared.size());
         List<CommandResult> results = runAll(prepared);
         LOG.debug("{} submit commands done", results.size());
@@ -593,7 +600,7 @@ public final class RunEngine {
             if (result == null) {
                 continue; // did not complete: the attempt stays claimed and is looked up by name
             }
-            CrashPoint.reach("after-submit");
+            crash.reach("after-submit");
             if (result.exitCode() != 0) {
                 if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(),
                         result.stderr())) {
