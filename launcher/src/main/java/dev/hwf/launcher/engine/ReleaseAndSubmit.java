@@ -24,7 +24,7 @@ final class ReleaseAndSubmit {
     private ReleaseAndSubmit() {
     }
 
-    static PhaseResult run(Pass pass, Journal journal, Submission submission) {
+    static Submission.Submitted run(Pass pass, Journal journal, Submission submission) {
         SubmitGates gates = SubmitGates.forPass(pass, journal);
         List<Change> stopped = new ArrayList<>();
         Map<String, Integer> stopReasons = new LinkedHashMap<>();
@@ -52,6 +52,7 @@ final class ReleaseAndSubmit {
         }
         stopReasons.forEach((reason, n) -> LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED",
                 pass.runId(), reason, n));
-        return PhaseResult.of(stopped).and(submission.submit(pass, wanted));
+        Submission.Submitted sent = submission.submit(pass, wanted);
+        return new Submission.Submitted(PhaseResult.of(stopped).and(sent.result()), sent.claimed());
     }
 }

@@ -109,7 +109,11 @@ public final class RunEngine {
             pass = write(pass, blocked);
         }
         pass = pass.at(clock.instant());
-        return write(pass, ReleaseAndSubmit.run(pass, journal, submission)).snap();
+        Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission);
+        if (sent.result().isEmpty() && sent.claimed()) {
+            return journal.snapshot(runId); // claims it could not submit yet are in the journal only
+        }
+        return write(pass, sent.result()).snap();
     }
 
     /**

@@ -58,12 +58,22 @@ final class Submission {
     private record Prepared(Journal.Claim claim, Command command) {
     }
 
-    PhaseResult submit(Pass pass, List<Journal.Claim> wanted) {
+    /**
+     * What a submission did: the job ids and rejections to be written, and whether it claimed
+     * anything (then the journal has changed under the pass, whatever the result holds).
+     */
+    record Submitted(PhaseResult result, boolean claimed) {
+    }
+
+    Submitted submit(Pass pass, List<Journal.Claim> wanted) {
         if (wanted.isEmpty()) {
-            return PhaseResult.NONE;
+            return new Submitted(PhaseResult.NONE, false);
         }
         Scheduler scheduler = pass.scheduler();
         List<Journal.Claim> claimed = journal.claimAll(pass.runId(), wanted, clock.instant());
+        if (claimed.isEmpty()) {
+            return new Submitted(PhaseResult.NONE, false); // another process claimed them first
+        }
         LOG.debug("claimed {} of {} ready tasks", claimed.size(), wanted.size());
         List<Prepared> prepared = new ArrayList<>();
         for (Journal.Claim c : claimed) {
@@ -107,7 +117,7 @@ final class Submission {
             }
         }
         LOG.debug("{} jobs submitted, {} submits failed", submitted.size(), failed.size());
-        return new PhaseResult(submitted, failed, List.of());
+        return new Submitted(new PhaseResult(submitted, failed, List.of()), true);
     }
 
     /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */

@@ -1,0 +1,123 @@
+package dev.hwf.launcher.engine.support;
+
+import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.exec.TransportException;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A cluster's work directory in memory: the test plays the jobs, writing their exit code files
+ * ({@code exit.A.I}), their logs ({@code out.A.I.log}, which mark an element started) and a
+ * service's ready file; hwf writes job scripts, which the test reads back. Switched
+ * {@link #unreachable}, every call throws {@link TransportException}, as SFTP to a site that is
+ * down does. Paths are kept as given: a directory is just a prefix.
+ */
+public final class FakeSiteFiles implements SiteFiles {
+    // the names LocalFiles reads; kept in step with it by hand, as the engine only sees the scan
+    private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
+    private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
+    private static final Pattern READY = Pattern.compile("ready\\.(\\d+)\\.(\\d+)");
+
+    private final Map<String, String> files = new TreeMap<>();
+    private boolean unreachable;
+
+    /** While true, hwf cannot reach the files (the test itself still can). */
+    public synchronized void unreachable(boolean down) {
+        unreachable = down;
+    }
+
+    private void reach() {
+        if (unreachable) {
+            throw new TransportException("sftp: site unreachable (FakeSiteFiles)", null);
+        }
+    }
+
+    // ------------------------------------------------------------------ the jobs' side (the test)
+
+    /** What a job's EXIT trap leaves: {@code exit.A.I} holding the exit code. */
+    public synchronized void exitFile(String taskDir, int attempt, int index, int code) {
+        files.put(taskDir + "/exit." + attempt + "." + index, code + "\n");
+    }
+
+    /** An element's log, which exists once the element has started. */
+    public synchronized void started(String taskDir, int attempt, int index) {
+        files.put(taskDir + "/out." + attempt + "." + index + ".log", "");
+    }
+
+    /** A service's ready file: the endpoint on its first line. */
+    public synchronized void ready(String taskDir, int attempt, int index, String endpoint) {
+        files.put(taskDir + "/ready." + attempt + "." + index, endpoint + "\n");
+    }
+
+    /** The job script hwf wrote for an attempt, or null if it wrote none. */
+    public synchronized String jobScript(String taskDir, int attempt) {
+        return files.get(taskDir + "/job." + attempt + ".sh");
+    }
+
+    // ------------------------------------------------------------------ hwf's side (SiteFiles)
+
+    @Override
+    public String resolve(String path) {
+        return path;
+    }
+
+    @Override
+    public synchronized void mkdirs(String dir) {
+        reach();
+    }
+
+    @Override
+    public synchronized boolean exists(String path) {
+        reach();
+        return files.containsKey(path);
+    }
+
+    @Override
+    public synchronized void write(String path, String content, boolean executable) {
+        reach();
+        files.put(path, content);
+    }
+
+    @Override
+    public synchronized TaskDirScan scan(String taskDir) {
+        reach();
+        Map<String, Integer> codes = new HashMap<>();
+        Set<String> started = new HashSet<>();
+        Map<String, String> ready = new HashMap<>();
+        String prefix = taskDir + "/";
+        for (Map.Entry<String, String> f : files.entrySet()) {
+            if (!f.getKey().startsWith(prefix) || f.getKey().indexOf('/', prefix.length()) >= 0) {
+                continue;
+            }
+            String name = f.getKey().substring(prefix.length());
+            Matcher m;
+            if ((m = EXIT.matcher(name)).matches()) {
+                codes.put(m.group(1) + "." + m.group(2), Integer.valueOf(f.getValue().strip()));
+            } else if ((m = OUT.matcher(name)).matches()) {
+                started.add(m.group(1) + "." + m.group(2));
+            } else if ((m = READY.matcher(name)).matches() && TaskDirScan.endpoint(f.getValue()) != null) {
+                ready.put(m.group(1) + "." + m.group(2), TaskDirScan.endpoint(f.getValue()));
+            }
+        }
+        return new TaskDirScan(codes, started, ready);
+    }
+
+    @Override
+    public synchronized byte[] read(String path, long offset, int max) {
+        reach();
+        String text = files.get(path);
+        if (text == null) {
+            return null;
+        }
+        byte[] all = text.getBytes(StandardCharsets.UTF_8);
+        int from = (int) (offset < 0 ? Math.max(0, all.length + offset) : Math.min(offset, all.length));
+        return Arrays.copyOfRange(all, from, (int) Math.min(all.length, (long) from + max));
+    }
+}
