@@ -1,8 +1,10 @@
 package dev.hwf.launcher.engine;
 
+import static dev.hwf.launcher.render.RunLayout.jobName;
+import static dev.hwf.launcher.render.RunLayout.taskDir;
+
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
-import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.SchedulerOutputException;
@@ -15,8 +17,7 @@ import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
-import dev.hwf.launcher.local.LocalAdapter;
-import dev.hwf.launcher.render.ScriptRenderer;
+import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
@@ -58,16 +59,6 @@ public final class RunEngine {
         this.journal = journal;
         this.scheduler = scheduler;
         this.clock = clock;
-    }
-
-    /** The directory of a task of a run: {@code <workdir>/<run>/<task>}. */
-    public static String taskDir(String workdir, String runId, String task) {
-        return workdir + "/" + runId + "/" + task;
-    }
-
-    /** The scheduler job name of a task attempt: unique, so a job can be found again by name. */
-    public static String jobName(String runId, String task, int attempt) {
-        return "hwf-" + runId + "-" + task + "-" + attempt;
     }
 
     /**
@@ -671,26 +662,21 @@ public final class RunEngine {
     /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */
     private Prepared prepare(RunSnapshot snap, Workflow wf, Task t, Journal.Claim c) {
         String runId = snap.run().id();
-        String dir = taskDir(snap.run().workdir(), runId, t.name());
-        JobRequest request = request(t, c.jobName(), dir, c.indices());
-        String script = dir + "/job." + c.attempt() + ".sh";
         Map<String, String> serviceUrls = new HashMap<>();
         for (String up : t.after()) {
             if (wf.task(up).isService() && readyEndpoint(snap, up) != null) {
                 serviceUrls.put(up, readyEndpoint(snap, up));
             }
         }
+        JobScripts.Script script = new JobScripts(wf, runId, snap.run().workdir(), scheduler.adapter())
+                .attempt(t, c.attempt(), c.indices(), serviceUrls);
         try {
-            if (c.attempt() > 1 || !serviceUrls.isEmpty() || !scheduler.files().exists(script)) {
+            if (c.attempt() > 1 || !serviceUrls.isEmpty() || !scheduler.files().exists(script.path())) {
                 // the run's render step wrote every first attempt's script already, without the
                 // endpoints of services, which are known only now
-                scheduler.files().mkdirs(dir);
-                String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t,
-                        scheduler.adapter(), new ScriptRenderer.Context(wf.name(), runId, c.attempt(), dir, request,
-                                wf.serviceDependants().keySet(), serviceUrls));
-                scheduler.files().write(script, text, true);
+                script.write(scheduler.files());
             }
-            return new Prepared(c, scheduler.adapter().submitCommand(request, script));
+            return new Prepared(c, scheduler.adapter().submitCommand(script.request(), script.path()));
         } catch (TransportException e) {
             // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
             // claimed and a later pass hands it back, as for a submit that did not complete
@@ -759,12 +745,5 @@ public final class RunEngine {
             out.add(new Change(claimed, claimed.with(to, null, reason, now)));
         }
         return out;
-    }
-
-    /** The adapter's view of one submission of a task. */
-    public static JobRequest request(Task t, String jobName, String taskDir, List<Integer> indices) {
-        return new JobRequest(jobName, taskDir, t.nodes(), t.ntasks(), t.cpus(), t.memoryMb(), t.walltimeSeconds(),
-                t.partition(), t.account(), t.qos(), t.gpus(), t.isArray() ? indices : List.of(), t.arrayLimit(),
-                t.directives(), Map.of(LocalAdapter.SLOTS, Integer.toString(Runtime.getRuntime().availableProcessors())));
     }
 }
