@@ -23,7 +23,8 @@ import java.util.Map;
  *                       an array; usually 0..n-1, a subset when only some elements are resubmitted
  * @param arrayLimit     at most this many elements at once, 0 for no limit
  * @param directives     pass-through directives, written verbatim after the header token
- * @param extra          adapter-specific settings (for example {@code flavor} for PBS), never null
+ * @param extra          adapter-specific settings, as the adapter asks for them
+ *                       ({@link SchedulerAdapter#requestExtra()}); never null
  */
 public record JobRequest(
         String jobName,

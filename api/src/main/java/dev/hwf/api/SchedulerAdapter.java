@@ -8,6 +8,11 @@ import java.util.Map;
  * One scheduler's strings and parsers. Pure functions of their inputs: an adapter never runs a
  * process, touches a file or keeps state; the launcher runs the commands it builds, locally or
  * over SSH, and hands the output back to its parsers.
+ *
+ * <p>An adapter also states what the launcher needs to know about its scheduler besides its
+ * commands (the last section below: probing, timings, flavors, what a job script can do on it), so
+ * the launcher never tells schedulers apart by name. Adding a scheduler is a module with its
+ * adapter and one line in the launcher's scheduler registry.
  */
 public interface SchedulerAdapter {
 
@@ -104,5 +109,70 @@ public interface SchedulerAdapter {
      */
     default List<JobStatus> parseHistory(int exitCode, String stdout, String stderr) {
         return List.of();
+    }
+
+    // ------------------------------------------------------------------ facts about the scheduler
+
+    /**
+     * A harmless command that asks the scheduler's controller for something (its queues or
+     * partitions), run before anything of a run is recorded so that an unreachable scheduler is
+     * reported with nothing half-written. It must exit 0 when the controller answers. Null (the
+     * default) when there is nothing to ask.
+     */
+    default Command probeCommand() {
+        return null;
+    }
+
+    /** The default times hwf waits on this scheduler; see {@link Timings}. Default: a cluster's. */
+    default Timings timings() {
+        return Timings.CLUSTER;
+    }
+
+    /**
+     * The {@code site.flavor} values this scheduler knows, its default first; empty (the default)
+     * for a scheduler of one kind only, whose workflows keep no flavor. An adapter with flavors is
+     * built for the flavor a workflow chose (see the launcher's scheduler registry).
+     */
+    default List<String> flavors() {
+        return List.of();
+    }
+
+    /**
+     * Entries this adapter wants in {@link JobRequest#extra()} of every request it gets, worked out
+     * by the launcher's process (e.g. the local scheduler's slots: the processors of this machine).
+     * None by default.
+     */
+    default Map<String, String> requestExtra() {
+        return Map.of();
+    }
+
+    /**
+     * Bash lines, each ending in a newline, that set inside a running job {@code MASTER_ADDR} to the
+     * first host of the job's allocation and {@code hwf_job_number} to the job's number (digits, or
+     * empty), for the rendezvous of a distributed launch. Written into the job script verbatim.
+     */
+    String rendezvousLines();
+
+    /**
+     * How a job script starts one copy of a program on each of the {@code nodes} (> 1) nodes of a
+     * job, or {@link NodeLaunch#ONE_NODE_ONLY} when this scheduler's jobs cannot span nodes.
+     */
+    NodeLaunch nodeLaunch(int nodes);
+
+    /**
+     * Whether a task may use {@code launcher: srun}: Slurm's {@code srun}, which exists only in a
+     * Slurm job. False by default.
+     */
+    default boolean offersSrun() {
+        return false;
+    }
+
+    /**
+     * A bash expression, written inside double quotes in the job script, that expands inside a
+     * running job to the host where the run's other jobs reach a service on the job's node. Default:
+     * the node's host name.
+     */
+    default String serviceHostExpression() {
+        return "$(hostname)";
     }
 }

@@ -5,6 +5,7 @@ import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobStatus;
+import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import java.util.ArrayList;
@@ -61,6 +62,30 @@ public class LsfAdapter implements SchedulerAdapter {
     @Override
     public String name() {
         return "lsf";
+    }
+
+    // ------------------------------------------------------------------ facts
+
+    /** Asks mbatchd. */
+    @Override
+    public Command probeCommand() {
+        return Command.of("bqueues");
+    }
+
+    @Override
+    public String rendezvousLines() {
+        return "hwf_hosts=${LSB_MCPU_HOSTS:-$LSB_HOSTS}\n"
+                + "MASTER_ADDR=${hwf_hosts%% *}\n"
+                + "hwf_job_number=${LSB_JOBID%%[!0-9]*}\n";
+    }
+
+    /** {@code blaunch -z "HOSTS"} once, over the distinct hosts of the allocation. */
+    @Override
+    public NodeLaunch nodeLaunch(int nodes) {
+        return new NodeLaunch.FromLaunchFile("hwf_nodes=$(if [ -r \"${LSB_DJOB_HOSTFILE:-}\" ]; then cat "
+                + "\"$LSB_DJOB_HOSTFILE\"; else printf '%s\\n' $LSB_HOSTS; fi | awk '!seen[$0]++' | tr '\\n' ' ')\n"
+                + "blaunch -z \"$hwf_nodes\" /bin/bash \"$hwf_launch\" \"$PWD\" &\n"
+                + "hwf_pids=($!)\n");
     }
 
     // ------------------------------------------------------------------ script

@@ -6,6 +6,7 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import java.nio.charset.StandardCharsets;
@@ -91,6 +92,39 @@ public class PbsAdapter implements SchedulerAdapter {
     @Override
     public String name() {
         return "pbs";
+    }
+
+    // ------------------------------------------------------------------ facts
+
+    /** {@link #PBSPRO} (the default) and {@link #TORQUE}. */
+    @Override
+    public List<String> flavors() {
+        return List.of(PBSPRO, TORQUE);
+    }
+
+    /** The server's queues: PBS Pro, Torque and Slurm's wrappers all answer it. */
+    @Override
+    public Command probeCommand() {
+        return Command.of("qstat", "-Q");
+    }
+
+    @Override
+    public String rendezvousLines() {
+        return "MASTER_ADDR=$(head -n 1 \"$PBS_NODEFILE\")\n"
+                + "hwf_job_number=${PBS_JOBID%%[!0-9]*}\n";
+    }
+
+    /**
+     * {@code pbsdsh -n INDEX} once per distinct host, INDEX its first line in $PBS_NODEFILE (Torque
+     * and PBS Pro alike).
+     */
+    @Override
+    public NodeLaunch nodeLaunch(int nodes) {
+        return new NodeLaunch.FromLaunchFile("hwf_pids=()\n"
+                + "for hwf_node in $(awk '!seen[$0]++ { print NR - 1 }' \"$PBS_NODEFILE\"); do\n"
+                + "    pbsdsh -n \"$hwf_node\" -- /bin/bash \"$hwf_launch\" \"$PWD\" &\n"
+                + "    hwf_pids+=($!)\n"
+                + "done\n");
     }
 
     // ------------------------------------------------------------------ script

@@ -5,6 +5,7 @@ import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobStatus;
+import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import java.util.ArrayList;
@@ -55,6 +56,30 @@ public class SlurmAdapter implements SchedulerAdapter {
     @Override
     public String name() {
         return "slurm";
+    }
+
+    // ------------------------------------------------------------------ facts
+
+    @Override
+    public Command probeCommand() {
+        return Command.of("sinfo", "--noheader", "--format=%P");
+    }
+
+    @Override
+    public String rendezvousLines() {
+        return "MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
+                + "hwf_job_number=${SLURM_JOB_ID%%[!0-9]*}\n";
+    }
+
+    /** srun runs the line once per node with the job's environment; each copy starts its node's processes. */
+    @Override
+    public NodeLaunch nodeLaunch(int nodes) {
+        return new NodeLaunch.Prefix("srun --nodes=" + nodes + " --ntasks=" + nodes + " --ntasks-per-node=1 ");
+    }
+
+    @Override
+    public boolean offersSrun() {
+        return true;
     }
 
     @Override

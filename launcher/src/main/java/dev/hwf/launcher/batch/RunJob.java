@@ -9,7 +9,7 @@ import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
-import dev.hwf.launcher.render.ScriptRenderer;
+import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Duration;
@@ -222,18 +222,12 @@ public final class RunJob {
         return (contribution, chunk) -> {
             RunSnapshot snap = journal.snapshot(runId);
             Workflow wf = SpecCodec.fromJson(snap.run().spec());
+            JobScripts scripts = new JobScripts(wf, runId, snap.run().workdir(), scheduler.adapter());
             for (Task t : wf.tasks()) {
                 if (snap.task(t.name()).attempt() > 0) {
                     continue;
                 }
-                String dir = RunEngine.taskDir(snap.run().workdir(), runId, t.name());
-                scheduler.files().mkdirs(dir);
-                List<Integer> all = java.util.stream.IntStream.range(0, t.elementCount()).boxed().toList();
-                var request = RunEngine.request(t, RunEngine.jobName(runId, t.name(), 1), dir, all);
-                String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, scheduler.adapter(),
-                        new ScriptRenderer.Context(wf.name(), runId, 1, dir, request,
-                                wf.serviceDependants().keySet(), java.util.Map.of()));
-                scheduler.files().write(dir + "/job.1.sh", text, true);
+                scripts.first(t).write(scheduler.files());
             }
             return RepeatStatus.FINISHED;
         };

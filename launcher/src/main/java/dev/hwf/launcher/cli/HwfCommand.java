@@ -1,5 +1,6 @@
 package dev.hwf.launcher.cli;
 
+import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.batch.RunJob;
@@ -10,7 +11,7 @@ import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
-import dev.hwf.launcher.render.ScriptRenderer;
+import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
@@ -25,7 +26,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -118,7 +118,8 @@ public final class HwfCommand implements Runnable {
         return Journal.open(p);
     }
 
-    static Duration pollInterval(String scheduler) {
+    /** The time between two passes over a followed run: HWF_POLL_INTERVAL, else the scheduler's default. */
+    static Duration pollInterval(SchedulerAdapter adapter) {
         String env = System.getenv("HWF_POLL_INTERVAL");
         if (env != null && !env.isBlank()) {
             try {
@@ -127,7 +128,7 @@ public final class HwfCommand implements Runnable {
                 throw new HwfException(ExitCodes.BAD_INPUT, "HWF_POLL_INTERVAL must be seconds, e.g. 2 or 0.5: " + env);
             }
         }
-        return "local".equals(scheduler) ? Duration.ofMillis(500) : Duration.ofSeconds(5);
+        return adapter.timings().pollInterval();
     }
 
     static final class Version implements picocli.CommandLine.IVersionProvider {
@@ -156,14 +157,10 @@ public final class HwfCommand implements Runnable {
 
     /** Renders every task as attempt 1, in memory, so template errors surface before anything is written. */
     static Map<String, String> renderAll(Workflow wf, Scheduler s, String runId, String workdir) {
+        JobScripts jobScripts = new JobScripts(wf, runId, workdir, s.adapter());
         Map<String, String> scripts = new LinkedHashMap<>();
         for (Task t : wf.tasks()) {
-            String dir = RunEngine.taskDir(workdir, runId, t.name());
-            List<Integer> all = IntStream.range(0, t.elementCount()).boxed().toList();
-            var request = RunEngine.request(t, RunEngine.jobName(runId, t.name(), 1), dir, all);
-            scripts.put(t.name(), ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, s.adapter(),
-                    new ScriptRenderer.Context(wf.name(), runId, 1, dir, request,
-                            wf.serviceDependants().keySet(), java.util.Map.of())));
+            scripts.put(t.name(), jobScripts.first(t).text());
         }
         return scripts;
     }
@@ -238,7 +235,7 @@ public final class HwfCommand implements Runnable {
 
     static RunJob runJob(HwfCommand hwf, Journal journal, Scheduler scheduler, Workflow wf, boolean detach) {
         RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
-        return new RunJob(journal, scheduler, engine, pollInterval(wf.scheduler()), detach ? s -> { } : hwf.progress());
+        return new RunJob(journal, scheduler, engine, pollInterval(scheduler.adapter()), detach ? s -> { } : hwf.progress());
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.hwf.launcher.cli;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.engine.Schedulers;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.exec.SiteFiles;
@@ -12,6 +11,7 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.render.RunLayout;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -134,7 +134,7 @@ final class LogsCommand implements Callable<Integer> {
             }
             chosen = attempt;
         }
-        String dir = RunEngine.taskDir(snap.run().workdir(), runId, task);
+        String dir = RunLayout.taskDir(snap.run().workdir(), runId, task);
         String file = (stderr ? "err." : "out.") + chosen + "." + index + ".log";
         return new Target(dir + "/" + file, dir, file, e, chosen);
     }

@@ -9,6 +9,7 @@ import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.sched.SchedulerRegistry;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
@@ -60,7 +61,7 @@ final class WatchCommand implements Callable<Integer> {
             }
             Workflow wf = SpecCodec.fromJson(run.spec());
             if (every == null) {
-                every = HwfCommand.pollInterval(wf.scheduler());
+                every = HwfCommand.pollInterval(SchedulerRegistry.adapter(wf.scheduler(), wf.site()));
             }
             Scheduler scheduler = Schedulers.forWorkflow(wf);
             RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());

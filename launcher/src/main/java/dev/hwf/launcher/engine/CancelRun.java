@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
@@ -35,7 +36,7 @@ final class CancelRun {
             if (e.state().isLive() && e.jobId() != null) {
                 jobs.add(new JobId(e.jobId()));
             } else if (e.state() == JobState.QUEUED) {
-                unrecorded.add(RunEngine.jobName(runId, e.task(), e.attempt()));
+                unrecorded.add(RunLayout.jobName(runId, e.task(), e.attempt()));
             }
         }
         if (!unrecorded.isEmpty()) {

@@ -73,7 +73,7 @@ final class Pass {
 
     /** The directory of a task of this run. */
     String taskDir(String task) {
-        return RunEngine.taskDir(snap.run().workdir(), runId(), task);
+        return dev.hwf.launcher.render.RunLayout.taskDir(snap.run().workdir(), runId(), task);
     }
 
     /** A task's WAITING elements. */

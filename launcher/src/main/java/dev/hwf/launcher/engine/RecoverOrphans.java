@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
@@ -34,7 +35,7 @@ final class RecoverOrphans {
         Map<String, List<ElementRecord>> byName = new LinkedHashMap<>();
         for (ElementRecord e : pass.snap().elements()) {
             if (e.state() == JobState.QUEUED && e.jobId() == null) {
-                byName.computeIfAbsent(RunEngine.jobName(pass.runId(), e.task(), e.attempt()),
+                byName.computeIfAbsent(RunLayout.jobName(pass.runId(), e.task(), e.attempt()),
                         k -> new ArrayList<>()).add(e);
             }
         }

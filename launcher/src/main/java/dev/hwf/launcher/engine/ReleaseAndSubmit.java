@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -46,7 +47,7 @@ final class ReleaseAndSubmit {
                 case GO -> {
                     int last = pass.snap().task(t.name()).attempt();
                     wanted.add(new Journal.Claim(t.name(), last, waiting.stream().map(ElementRecord::index).toList(),
-                            RunEngine.jobName(pass.runId(), t.name(), last + 1)));
+                            RunLayout.jobName(pass.runId(), t.name(), last + 1)));
                 }
             }
         }

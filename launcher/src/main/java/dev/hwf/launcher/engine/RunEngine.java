@@ -1,17 +1,12 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.api.JobRequest;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
-import dev.hwf.launcher.local.LocalAdapter;
-import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,16 +48,6 @@ public final class RunEngine {
         this.scheduler = scheduler;
         this.clock = clock;
         this.submission = new Submission(journal, clock, crash);
-    }
-
-    /** The directory of a task of a run: {@code <workdir>/<run>/<task>}. */
-    public static String taskDir(String workdir, String runId, String task) {
-        return workdir + "/" + runId + "/" + task;
-    }
-
-    /** The scheduler job name of a task attempt: unique, so a job can be found again by name. */
-    public static String jobName(String runId, String task, int attempt) {
-        return "hwf-" + runId + "-" + task + "-" + attempt;
     }
 
     /**
@@ -146,12 +131,5 @@ public final class RunEngine {
             journal.apply(runId, CancelRun.cancel(snap, scheduler, reason, now), now);
             return journal.snapshot(runId);
         }
-    }
-
-    /** The adapter's view of one submission of a task. */
-    public static JobRequest request(Task t, String jobName, String taskDir, List<Integer> indices) {
-        return new JobRequest(jobName, taskDir, t.nodes(), t.ntasks(), t.cpus(), t.memoryMb(), t.walltimeSeconds(),
-                t.partition(), t.account(), t.qos(), t.gpus(), t.isArray() ? indices : List.of(), t.arrayLimit(),
-                t.directives(), Map.of(LocalAdapter.SLOTS, Integer.toString(Runtime.getRuntime().availableProcessors())));
     }
 }

@@ -2,6 +2,7 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.api.Timings;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.CommandResult;
@@ -9,17 +10,15 @@ import dev.hwf.launcher.exec.CommandRunner;
 import dev.hwf.launcher.exec.LocalCommandRunner;
 import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.exec.SiteFiles;
-import dev.hwf.launcher.local.LocalAdapter;
+import dev.hwf.launcher.sched.SchedulerRegistry;
 import dev.hwf.launcher.ssh.SftpFiles;
 import dev.hwf.launcher.ssh.SshCommandRunner;
 import dev.hwf.launcher.ssh.SshConnection;
 import dev.hwf.launcher.ssh.SshConnections;
 import dev.hwf.launcher.ssh.SshTarget;
 import dev.hwf.launcher.workflow.Workflow;
-import dev.hwf.lsf.LsfAdapter;
-import dev.hwf.pbs.PbsAdapter;
-import dev.hwf.slurm.SlurmAdapter;
 import java.time.Duration;
+import java.util.List;
 
 /** Builds the {@link Scheduler} a workflow names, and checks that it answers. */
 public final class Schedulers {
@@ -30,20 +29,18 @@ public final class Schedulers {
     }
 
     public static Scheduler forWorkflow(Workflow wf) {
-        SchedulerAdapter adapter = switch (wf.scheduler()) {
-            case "local" -> new LocalAdapter();
-            case "slurm" -> new SlurmAdapter();
-            case "pbs" -> new PbsAdapter(wf.site().flavor() == null ? PbsAdapter.PBSPRO : wf.site().flavor());
-            case "lsf" -> new LsfAdapter();
-            default -> throw new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": scheduler: '" + wf.scheduler()
-                    + "' has no adapter in this hwf build; use slurm, pbs, lsf or local");
-        };
-        // local processes are watched exactly (their driver's end means every element has ended);
-        // a cluster job may need a while before its exit code file shows on a shared file system
-        Duration lostAfter = "local".equals(wf.scheduler()) ? Duration.ZERO
-                : Duration.ofSeconds(Long.getLong("hwf.lostAfterSeconds", envLong("HWF_LOST_AFTER", 120)));
+        SchedulerAdapter adapter = SchedulerRegistry.find(wf.scheduler(), wf.site()).orElseThrow(() ->
+                new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": scheduler: '" + wf.scheduler()
+                        + "' has no adapter in this hwf build; use " + inWords(SchedulerRegistry.names())));
+        Timings timings = adapter.timings();
+        // a scheduler that watches its jobs exactly (local processes: their driver's end means every
+        // element has ended) says zero, which no setting changes; a cluster job may need a while
+        // before its exit code file shows on a shared file system
+        Duration lostAfter = timings.lostAfter().isZero() ? Duration.ZERO
+                : Duration.ofSeconds(Long.getLong("hwf.lostAfterSeconds",
+                        envLong("HWF_LOST_AFTER", timings.lostAfter().toSeconds())));
         // a local submit is one quick bash; a cluster's may hang in the controller for a while
-        Duration submitGrace = Duration.ofSeconds(envLong("HWF_SUBMIT_GRACE", "local".equals(wf.scheduler()) ? 5 : 90));
+        Duration submitGrace = Duration.ofSeconds(envLong("HWF_SUBMIT_GRACE", timings.submitGrace().toSeconds()));
         // site.host: commands as channels and files over SFTP on the process's one connection to the
         // host (connected on first use; the CLI closes it when the command ends)
         CommandRunner runner;
@@ -65,12 +62,7 @@ public final class Schedulers {
      * reported (exit 3) with nothing half-written.
      */
     public static void probe(Scheduler s) {
-        Command probe = switch (s.adapter().name()) {
-            case "slurm" -> Command.of("sinfo", "--noheader", "--format=%P");
-            case "pbs" -> Command.of("qstat", "-Q"); // the server's queues: PBS Pro, Torque and Slurm's wrappers
-            case "lsf" -> Command.of("bqueues"); // asks mbatchd
-            default -> null;
-        };
+        Command probe = s.adapter().probeCommand();
         if (probe == null) {
             return;
         }
@@ -80,6 +72,13 @@ public final class Schedulers {
                     + s.runner().where() + ": '" + probe.display() + "' exited " + r.exitCode() + ": "
                     + r.firstErrorLine() + ". Is the controller up? Nothing was submitted.");
         }
+    }
+
+    /** "a, b, c or d". */
+    private static String inWords(List<String> names) {
+        int last = names.size() - 1;
+        return last <= 0 ? String.join("", names)
+                : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
     }
 
     private static long envLong(String name, long dflt) {

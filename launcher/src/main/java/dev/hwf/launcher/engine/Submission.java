@@ -2,7 +2,6 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
-import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.exec.CommandResult;
@@ -10,9 +9,8 @@ import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
-import dev.hwf.launcher.render.ScriptRenderer;
+import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Task;
-import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -123,28 +121,21 @@ final class Submission {
     /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */
     private Prepared prepare(Pass pass, Task t, Journal.Claim c) {
         Scheduler scheduler = pass.scheduler();
-        Workflow wf = pass.wf();
-        String runId = pass.runId();
-        String dir = pass.taskDir(t.name());
-        JobRequest request = RunEngine.request(t, c.jobName(), dir, c.indices());
-        String script = dir + "/job." + c.attempt() + ".sh";
         Map<String, String> serviceUrls = new HashMap<>();
         for (String up : t.after()) {
-            if (wf.task(up).isService() && Services.readyEndpoint(pass.snap(), up) != null) {
+            if (pass.wf().task(up).isService() && Services.readyEndpoint(pass.snap(), up) != null) {
                 serviceUrls.put(up, Services.readyEndpoint(pass.snap(), up));
             }
         }
+        JobScripts.Script script = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
+                scheduler.adapter()).attempt(t, c.attempt(), c.indices(), serviceUrls);
         try {
-            if (c.attempt() > 1 || !serviceUrls.isEmpty() || !scheduler.files().exists(script)) {
+            if (c.attempt() > 1 || !serviceUrls.isEmpty() || !scheduler.files().exists(script.path())) {
                 // the run's render step wrote every first attempt's script already, without the
                 // endpoints of services, which are known only now
-                scheduler.files().mkdirs(dir);
-                String text = ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t,
-                        scheduler.adapter(), new ScriptRenderer.Context(wf.name(), runId, c.attempt(), dir, request,
-                                wf.serviceDependants().keySet(), serviceUrls));
-                scheduler.files().write(script, text, true);
+                script.write(scheduler.files());
             }
-            return new Prepared(c, scheduler.adapter().submitCommand(request, script));
+            return new Prepared(c, scheduler.adapter().submitCommand(script.request(), script.path()));
         } catch (TransportException e) {
             // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
             // claimed and a later pass hands it back, as for a submit that did not complete
@@ -152,7 +143,7 @@ final class Submission {
             return null;
         } catch (RuntimeException e) {
             LOG.info("task {}: cannot prepare the job script: {}", t.name(), e.getMessage());
-            journal.apply(runId, claimedChanges(c, JobState.FAILED, "cannot prepare the job script: "
+            journal.apply(pass.runId(), claimedChanges(c, JobState.FAILED, "cannot prepare the job script: "
                     + e.getMessage()), clock.instant());
             return null;
         }

@@ -5,8 +5,11 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.api.Timings;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -43,6 +46,42 @@ public final class LocalAdapter implements SchedulerAdapter {
     @Override
     public String name() {
         return "local";
+    }
+
+    // ------------------------------------------------------------------ facts
+
+    /**
+     * Processes are watched exactly (the driver's end means every element has ended, its files
+     * written), so a job missing from ps is never waited for; a submit is one quick bash; polling
+     * is cheap.
+     */
+    @Override
+    public Timings timings() {
+        return new Timings(Duration.ZERO, Duration.ofSeconds(5), Duration.ofMillis(500));
+    }
+
+    /** {@link #SLOTS}: every processor of this machine, at most. */
+    @Override
+    public Map<String, String> requestExtra() {
+        return Map.of(SLOTS, Integer.toString(Runtime.getRuntime().availableProcessors()));
+    }
+
+    @Override
+    public String rendezvousLines() {
+        return "MASTER_ADDR=127.0.0.1\n"
+                + "hwf_job_number=$$\n";
+    }
+
+    /** Every job runs on this one machine. */
+    @Override
+    public NodeLaunch nodeLaunch(int nodes) {
+        return NodeLaunch.ONE_NODE_ONLY;
+    }
+
+    /** Every task shares this machine: a service answers on the loopback address. */
+    @Override
+    public String serviceHostExpression() {
+        return "127.0.0.1";
     }
 
     @Override

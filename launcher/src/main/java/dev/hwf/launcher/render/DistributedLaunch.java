@@ -1,5 +1,8 @@
 package dev.hwf.launcher.render;
 
+import dev.hwf.api.NodeLaunch;
+import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +11,8 @@ import java.util.List;
  * The lines that replace {@code {{command}}} for a task with a {@code launcher}: the rendezvous
  * environment (head node of the allocation, a port, sizes) and one launch line with the task's
  * command appended. Only numbers computed from validated settings and fixed shell code are written
- * here; the command is the task's own shell code, as everywhere.
+ * here; the command is the task's own shell code, as everywhere. What differs between schedulers
+ * (the head node, how a program starts on every node) comes from the scheduler's adapter.
  *
  * <p>The port is {@value #PORT_BASE} + (job number + array index) mod {@value #PORT_SPAN}: two jobs
  * that share a head node differ in job number, two elements of one array in index.
@@ -21,7 +25,7 @@ public final class DistributedLaunch {
     }
 
     /** The command as the job script runs it: unchanged without a launcher. */
-    public static String command(Task task, String scheduler) {
+    public static String command(Task task, SchedulerAdapter adapter) {
         if (task.launcher() == null) {
             return task.command();
         }
@@ -31,7 +35,7 @@ public final class DistributedLaunch {
         StringBuilder sb = new StringBuilder();
         sb.append("# distributed launch (launcher: ").append(task.launcher())
                 .append("): rendezvous on the first host of the allocation\n");
-        sb.append(headAndJob(scheduler));
+        sb.append(adapter.rendezvousLines());
         sb.append("MASTER_PORT=$((").append(PORT_BASE).append(" + (10#${hwf_job_number:-0} + HWF_ARRAY_INDEX) % ")
                 .append(PORT_SPAN).append("))\n");
         sb.append("export MASTER_ADDR MASTER_PORT\n");
@@ -42,15 +46,9 @@ public final class DistributedLaunch {
             case "torchrun" -> {
                 String torchrun = "torchrun --nnodes=" + nodes + " --nproc-per-node=" + perNode
                         + " --rdzv-backend=c10d --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" " + cmd;
-                if (nodes == 1) {
-                    sb.append(torchrun);
-                } else if ("slurm".equals(scheduler)) {
-                    // one torchrun per node; each starts its processes and they meet at the endpoint
-                    sb.append("srun --nodes=").append(nodes).append(" --ntasks=").append(nodes)
-                            .append(" --ntasks-per-node=1 ").append(torchrun);
-                } else {
-                    sb.append(perNodeLaunch(task, scheduler, torchrun));
-                }
+                // more than one node: one torchrun per node; each starts its processes and they meet
+                // at the endpoint
+                sb.append(nodes == 1 ? torchrun : perNode(task, adapter, torchrun));
             }
             case "mpirun" -> sb.append("mpirun -np ").append(world).append(' ').append(cmd);
             case "srun" -> sb.append("srun --nodes=").append(nodes).append(" --ntasks=").append(world)
@@ -64,15 +62,27 @@ public final class DistributedLaunch {
     private static final List<String> CARRIED = List.of("PATH", "LD_LIBRARY_PATH", "PYTHONPATH", "VIRTUAL_ENV",
             "CONDA_PREFIX");
 
+    /** The launch line run once on each node of the task's job, as the scheduler starts programs there. */
+    static String perNode(Task task, SchedulerAdapter adapter, String line) {
+        NodeLaunch how = adapter.nodeLaunch(task.nodes());
+        if (how instanceof NodeLaunch.Prefix p) {
+            return p.words() + line;
+        }
+        if (how instanceof NodeLaunch.FromLaunchFile f) {
+            return fromLaunchFile(task, f.startLines(), line);
+        }
+        throw new IllegalArgumentException("scheduler " + adapter.name() + " cannot start a program on "
+                + task.nodes() + " nodes");
+    }
+
     /**
-     * One torchrun per node on PBS and LSF, which start a program on another node of the job
-     * without the job script's environment: the job writes a launch file into the task directory
-     * (shared by the nodes) holding the variables hwf exported and the launch line, and starts
-     * {@code bash FILE DIR} once on each distinct host of the allocation, with
-     * {@code pbsdsh -n INDEX} (the host's first line in $PBS_NODEFILE; Torque and PBS Pro) or with
-     * {@code blaunch -z "HOSTS"} (LSF). The job waits for all of them and fails if any fails.
+     * One torchrun per node where the scheduler starts a program on another node of the job
+     * without the job script's environment (PBS's pbsdsh, LSF's blaunch): the job writes a launch
+     * file into the task directory (shared by the nodes) holding the variables hwf exported and the
+     * launch line, and the scheduler's start lines run {@code bash FILE DIR} once on each distinct
+     * host of the allocation. The job waits for all of them and fails if any fails.
      */
-    static String perNodeLaunch(Task task, String scheduler, String line) {
+    static String fromLaunchFile(Task task, String startLines, String line) {
         List<String> names = new ArrayList<>(List.of("HWF_RUN", "HWF_TASK", "HWF_ATTEMPT", "HWF_ARRAY_INDEX",
                 "HWF_ARRAY_SIZE", "MASTER_ADDR", "MASTER_PORT", "HWF_NNODES", "HWF_NPROC_PER_NODE", "WORLD_SIZE"));
         names.addAll(task.env().keySet());
@@ -83,7 +93,7 @@ public final class DistributedLaunch {
         task.after().forEach(up -> names.add(Task.serviceUrlVariable(up)));
         names.addAll(CARRIED);
         for (String n : names) {
-            if (!dev.hwf.api.ShellQuote.isVariableName(n)) {
+            if (!ShellQuote.isVariableName(n)) {
                 throw new IllegalArgumentException("not a variable name: " + n);
             }
         }
@@ -92,38 +102,11 @@ public final class DistributedLaunch {
         sb.append("hwf_launch=\"$PWD/launch.$HWF_ATTEMPT.$HWF_ARRAY_INDEX.sh\"\n");
         sb.append("{ declare -p ").append(String.join(" ", new java.util.LinkedHashSet<>(names)))
                 .append(" 2>/dev/null; printf '%s\\n' 'cd \"$1\" || exit 1' ")
-                .append(dev.hwf.api.ShellQuote.quote("exec " + line)).append("; } >\"$hwf_launch\"\n");
-        if ("pbs".equals(scheduler)) {
-            sb.append("hwf_pids=()\n");
-            sb.append("for hwf_node in $(awk '!seen[$0]++ { print NR - 1 }' \"$PBS_NODEFILE\"); do\n");
-            sb.append("    pbsdsh -n \"$hwf_node\" -- /bin/bash \"$hwf_launch\" \"$PWD\" &\n");
-            sb.append("    hwf_pids+=($!)\n");
-            sb.append("done\n");
-        } else {
-            sb.append("hwf_nodes=$(if [ -r \"${LSB_DJOB_HOSTFILE:-}\" ]; then cat \"$LSB_DJOB_HOSTFILE\"; "
-                    + "else printf '%s\\n' $LSB_HOSTS; fi | awk '!seen[$0]++' | tr '\\n' ' ')\n");
-            sb.append("blaunch -z \"$hwf_nodes\" /bin/bash \"$hwf_launch\" \"$PWD\" &\n");
-            sb.append("hwf_pids=($!)\n");
-        }
+                .append(ShellQuote.quote("exec " + line)).append("; } >\"$hwf_launch\"\n");
+        sb.append(startLines);
         sb.append("hwf_launch_code=0\n");
         sb.append("for hwf_pid in \"${hwf_pids[@]}\"; do wait \"$hwf_pid\" || hwf_launch_code=$?; done\n");
         sb.append("exit \"$hwf_launch_code\"");
         return sb.toString();
-    }
-
-    /** Sets MASTER_ADDR to the allocation's first host and hwf_job_number to the job's number. */
-    static String headAndJob(String scheduler) {
-        return switch (scheduler) {
-            case "slurm" -> "MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
-                    + "hwf_job_number=${SLURM_JOB_ID%%[!0-9]*}\n";
-            case "pbs" -> "MASTER_ADDR=$(head -n 1 \"$PBS_NODEFILE\")\n"
-                    + "hwf_job_number=${PBS_JOBID%%[!0-9]*}\n";
-            case "lsf" -> "hwf_hosts=${LSB_MCPU_HOSTS:-$LSB_HOSTS}\n"
-                    + "MASTER_ADDR=${hwf_hosts%% *}\n"
-                    + "hwf_job_number=${LSB_JOBID%%[!0-9]*}\n";
-            case "local" -> "MASTER_ADDR=127.0.0.1\n"
-                    + "hwf_job_number=$$\n";
-            default -> throw new IllegalArgumentException("no launch support for scheduler " + scheduler);
-        };
     }
 }

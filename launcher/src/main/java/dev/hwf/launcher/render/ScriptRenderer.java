@@ -84,7 +84,7 @@ public final class ScriptRenderer {
         values.put("exports", exports(task, adapter, ctx));
         values.put("task_dir", ShellQuote.quote(ctx.taskDir()));
         // a task with a launcher gets its launch line here, so templates without a new placeholder work
-        String command = DistributedLaunch.command(task, adapter.name());
+        String command = DistributedLaunch.command(task, adapter);
         values.put("command", task.isService() ? ServiceLaunch.wrap(task, command) : command);
         values.put("workflow", ctx.workflow());
         values.put("run", ctx.runId());
@@ -113,7 +113,7 @@ public final class ScriptRenderer {
             sb.append(sweep(task));
         }
         if (task.isService()) {
-            sb.append(ServiceLaunch.exports(task, adapter.name()));
+            sb.append(ServiceLaunch.exports(task, adapter));
         }
         sb.append(ServiceLaunch.dependantExports(task, ctx.serviceUrls(), ctx.services()));
         return sb.toString().stripTrailing();

@@ -1,5 +1,6 @@
 package dev.hwf.launcher.render;
 
+import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.workflow.Task;
 import java.util.Map;
@@ -17,13 +18,13 @@ final class ServiceLaunch {
     }
 
     /**
-     * HWF_SERVICE_HOST and HWF_SERVICE_PORT for the service's own job: the host name of the node
-     * it runs on (the loopback address on the local scheduler, where every task shares the machine),
-     * which is where the service should listen and where its dependants will find it.
+     * HWF_SERVICE_HOST and HWF_SERVICE_PORT for the service's own job: where the scheduler's adapter
+     * says the run's other jobs reach the node it runs on (its host name; the loopback address on the
+     * local scheduler, where every task shares the machine), which is where the service should listen
+     * and where its dependants will find it.
      */
-    static String exports(Task task, String scheduler) {
-        String host = "local".equals(scheduler) ? "127.0.0.1" : "$(hostname)";
-        return "export HWF_SERVICE_HOST=\"" + host + "\"\n"
+    static String exports(Task task, SchedulerAdapter adapter) {
+        return "export HWF_SERVICE_HOST=\"" + adapter.serviceHostExpression() + "\"\n"
                 + "export HWF_SERVICE_PORT=" + task.service().port() + "\n";
     }
 

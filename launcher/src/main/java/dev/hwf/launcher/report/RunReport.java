@@ -1,13 +1,13 @@
 package dev.hwf.launcher.report;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Duration;
@@ -193,7 +193,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         for (TaskRecord t : snap.tasks()) {
             Task spec = wf.task(t.name());
             Resources res = resources(spec);
-            String dir = RunEngine.taskDir(run.workdir(), run.id(), t.name());
+            String dir = RunLayout.taskDir(run.workdir(), run.id(), t.name());
             List<AttemptRecord> attempts = snap.attempts().stream().filter(a -> a.task().equals(t.name()))
                     .sorted(Comparator.comparingInt(AttemptRecord::attempt)).toList();
             List<ElementReport> elements = new ArrayList<>();

@@ -1,5 +1,8 @@
 package dev.hwf.launcher.workflow;
 
+import dev.hwf.api.NodeLaunch;
+import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.launcher.sched.SchedulerRegistry;
 import dev.hwf.launcher.workflow.YamlTree.Entry;
 import dev.hwf.launcher.workflow.YamlTree.Kind;
 import dev.hwf.launcher.workflow.YamlTree.ListNode;
@@ -38,10 +41,11 @@ final class Validator {
     static final List<String> TOP_KEYS = List.of("name", "scheduler", "site", "defaults", "tasks", "budget");
     static final List<String> BUDGET_KEYS = List.of("gpuHours", "per");
     static final List<String> BUDGET_SCOPES = List.of("run", "campaign");
-    static final List<String> SCHEDULERS = List.of("slurm", "pbs", "lsf", "local");
+    static final List<String> SCHEDULERS = SchedulerRegistry.names();
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
             "workdir", "gpuPartition", "flavor");
-    static final List<String> FLAVORS = List.of("pbspro", "torque");
+    /** Every scheduler's flavors: pbspro, torque (PBS). */
+    static final List<String> FLAVORS = SchedulerRegistry.flavors();
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
     static final List<String> TASK_KEYS = List.of("name", "command", "after", "nodes", "ntasks", "cpus",
             "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries", "directives",
@@ -263,7 +267,8 @@ final class Validator {
 
         Double budget = budget(root.value("budget"));
         boolean perCampaign = budgetPerCampaign(root.value("budget"));
-        List<Task> tasks = tasks(root, defaults, site, scheduler);
+        SchedulerAdapter adapter = SchedulerRegistry.find(scheduler, site).orElse(null);
+        List<Task> tasks = tasks(root, defaults, site, adapter);
         if (!problems.isEmpty()) {
             return null;
         }
@@ -315,10 +320,10 @@ final class Validator {
 
     private Site site(Node node, String scheduler) {
         MapNode m = map(node, "site", "a map (host, port, user, ...)");
+        List<String> flavors = SchedulerRegistry.flavors(scheduler);
         if (m == null) {
             // The flavor default holds without a site section too.
-            return "pbs".equals(scheduler) ? new Site(null, 22, null, null, null, null, null, "pbspro")
-                    : Site.local();
+            return flavors.isEmpty() ? Site.local() : new Site(null, 22, null, null, null, null, null, flavors.get(0));
         }
         checkKeys(m, "site", SITE_KEYS, "in site");
         String host = matching(m.value("host"), "site.host", HOST,
@@ -336,12 +341,16 @@ final class Validator {
         String gpuPartition = matching(m.value("gpuPartition"), "site.gpuPartition", SCHED_WORD,
                 SCHED_WORD_RULE, "partition name");
         String flavor = choice(m.value("flavor"), "site.flavor", FLAVORS);
-        // flavor only means something to PBS; other schedulers ignore it so that
-        // --set scheduler=local can try a PBS workflow out without editing the file.
-        if (!"pbs".equals(scheduler)) {
+        // flavor only means something to a scheduler with flavors (PBS); other schedulers ignore it
+        // so that --set scheduler=local can try a PBS workflow out without editing the file.
+        if (flavors.isEmpty()) {
             flavor = null;
         } else if (flavor == null) {
-            flavor = "pbspro";
+            flavor = flavors.get(0);
+        } else if (!flavors.contains(flavor)) {
+            at(m.value("flavor"), "site.flavor", Text.show(flavor) + " is not a flavor of " + scheduler
+                    + "; use one of " + String.join(", ", flavors));
+            flavor = null;
         }
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
                 flavor);
@@ -543,7 +552,7 @@ final class Validator {
 
     // ---- tasks ----
 
-    private List<Task> tasks(MapNode root, Fields defaults, Site site, String scheduler) {
+    private List<Task> tasks(MapNode root, Fields defaults, Site site, SchedulerAdapter adapter) {
         Node tasksNode = root.value("tasks");
         if (absent(tasksNode)) {
             at(tasksNode == null ? root.pos : tasksNode.pos, "tasks",
@@ -577,7 +586,7 @@ final class Validator {
         List<Task> tasks = new ArrayList<>();
         for (Parsed p : parsed) {
             Task t = build(p, defaults, site);
-            checkLauncher(t, p, scheduler);
+            checkLauncher(t, p, adapter);
             tasks.add(t);
         }
         checkServices(tasks, parsed);
@@ -843,9 +852,9 @@ final class Validator {
     /**
      * What a launcher needs, checked on the task with its defaults applied: a one-line command (it
      * is appended to the launch line), whole processes per node, and a scheduler that can start it
-     * on every node (see DistributedLaunch in the renderer).
+     * on every node (see DistributedLaunch in the renderer), as its adapter says.
      */
-    private void checkLauncher(Task t, Parsed p, String scheduler) {
+    private void checkLauncher(Task t, Parsed p, SchedulerAdapter adapter) {
         if (t.launcher() == null) {
             return;
         }
@@ -859,11 +868,17 @@ final class Validator {
             at(at, key, "ntasks (" + t.ntasks() + ") must be a multiple of nodes (" + t.nodes()
                     + ") so every node starts the same number of processes");
         }
-        if ("srun".equals(t.launcher()) && !"slurm".equals(scheduler)) {
+        if (adapter == null) {
+            return; // the scheduler is unknown, which is reported already
+        }
+        String scheduler = adapter.name();
+        if ("srun".equals(t.launcher()) && !adapter.offersSrun()) {
             at(at, key, "srun starts processes only on Slurm; use mpirun or torchrun on " + scheduler);
         }
-        if ("torchrun".equals(t.launcher()) && t.nodes() > 1 && "local".equals(scheduler)) {
-            at(at, key, "the local scheduler runs on this one machine; use nodes: 1 with torchrun on local");
+        if ("torchrun".equals(t.launcher()) && t.nodes() > 1
+                && adapter.nodeLaunch(t.nodes()) instanceof NodeLaunch.OneNodeOnly) {
+            at(at, key, "the " + scheduler + " scheduler runs on this one machine; use nodes: 1 with torchrun on "
+                    + scheduler);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.io.IOException;
@@ -127,7 +128,7 @@ class RunEngineLocalTest {
     }
 
     private Path taskDir(String runId, String task) {
-        return Path.of(RunEngine.taskDir(workdir, runId, task));
+        return Path.of(RunLayout.taskDir(workdir, runId, task));
     }
 
     private static ElementRecord element(RunSnapshot snap, String task, int index) {

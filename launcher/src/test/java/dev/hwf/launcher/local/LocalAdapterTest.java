@@ -209,8 +209,10 @@ class LocalAdapterTest {
 
     @Test
     void aZombieIsNotALiveJob() throws Exception {
-        // the child ends at once and its parent (exec'd into sleep) never reaps it: a real zombie
-        Process parent = new ProcessBuilder("bash", "-c", "bash -c 'exit 0' " + LocalAdapter.MARKER
+        // the child ends once its parent has become sleep, which never reaps it: a real zombie (a
+        // child that ended before the exec could be reaped by bash first, and no zombie would appear)
+        Process parent = new ProcessBuilder("bash", "-c", "bash -c 'for i in $(seq 500); do "
+                + "[ \"$(cat /proc/$PPID/comm)\" = sleep ] && exit 0; sleep 0.01; done' " + LocalAdapter.MARKER
                 + " & echo $!; exec sleep 30").start();
         others.add(parent);
         String zombie = new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream()))

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.engine.Scheduler;
 import dev.hwf.launcher.engine.Schedulers;
 import dev.hwf.launcher.workflow.Task;
@@ -24,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A multi-node MPI task and a GPU array, rendered the way {@code hwf render} renders them (the workflow
- * file, --set overrides, {@link Schedulers#forWorkflow}, {@link ScriptRenderer}) for every scheduler:
+ * file, --set overrides, {@link Schedulers#forWorkflow}, {@link JobScripts}) for every scheduler:
  * the header lines a user reads, and the array element each script believes it is when bash runs it
  * with the scheduler's own index variable.
  */
@@ -63,14 +62,12 @@ class AllSchedulersRenderTest {
         all.addAll(List.of(sets));
         Workflow wf = WorkflowLoader.parse(WORKFLOW.replace("DIRECTIVE", directive), "render-all.yaml", work, all);
         Scheduler s = Schedulers.forWorkflow(wf);
+        JobScripts jobScripts = new JobScripts(wf, RUN, work.toString(), s.adapter());
         Map<String, String> scripts = new LinkedHashMap<>();
         for (Task t : wf.tasks()) {
-            String dir = RunEngine.taskDir(work.toString(), RUN, t.name());
             List<Integer> idx = indices.getOrDefault(t.name(),
                     IntStream.range(0, t.elementCount()).boxed().toList());
-            var request = RunEngine.request(t, RunEngine.jobName(RUN, t.name(), 1), dir, idx);
-            scripts.put(t.name(), ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, s.adapter(),
-                    new ScriptRenderer.Context(wf.name(), RUN, 1, dir, request)));
+            scripts.put(t.name(), jobScripts.attempt(t, 1, idx, Map.of()).text());
         }
         return scripts;
     }

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.local.LocalAdapter;
 import dev.hwf.launcher.workflow.Task;
 import java.io.IOException;
@@ -87,7 +86,7 @@ class ScriptRendererTest {
         List<Integer> indices = t.isArray() ? java.util.stream.IntStream.range(0, t.array()).boxed().toList()
                 : List.of(0);
         return new ScriptRenderer.Context("wf", runId, attempt, dir,
-                RunEngine.request(t, RunEngine.jobName(runId, t.name(), attempt), dir, indices));
+                JobScripts.request(t, RunLayout.jobName(runId, t.name(), attempt), dir, indices, LOCAL));
     }
 
     /** Runs bash with the given arguments in {@code dir}; returns stdout. Fails on a non-zero exit. */

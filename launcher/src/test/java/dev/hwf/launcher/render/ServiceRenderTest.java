@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.engine.Scheduler;
 import dev.hwf.launcher.engine.Schedulers;
 import dev.hwf.launcher.workflow.Task;
@@ -45,7 +44,7 @@ class ServiceRenderTest {
     private static String render(Workflow wf, String task, Path dir, Map<String, String> urls) {
         Scheduler s = Schedulers.forWorkflow(wf);
         Task t = wf.task(task);
-        var request = RunEngine.request(t, RunEngine.jobName("svc-1", t.name(), 1), dir.toString(), List.of(0));
+        var request = JobScripts.request(t, RunLayout.jobName("svc-1", t.name(), 1), dir.toString(), List.of(0), s.adapter());
         return ScriptRenderer.render(ScriptRenderer.template(t, wf.scheduler()), t, s.adapter(),
                 new ScriptRenderer.Context(wf.name(), "svc-1", 1, dir.toString(), request,
                         wf.serviceDependants().keySet(), urls));

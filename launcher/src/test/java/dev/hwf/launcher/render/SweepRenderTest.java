@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.local.LocalAdapter;
 import dev.hwf.launcher.workflow.Task;
 import java.nio.charset.StandardCharsets;
@@ -31,7 +30,7 @@ class SweepRenderTest {
     private static ScriptRenderer.Context context(Task t) {
         List<Integer> indices = IntStream.range(0, t.array()).boxed().toList();
         return new ScriptRenderer.Context("wf", "wf-1", 1, "/tmp/x",
-                RunEngine.request(t, RunEngine.jobName("wf-1", t.name(), 1), "/tmp/x", indices));
+                JobScripts.request(t, RunLayout.jobName("wf-1", t.name(), 1), "/tmp/x", indices, new LocalAdapter()));
     }
 
     private static String run(String script, int index) throws Exception {

@@ -100,11 +100,11 @@ public final class PassHarness implements AutoCloseable {
 
     /** {@code <workdir>/<run>/<task>}, where hwf writes the task's scripts and its jobs their files. */
     public String dir(String task) {
-        return RunEngine.taskDir(WORKDIR, runId, task);
+        return dev.hwf.launcher.render.RunLayout.taskDir(WORKDIR, runId, task);
     }
 
     public String jobName(String task, int attempt) {
-        return RunEngine.jobName(runId, task, attempt);
+        return dev.hwf.launcher.render.RunLayout.jobName(runId, task, attempt);
     }
 
     /** The sbatch command hwf sends for an attempt of a task. */

@@ -1,0 +1,107 @@
+package dev.hwf.launcher.render;
+
+import dev.hwf.api.JobRequest;
+import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.IntStream;
+
+/**
+ * The job scripts of one run: for a task attempt, its job name, task directory, script path, the
+ * adapter's {@link JobRequest} and the rendered script. The one place scripts are made, for
+ * {@code hwf render}, {@code --dry-run}, a run's render step (first attempts) and submission
+ * (every attempt).
+ */
+public final class JobScripts {
+    private final Workflow workflow;
+    private final String runId;
+    private final String workdir;
+    private final SchedulerAdapter adapter;
+
+    /**
+     * @param workdir the work directory, resolved on the machine the jobs run on; a run's files lie
+     *                in {@code <workdir>/<runId>}
+     */
+    public JobScripts(Workflow workflow, String runId, String workdir, SchedulerAdapter adapter) {
+        this.workflow = workflow;
+        this.runId = runId;
+        this.workdir = workdir;
+        this.adapter = adapter;
+    }
+
+    /** A task's first attempt: every element, no service endpoints known yet. */
+    public Script first(Task task) {
+        return attempt(task, 1, IntStream.range(0, task.elementCount()).boxed().toList(), Map.of());
+    }
+
+    /**
+     * One attempt of a task. Nothing is rendered until {@link Script#text()} or
+     * {@link Script#write(SiteFiles)} is called.
+     *
+     * @param indices     the elements the attempt runs (ignored for a task that is no array)
+     * @param serviceUrls host:port of the services the task names in after that are ready now, by name
+     */
+    public Script attempt(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls) {
+        return new Script(task, attempt, indices, serviceUrls);
+    }
+
+    /** The adapter's view of one submission of a task. */
+    public static JobRequest request(Task t, String jobName, String taskDir, List<Integer> indices,
+                                     SchedulerAdapter adapter) {
+        return new JobRequest(jobName, taskDir, t.nodes(), t.ntasks(), t.cpus(), t.memoryMb(), t.walltimeSeconds(),
+                t.partition(), t.account(), t.qos(), t.gpus(), t.isArray() ? indices : List.of(), t.arrayLimit(),
+                t.directives(), adapter.requestExtra());
+    }
+
+    /** One task attempt's script: its names, its request, and its text on demand. */
+    public final class Script {
+        private final Task task;
+        private final int attempt;
+        private final String jobName;
+        private final String taskDir;
+        private final JobRequest request;
+        private final Map<String, String> serviceUrls;
+
+        private Script(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls) {
+            this.task = task;
+            this.attempt = attempt;
+            this.jobName = RunLayout.jobName(runId, task.name(), attempt);
+            this.taskDir = RunLayout.taskDir(workdir, runId, task.name());
+            this.request = JobScripts.request(task, jobName, taskDir, indices, adapter);
+            this.serviceUrls = Map.copyOf(serviceUrls);
+        }
+
+        public String jobName() {
+            return jobName;
+        }
+
+        public String taskDir() {
+            return taskDir;
+        }
+
+        /** Where the script is written: {@code <taskDir>/job.<attempt>.sh}. */
+        public String path() {
+            return RunLayout.scriptPath(taskDir, attempt);
+        }
+
+        public JobRequest request() {
+            return request;
+        }
+
+        /** The rendered script, from the task's template (its own, else the scheduler's). */
+        public String text() {
+            return ScriptRenderer.render(ScriptRenderer.template(task, workflow.scheduler()), task, adapter,
+                    new ScriptRenderer.Context(workflow.name(), runId, attempt, taskDir, request,
+                            workflow.serviceDependants().keySet(), serviceUrls));
+        }
+
+        /** Creates the task directory, renders the script and writes it there, executable. */
+        public void write(SiteFiles files) {
+            files.mkdirs(taskDir);
+            files.write(path(), text(), true);
+        }
+    }
+}
