@@ -24,39 +24,23 @@ WAIT=${HWF_CLUSTER_WAIT:-60}
 ETC=/etc/slurm
 MARK="# written by hwf src/test/cluster/up.sh; rerun it instead of editing"
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-T0=$(date +%s%N)
-
-log() { echo "up.sh: $*" >&2; }
-elapsed() { local ns=$(( $(date +%s%N) - T0 )); printf '%d.%01d' $((ns / 1000000000)) $((ns / 100000000 % 10)); }
-die() {
-    echo "up.sh: ERROR: $*" >&2
-    local f
-    for f in "$DIR/log/slurmctld.log" "$DIR/log/slurmd.log"; do
-        if [ -s "$f" ]; then
-            echo "---- last lines of $f" >&2
-            tail -n 15 "$f" >&2
-        fi
-    done
-    exit 1
-}
+# shellcheck source=lib.sh
+. "$HERE/lib.sh"
+HWF_SCRIPT=up.sh
+HWF_T0=$(date +%s%N)
+HWF_LOG_FILES=("$DIR/log/slurmctld.log" "$DIR/log/slurmd.log")
+log() { hwf_log "$@"; }
+die() { hwf_die "$@"; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (it installs packages and starts munged, slurmctld, slurmd)"
+# The commands below (and the daemons) must read /etc/slurm/slurm.conf, not the SLURM_CONF a shell
+# may have exported for the cluster of up-realistic.sh.
+unset SLURM_CONF
 case "$WAIT" in '' | *[!0-9]*) die "HWF_CLUSTER_WAIT must be a number of seconds, got '$WAIT'" ;; esac
 
 # ---- 1. packages ---------------------------------------------------------------------------
 PKGS=(slurm-wlm slurm-wlm-torque munge openssh-server)
-missing=()
-for p in "${PKGS[@]}"; do
-    if [ "$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)" != installed ]; then
-        missing+=("$p")
-    fi
-done
-if [ ${#missing[@]} -gt 0 ]; then
-    log "installing ${missing[*]}"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq || die "apt-get update failed"
-    apt-get install -y -qq -o Dpkg::Use-Pty=0 "${missing[@]}" >/dev/null || die "apt-get install ${missing[*]} failed"
-fi
+hwf_install_packages "${PKGS[@]}"
 for c in munged munge unmunge slurmctld slurmd sbatch squeue sinfo scontrol; do
     command -v "$c" >/dev/null || die "$c not found after installing ${PKGS[*]}"
 done
@@ -65,53 +49,19 @@ mkdir -p "$DIR"/{state,spool,log,dev}
 chmod 0755 "$DIR"
 
 # ---- 2. munge ------------------------------------------------------------------------------
-munge_ok() { munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
-if ! munge_ok; then
-    # No systemd here: the package's service never started. munged refuses to run unless its
-    # directories belong to munge; /run/munge does not exist on a fresh container.
-    install -d -o munge -g munge -m 0755 /run/munge
-    install -d -o munge -g munge -m 0700 /etc/munge /var/log/munge
-    install -d -o munge -g munge -m 0711 /var/lib/munge
-    if [ ! -s /etc/munge/munge.key ]; then
-        mungekey --create --keyfile=/etc/munge/munge.key 2>/dev/null \
-            || dd if=/dev/urandom of=/etc/munge/munge.key bs=1024 count=1 status=none
-    fi
-    chown munge:munge /etc/munge/munge.key
-    chmod 0400 /etc/munge/munge.key
-    runuser -u munge -- munged --force || die "munged did not start (see /var/log/munge/munged.log)"
-    touch "$DIR/munged.started-by-up.sh" # down.sh stops munged only when this file exists
-    for _ in $(seq 50); do munge_ok && break; sleep 0.1; done
-    munge_ok || die "munged is running but 'munge -n | unmunge' fails (see /var/log/munge/munged.log)"
-fi
+hwf_munge_up "$HWF_PLAIN_MUNGE_MARK" # down.sh stops munged only when this file exists
 
-alive() { [ -s "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+alive() { hwf_alive "$1" "$(basename "$1" .pid)"; }
 ctld_up() { scontrol ping 2>/dev/null | grep -q 'is UP'; }
 # A daemon that is not the one in our pid file (another state dir, a service) would keep ours off
-# its port; and the config below must not be swapped under it.
-for d in slurmctld slurmd; do
-    if ! alive "$DIR/$d.pid" && other=$(pgrep -x "$d"); then
-        die "a $d not started by up.sh with HWF_CLUSTER_DIR=$DIR is running (pid $(echo $other)); stop it first"
-    fi
-done
+# its port; and the config below must not be swapped under it. Checked by port, not by name: the
+# daemons of up-realistic.sh (other ports) may run beside these.
+hwf_port_free_for slurmctld "$DIR/slurmctld.pid" 6817
+hwf_port_free_for slurmd "$DIR/slurmd.pid" 6818
 
 # ---- 3. configuration ----------------------------------------------------------------------
-HOST=$(hostname -s)
-# With NoInAddrAny the daemons bind to whatever the host name resolves to (not to the configured
-# address; checked on 22.05). Keep that on loopback: if the name resolves to another address (a
-# container's or a cloud VM's), put "127.0.0.1 <host>" in front of /etc/hosts.
-resolve() { getent ahostsv4 "$HOST" 2>/dev/null | awk 'NR == 1 {print $1}'; }
-ADDR=$(resolve)
-case "$ADDR" in
-    127.*) ;;
-    *)
-        log "$HOST resolves to '${ADDR:-nothing}', not to loopback: adding '127.0.0.1 $HOST' to /etc/hosts"
-        hosts=$(cat /etc/hosts)
-        # rewritten in place, not replaced: /etc/hosts may be a bind mount (containers)
-        printf '127.0.0.1 %s # added by hwf src/test/cluster/up.sh\n%s\n' "$HOST" "$hosts" >/etc/hosts
-        ADDR=$(resolve)
-        case "$ADDR" in 127.*) ;; *) die "$HOST still resolves to '${ADDR:-nothing}' after editing /etc/hosts" ;; esac
-        ;;
-esac
+hwf_loopback_host
+HOST=$HWF_HOST ADDR=$HWF_ADDR
 CPUS=$(nproc)
 MEM_MB=$(( $(awk '/^MemTotal:/ {print $2}' /proc/meminfo) / 1024 ))
 REAL_MB=$(( MEM_MB * 9 / 10 )) # slurmd drains a node that reports less than RealMemory
@@ -177,14 +127,11 @@ EOF
 changed=0
 mkdir -p "$ETC"
 for f in slurm.conf gres.conf; do
-    if ! cmp -s "$DIR/$f" "$ETC/$f"; then
-        if [ -e "$ETC/$f" ] && ! grep -qF "$MARK" "$ETC/$f"; then
-            cp -p "$ETC/$f" "$ETC/$f.before-hwf"
-            log "kept the existing $ETC/$f as $ETC/$f.before-hwf"
-        fi
-        install -m 0644 "$DIR/$f" "$ETC/$f"
-        changed=1
+    if ! cmp -s "$DIR/$f" "$ETC/$f" && [ -e "$ETC/$f" ] && ! grep -qF "$MARK" "$ETC/$f"; then
+        cp -p "$ETC/$f" "$ETC/$f.before-hwf"
+        log "kept the existing $ETC/$f as $ETC/$f.before-hwf"
     fi
+    if hwf_replace_if_changed "$DIR/$f" "$ETC/$f" 0644; then changed=1; fi
 done
 
 # ---- 4. daemons ----------------------------------------------------------------------------
@@ -208,56 +155,17 @@ fi
 
 # ---- 5. wait for a usable node -------------------------------------------------------------
 deadline=$((SECONDS + WAIT))
-node_state() { sinfo --noheader --Node --nodes="$HOST" --format=%T 2>/dev/null | sed -n 1p; }
-last_resume=-100
-state=$(node_state)
-while :; do
-    case "$state" in
-        idle | mixed | allocated | completing) break ;;
-        *drain* | *down* | *inval* | *fail*)
-            # ReturnToService=2 brings a DOWN node back on registration; a drained or invalid
-            # one (for example after a gres change) has to be resumed.
-            if [ $((SECONDS - last_resume)) -ge 3 ]; then
-                scontrol update nodename="$HOST" state=resume 2>/dev/null || true
-                last_resume=$SECONDS
-            fi
-            ;;
-    esac
-    if [ "$SECONDS" -ge "$deadline" ]; then
-        reason=$(scontrol show node "$HOST" 2>/dev/null | grep -o 'Reason=.*' || true)
-        die "node $HOST is '$state', not idle, after ${WAIT}s. ${reason}"
-    fi
-    sleep 0.2
-    state=$(node_state)
-done
+hwf_wait_nodes "$deadline" "$HOST"
 
 # ---- 6. smoke jobs: one per partition plus one GPU job ---------------------------------------
-submit() {
-    sbatch --parsable --job-name=hwf-up-smoke --chdir="$DIR" --output="$DIR/log/smoke-%j.out" "$@" --wrap true \
-        || die "sbatch $* --wrap true failed"
-}
-j_cpu=$(submit --partition=cpu)
-j_gpu=$(submit --partition=gpu)
-j_gres=$(submit --partition=gpu --gres=gpu:1)
-ids="$j_cpu,$j_gpu,$j_gres"
-while :; do
-    out=$(squeue --noheader --states=all --jobs="$ids" --format='%i %T %r' 2>&1 || true)
-    done_count=$(grep -c ' COMPLETED ' <<<"$out" || true)
-    [ "$done_count" = 3 ] && break
-    if grep -qE ' (FAILED|CANCELLED|TIMEOUT|NODE_FAIL|BOOT_FAIL|OUT_OF_MEMORY|DEADLINE|PREEMPTED) ' <<<"$out"; then
-        die "a smoke job did not complete (logs: $DIR/log/smoke-*.out):
-$out"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-        die "smoke jobs did not complete within ${WAIT}s (id state reason):
-$out"
-    fi
-    sleep 0.2
-done
+j_cpu=$(hwf_smoke_submit --partition=cpu --wrap true)
+j_gpu=$(hwf_smoke_submit --partition=gpu --wrap true)
+j_gres=$(hwf_smoke_submit --partition=gpu --gres=gpu:1 --wrap true)
+hwf_smoke_wait "$deadline" "$j_cpu" "$j_gpu" "$j_gres"
 
 # ---- 7. summary ----------------------------------------------------------------------------
 version=$(sinfo --version 2>/dev/null || echo 'slurm ?')
-echo "hwf cluster up in $(elapsed) s (${started[*]:-daemons were already running}): $version," \
+echo "hwf cluster up in $(hwf_elapsed) s (${started[*]:-daemons were already running}): $version," \
     "node $HOST (${CPUS} CPUs, ${REAL_MB} MB, gres gpu:2), partitions cpu (default) and gpu"
 echo "  smoke jobs COMPLETED: $j_cpu (cpu), $j_gpu (gpu), $j_gres (gpu, --gres=gpu:1)"
 echo "  config $ETC/slurm.conf + gres.conf; state, spool, logs under $DIR; finished jobs in $DIR/jobcomp.log"
