@@ -95,7 +95,9 @@ final class Observe {
                 if (s == e.state() && e.missingSince() == null) {
                     continue;
                 }
-                after = s.isFinal() ? RetryPolicy.ended(e, task, st, now) : e.with(s, null, null, now);
+                // listed again: whatever gap there was is over, and lostAfter starts afresh at the next one
+                after = s.isFinal() ? RetryPolicy.ended(e, task, st, now)
+                        : e.with(s, null, null, now).withMissingSince(null);
             } else if (e.missingSince() == null) {
                 after = e.withMissingSince(now);
             } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {

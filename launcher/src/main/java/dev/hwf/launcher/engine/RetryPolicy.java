@@ -42,7 +42,7 @@ final class RetryPolicy {
 
     /** A claimed attempt the scheduler never got: submitted again, which is not a retry. */
     static ElementRecord neverSubmitted(ElementRecord e, String jobName) {
-        return e.retry("job " + jobName + " never reached the scheduler; submitting it again");
+        return e.notSubmitted("job " + jobName + " never reached the scheduler; submitting it again");
     }
 
     /** A failure with retries left goes back to WAITING, keeping its reason. */

@@ -635,7 +635,7 @@ public final class Journal implements AutoCloseable {
             int applied = 0;
             java.util.Set<String> touched = new java.util.LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
-                    + "missing_since=?, started_at=?, ended_at=?, earlier_seconds=CASE WHEN ? IS NULL THEN "
+                    + "missing_since=?, started_at=?, ended_at=?, tries=max(0, tries + ?), earlier_seconds=CASE WHEN ? IS NULL THEN "
                     + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? AND state=? "
                     + "AND attempt=?")) {
                 for (Change ch : changes) {
@@ -646,13 +646,15 @@ public final class Journal implements AutoCloseable {
                     ps.setString(4, str(a.missingSince()));
                     ps.setString(5, str(a.startedAt()));
                     ps.setString(6, str(a.endedAt()));
-                    ps.setString(7, str(a.startedAt()));
-                    ps.setString(8, now.toString()); // a try that ends as it is cleared (a retry) ends now
-                    ps.setString(9, runId);
-                    ps.setString(10, a.task());
-                    ps.setInt(11, a.index());
-                    ps.setString(12, ch.before().state().name());
-                    ps.setInt(13, ch.before().attempt());
+                    // tries move only by what the change says (a submission given back returns one)
+                    ps.setInt(7, a.tries() - ch.before().tries());
+                    ps.setString(8, str(a.startedAt()));
+                    ps.setString(9, now.toString()); // a try that ends as it is cleared (a retry) ends now
+                    ps.setString(10, runId);
+                    ps.setString(11, a.task());
+                    ps.setInt(12, a.index());
+                    ps.setString(13, ch.before().state().name());
+                    ps.setInt(14, ch.before().attempt());
                     if (ps.executeUpdate() == 1) {
                         applied++;
                         touched.add(a.task());
