@@ -36,6 +36,8 @@ public final class RunEngine {
     private final Scheduler scheduler;
     private final Clock clock;
     private final Submission submission;
+    private final SubmitBackoff backoff = new SubmitBackoff();
+    private final SiteLimitsReader limits;
     /** Passes in a row whose status call went unanswered (kept across passes, for backing off). */
     private int statusFailures;
 
@@ -47,7 +49,8 @@ public final class RunEngine {
         this.journal = journal;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.submission = new Submission(journal, clock, crash);
+        this.submission = new Submission(journal, clock, crash, backoff);
+        this.limits = new SiteLimitsReader(journal, clock);
     }
 
     /**
@@ -87,7 +90,7 @@ public final class RunEngine {
         pass = write(pass, TendServices.run(pass));
         pass = cancelBlocked(pass);
         pass = pass.at(clock.instant());
-        Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission);
+        Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission, backoff, limits);
         pass = write(pass, sent.result());
         if (sent.claimed()) { // claims not yet submitted are in the journal only: read it again
             pass = pass.reread(journal.snapshot(runId), clock.instant());
