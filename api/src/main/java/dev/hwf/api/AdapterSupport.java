@@ -32,6 +32,18 @@ public final class AdapterSupport {
     }
 
     /** A command's stderr and stdout as one text for messages: stderr first, blanks left out. */
+    /** The first line of {@code text} that holds one of the phrases, stripped; null when none does. */
+    public static String lineWith(String text, List<String> phrases) {
+        for (String line : text.split("\n")) {
+            for (String p : phrases) {
+                if (line.contains(p)) {
+                    return line.strip();
+                }
+            }
+        }
+        return null;
+    }
+
     public static String joined(String stdout, String stderr) {
         String out = stdout == null ? "" : stdout.strip();
         String err = stderr == null ? "" : stderr.strip();

@@ -47,6 +47,41 @@ public interface SchedulerAdapter {
         return false;
     }
 
+    /**
+     * Whether a submit command that exited non-zero was refused for a limit that lets the job in
+     * later: a per-user, per-account, per-QOS or per-queue cap on jobs, or the system's job table
+     * being full. hwf then leaves the elements WAITING with the returned reason and submits them
+     * again later, with back-off; such a refusal never fails a task. Null (the default) when the
+     * refusal is anything else: a request that can never be accepted (no such partition, a job
+     * larger than any limit) fails the task.
+     */
+    default String limitRefusal(int exitCode, String stdout, String stderr) {
+        return null;
+    }
+
+    /**
+     * The commands that tell this site's limits for {@code user} (see {@link SiteLimits}), asked
+     * once per run and now and then after; their outputs go to {@link #parseLimits} in the same
+     * order. None (the default) when the scheduler cannot tell.
+     *
+     * @param user       whose limits: the user the commands run as
+     * @param partitions the partitions (queues) the run's tasks name; empty when all use the default
+     * @param qos        the QOS names the run's tasks name; empty when all use the default
+     */
+    default List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+        return List.of();
+    }
+
+    /**
+     * The limits in the outputs of {@link #limitsCommands} (asked with the same user, partitions
+     * and QOS); a command that failed (no accounting, no rights) leaves its limits unknown rather than
+     * failing the whole reading.
+     */
+    default SiteLimits parseLimits(List<Output> outputs, String user, java.util.Set<String> partitions,
+                                   java.util.Set<String> qos) {
+        return SiteLimits.NONE;
+    }
+
     /** ONE command that reports on all the given jobs. */
     Command statusCommand(Collection<JobId> jobs);
 

@@ -204,6 +204,22 @@ public class LsfAdapter implements SchedulerAdapter {
     // ------------------------------------------------------------------ status
 
     @Override
+    public String limitRefusal(int exitCode, String stdout, String stderr) {
+        return exitCode == 0 ? null : LsfLimits.refusal(AdapterSupport.joined(stdout, stderr));
+    }
+
+    @Override
+    public List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+        return LsfLimits.commands(user);
+    }
+
+    @Override
+    public dev.hwf.api.SiteLimits parseLimits(List<dev.hwf.api.Output> outputs, String user,
+                                              java.util.Set<String> partitions, java.util.Set<String> qos) {
+        return LsfLimits.parse(outputs, user);
+    }
+
+    @Override
     public Command statusCommand(Collection<JobId> jobs) {
         List<String> argv = new ArrayList<>(List.of("bjobs", "-a", "-noheader", "-o", STATUS_FIELDS));
         argv.addAll(ids(jobs));

@@ -263,6 +263,24 @@ public class PbsAdapter implements SchedulerAdapter {
     // ------------------------------------------------------------------ status
 
     @Override
+    public String limitRefusal(int exitCode, String stdout, String stderr) {
+        return exitCode == 0 ? null : PbsLimits.refusal(AdapterSupport.joined(stdout, stderr));
+    }
+
+    /** PBS Pro's server and queue attributes as JSON; none for Torque (its qstat prints no JSON). */
+    @Override
+    public List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+        return torque ? List.of() : PbsLimits.commands();
+    }
+
+    @Override
+    public dev.hwf.api.SiteLimits parseLimits(List<dev.hwf.api.Output> outputs, String user,
+                                              java.util.Set<String> partitions,
+                                              java.util.Set<String> qos) {
+        return torque ? dev.hwf.api.SiteLimits.NONE : PbsLimits.parse(outputs, user, partitions);
+    }
+
+    @Override
     public Command statusCommand(Collection<JobId> jobs) {
         List<String> ids = ids(jobs);
         List<String> argv = new ArrayList<>();

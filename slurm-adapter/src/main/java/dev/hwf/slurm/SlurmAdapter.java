@@ -173,6 +173,24 @@ public class SlurmAdapter implements SchedulerAdapter {
     }
 
     @Override
+    public String limitRefusal(int exitCode, String stdout, String stderr) {
+        return exitCode == 0 ? null : SlurmLimits.refusal(joined(stdout, stderr));
+    }
+
+    @Override
+    public List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+        name("user", user);
+        return SlurmLimits.commands(user, qos);
+    }
+
+    @Override
+    public dev.hwf.api.SiteLimits parseLimits(List<dev.hwf.api.Output> outputs, String user,
+                                              java.util.Set<String> partitions,
+                                              java.util.Set<String> qos) {
+        return SlurmLimits.parse(outputs, qos);
+    }
+
+    @Override
     public Command statusCommand(Collection<JobId> jobs) {
         return Command.of("squeue", "--noheader", "--array", "--states=all", "--jobs=" + String.join(",", ids(jobs)),
                 "--format=" + STATUS_FORMAT);

@@ -2,7 +2,9 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
+import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import java.time.Duration;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Task;
@@ -25,6 +27,50 @@ final class History {
     private History() {
     }
 
+    /** An element whose exit code file says a signal killed its command, and what the queue said of its job. */
+    record Killed(ElementRecord element, int code, JobState queueState) {
+    }
+
+    /**
+     * Elements whose exit code file says a signal killed the command while the scheduler did not
+     * yet say how the job ended: the accounting is asked, since the signal alone does not tell
+     * OUT_OF_MEMORY (a cgroup's OOM killer), TIMEOUT or NODE_FAIL from a plain kill. Its final
+     * state gives the reason; while it still calls the job live, the element waits for it (at most
+     * the scheduler's lostAfter, counted from the first such pass); a scheduler without
+     * accounting, or one that no longer knows the job, leaves the exit code to decide.
+     */
+    static List<Change> howKilled(Pass pass, List<Killed> killed) {
+        if (killed.isEmpty()) {
+            return List.of();
+        }
+        Scheduler scheduler = pass.scheduler();
+        Set<JobId> jobs = new LinkedHashSet<>();
+        killed.forEach(k -> jobs.add(new JobId(k.element().jobId())));
+        Command history = scheduler.adapter().historyCommand(jobs);
+        Map<String, JobStatus> known = history == null ? Map.of()
+                : SchedulerCalls.readStatus(scheduler, history, true);
+        List<Change> changes = new ArrayList<>();
+        for (Killed k : killed) {
+            ElementRecord e = k.element();
+            Task task = pass.wf().task(e.task());
+            JobStatus st = known == null ? null : SchedulerCalls.lookup(known, e.jobId(), pass.schedulerIndex(e));
+            boolean waiting = (known == null || (st != null && !st.state().isFinal()));
+            if (waiting && (e.missingSince() == null || Duration.between(e.missingSince(), pass.now())
+                    .compareTo(scheduler.lostAfter()) < 0)) {
+                // ask again next pass; the queue's word on the job (running) is kept meanwhile
+                JobState live = k.queueState() != null && k.queueState().isLive() ? k.queueState() : e.state();
+                ElementRecord after = live == e.state() ? e : e.with(live, null, null, pass.now());
+                if (e.missingSince() == null || after != e) {
+                    changes.add(new Change(e, after.withMissingSince(e.missingSince() == null ? pass.now()
+                            : e.missingSince())));
+                }
+            } else {
+                changes.add(new Change(e, RetryPolicy.outcome(e, task, k.code(), waiting ? null : st, pass.now())));
+            }
+        }
+        return changes;
+    }
+
     static List<Change> lostOrFound(Pass pass, List<ElementRecord> overdue) {
         if (overdue.isEmpty()) {
             return List.of();
@@ -41,7 +87,7 @@ final class History {
         List<Change> changes = new ArrayList<>();
         for (ElementRecord e : overdue) {
             Task task = pass.wf().task(e.task());
-            JobStatus st = SchedulerCalls.lookup(known, e.jobId(), task.isArray() ? e.index() : null);
+            JobStatus st = SchedulerCalls.lookup(known, e.jobId(), pass.schedulerIndex(e));
             if (st != null && st.state().isFinal()) {
                 changes.add(new Change(e, RetryPolicy.ended(e, task, st, pass.now())));
             } else if (st != null) {

@@ -59,6 +59,7 @@ final class Observe {
         List<Change> changes = new ArrayList<>();
         List<Journal.Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
+        List<History.Killed> killed = new ArrayList<>();
         for (ElementRecord e : live) {
             Task task = pass.wf().task(e.task());
             TaskDirScan scan = scans.computeIfAbsent(e.task(),
@@ -80,9 +81,13 @@ final class Observe {
                 }
             }
             JobStatus st = statuses == null ? null
-                    : SchedulerCalls.lookup(statuses, e.jobId(), task.isArray() ? e.index() : null);
+                    : SchedulerCalls.lookup(statuses, e.jobId(), pass.schedulerIndex(e));
             ElementRecord after;
-            if (code != null) {
+            if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
+                // how it was killed (memory, time, node) is the scheduler's to say
+                killed.add(new History.Killed(e, code, st == null ? null : st.state()));
+                continue;
+            } else if (code != null) {
                 after = RetryPolicy.outcome(e, task, code, st, now);
             } else if (statuses == null) {
                 continue; // the scheduler could not be read: unknown, keep waiting
@@ -95,7 +100,9 @@ final class Observe {
                 if (s == e.state() && e.missingSince() == null) {
                     continue;
                 }
-                after = s.isFinal() ? RetryPolicy.ended(e, task, st, now) : e.with(s, null, null, now);
+                // listed again: whatever gap there was is over, and lostAfter starts afresh at the next one
+                after = s.isFinal() ? RetryPolicy.ended(e, task, st, now)
+                        : e.with(s, null, null, now).withMissingSince(null);
             } else if (e.missingSince() == null) {
                 after = e.withMissingSince(now);
             } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {
@@ -107,6 +114,7 @@ final class Observe {
             changes.add(new Change(e, after));
         }
         changes.addAll(History.lostOrFound(pass, overdue));
+        changes.addAll(History.howKilled(pass, killed));
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready), statuses != null);
     }
 

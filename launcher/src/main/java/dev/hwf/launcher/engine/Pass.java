@@ -19,6 +19,7 @@ final class Pass {
     private final Scheduler scheduler;
     private final Instant now;
     private Map<String, List<ElementRecord>> byTask;
+    private Map<String, Integer> offsets;
 
     Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now) {
         this.snap = snap;
@@ -36,6 +37,7 @@ final class Pass {
     Pass at(Instant at) {
         Pass p = new Pass(snap, wf, scheduler, at);
         p.byTask = byTask;
+        p.offsets = offsets;
         return p;
     }
 
@@ -74,6 +76,27 @@ final class Pass {
     /** The directory of a task of this run. */
     String taskDir(String task) {
         return dev.hwf.launcher.render.RunLayout.taskDir(snap.run().workdir(), runId(), task);
+    }
+
+    /**
+     * The scheduler's array index of an element in its current attempt's job (its own index, less
+     * the attempt's offset when the task went out as several array jobs), or null for a task that
+     * is no array.
+     */
+    Integer schedulerIndex(ElementRecord e) {
+        if (!wf.task(e.task()).isArray()) {
+            return null;
+        }
+        if (offsets == null) {
+            Map<String, Integer> m = new java.util.HashMap<>();
+            for (var a : snap.attempts()) {
+                if (a.indexOffset() != 0) {
+                    m.put(a.task() + "/" + a.attempt(), a.indexOffset());
+                }
+            }
+            offsets = m;
+        }
+        return e.index() - offsets.getOrDefault(e.task() + "/" + e.attempt(), 0);
     }
 
     /** A task's WAITING elements. */

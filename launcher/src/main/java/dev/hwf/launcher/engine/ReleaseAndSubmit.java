@@ -1,23 +1,26 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.api.JobState;
+import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Phase 5: asks the {@link SubmitGates} about every task with WAITING elements. Those the gates
- * let go become one claim each (all the task's WAITING elements, as one job or one array job) and
- * are handed to {@link Submission}; those a gate stops end CANCELLED with its reason; those held
- * stay WAITING for a later pass.
+ * Phase 5: asks the {@link SubmitGates} about every task with WAITING elements, in workflow order.
+ * What the gates let go (all of a task's WAITING elements, or its first ones up to a limit) is
+ * claimed as one attempt per array job ({@link ArrayChunks}: one, unless the indices reach the
+ * site's array size limit) and handed to {@link Submission}; what a gate stops ends CANCELLED with
+ * its reason; what is held stays WAITING, with the reason written where the gate shows it.
  */
 final class ReleaseAndSubmit {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseAndSubmit.class);
@@ -25,9 +28,14 @@ final class ReleaseAndSubmit {
     private ReleaseAndSubmit() {
     }
 
-    static Submission.Submitted run(Pass pass, Journal journal, Submission submission) {
-        SubmitGates gates = SubmitGates.forPass(pass, journal);
-        List<Change> stopped = new ArrayList<>();
+    static Submission.Submitted run(Pass pass, Journal journal, Submission submission, SubmitBackoff backoff,
+                                    SiteLimitsReader limitsReader) {
+        if (pass.snap().elements().stream().noneMatch(e -> e.state() == JobState.WAITING)) {
+            return new Submission.Submitted(PhaseResult.NONE, false);
+        }
+        SiteLimits limits = limitsReader.current(pass);
+        SubmitGates gates = SubmitGates.forPass(pass, journal, backoff, limits);
+        List<Change> changes = new ArrayList<>();
         Map<String, Integer> stopReasons = new LinkedHashMap<>();
         List<Journal.Claim> wanted = new ArrayList<>();
         for (Task t : pass.wf().tasks()) {
@@ -39,21 +47,61 @@ final class ReleaseAndSubmit {
             switch (v.kind()) {
                 case STOP -> {
                     for (ElementRecord e : waiting) {
-                        stopped.add(new Change(e, e.with(JobState.CANCELLED, null, v.reason(), pass.now())));
+                        changes.add(new Change(e, e.with(JobState.CANCELLED, null, v.reason(), pass.now())));
                     }
                     stopReasons.merge(v.reason(), waiting.size(), Integer::sum);
                 }
-                case HOLD -> LOG.debug("task {}: {} element(s) held: {}", t.name(), waiting.size(), v.reason());
+                case HOLD -> {
+                    LOG.debug("task {}: {} element(s) held: {}", t.name(), waiting.size(), v.reason());
+                    changes.addAll(heldReasons(waiting, v));
+                }
                 case GO -> {
-                    int last = pass.snap().task(t.name()).attempt();
-                    wanted.add(new Journal.Claim(t.name(), last, waiting.stream().map(ElementRecord::index).toList(),
-                            RunLayout.jobName(pass.runId(), t.name(), last + 1)));
+                    List<ElementRecord> going = waiting.subList(0, Math.min(v.max(), waiting.size()));
+                    List<Journal.Claim> claims = claims(pass, t, going, limits.maxArraySize());
+                    int released = claims.stream().mapToInt(c -> c.indices().size()).sum();
+                    gates.released(t, released);
+                    wanted.addAll(claims);
+                    changes.addAll(heldReasons(waiting.subList(released, waiting.size()), v));
                 }
             }
         }
         stopReasons.forEach((reason, n) -> LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED",
                 pass.runId(), reason, n));
         Submission.Submitted sent = submission.submit(pass, wanted);
-        return new Submission.Submitted(PhaseResult.of(stopped).and(sent.result()), sent.claimed());
+        return new Submission.Submitted(PhaseResult.of(changes).and(sent.result()), sent.claimed());
+    }
+
+    /**
+     * One claim per array job, attempt numbers in a row from the task's last. A task with
+     * arrayLimit sends one array job at a time, so that the limit holds across them.
+     */
+    private static List<Journal.Claim> claims(Pass pass, Task t, List<ElementRecord> going, Integer maxArraySize) {
+        List<Integer> indices = going.stream().map(ElementRecord::index).toList();
+        List<ArrayChunks.Chunk> chunks = ArrayChunks.split(indices, t.isArray() ? maxArraySize : null);
+        List<Journal.Claim> out = new ArrayList<>();
+        int last = pass.snap().task(t.name()).attempt();
+        for (ArrayChunks.Chunk ch : chunks) {
+            out.add(new Journal.Claim(t.name(), last, ch.indices(), RunLayout.jobName(pass.runId(), t.name(), last + 1),
+                    ch.offset()));
+            last++;
+            if (t.arrayLimit() > 0) {
+                break;
+            }
+        }
+        return out;
+    }
+
+    /** The held elements' reason, where the gate shows it and it is not written yet. */
+    private static List<Change> heldReasons(List<ElementRecord> held, SubmitGate.Verdict v) {
+        if (!v.shown() || v.reason() == null) {
+            return List.of();
+        }
+        List<Change> out = new ArrayList<>();
+        for (ElementRecord e : held) {
+            if (!Objects.equals(e.reason(), v.reason())) {
+                out.add(new Change(e, e.with(JobState.WAITING, e.exitCode(), v.reason(), null)));
+            }
+        }
+        return out;
     }
 }

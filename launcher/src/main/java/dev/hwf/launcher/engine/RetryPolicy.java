@@ -42,7 +42,7 @@ final class RetryPolicy {
 
     /** A claimed attempt the scheduler never got: submitted again, which is not a retry. */
     static ElementRecord neverSubmitted(ElementRecord e, String jobName) {
-        return e.retry("job " + jobName + " never reached the scheduler; submitting it again");
+        return e.notSubmitted("job " + jobName + " never reached the scheduler; submitting it again");
     }
 
     /** A failure with retries left goes back to WAITING, keeping its reason. */
@@ -53,13 +53,18 @@ final class RetryPolicy {
         return ended;
     }
 
+    /** Whether an exit code is a shell's for a command killed by a signal (128 + N). */
+    static boolean killedBySignal(int code) {
+        return code > 128 && code < 128 + 65;
+    }
+
     /** The reason a user reads for a non-zero exit code. */
     static String failureReason(int code, JobStatus st) {
         if (st != null && st.state() != JobState.SUCCEEDED && st.state().isFinal() && st.reason() != null
                 && !"FAILED".equals(st.reason())) {
             return st.reason(); // TIMEOUT, OUT_OF_MEMORY, ... say more than the exit code
         }
-        if (code > 128 && code < 128 + 65) {
+        if (killedBySignal(code)) {
             return "signal " + (code - 128);
         }
         return "exit " + code;

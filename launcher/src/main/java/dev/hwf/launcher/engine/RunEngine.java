@@ -36,6 +36,8 @@ public final class RunEngine {
     private final Scheduler scheduler;
     private final Clock clock;
     private final Submission submission;
+    private final SubmitBackoff backoff = new SubmitBackoff();
+    private final SiteLimitsReader limits;
     /** Passes in a row whose status call went unanswered (kept across passes, for backing off). */
     private int statusFailures;
 
@@ -47,7 +49,8 @@ public final class RunEngine {
         this.journal = journal;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.submission = new Submission(journal, clock, crash);
+        this.submission = new Submission(journal, clock, crash, backoff);
+        this.limits = new SiteLimitsReader(journal, clock);
     }
 
     /**
@@ -85,7 +88,20 @@ public final class RunEngine {
         }
         pass = write(pass, seen.result()).at(clock.instant());
         pass = write(pass, TendServices.run(pass));
-        for (int i = 0; i <= wf.tasks().size(); i++) { // each round cancels one more step down a chain
+        pass = cancelBlocked(pass);
+        pass = pass.at(clock.instant());
+        Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission, backoff, limits);
+        pass = write(pass, sent.result());
+        if (sent.claimed()) { // claims not yet submitted are in the journal only: read it again
+            pass = pass.reread(journal.snapshot(runId), clock.instant());
+        }
+        // a submission refused for good ends its dependants in this pass, not the next
+        return cancelBlocked(pass).snap();
+    }
+
+    /** {@link CancelBlocked} until it finds nothing: each round goes one more step down a chain. */
+    private Pass cancelBlocked(Pass pass) {
+        for (int i = 0; i <= pass.wf().tasks().size(); i++) {
             pass = pass.at(clock.instant());
             PhaseResult blocked = CancelBlocked.run(pass);
             if (blocked.isEmpty()) {
@@ -93,12 +109,7 @@ public final class RunEngine {
             }
             pass = write(pass, blocked);
         }
-        pass = pass.at(clock.instant());
-        Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission);
-        if (sent.result().isEmpty() && sent.claimed()) {
-            return journal.snapshot(runId); // claims it could not submit yet are in the journal only
-        }
-        return write(pass, sent.result()).snap();
+        return pass;
     }
 
     /**

@@ -81,7 +81,8 @@ public final class Schedulers {
                 : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
     }
 
-    private static long envLong(String name, long dflt) {
+    /** A whole number from the environment; the default when unset or not a number. */
+    static long envLong(String name, long dflt) {
         String v = System.getenv(name);
         try {
             return v == null || v.isBlank() ? dflt : Long.parseLong(v.strip());

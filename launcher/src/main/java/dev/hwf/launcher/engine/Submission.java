@@ -45,11 +45,13 @@ final class Submission {
     private final Journal journal;
     private final Clock clock;
     private final CrashHook crash;
+    private final SubmitBackoff backoff;
 
-    Submission(Journal journal, Clock clock, CrashHook crash) {
+    Submission(Journal journal, Clock clock, CrashHook crash, SubmitBackoff backoff) {
         this.journal = journal;
         this.clock = clock;
         this.crash = crash;
+        this.backoff = backoff;
     }
 
     /** A claimed attempt with its script written and its submit command built. */
@@ -94,7 +96,14 @@ final class Submission {
             }
             crash.reach("after-submit");
             if (result.exitCode() != 0) {
-                if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(),
+                String limit = scheduler.adapter().limitRefusal(result.exitCode(), result.stdout(), result.stderr());
+                if (limit != null) {
+                    // a limit is never a failure: the elements wait, and go out once there is room
+                    LOG.info("task {}: the scheduler refused the job for a limit ({}); it waits", p.claim.task(),
+                            limit);
+                    backoff.refused(clock.instant());
+                    failed.addAll(notSubmitted(p.claim, "held: the scheduler refused more jobs now: " + limit));
+                } else if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(),
                         result.stderr())) {
                     LOG.warn("task {}: the scheduler could not take the job now ({}); will look for job {} by name "
                             + "and submit again if it is not there", p.claim.task(), result.firstErrorLine(),
@@ -109,6 +118,7 @@ final class Submission {
             try {
                 JobId id = scheduler.adapter().parseSubmitOutput(result.stdout());
                 submitted.add(new Journal.Submitted(p.claim.task(), p.claim.attempt(), id.value()));
+                backoff.accepted();
             } catch (SchedulerOutputException e) {
                 LOG.warn("task {}: submit output not understood ({}); will look for job {} by name", p.claim.task(),
                         e.getMessage(), p.claim.jobName());
@@ -128,11 +138,12 @@ final class Submission {
             }
         }
         JobScripts.Script script = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
-                scheduler.adapter()).attempt(t, c.attempt(), c.indices(), serviceUrls);
+                scheduler.adapter()).attempt(t, c.attempt(), c.indices(), serviceUrls, c.indexOffset());
         try {
-            if (c.attempt() > 1 || !serviceUrls.isEmpty() || !scheduler.files().exists(script.path())) {
-                // the run's render step wrote every first attempt's script already, without the
-                // endpoints of services, which are known only now
+            if (c.attempt() > 1 || !serviceUrls.isEmpty() || c.indices().size() != t.elementCount()
+                    || !scheduler.files().exists(script.path())) {
+                // the run's render step wrote every first attempt's script already, for all the
+                // task's elements and without the endpoints of services, which are known only now
                 script.write(scheduler.files());
             }
             return new Prepared(c, scheduler.adapter().submitCommand(script.request(), script.path()));
@@ -182,6 +193,18 @@ final class Submission {
             pool.shutdownNow();
         }
         return results;
+    }
+
+    /** The claimed elements of an attempt back to WAITING, their try given back: nothing was submitted. */
+    private static List<Change> notSubmitted(Journal.Claim c, String reason) {
+        List<Change> out = new ArrayList<>();
+        for (int i : c.indices()) {
+            // the claim counted a try (at least 1); the change gives that one back
+            ElementRecord claimed = new ElementRecord(c.task(), i, JobState.QUEUED, c.attempt(), 1, null, null, null,
+                    null, null, null);
+            out.add(new Change(claimed, claimed.notSubmitted(reason)));
+        }
+        return out;
     }
 
     /** The claimed elements of an attempt, moved to {@code to} (they were QUEUED without a job id). */

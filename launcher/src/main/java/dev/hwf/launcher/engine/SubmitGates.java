@@ -1,23 +1,28 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.workflow.Task;
 import java.util.List;
 
 /**
- * Every reason hwf holds work back, as one chain of gates asked in order; the first that does not
- * say go decides. The order matters: a STOP (the budget) ends elements however long they would
- * otherwise have waited, so it comes before the HOLDs.
+ * Every reason hwf holds work back, as one chain of gates asked in order; a STOP or HOLD decides
+ * at once, and the smallest "up to N" of the others bounds what goes. The order matters: a STOP
+ * (the budget) ends elements however long they would otherwise have waited, so it comes first.
  *
  * <ol>
  *   <li>{@link BudgetGate}: the run's (or campaign's) GPU-hour budget is spent: STOP.</li>
  *   <li>{@link UpstreamGate}: a task named in {@code after} has not SUCCEEDED (a service: is not
  *       ready): HOLD.</li>
  *   <li>{@link ArrayLimitGate}: an array with {@code arrayLimit} still has a live job: HOLD.</li>
+ *   <li>{@link SubmitBackoff}: the scheduler refused jobs for a limit a moment ago: HOLD for a
+ *       while.</li>
+ *   <li>{@link SiteLimitGate}: the site's job limit: up to the jobs still allowed, the rest held
+ *       with a reason that names the limit.</li>
  * </ol>
- * A new reason to hold work back (a site limit, a dependency the scheduler keeps, a pilot's
- * capacity) is a new gate and one line here.
+ * What goes out goes in workflow order, and within a task in index order. A new reason to hold
+ * work back (a dependency the scheduler keeps, a pilot's capacity) is a new gate and one line here.
  */
 final class SubmitGates implements SubmitGate {
     private final List<SubmitGate> chain;
@@ -27,19 +32,28 @@ final class SubmitGates implements SubmitGate {
     }
 
     /** The gates for one pass. */
-    static SubmitGates forPass(Pass pass, Journal journal) {
+    static SubmitGates forPass(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimits limits) {
         return new SubmitGates(List.of(new BudgetGate(pass, journal), new UpstreamGate(pass),
-                new ArrayLimitGate(pass)));
+                new ArrayLimitGate(pass), backoff.gate(pass.now()), new SiteLimitGate(pass, journal, limits)));
     }
 
     @Override
     public Verdict check(Task task, List<ElementRecord> waiting) {
+        Verdict bound = Verdict.go();
         for (SubmitGate gate : chain) {
             Verdict v = gate.check(task, waiting);
             if (!v.isGo()) {
                 return v;
             }
+            if (v.max() < bound.max()) {
+                bound = v;
+            }
         }
-        return Verdict.go();
+        return bound;
+    }
+
+    @Override
+    public void released(Task task, int elements) {
+        chain.forEach(g -> g.released(task, elements));
     }
 }

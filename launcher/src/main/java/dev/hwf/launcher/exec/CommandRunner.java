@@ -14,4 +14,10 @@ public interface CommandRunner {
 
     /** Where the commands run, for messages: "this machine" or "alice@login1". */
     String where();
+
+    /** The user the commands run as there: whose limits the scheduler applies. */
+    default String user() {
+        String u = System.getenv("USER");
+        return u != null && !u.isBlank() ? u : System.getProperty("user.name");
+    }
 }

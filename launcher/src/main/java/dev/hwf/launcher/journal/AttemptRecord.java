@@ -9,9 +9,16 @@ import java.time.Instant;
  * @param indices  the elements it carried, as written ("[0, 1, 2]")
  * @param endpoint for a service task: host:port where this attempt answered once ready, or null
  * @param readyAt  when hwf saw it ready, or null
+ * @param indexOffset the element index of the job's scheduler array index 0 (0 unless the task's
+ *                 elements went out as several array jobs below the site's array size limit)
  */
 public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
-                            Instant submittedAt, String endpoint, Instant readyAt) {
+                            Instant submittedAt, String endpoint, Instant readyAt, int indexOffset) {
+    public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
+                         String endpoint, Instant readyAt) {
+        this(task, attempt, jobName, jobId, indices, submittedAt, endpoint, readyAt, 0);
+    }
+
 
     /** An attempt of an ordinary task (no endpoint). */
     public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt) {

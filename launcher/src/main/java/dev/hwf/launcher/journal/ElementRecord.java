@@ -41,6 +41,16 @@ public record ElementRecord(String task, int index, JobState state, int attempt,
     }
 
     /**
+     * Back to WAITING without having run: the submission never reached the scheduler, or the
+     * scheduler refused it for a limit. The claim counted a try; this gives it back, so a
+     * submission that did not happen never uses up a retry.
+     */
+    public ElementRecord notSubmitted(String why) {
+        return new ElementRecord(task, index, JobState.WAITING, attempt, Math.max(0, tries - 1), jobId, null, why,
+                null, null, null, earlierSeconds);
+    }
+
+    /**
      * Back to WAITING for another try; the last failure stays visible as the reason. The journal
      * adds this try's running time to {@code earlierSeconds} when it records the change.
      */

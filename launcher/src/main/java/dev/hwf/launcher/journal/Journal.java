@@ -44,7 +44,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter RUN_STAMP =
@@ -167,6 +167,9 @@ public final class Journal implements AutoCloseable {
                 }
                 if (version < 2) {
                     runScript(c, "/journal/schema-2.sql"); // a version 1 journal is upgraded in place
+                }
+                if (version < 3) {
+                    runScript(c, "/journal/schema-3.sql");
                 }
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("CREATE TABLE IF NOT EXISTS hwf_schema (version INTEGER NOT NULL)");
@@ -459,9 +462,14 @@ public final class Journal implements AutoCloseable {
      *
      * @param lastAttempt the task's attempt counter as read; the claim is for {@code lastAttempt + 1}
      */
-    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName) {
+    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset) {
         public Claim {
             indices = List.copyOf(indices);
+        }
+
+        /** A claim whose scheduler array indices are the element indices. */
+        public Claim(String task, int lastAttempt, List<Integer> indices, String jobName) {
+            this(task, lastAttempt, indices, jobName, 0);
         }
 
         public int attempt() {
@@ -501,7 +509,7 @@ public final class Journal implements AutoCloseable {
                          + BANK_TRY + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND idx=? "
                          + "AND state='WAITING'");
                  PreparedStatement att = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
-                         + "indices, submitted_at) VALUES (?,?,?,?,?,?)")) {
+                         + "indices, submitted_at, index_offset) VALUES (?,?,?,?,?,?,?)")) {
                 for (Claim claim : claims) {
                     java.sql.Savepoint sp = c.setSavepoint("claim");
                     task.setInt(1, claim.attempt());
@@ -535,6 +543,7 @@ public final class Journal implements AutoCloseable {
                     att.setString(4, claim.jobName());
                     att.setString(5, claim.indices().toString());
                     att.setString(6, now.toString());
+                    att.setInt(7, claim.indexOffset());
                     att.executeUpdate();
                     event(c, runId, claim.task(), null, claim.attempt(), now, "SUBMITTING", "job name "
                             + claim.jobName(), null);
@@ -635,7 +644,7 @@ public final class Journal implements AutoCloseable {
             int applied = 0;
             java.util.Set<String> touched = new java.util.LinkedHashSet<>();
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
-                    + "missing_since=?, started_at=?, ended_at=?, earlier_seconds=CASE WHEN ? IS NULL THEN "
+                    + "missing_since=?, started_at=?, ended_at=?, tries=max(0, tries + ?), earlier_seconds=CASE WHEN ? IS NULL THEN "
                     + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? AND state=? "
                     + "AND attempt=?")) {
                 for (Change ch : changes) {
@@ -646,13 +655,15 @@ public final class Journal implements AutoCloseable {
                     ps.setString(4, str(a.missingSince()));
                     ps.setString(5, str(a.startedAt()));
                     ps.setString(6, str(a.endedAt()));
-                    ps.setString(7, str(a.startedAt()));
-                    ps.setString(8, now.toString()); // a try that ends as it is cleared (a retry) ends now
-                    ps.setString(9, runId);
-                    ps.setString(10, a.task());
-                    ps.setInt(11, a.index());
-                    ps.setString(12, ch.before().state().name());
-                    ps.setInt(13, ch.before().attempt());
+                    // tries move only by what the change says (a submission given back returns one)
+                    ps.setInt(7, a.tries() - ch.before().tries());
+                    ps.setString(8, str(a.startedAt()));
+                    ps.setString(9, now.toString()); // a try that ends as it is cleared (a retry) ends now
+                    ps.setString(10, runId);
+                    ps.setString(11, a.task());
+                    ps.setInt(12, a.index());
+                    ps.setString(13, ch.before().state().name());
+                    ps.setInt(14, ch.before().attempt());
                     if (ps.executeUpdate() == 1) {
                         applied++;
                         touched.add(a.task());
@@ -850,6 +861,54 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Site limits as kept with a run: the JSON hwf wrote and when it read them. */
+    public record StoredLimits(String json, Instant readAt) {
+    }
+
+    /** The site limits kept with a run, if any were read yet. */
+    public Optional<StoredLimits> limits(String runId) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT limits, read_at FROM hwf_site_limits WHERE run_id=?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(new StoredLimits(rs.getString(1), instant(rs, "read_at")))
+                            : Optional.<StoredLimits>empty();
+                }
+            }
+        });
+    }
+
+    /** Keeps the site limits read for a run (replacing what was kept). */
+    public void recordLimits(String runId, String json, Instant now) {
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_site_limits(run_id, limits, read_at) "
+                    + "VALUES (?,?,?) ON CONFLICT(run_id) DO UPDATE SET limits=excluded.limits, read_at=excluded.read_at")) {
+                ps.setString(1, runId);
+                ps.setString(2, json);
+                ps.setString(3, now.toString());
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Live elements (QUEUED or RUNNING, a claim without a job id included) of every running run in
+     * this journal on the given scheduler: the jobs hwf has on the site, as a scheduler counts them
+     * (an array element is one).
+     */
+    public int liveElements(String scheduler) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM hwf_element WHERE state IN "
+                    + "('QUEUED','RUNNING') AND run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=?)")) {
+                ps.setString(1, scheduler);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? rs.getInt(1) : 0;
+                }
+            }
+        });
+    }
+
     /** State changes of a run in the order they happened. */
     public List<Event> events(String runId) {
         return inTransaction(c -> {
@@ -915,7 +974,7 @@ public final class Journal implements AutoCloseable {
     private static AttemptRecord attemptRow(ResultSet rs) throws SQLException {
         return new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
                 rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at"), rs.getString("endpoint"),
-                instant(rs, "ready_at"));
+                instant(rs, "ready_at"), rs.getInt("index_offset"));
     }
 
     private static Integer intOrNull(ResultSet rs, String col) throws SQLException {

@@ -45,7 +45,16 @@ public final class JobScripts {
      * @param serviceUrls host:port of the services the task names in after that are ready now, by name
      */
     public Script attempt(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls) {
-        return new Script(task, attempt, indices, serviceUrls);
+        return attempt(task, attempt, indices, serviceUrls, 0);
+    }
+
+    /**
+     * One attempt that is one of several array jobs of a task: the scheduler sees the indices less
+     * {@code indexOffset}, and the script adds it back to make HWF_ARRAY_INDEX the element index.
+     */
+    public Script attempt(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls,
+                          int indexOffset) {
+        return new Script(task, attempt, indices, serviceUrls, indexOffset);
     }
 
     /** The adapter's view of one submission of a task. */
@@ -64,14 +73,18 @@ public final class JobScripts {
         private final String taskDir;
         private final JobRequest request;
         private final Map<String, String> serviceUrls;
+        private final int indexOffset;
 
-        private Script(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls) {
+        private Script(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls,
+                       int indexOffset) {
             this.task = task;
             this.attempt = attempt;
             this.jobName = RunLayout.jobName(runId, task.name(), attempt);
             this.taskDir = RunLayout.taskDir(workdir, runId, task.name());
-            this.request = JobScripts.request(task, jobName, taskDir, indices, adapter);
+            this.request = JobScripts.request(task, jobName, taskDir,
+                    indices.stream().map(i -> i - indexOffset).toList(), adapter);
             this.serviceUrls = Map.copyOf(serviceUrls);
+            this.indexOffset = indexOffset;
         }
 
         public String jobName() {
@@ -95,7 +108,7 @@ public final class JobScripts {
         public String text() {
             return ScriptRenderer.render(ScriptRenderer.template(task, workflow.scheduler()), task, adapter,
                     new ScriptRenderer.Context(workflow.name(), runId, attempt, taskDir, request,
-                            workflow.serviceDependants().keySet(), serviceUrls));
+                            workflow.serviceDependants().keySet(), serviceUrls, indexOffset));
         }
 
         /** Creates the task directory, renders the script and writes it there, executable. */

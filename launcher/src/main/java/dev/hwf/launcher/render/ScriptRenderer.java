@@ -40,10 +40,19 @@ public final class ScriptRenderer {
      * @param serviceUrls host:port of those that are ready now, by name
      */
     public record Context(String workflow, String runId, int attempt, String taskDir, JobRequest request,
-                          Set<String> services, Map<String, String> serviceUrls) {
+                          Set<String> services, Map<String, String> serviceUrls, int indexOffset) {
         public Context {
             services = Set.copyOf(services);
             serviceUrls = Map.copyOf(serviceUrls);
+            if (indexOffset < 0) {
+                throw new IllegalArgumentException("index offset < 0: " + indexOffset);
+            }
+        }
+
+        /** A script whose scheduler array indices are the element indices. */
+        public Context(String workflow, String runId, int attempt, String taskDir, JobRequest request,
+                       Set<String> services, Map<String, String> serviceUrls) {
+            this(workflow, runId, attempt, taskDir, request, services, serviceUrls, 0);
         }
 
         /** A script of a workflow without services. */
@@ -101,7 +110,13 @@ public final class ScriptRenderer {
         sb.append("export HWF_TASK=").append(ShellQuote.quote(task.name())).append('\n');
         sb.append("export HWF_ATTEMPT=").append(ctx.attempt()).append('\n');
         // the adapter's expression is code, not user input: it must expand inside the job
-        sb.append("export HWF_ARRAY_INDEX=\"").append(adapter.arrayIndexExpression()).append("\"\n");
+        if (ctx.indexOffset() == 0) {
+            sb.append("export HWF_ARRAY_INDEX=\"").append(adapter.arrayIndexExpression()).append("\"\n");
+        } else {
+            // one of several array jobs of the task: its scheduler index 0 is element indexOffset
+            sb.append("export HWF_ARRAY_INDEX=\"$((").append(ctx.indexOffset()).append(" + ")
+                    .append(adapter.arrayIndexExpression()).append("))\"\n");
+        }
         sb.append("export HWF_ARRAY_SIZE=").append(task.array()).append('\n');
         for (Map.Entry<String, String> e : task.env().entrySet()) {
             if (!ShellQuote.isVariableName(e.getKey())) {

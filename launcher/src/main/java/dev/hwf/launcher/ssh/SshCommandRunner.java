@@ -28,6 +28,11 @@ public final class SshCommandRunner implements CommandRunner {
     }
 
     @Override
+    public String user() {
+        return connection.target().user();
+    }
+
+    @Override
     public String where() {
         return connection.target().where();
     }

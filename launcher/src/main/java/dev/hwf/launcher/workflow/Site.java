@@ -12,9 +12,19 @@ package dev.hwf.launcher.workflow;
  *                     null means the default {@code ~/.hwf/work}
  * @param gpuPartition partition for GPU tasks that name none, or null
  * @param flavor       PBS only: pbspro or torque; null for other schedulers
+ * @param maxJobs      live jobs hwf keeps at most on the site (array elements count one each), over
+ *                     what the scheduler says; null to use what it says
+ * @param maxArraySize an array job's indices stay below this, over what the scheduler says; null
+ *                     to use what it says
  */
 public record Site(String host, int port, String user, String identityFile, String knownHosts,
-                   String workdir, String gpuPartition, String flavor) {
+                   String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize) {
+
+    /** A site that sets no limits of its own. */
+    public Site(String host, int port, String user, String identityFile, String knownHosts, String workdir,
+                String gpuPartition, String flavor) {
+        this(host, port, user, identityFile, knownHosts, workdir, gpuPartition, flavor, null, null);
+    }
 
     /** The site of a workflow with no {@code site:} section. */
     public static Site local() {

@@ -43,7 +43,7 @@ final class Validator {
     static final List<String> BUDGET_SCOPES = List.of("run", "campaign");
     static final List<String> SCHEDULERS = SchedulerRegistry.names();
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
-            "workdir", "gpuPartition", "flavor");
+            "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize");
     /** Every scheduler's flavors: pbspro, torque (PBS). */
     static final List<String> FLAVORS = SchedulerRegistry.flavors();
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
@@ -352,8 +352,10 @@ final class Validator {
                     + "; use one of " + String.join(", ", flavors));
             flavor = null;
         }
+        Integer maxJobs = integer(m.value("maxJobs"), "site.maxJobs", 1);
+        Integer maxArraySize = integer(m.value("maxArraySize"), "site.maxArraySize", 1);
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
-                flavor);
+                flavor, maxJobs, maxArraySize);
     }
 
     /** Reads the keys defaults and tasks share. */

@@ -110,6 +110,28 @@ class PassLostTest {
     }
 
     @Test
+    void aJobListedAgainAfterAGapStartsLostAfterAfreshAtTheNextGap() {
+        h.start(plain(0));
+        submittedAndRunning();
+        RunSnapshot s = goneFromSqueueAfter(Duration.ofSeconds(30));
+        assertEquals(h.clock.instant(), element(s, "a", 0).missingSince());
+
+        // squeue lists it again: the gap is over
+        h.runner.on("squeue", fixture("slurm/squeue-mixed").withJobId("25", JOB));
+        s = h.passAfter(Duration.ofSeconds(30));
+        assertEquals(JobState.RUNNING, element(s, "a", 0).state());
+        assertNull(element(s, "a", 0).missingSince());
+
+        // long after, one more miss: a new gap, not one that began at the first miss
+        h.runner.on("squeue", fixture("slurm/squeue-mixed").withJobId("25", JOB));
+        h.passAfter(LOST_AFTER.multipliedBy(5));
+        s = goneFromSqueueAfter(Duration.ofSeconds(30));
+        assertEquals(JobState.RUNNING, element(s, "a", 0).state(), "not LOST at the first miss of a new gap");
+        assertEquals(h.clock.instant(), element(s, "a", 0).missingSince());
+        assertEquals(List.of(), h.runner.sent("sacct"));
+    }
+
+    @Test
     void aLostJobOfATaskWithRetriesIsSubmittedAgain() {
         h.start(plain(1));
         missingForJustUnderLostAfter();

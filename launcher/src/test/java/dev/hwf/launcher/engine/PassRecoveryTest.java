@@ -128,6 +128,33 @@ class PassRecoveryTest {
     }
 
     @Test
+    void aClaimTheSchedulerNeverGotDoesNotUseUpARetry() {
+        h.start("""
+                name: recover
+                scheduler: slurm
+                tasks:
+                  - name: a
+                    retries: 1
+                    command: ./job
+                """);
+        claimedByADeadProcess();
+        h.runner.on("squeue", "--name=", fixture("slurm/squeue-find-by-name-none"));
+        h.runner.on("sbatch", fixture("slurm/sbatch-parsable-plain").withJobId("21", JOB_A));
+        RunSnapshot s = h.passAfter(SUBMIT_GRACE);
+        assertEquals(2, element(s, "a", 0).attempt());
+        assertEquals(1, element(s, "a", 0).tries(), "the submission that never happened is not a try");
+
+        // its first real failure is retried, as retries: 1 promises
+        h.files.exitFile(h.dir("a"), 2, 0, 3);
+        h.runner.on("squeue", fixture("slurm/squeue-mixed").withJobId("25", JOB_A));
+        h.runner.on("sbatch", fixture("slurm/sbatch-parsable-plain").withJobId("21", "8002"));
+        s = h.passAfter(Duration.ofSeconds(30));
+        assertEquals(List.of("exit 3; retry 1 of 1"), h.reasons("a", 0, "WAITING").subList(1, 2));
+        assertEquals(3, element(s, "a", 0).attempt());
+        assertEquals(JobState.QUEUED, element(s, "a", 0).state());
+    }
+
+    @Test
     void aClaimTheSchedulerGotIsFoundByNameAndNeverSubmitted() {
         h.start(PLAIN);
         claimedByADeadProcess();

@@ -542,7 +542,11 @@ class JournalTest {
         String id = newRun();
         String task = journal.snapshot(id).tasks().get(0).name();
         try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
-            // a journal as hwf 0.1 wrote it: schema 1, no endpoint nor earlier-tries columns
+            // a journal as hwf 0.1 wrote it: schema 1, no endpoint nor earlier-tries columns, nor
+            // schema 3's site limits and index offsets
+            s.executeUpdate("DROP INDEX hwf_element_state");
+            s.executeUpdate("DROP TABLE hwf_site_limits");
+            s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN index_offset");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN endpoint");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN ready_at");
             s.executeUpdate("ALTER TABLE hwf_element DROP COLUMN earlier_seconds");
@@ -557,6 +561,9 @@ class JournalTest {
         journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node1:80")), T0);
         journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node2:80")), T0); // the first one stays
         assertEquals("node1:80", journal.snapshot(id).attempt(task, 1).orElseThrow().endpoint());
+        assertEquals(0, journal.snapshot(id).attempt(task, 1).orElseThrow().indexOffset());
+        journal.recordLimits(id, "{}", T0);
+        assertEquals("{}", journal.limits(id).orElseThrow().json());
         assertEquals(1, journal.events(id).stream().filter(e -> "READY".equals(e.state())).count());
     }
 

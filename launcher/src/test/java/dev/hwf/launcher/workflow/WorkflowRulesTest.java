@@ -128,6 +128,20 @@ class WorkflowRulesTest {
     }
 
     @Test
+    void siteLimitsAreWholeNumbersOfAtLeastOne() {
+        Problem jobs = only(problems("name: p\nsite: { maxJobs: 0 }\ntasks: [{name: a, command: x}]\n"),
+                "site.maxJobs", 2);
+        assertTrue(jobs.message().contains(">= 1"), jobs.message());
+        Problem array = only(problems("name: p\nsite:\n  maxArraySize: \"100\"\ntasks: [{name: a, command: x}]\n"),
+                "site.maxArraySize", 3);
+        assertTrue(array.message().contains("without quotes"), array.message());
+        Workflow wf = WorkflowLoader.parse("name: p\nscheduler: slurm\nsite: { maxJobs: 200, maxArraySize: 1000 }\n"
+                + "tasks: [{name: a, command: x}]\n", "w.yaml", null, List.of());
+        assertEquals(200, wf.site().maxJobs());
+        assertEquals(1000, wf.site().maxArraySize());
+    }
+
+    @Test
     void portAboveRange() {
         Problem p = only(problems("name: p\nsite: { port: 70000 }\ntasks: [{name: a, command: x}]\n"),
                 "site.port", 2);

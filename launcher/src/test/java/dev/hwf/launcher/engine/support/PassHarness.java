@@ -46,8 +46,26 @@ public final class PassHarness implements AutoCloseable {
         this.journal = Journal.open(tmp.resolve("journal.db"));
     }
 
-    /** Records a new run of the workflow (every element WAITING) and builds the engine for it. */
+    /**
+     * Records a new run of the workflow (every element WAITING) and builds the engine for it. The
+     * run's site limits count as read a moment ago and none (as on a cluster without limits), so
+     * passes do not ask for them; {@link #startAskingLimits} and {@link #startWithLimits} for tests
+     * of limits.
+     */
     public String start(String yaml) {
+        return startWithLimits(yaml, null, null, null);
+    }
+
+    /** {@link #start}, with the site's limits as already read: array size, jobs, where the job limit comes from. */
+    public String startWithLimits(String yaml, Integer maxArraySize, Integer maxJobs, String source) {
+        startAskingLimits(yaml);
+        journal.recordLimits(runId, "{\"maxArraySize\":" + maxArraySize + ",\"maxJobs\":" + maxJobs
+                + ",\"maxJobsSource\":" + (source == null ? "null" : "\"" + source + "\"") + "}", clock.instant());
+        return runId;
+    }
+
+    /** {@link #start}, with no limits read yet: the first pass with work to submit asks the scheduler. */
+    public String startAskingLimits(String yaml) {
         wf = WorkflowLoader.parse(yaml, "wf.yaml", tmp, List.of());
         assertEquals("slurm", wf.scheduler(), "these tests script Slurm's answers");
         runId = journal.createRun(wf, SpecCodec.toJson(wf), WORKDIR, clock.instant());

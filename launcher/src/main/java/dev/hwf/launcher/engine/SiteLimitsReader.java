@@ -1,0 +1,122 @@
+package dev.hwf.launcher.engine;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.hwf.api.Command;
+import dev.hwf.api.Output;
+import dev.hwf.api.SiteLimits;
+import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.exec.TransportException;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.workflow.Site;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The site limits a run keeps to: read from the scheduler with the adapter's
+ * {@code limitsCommands} the first time a run has work to submit, kept with the run in the
+ * journal, and read again once they are older than {@link #REFRESH} (HWF_LIMITS_REFRESH seconds,
+ * default an hour: sites change limits rarely). {@code site.maxJobs} and {@code site.maxArraySize}
+ * win over what was read. A scheduler that cannot be asked leaves the kept limits (or none) in
+ * force; its refusals still hold work back.
+ */
+final class SiteLimitsReader {
+    private static final Logger LOG = LoggerFactory.getLogger(SiteLimitsReader.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    static final Duration REFRESH = Duration.ofSeconds(Schedulers.envLong("HWF_LIMITS_REFRESH", 3600));
+
+    private final Journal journal;
+    private final Clock clock;
+
+    SiteLimitsReader(Journal journal, Clock clock) {
+        this.journal = journal;
+        this.clock = clock;
+    }
+
+    /** The limits in force for the pass's run. */
+    SiteLimits current(Pass pass) {
+        Site site = pass.wf().site();
+        SiteLimits own = new SiteLimits(site.maxArraySize(), site.maxJobs(),
+                site.maxJobs() == null ? null : "site.maxJobs");
+        if (own.maxJobs() != null && own.maxArraySize() != null) {
+            return own; // nothing to ask the scheduler
+        }
+        SiteLimits kept = journal.limits(pass.runId()).map(SiteLimitsReader::fromJson).orElse(null);
+        boolean stale = journal.limits(pass.runId())
+                .map(l -> Duration.between(l.readAt(), clock.instant()).compareTo(REFRESH) >= 0).orElse(true);
+        if (kept == null || stale) {
+            SiteLimits read = read(pass);
+            if (read != null) {
+                journal.recordLimits(pass.runId(), toJson(read), clock.instant());
+                if (!read.equals(kept)) {
+                    LOG.info("run {}: {} limits: array size {}, jobs {}{}", pass.runId(), pass.wf().scheduler(),
+                            show(read.maxArraySize()), show(read.maxJobs()),
+                            read.maxJobsSource() == null ? "" : " (" + read.maxJobsSource() + ")");
+                }
+                kept = read;
+            }
+        }
+        return (kept == null ? SiteLimits.NONE : kept).overriddenBy(own);
+    }
+
+    /** Asks the scheduler; null when it could not be asked now. */
+    private static SiteLimits read(Pass pass) {
+        Scheduler scheduler = pass.scheduler();
+        Workflow wf = pass.wf();
+        Set<String> partitions = new TreeSet<>();
+        Set<String> qos = new TreeSet<>();
+        for (Task t : wf.tasks()) {
+            if (t.partition() != null) {
+                partitions.add(t.partition());
+            }
+            if (t.qos() != null) {
+                qos.add(t.qos());
+            }
+        }
+        String user = scheduler.runner().user();
+        List<Command> commands = scheduler.adapter().limitsCommands(user, partitions, qos);
+        if (commands.isEmpty()) {
+            return SiteLimits.NONE;
+        }
+        List<Output> outputs = new ArrayList<>();
+        try {
+            for (Command c : commands) {
+                CommandResult r = scheduler.runner().run(c, scheduler.commandTimeout());
+                outputs.add(new Output(r.exitCode(), r.stdout(), r.stderr()));
+            }
+        } catch (TransportException e) {
+            LOG.warn("could not read the site's limits ({}); will ask again", e.getMessage());
+            return null;
+        }
+        return scheduler.adapter().parseLimits(outputs, user, partitions, qos);
+    }
+
+    static String toJson(SiteLimits l) {
+        try {
+            return JSON.writeValueAsString(l);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static SiteLimits fromJson(Journal.StoredLimits stored) {
+        try {
+            return JSON.readValue(stored.json(), SiteLimits.class);
+        } catch (JsonProcessingException e) {
+            return null; // unreadable: read them again
+        }
+    }
+
+    private static String show(Integer v) {
+        return Objects.toString(v, "unlimited");
+    }
+}
