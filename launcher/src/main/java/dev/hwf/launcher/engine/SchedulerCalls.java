@@ -37,13 +37,21 @@ final class SchedulerCalls {
                     : scheduler.adapter().parseStatus(r.exitCode(), r.stdout(), r.stderr());
             Map<String, JobStatus> out = new HashMap<>();
             for (JobStatus s : parsed) {
-                out.put(s.arrayIndex() == null ? s.jobId().value() : s.jobId().value() + "_" + s.arrayIndex(), s);
+                // an element listed twice (sacct keeps a stale pending range beside the element
+                // that left it) is as far along as its furthest line says
+                out.merge(s.arrayIndex() == null ? s.jobId().value() : s.jobId().value() + "_" + s.arrayIndex(), s,
+                        (a, b) -> progress(b) > progress(a) ? b : a);
             }
             return out;
         } catch (TransportException | SchedulerOutputException e) {
             LOG.warn("could not read job states ({}); will look again", e.getMessage());
             return null;
         }
+    }
+
+    /** How far along a job is: queued, running, ended. */
+    private static int progress(JobStatus s) {
+        return s.state().isFinal() ? 2 : s.state() == dev.hwf.api.JobState.RUNNING ? 1 : 0;
     }
 
     /** An element's status: its own line for an array element, else the job's. */
