@@ -23,6 +23,15 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
         return changes.isEmpty() ? NONE : new PhaseResult(List.of(), changes, List.of());
     }
 
+    /** The tasks whose rows the result changes. */
+    java.util.Set<String> tasks() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        jobIds.forEach(s -> out.add(s.task()));
+        changes.forEach(c -> out.add(c.after().task()));
+        ready.forEach(r -> out.add(r.task()));
+        return out;
+    }
+
     boolean isEmpty() {
         return jobIds.isEmpty() && changes.isEmpty() && ready.isEmpty();
     }

@@ -31,7 +31,7 @@ final class ReleaseAndSubmit {
     static Submission.Submitted run(Pass pass, Journal journal, Submission submission, SubmitBackoff backoff,
                                     SiteLimitsReader limitsReader) {
         if (pass.snap().elements().stream().noneMatch(e -> e.state() == JobState.WAITING)) {
-            return new Submission.Submitted(PhaseResult.NONE, false);
+            return new Submission.Submitted(PhaseResult.NONE, List.of());
         }
         SiteLimits limits = limitsReader.current(pass);
         SubmitGates gates = SubmitGates.forPass(pass, journal, backoff, limits);
@@ -68,7 +68,7 @@ final class ReleaseAndSubmit {
         stopReasons.forEach((reason, n) -> LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED",
                 pass.runId(), reason, n));
         Submission.Submitted sent = submission.submit(pass, wanted);
-        return new Submission.Submitted(PhaseResult.of(changes).and(sent.result()), sent.claimed());
+        return new Submission.Submitted(PhaseResult.of(changes).and(sent.result()), sent.claimedTasks());
     }
 
     /**

@@ -92,8 +92,8 @@ public final class RunEngine {
         pass = pass.at(clock.instant());
         Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission, backoff, limits);
         pass = write(pass, sent.result());
-        if (sent.claimed()) { // claims not yet submitted are in the journal only: read it again
-            pass = pass.reread(journal.snapshot(runId), clock.instant());
+        if (sent.claimed()) { // claims not yet submitted are in the journal only: read them again
+            pass = pass.reread(journal.refresh(pass.snap(), sent.claimedTasks()), clock.instant());
         }
         // a submission refused for good ends its dependants in this pass, not the next
         return cancelBlocked(pass).snap();
@@ -114,7 +114,8 @@ public final class RunEngine {
 
     /**
      * Writes what a phase asked for, job ids first, then element changes, then service endpoints,
-     * and returns the pass over the run as read again (the same pass when there was nothing).
+     * and returns the pass over the run as read again (the same pass when there was nothing): the
+     * elements of the tasks it changed, and every task's derived state.
      */
     private Pass write(Pass pass, PhaseResult r) {
         if (r.isEmpty()) {
@@ -124,7 +125,7 @@ public final class RunEngine {
         journal.recordJobIds(pass.runId(), r.jobIds(), now);
         journal.apply(pass.runId(), r.changes(), now);
         journal.recordReady(pass.runId(), r.ready(), now);
-        return pass.reread(journal.snapshot(pass.runId()), clock.instant());
+        return pass.reread(journal.refresh(pass.snap(), r.tasks()), clock.instant());
     }
 
     /**

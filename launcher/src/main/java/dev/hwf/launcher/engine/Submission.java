@@ -62,17 +62,24 @@ final class Submission {
      * What a submission did: the job ids and rejections to be written, and whether it claimed
      * anything (then the journal has changed under the pass, whatever the result holds).
      */
-    record Submitted(PhaseResult result, boolean claimed) {
+    record Submitted(PhaseResult result, List<String> claimedTasks) {
+        Submitted {
+            claimedTasks = List.copyOf(claimedTasks);
+        }
+
+        boolean claimed() {
+            return !claimedTasks.isEmpty();
+        }
     }
 
     Submitted submit(Pass pass, List<Journal.Claim> wanted) {
         if (wanted.isEmpty()) {
-            return new Submitted(PhaseResult.NONE, false);
+            return new Submitted(PhaseResult.NONE, List.of());
         }
         Scheduler scheduler = pass.scheduler();
         List<Journal.Claim> claimed = journal.claimAll(pass.runId(), wanted, clock.instant());
         if (claimed.isEmpty()) {
-            return new Submitted(PhaseResult.NONE, false); // another process claimed them first
+            return new Submitted(PhaseResult.NONE, List.of()); // another process claimed them first
         }
         LOG.debug("claimed {} of {} ready tasks", claimed.size(), wanted.size());
         List<Prepared> prepared = new ArrayList<>();
@@ -125,7 +132,8 @@ final class Submission {
             }
         }
         LOG.debug("{} jobs submitted, {} submits failed", submitted.size(), failed.size());
-        return new Submitted(new PhaseResult(submitted, failed, List.of()), true);
+        return new Submitted(new PhaseResult(submitted, failed, List.of()),
+                claimed.stream().map(Journal.Claim::task).distinct().toList());
     }
 
     /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */

@@ -372,6 +372,55 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * The run as {@code prev} read it, read again where it may have changed since: the run, task
+     * and attempt rows, and the elements of {@code tasks} only (those of the other tasks are
+     * taken from {@code prev}). What a pass uses after writing changes to some tasks, instead of
+     * reading every element of a large run again.
+     */
+    public RunSnapshot refresh(RunSnapshot prev, java.util.Collection<String> tasks) {
+        if (tasks.isEmpty()) {
+            return prev;
+        }
+        String runId = prev.run().id();
+        return inTransaction(c -> {
+            RunRecord run;
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file);
+                    }
+                    run = runRow(rs);
+                }
+            }
+            String ids = jsonArray(List.of(runId));
+            List<TaskRecord> taskRows = rowsByRun(c, "SELECT * FROM hwf_task WHERE run_id IN (SELECT value FROM "
+                    + "json_each(?)) ORDER BY position", ids, Journal::taskRow).getOrDefault(runId, List.of());
+            List<AttemptRecord> attempts = rowsByRun(c, "SELECT * FROM hwf_attempt WHERE run_id IN (SELECT value "
+                    + "FROM json_each(?)) ORDER BY task, attempt", ids, Journal::attemptRow).getOrDefault(runId, List.of());
+            Map<String, List<ElementRecord>> fresh = new HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_element WHERE run_id=? AND task IN "
+                    + "(SELECT value FROM json_each(?)) ORDER BY task, idx")) {
+                ps.setString(1, runId);
+                ps.setString(2, jsonArray(List.copyOf(new java.util.LinkedHashSet<>(tasks))));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ElementRecord e = elementRow(rs);
+                        fresh.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
+                    }
+                }
+            }
+            Map<String, List<ElementRecord>> old = prev.elementsByTask();
+            List<ElementRecord> elements = new ArrayList<>(prev.elements().size());
+            for (TaskRecord t : taskRows) {
+                elements.addAll(tasks.contains(t.name()) ? fresh.getOrDefault(t.name(), List.of())
+                        : old.getOrDefault(t.name(), List.of()));
+            }
+            return new RunSnapshot(run, taskRows, elements, attempts);
+        });
+    }
+
+    /**
      * Several runs, each as {@link #snapshot(String)} reads it, in the order given: one transaction
      * and one query per table for all of them, not one per run. A run id that is not in the journal
      * is left out.

@@ -311,6 +311,21 @@ class JournalTest {
         assertEquals(JobState.RUNNING, element(journal.snapshot(id), "b", 1).state());
     }
 
+    @Test
+    void aRefreshReadsTheChangedTasksAgainAndEqualsAFullRead() {
+        String id = newRun();
+        RunSnapshot before = journal.snapshot(id);
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0.plusSeconds(1));
+        journal.claim(id, "b", 0, List.of(0, 2), "hwf-x-b-1", T0.plusSeconds(2));
+        assertEquals(journal.snapshot(id), journal.refresh(before, List.of("a", "b")));
+        RunSnapshot partly = journal.refresh(before, List.of("a"));
+        assertEquals(JobState.SUCCEEDED, element(partly, "a", 0).state());
+        assertEquals(JobState.WAITING, element(partly, "b", 0).state(), "b's elements are taken from the read before");
+        assertEquals(JobState.QUEUED, partly.task("b").state(), "every task row is read again");
+        assertEquals(before, journal.refresh(before, List.of()));
+    }
+
     // ------------------------------------------------------------------ declared transitions
 
     @Test
