@@ -2,7 +2,9 @@
 # hwf benchmarks against floors measured in the same run, on the local Slurm of src/test/cluster.
 #
 #   bench/bench.sh            all scenarios (about 10 minutes on 2 cores)
-#   bench/bench.sh submit     one scenario: submit | array | poll | status | startup | memory
+#   bench/bench.sh submit     one scenario: submit | array | poll | status | startup | memory |
+#                             scale (a poll and status --json of a 100,000-element run) |
+#                             capped (10,000 elements of true under a submit cap of 200; CAPPED=N elements)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -195,5 +197,70 @@ if [ -z "$SCEN" ] || [ "$SCEN" = memory ]; then
     read -r sec kb < "$WORK/time"
     row "submit --detach, 10000 tasks" "$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')" "-" "-" \
         "peak RSS $((kb / 1024)) MiB (target < 512)"
+fi
+# --- 7. scale: a 100,000-element run --------------------------------------------------------------
+if [ "$SCEN" = scale ]; then
+    # 10 tasks of 10,000 held elements: above the plain cluster's MaxArraySize of 1001, so each task
+    # goes out as 10 array jobs of at most 1001 elements (100 sbatch calls); site.maxJobs lifts the
+    # cluster's MaxJobCount (50,000), which would hold half of them back
+    export HWF_JOURNAL="$WORK/scale.db"
+    clean_queue; reset_calls
+    { echo "name: scale"; echo "scheduler: slurm"; echo "site: { maxJobs: 100000 }"
+      echo "defaults: { directives: [\"--hold\"], memory: 10M }"; echo "tasks:"
+      for i in $(seq 1 10); do echo "  - { name: a$i, array: 10000, command: \"true\" }"; done; } > "$WORK/scale.yaml"
+    sub_ms=$(submit_ms "$WORK/scale.yaml")
+    sb=$(calls sbatch)
+    run=$(cat "$WORK/last-run")
+    p_t=(); s_t=(); ver_t=()
+    for _ in $(seq "$REPS"); do
+        reset_calls
+        t0=$(now_ms); PATH="$SHIMS:$PATH" "$HWF" poll > /dev/null; p_t+=($(( $(now_ms) - t0 )))
+        sq=$(calls squeue)
+        t0=$(now_ms); "$HWF" status "$run" --json > "$WORK/scale.json"; s_t+=($(( $(now_ms) - t0 )))
+        ver_t+=("$(version_ms)")
+    done
+    v=$(printf '%s\n' "${ver_t[@]}" | median)
+    p=$(printf '%s\n' "${p_t[@]}" | median); s=$(printf '%s\n' "${s_t[@]}" | median)
+    n=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(sum(len(t.get("elements", [])) for t in d["tasks"]))' "$WORK/scale.json")
+    row "submit --detach, $n elements" "$sub_ms" "-" "-" "$sb sbatch calls (arrays of at most 1001)"
+    row "poll, $n live elements" "$p" "$v" "hwf --version (JVM start)" "$sq squeue call(s); after JVM start: $((p - v)) ms"
+    row "status --json, $n elements" "$s" "$v" "hwf --version (JVM start)" "after JVM start: $((s - v)) ms"
+    clean_queue
+    export HWF_JOURNAL="$WORK/journal.db"
+fi
+
+# --- 8. capped: elements of true under a submit cap ---------------------------------------------------
+if [ "$SCEN" = capped ]; then
+    n=${CAPPED:-10000}; cap=200
+    clean_queue
+    { echo "name: capped"; echo "scheduler: slurm"; echo "site: { maxJobs: $cap }"
+      echo "defaults: { memory: 10M, partition: cpu }"; echo "tasks:"
+      echo "  - { name: sim, array: $n, command: \"true\" }"; } > "$WORK/capped.yaml"
+    export HWF_JOURNAL="$WORK/capped.db"
+    export HWF_POLL_INTERVAL=1
+    peak=0
+    t0=$(now_ms)
+    "$HWF" submit "$WORK/capped.yaml" --set site.workdir="$WORK/wc" > "$WORK/capped.out" 2>&1 &
+    pid=$!
+    while kill -0 "$pid" 2>/dev/null; do
+        live=$(squeue --noheader --array --states=PENDING,RUNNING,CONFIGURING,COMPLETING --format=%i | wc -l)
+        [ "$live" -gt "$peak" ] && peak=$live
+        sleep 0.5
+    done
+    wait "$pid" && code=0 || code=$?
+    hwf_ms=$(( $(now_ms) - t0 ))
+    failed=$(sqlite3 "$HWF_JOURNAL" "select count(*) from hwf_element where state <> 'SUCCEEDED'" 2>/dev/null \
+        || python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from hwf_element where state <> \"SUCCEEDED\"").fetchone()[0])' "$HWF_JOURNAL")
+    # the floor: the same elements as hand-written arrays of $cap, each sent once the one before has ended
+    dir="$WORK/floor-capped"; mkdir -p "$dir"
+    printf '#!/bin/bash\n#SBATCH --mem=10M\n#SBATCH --partition=cpu\ntrue\n' > "$dir/a.sh"
+    t0=$(now_ms)
+    for _ in $(seq 1 $(( n / cap ))); do
+        sbatch --parsable --wait --array=0-$((cap - 1)) --chdir="$dir" --output=/dev/null "$dir/a.sh" > /dev/null
+    done
+    floor_ms=$(( $(now_ms) - t0 ))
+    row "$n elements of true, cap $cap" "$hwf_ms" "$floor_ms" "$((n / cap)) sbatch --wait --array of $cap in turn" \
+        "exit $code, $failed not SUCCEEDED, peak live $peak (cap $cap)"
+    export HWF_JOURNAL="$WORK/journal.db"
 fi
 echo "(written to $OUT)"

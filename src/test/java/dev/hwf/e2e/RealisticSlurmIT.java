@@ -117,6 +117,57 @@ class RealisticSlurmIT {
         }
     }
 
+    /** Runs a Slurm command against the realistic cluster; returns its stdout. */
+    private String slurm(String... argv) throws Exception {
+        Process p = env(new ProcessBuilder(argv)).redirectErrorStream(true).start();
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), String.join(" ", argv));
+        assertEquals(0, p.exitValue(), String.join(" ", argv) + ": " + out);
+        return out;
+    }
+
+    @Test
+    void aRefusalForTheQosLimitIsBackPressureNotFailure() throws Exception {
+        // 12 jobs hwf does not know of fill most of the user's 20: hwf sends, Slurm refuses the rest
+        List<String> outside = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            outside.add(slurm("sbatch", "--parsable", "--hold", "--mem=10M", "--output=/dev/null", "--wrap", "true")
+                    .strip());
+        }
+        try {
+            StringBuilder yaml = new StringBuilder("name: crowded\nscheduler: slurm\ndefaults: { memory: 20M }\n"
+                    + "tasks:\n");
+            for (int i = 1; i <= 12; i++) {
+                yaml.append("  - name: t").append(i).append("\n    command: echo t").append(i)
+                        .append(" >> ../ran-t").append(i).append('\n');
+            }
+            Path wf = hwf.workflow("crowded.yaml", yaml.toString());
+            Hwf.Result r = hwf.run("submit", wf.toString(), "--detach", "--set", "site.workdir=" + work);
+            assertEquals(0, r.code(), "a refusal for a limit is no failure: " + r.all());
+            String run = r.out().strip();
+            JsonNode st = hwf.status(run);
+            List<String> held = new ArrayList<>();
+            for (JsonNode t : st.get("tasks")) {
+                assertTrue(!t.get("state").asText().equals("FAILED"), t.toString());
+                if (t.get("state").asText().equals("WAITING")) {
+                    held.add(t.get("reason").asText());
+                }
+            }
+            assertTrue(!held.isEmpty(), "Slurm refused some: " + st);
+            assertEquals("held: the scheduler refused more jobs now: QOSMaxSubmitJobPerUserLimit", held.get(0));
+        } finally {
+            for (String id : outside) {
+                slurm("scancel", id);
+            }
+        }
+        String run = hwf.newestRun();
+        pollSampling(run, Duration.ofMinutes(4));
+        List<String> ran = lines(run, "ran-t");
+        assertEquals(12, ran.size(), "each task ran once, the refused ones later: " + ran);
+        assertEquals(12, new TreeSet<>(ran).size());
+    }
+
     @Test
     void anArrayOf250UnderMaxArraySize101GoesOutInSeveralJobsEachElementOnce() throws Exception {
         Path wf = hwf.workflow("wide.yaml", """
