@@ -383,33 +383,12 @@ public final class Journal implements AutoCloseable {
         }
         String runId = prev.run().id();
         return inTransaction(c -> {
-            RunRecord run;
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
-                ps.setString(1, runId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file);
-                    }
-                    run = runRow(rs);
-                }
-            }
-            String ids = jsonArray(List.of(runId));
-            List<TaskRecord> taskRows = rowsByRun(c, "SELECT * FROM hwf_task WHERE run_id IN (SELECT value FROM "
-                    + "json_each(?)) ORDER BY position", ids, Journal::taskRow).getOrDefault(runId, List.of());
+            RunRecord run = runOf(c, runId);
+            List<TaskRecord> taskRows = tasksOf(c, runId);
             List<AttemptRecord> attempts = rowsByRun(c, "SELECT * FROM hwf_attempt WHERE run_id IN (SELECT value "
-                    + "FROM json_each(?)) ORDER BY task, attempt", ids, Journal::attemptRow).getOrDefault(runId, List.of());
-            Map<String, List<ElementRecord>> fresh = new HashMap<>();
-            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_element WHERE run_id=? AND task IN "
-                    + "(SELECT value FROM json_each(?)) ORDER BY task, idx")) {
-                ps.setString(1, runId);
-                ps.setString(2, jsonArray(List.copyOf(new java.util.LinkedHashSet<>(tasks))));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        ElementRecord e = elementRow(rs);
-                        fresh.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
-                    }
-                }
-            }
+                    + "FROM json_each(?)) ORDER BY task, attempt", jsonArray(List.of(runId)), Journal::attemptRow)
+                    .getOrDefault(runId, List.of());
+            Map<String, List<ElementRecord>> fresh = elementsOf(c, runId, tasks);
             Map<String, List<ElementRecord>> old = prev.elementsByTask();
             List<ElementRecord> elements = new ArrayList<>(prev.elements().size());
             for (TaskRecord t : taskRows) {
@@ -806,6 +785,41 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    private RunRecord runOf(Connection c, String runId) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
+            ps.setString(1, runId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file);
+                }
+                return runRow(rs);
+            }
+        }
+    }
+
+    private static List<TaskRecord> tasksOf(Connection c, String runId) throws SQLException {
+        return rowsByRun(c, "SELECT * FROM hwf_task WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY "
+                + "position", jsonArray(List.of(runId)), Journal::taskRow).getOrDefault(runId, List.of());
+    }
+
+    /** The elements of some tasks of a run, by task, in index order. */
+    private static Map<String, List<ElementRecord>> elementsOf(Connection c, String runId,
+                                                               java.util.Collection<String> tasks) throws SQLException {
+        Map<String, List<ElementRecord>> byTask = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_element WHERE run_id=? AND task IN "
+                + "(SELECT value FROM json_each(?)) ORDER BY task, idx")) {
+            ps.setString(1, runId);
+            ps.setString(2, jsonArray(List.copyOf(new java.util.LinkedHashSet<>(tasks))));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    ElementRecord e = elementRow(rs);
+                    byTask.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
+                }
+            }
+        }
+        return byTask;
+    }
+
     /** {@code ('A','B')}: states for an SQL {@code IN}. */
     private static String sqlStates(java.util.Collection<JobState> states) {
         return states.stream().map(st -> "'" + st.name() + "'").collect(java.util.stream.Collectors.joining(",", "(",
@@ -822,41 +836,10 @@ public final class Journal implements AutoCloseable {
         if (touched != null && touched.isEmpty()) {
             return;
         }
-        RunRecord run;
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_run WHERE id=?")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (!rs.next()) {
-                    throw new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + file);
-                }
-                run = runRow(rs);
-            }
-        }
-        List<TaskRecord> tasks = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_task WHERE run_id=? ORDER BY position")) {
-            ps.setString(1, runId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    tasks.add(taskRow(rs));
-                }
-            }
-        }
-        Map<String, List<ElementRecord>> byTask = new HashMap<>();
-        String elementsSql = touched == null ? "SELECT * FROM hwf_element WHERE run_id=? ORDER BY task, idx"
-                : "SELECT * FROM hwf_element WHERE run_id=? AND task IN (SELECT value FROM json_each(?)) "
-                + "ORDER BY task, idx";
-        try (PreparedStatement ps = c.prepareStatement(elementsSql)) {
-            ps.setString(1, runId);
-            if (touched != null) {
-                ps.setString(2, jsonArray(List.copyOf(new java.util.LinkedHashSet<>(touched))));
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    ElementRecord e = elementRow(rs);
-                    byTask.computeIfAbsent(e.task(), k -> new ArrayList<>()).add(e);
-                }
-            }
-        }
+        RunRecord run = runOf(c, runId);
+        List<TaskRecord> tasks = tasksOf(c, runId);
+        Map<String, List<ElementRecord>> byTask = elementsOf(c, runId,
+                touched == null ? tasks.stream().map(TaskRecord::name).toList() : touched);
         List<JobState> taskStates = new ArrayList<>();
         String firstFailure = null;
         try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET state=?, reason=?, exit_code=?, "
