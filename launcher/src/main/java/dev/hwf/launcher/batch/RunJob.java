@@ -52,6 +52,8 @@ public final class RunJob {
     private final RunEngine engine;
     private final Duration interval;
     private final Consumer<RunSnapshot> progress;
+    /** The run as the last pass left it: the monitor step starts from it instead of reading the run again. */
+    private RunSnapshot last;
 
     /**
      * @param interval time between two passes of the monitor step
@@ -235,7 +237,8 @@ public final class RunJob {
 
     private Tasklet submit(String runId) {
         return (contribution, chunk) -> {
-            progress.accept(engine.advance(runId));
+            last = engine.advance(runId);
+            progress.accept(last);
             return RepeatStatus.FINISHED;
         };
     }
@@ -246,12 +249,13 @@ public final class RunJob {
             if (detach) {
                 return RepeatStatus.FINISHED;
             }
-            RunSnapshot snap = journal.snapshot(runId);
+            RunSnapshot snap = last != null ? last : journal.snapshot(runId);
             if (snap.run().isFinished()) {
                 return RepeatStatus.FINISHED;
             }
             Thread.sleep(backoff(interval, engine.consecutiveStatusFailures()).toMillis());
-            snap = engine.advance(runId);
+            snap = engine.advance(runId); // reads the run afresh: a change made meanwhile by another process counts
+            last = snap;
             progress.accept(snap);
             return snap.run().isFinished() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
         };
