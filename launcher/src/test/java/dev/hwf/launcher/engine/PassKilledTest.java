@@ -7,33 +7,23 @@ import static dev.hwf.launcher.engine.support.PassHarness.element;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.support.PassHarness;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A command killed by a signal writes exit 137 or 143 whatever killed it; the scheduler's
  * accounting tells OUT_OF_MEMORY (the cgroup's OOM killer) from a plain kill. Job 27 of the
  * realistic test cluster ran over its --mem=100M.
  */
-class PassKilledTest {
+class PassKilledTest extends PassTestCase {
     private static final String JOB = "27";
-
-    @TempDir
-    Path tmp;
-
-    private PassHarness h;
 
     @BeforeEach
     void setUp() {
-        h = new PassHarness(tmp);
         h.start("""
                 name: oom
                 scheduler: slurm
@@ -44,11 +34,6 @@ class PassKilledTest {
                 """);
         h.runner.on("sbatch", fixture("slurm/sbatch-oom-submit"));
         h.pass();
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test

@@ -8,44 +8,24 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.support.PassHarness;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real clusters' limits, pass by pass: a job limit holds work back with a reason and lets it go
  * as earlier work ends; a refusal for a limit is back-pressure, never a failure; an array larger
  * than the site's array size goes out as several array jobs, each element run once.
  */
-class PassLimitsTest {
+class PassLimitsTest extends PassTestCase {
     /** What sbatch printed for the 21st job under MaxSubmitJobsPerUser=20 (realistic test cluster). */
     private static final String QOS_REFUSAL = "sbatch: error: QOSMaxSubmitJobPerUserLimit\n"
             + "sbatch: error: Batch job submission failed: Job violates accounting/QOS policy (job submit limit, "
             + "user's size and/or time limits)\n";
-
-    @TempDir
-    Path tmp;
-
-    private PassHarness h;
-
-    @BeforeEach
-    void setUp() {
-        h = new PassHarness(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
 
     private static String independent(int n) {
         StringBuilder sb = new StringBuilder("name: fan\nscheduler: slurm\ntasks:\n");

@@ -7,40 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.support.PassHarness;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Jobs that vanish from squeue without an exit code file: missing for less than lostAfter they
  * stay live; after it, sacct is asked, and only when it knows nothing are they LOST.
  */
-class PassLostTest {
+class PassLostTest extends PassTestCase {
     private static final String JOB = "7001";
     private static final String JOB2 = "7002";
-
-    @TempDir
-    Path tmp;
-
-    private PassHarness h;
-
-    @BeforeEach
-    void setUp() {
-        h = new PassHarness(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
 
     private static String plain(int retries) {
         return """

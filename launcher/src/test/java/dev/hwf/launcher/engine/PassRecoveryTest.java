@@ -9,17 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.support.PassHarness;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Attempts claimed in the journal without a job id, as an hwf process killed between its claim and
@@ -27,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  * submit grace is over and there is neither a job nor an exit file, submits it again. Either way
  * every element reaches the scheduler exactly once per attempt.
  */
-class PassRecoveryTest {
+class PassRecoveryTest extends PassTestCase {
     private static final String JOB_A = "7001";
     private static final String JOB_B = "7002";
 
@@ -65,21 +60,6 @@ class PassRecoveryTest {
                 array: 2
                 command: echo b
             """;
-
-    @TempDir
-    Path tmp;
-
-    private PassHarness h;
-
-    @BeforeEach
-    void setUp() {
-        h = new PassHarness(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
 
     /** What a dead hwf leaves when it claimed a's first attempt and died before sbatch answered. */
     private void claimedByADeadProcess() {

@@ -12,22 +12,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.engine.support.FixtureRunner.Answer;
-import dev.hwf.launcher.engine.support.PassHarness;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Submitting, pass by pass, against Slurm's captured answers: a job's way from sbatch to its exit
  * file, submits the controller could not take now, submits it refuses, and retries.
  */
-class PassSubmitTest {
+class PassSubmitTest extends PassTestCase {
     /** Job ids of the test's own: no captured output holds them, so a substitution never collides. */
     private static final String JOB = "7001";
     private static final String JOB2 = "7002";
@@ -47,21 +42,6 @@ class PassSubmitTest {
      */
     private static final Answer SOCKET_TIMEOUT = output(1, "",
             "sbatch: error: Batch job submission failed: Socket timed out on send/recv operation\n");
-
-    @TempDir
-    Path tmp;
-
-    private PassHarness h;
-
-    @BeforeEach
-    void setUp() {
-        h = new PassHarness(tmp);
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
-    }
 
     @Test
     void aPlainTaskIsSubmittedSeenRunningAndSucceedsOnItsExitFile() {

@@ -9,31 +9,21 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.support.PassHarness;
 import dev.hwf.launcher.journal.RunSnapshot;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A scheduler or a site that does not answer is "unknown, keep waiting": nothing is recorded,
  * however long it lasts, and the engine counts the passes that could not read the scheduler.
  */
-class PassUnreachableTest {
+class PassUnreachableTest extends PassTestCase {
     private static final String JOB = "7001";
-
-    @TempDir
-    Path tmp;
-
-    private PassHarness h;
 
     @BeforeEach
     void setUp() {
-        h = new PassHarness(tmp);
         h.start("""
                 name: outage
                 scheduler: slurm
@@ -45,11 +35,6 @@ class PassUnreachableTest {
         h.pass();
         h.runner.on("squeue", fixture("slurm/squeue-mixed").withJobId("25", JOB));
         assertEquals(JobState.RUNNING, h.passAfter(Duration.ofSeconds(30)).task("a").state());
-    }
-
-    @AfterEach
-    void tearDown() {
-        h.close();
     }
 
     @Test
