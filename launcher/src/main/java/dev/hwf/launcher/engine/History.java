@@ -44,11 +44,7 @@ final class History {
             return List.of();
         }
         Scheduler scheduler = pass.scheduler();
-        Set<JobId> jobs = new LinkedHashSet<>();
-        killed.forEach(k -> jobs.add(new JobId(k.element().jobId())));
-        Command history = scheduler.adapter().historyCommand(jobs);
-        Map<String, JobStatus> known = history == null ? Map.of()
-                : SchedulerCalls.readStatus(scheduler, history, true);
+        Map<String, JobStatus> known = accounting(scheduler, killed.stream().map(Killed::element).toList());
         List<Change> changes = new ArrayList<>();
         for (Killed k : killed) {
             ElementRecord e = k.element();
@@ -71,16 +67,23 @@ final class History {
         return changes;
     }
 
+    /**
+     * ONE history command about the elements' jobs: statuses keyed as {@link SchedulerCalls#readStatus}
+     * keys them; empty for a scheduler without accounting; null when the accounting did not answer.
+     */
+    private static Map<String, JobStatus> accounting(Scheduler scheduler, List<ElementRecord> elements) {
+        Set<JobId> jobs = new LinkedHashSet<>();
+        elements.forEach(e -> jobs.add(new JobId(e.jobId())));
+        Command history = scheduler.adapter().historyCommand(jobs);
+        return history == null ? Map.of() : SchedulerCalls.readStatus(scheduler, history, true);
+    }
+
     static List<Change> lostOrFound(Pass pass, List<ElementRecord> overdue) {
         if (overdue.isEmpty()) {
             return List.of();
         }
         Scheduler scheduler = pass.scheduler();
-        Set<JobId> jobs = new LinkedHashSet<>();
-        overdue.forEach(e -> jobs.add(new JobId(e.jobId())));
-        Command history = scheduler.adapter().historyCommand(jobs);
-        Map<String, JobStatus> known = history == null ? Map.of()
-                : SchedulerCalls.readStatus(scheduler, history, true);
+        Map<String, JobStatus> known = accounting(scheduler, overdue);
         if (known == null) {
             return List.of(); // accounting did not answer: ask again next pass
         }

@@ -50,9 +50,10 @@ final class SiteLimitsReader {
         if (own.maxJobs() != null && own.maxArraySize() != null) {
             return own; // nothing to ask the scheduler
         }
-        SiteLimits kept = journal.limits(pass.runId()).map(SiteLimitsReader::fromJson).orElse(null);
-        boolean stale = journal.limits(pass.runId())
-                .map(l -> Duration.between(l.readAt(), clock.instant()).compareTo(REFRESH) >= 0).orElse(true);
+        java.util.Optional<Journal.StoredLimits> stored = journal.limits(pass.runId());
+        SiteLimits kept = stored.map(SiteLimitsReader::fromJson).orElse(null);
+        boolean stale = stored.map(l -> Duration.between(l.readAt(), clock.instant()).compareTo(REFRESH) >= 0)
+                .orElse(true);
         if (kept == null || stale) {
             SiteLimits read = read(pass);
             if (read != null) {

@@ -205,24 +205,26 @@ final class Submission {
 
     /** The claimed elements of an attempt back to WAITING, their try given back: nothing was submitted. */
     private static List<Change> notSubmitted(Journal.Claim c, String reason) {
-        List<Change> out = new ArrayList<>();
-        for (int i : c.indices()) {
-            // the claim counted a try (at least 1); the change gives that one back
-            ElementRecord claimed = new ElementRecord(c.task(), i, JobState.QUEUED, c.attempt(), 1, null, null, null,
-                    null, null, null);
-            out.add(new Change(claimed, claimed.notSubmitted(reason)));
-        }
-        return out;
+        return claimedChanges(c, claimed -> claimed.notSubmitted(reason));
     }
 
-    /** The claimed elements of an attempt, moved to {@code to} (they were QUEUED without a job id). */
+    /** The claimed elements of an attempt, moved to {@code to}. */
     private List<Change> claimedChanges(Journal.Claim c, JobState to, String reason) {
         Instant now = clock.instant();
+        return claimedChanges(c, claimed -> claimed.with(to, null, reason, now));
+    }
+
+    /**
+     * A change of each element an attempt claimed, as the claim left it: QUEUED without a job id,
+     * with the try it counted (the journal moves tries only by a change's difference).
+     */
+    private static List<Change> claimedChanges(Journal.Claim c,
+                                               java.util.function.UnaryOperator<ElementRecord> change) {
         List<Change> out = new ArrayList<>();
         for (int i : c.indices()) {
-            ElementRecord claimed = new ElementRecord(c.task(), i, JobState.QUEUED, c.attempt(), 0, null, null, null,
+            ElementRecord claimed = new ElementRecord(c.task(), i, JobState.QUEUED, c.attempt(), 1, null, null, null,
                     null, null, null);
-            out.add(new Change(claimed, claimed.with(to, null, reason, now)));
+            out.add(new Change(claimed, change.apply(claimed)));
         }
         return out;
     }
