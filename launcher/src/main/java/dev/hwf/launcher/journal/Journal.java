@@ -29,6 +29,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -278,8 +279,8 @@ public final class Journal implements AutoCloseable {
      * @return the run id
      */
     public String createRun(Workflow wf, String specJson, String workdir, Instant now) {
-        String id = newRunId(wf.name(), now);
-        inTransaction(c -> {
+        return inTransaction(c -> {
+            String id = unusedRunId(c, wf.name(), now);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_run(id, workflow, scheduler, state, "
                     + "source, spec, workdir, submitted_at) VALUES (?,?,?,?,?,?,?,?)")) {
                 ps.setString(1, id);
@@ -316,9 +317,35 @@ public final class Journal implements AutoCloseable {
                 el.executeBatch();
             }
             event(c, id, null, null, null, now, "RUNNING", "submitted", null);
-            return null;
+            return id;
         });
-        return id;
+    }
+
+    /**
+     * A run id no run in this journal has: runs started in the same second share all but the 4 random
+     * digits, so a draw that is taken already (one in 65,536 per such run) is drawn again. Called inside
+     * the IMMEDIATE transaction that inserts the run, so no other process can take it in between.
+     */
+    private static String unusedRunId(Connection c, String workflow, Instant now) throws SQLException {
+        return unusedRunId(c, () -> newRunId(workflow, now));
+    }
+
+    /** The first of up to 1,000 {@code draws} that names no run yet. */
+    static String unusedRunId(Connection c, Supplier<String> draws) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM hwf_run WHERE id=?")) {
+            for (int draw = 0; draw < 1000; draw++) {
+                String id = draws.get();
+                ps.setString(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return id;
+                    }
+                }
+            }
+        }
+        throw new HwfException(ExitCodes.BAD_INPUT, "could not find an unused run id in 1,000 draws: "
+                + "this journal holds too many runs of this workflow started in the same second; wait a second "
+                + "and submit again");
     }
 
     public Optional<RunRecord> findRun(String id) {

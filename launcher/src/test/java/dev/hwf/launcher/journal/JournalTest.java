@@ -2,6 +2,7 @@ package dev.hwf.launcher.journal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -25,6 +26,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Optional;
 import java.util.Random;
@@ -216,6 +218,15 @@ class JournalTest {
         assertEquals("4711", element(snap, "b", 0).jobId());
         assertNull(element(snap, "b", 1).jobId(), "element 1 was not part of the attempt");
         assertEquals("4711", element(snap, "b", 2).jobId());
+    }
+
+    @Test
+    void aRunIdTakenAlreadyIsDrawnAgain() {
+        String taken = newRun();
+        Iterator<String> draws = List.of(taken, taken, "wf-20260101T000000Z-beef").iterator();
+        assertEquals("wf-20260101T000000Z-beef", journal.inTransaction(c -> Journal.unusedRunId(c, draws::next)));
+        String other = newRun();
+        assertNotEquals(taken, other, "two runs of one workflow in the same second get different ids");
     }
 
     /**
