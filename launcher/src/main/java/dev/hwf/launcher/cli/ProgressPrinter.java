@@ -64,10 +64,9 @@ final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> 
     }
 
     private List<Row> rows(RunSnapshot snap, Instant now, boolean withElapsed) {
-        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
         List<Row> rows = new ArrayList<>();
         for (TaskRecord t : snap.tasks()) {
-            String elements = t.arraySize() > 0 ? StatusView.elementSummary(byTask.get(t.name())) : "";
+            String elements = t.arraySize() > 0 ? StatusView.elementSummary(snap.counts(t.name())) : "";
             String elapsed = "";
             if (withElapsed && t.submittedAt() != null) {
                 Instant end = t.state().isFinal() && t.endedAt() != null ? t.endedAt() : now;

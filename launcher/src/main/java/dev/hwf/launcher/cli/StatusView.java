@@ -10,6 +10,7 @@ import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.journal.TaskRecord;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -117,23 +118,12 @@ final class StatusView {
     }
 
     /** Elements of a task by state, e.g. "3/8 done, 4 running, 1 failed". */
-    static String elementSummary(List<ElementRecord> elements) {
-        int done = 0;
-        int running = 0;
-        int queued = 0;
-        int failed = 0;
-        int cancelled = 0;
-        for (ElementRecord e : elements) {
-            switch (e.state()) {
-                case SUCCEEDED -> done++;
-                case RUNNING -> running++;
-                case QUEUED -> queued++;
-                case FAILED -> failed++;
-                case CANCELLED -> cancelled++;
-                default -> { }
-            }
-        }
-        StringBuilder sb = new StringBuilder(done + "/" + elements.size() + " done");
+    static String elementSummary(StateCounts counts) {
+        int running = counts.of(JobState.RUNNING);
+        int queued = counts.of(JobState.QUEUED);
+        int failed = counts.of(JobState.FAILED);
+        int cancelled = counts.of(JobState.CANCELLED);
+        StringBuilder sb = new StringBuilder(counts.of(JobState.SUCCEEDED) + "/" + counts.total() + " done");
         if (running > 0) {
             sb.append(", ").append(running).append(" running");
         }
@@ -174,7 +164,7 @@ final class StatusView {
         for (TaskRecord t : snap.tasks()) {
             rows.add(new String[] {t.name(), t.state().name(), Integer.toString(t.attempt()),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
-                    t.arraySize() > 0 ? elementSummary(byTask.get(t.name())) : "-",
+                    t.arraySize() > 0 ? elementSummary(snap.counts(t.name())) : "-",
                     t.reason() == null ? (snap.endpoint(t.name()) == null ? "" : "ready at " + snap.endpoint(t.name()))
                             : t.reason()});
         }

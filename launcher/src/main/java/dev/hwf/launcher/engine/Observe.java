@@ -128,7 +128,7 @@ final class Observe {
         for (Change c : changes) {
             Task t = pass.wf().task(c.after().task());
             if (t.isService() && c.after().state().isFinal()
-                    && Services.dependantsEnded(pass.byTask(), pass.wf(), t.name())) {
+                    && Services.dependantsEnded(pass.snap(), pass.wf(), t.name())) {
                 out.add(new Change(c.before(), c.before().with(JobState.SUCCEEDED, null, Services.STOPPED,
                         pass.now())));
             } else {

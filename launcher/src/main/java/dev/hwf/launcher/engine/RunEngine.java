@@ -61,7 +61,7 @@ public final class RunEngine {
         try (RunLock lock = journal.tryLockRun(runId)) {
             if (lock == null) {
                 LOG.debug("run {}: another hwf process is on it; skipping this pass", runId);
-                return journal.snapshot(runId);
+                return journal.openSnapshot(runId);
             }
             return advanceLocked(runId);
         }
@@ -73,7 +73,7 @@ public final class RunEngine {
     }
 
     private RunSnapshot advanceLocked(String runId) {
-        RunSnapshot snap = journal.snapshot(runId);
+        RunSnapshot snap = journal.openSnapshot(runId);
         if (snap.run().isFinished()) {
             return snap;
         }
@@ -135,13 +135,13 @@ public final class RunEngine {
      */
     public RunSnapshot cancel(String runId, String reason) {
         try (RunLock lock = journal.lockRun(runId, Duration.ofSeconds(120))) {
-            RunSnapshot snap = journal.snapshot(runId);
+            RunSnapshot snap = journal.openSnapshot(runId);
             if (snap.run().isFinished()) {
                 return snap;
             }
             Instant now = clock.instant();
             journal.apply(runId, CancelRun.cancel(snap, scheduler, reason, now), now);
-            return journal.snapshot(runId);
+            return journal.openSnapshot(runId);
         }
     }
 }

@@ -25,9 +25,8 @@ public final class Services {
     }
 
     /** Whether every element of every task that names the service in after has ended. */
-    static boolean dependantsEnded(Map<String, List<ElementRecord>> byTask, Workflow wf, String service) {
-        return dependants(wf, service).stream()
-                .allMatch(d -> byTask.get(d.name()).stream().allMatch(e -> e.state().isFinal()));
+    static boolean dependantsEnded(RunSnapshot snap, Workflow wf, String service) {
+        return dependants(wf, service).stream().allMatch(d -> snap.task(d.name()).state().isFinal());
     }
 
     /** host:port of a service task's current attempt once it is ready and running, else null. */

@@ -3,6 +3,7 @@ package dev.hwf.launcher.engine;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Instant;
@@ -34,7 +35,7 @@ final class TendServices {
                 continue;
             }
             List<ElementRecord> own = pass.elements(s.name());
-            if (Services.dependantsEnded(pass.byTask(), pass.wf(), s.name())) {
+            if (Services.dependantsEnded(pass.snap(), pass.wf(), s.name())) {
                 for (ElementRecord e : own) {
                     if (e.state() == JobState.WAITING) {
                         changes.add(new Change(e, e.with(JobState.CANCELLED, null, Services.NOT_NEEDED, now)));
@@ -47,7 +48,8 @@ final class TendServices {
                 }
                 continue;
             }
-            boolean ended = own.stream().allMatch(e -> e.state().isFinal() && e.attempt() > 0);
+            TaskRecord row = pass.snap().task(s.name()); // a service is one element: its task row is that element
+            boolean ended = row.state().isFinal() && row.attempt() > 0;
             if (!ended) {
                 continue;
             }

@@ -14,6 +14,67 @@ public final class Derived {
     }
 
     /**
+     * What a task's state is derived from, over all its elements: counts, the earliest start and
+     * latest end, and the elements a failure is blamed on. The journal computes it in SQL for a
+     * task's elements (none of them read into memory); {@link #of} computes the same from a list.
+     *
+     * @param started     elements running, ended, or waiting for a retry after an earlier try
+     * @param firstFailed the lowest-index FAILED element, or null
+     * @param firstBad    the lowest-index CANCELLED element or WAITING one with a reason, or null
+     * @param onlyReason  the reason of the task's element when it has exactly one
+     */
+    public record Tally(int total, int waiting, int ended, int succeeded, int failed, int started,
+                        Instant firstStart, Instant lastEnd, Blame firstFailed, Blame firstBad, String onlyReason) {
+
+        public static Tally of(List<ElementRecord> elements) {
+            int waiting = 0;
+            int ended = 0;
+            int succeeded = 0;
+            int failed = 0;
+            int started = 0;
+            Blame firstFailed = null;
+            Blame firstBad = null;
+            Instant first = null;
+            Instant last = null;
+            for (ElementRecord e : elements) {
+                JobState s = e.state();
+                waiting += s == JobState.WAITING ? 1 : 0;
+                ended += s.isFinal() ? 1 : 0;
+                succeeded += s == JobState.SUCCEEDED ? 1 : 0;
+                failed += s == JobState.FAILED ? 1 : 0;
+                started += s == JobState.RUNNING || s.isFinal() || (s == JobState.WAITING && e.tries() > 0) ? 1 : 0;
+                if (s == JobState.FAILED && (firstFailed == null || e.index() < firstFailed.index())) {
+                    firstFailed = Blame.of(e);
+                }
+                if ((s == JobState.CANCELLED || (s == JobState.WAITING && e.reason() != null))
+                        && (firstBad == null || e.index() < firstBad.index())) {
+                    firstBad = Blame.of(e);
+                }
+                if (e.startedAt() != null && (first == null || e.startedAt().isBefore(first))) {
+                    first = e.startedAt();
+                }
+                if (e.endedAt() != null && (last == null || e.endedAt().isAfter(last))) {
+                    last = e.endedAt();
+                }
+            }
+            return new Tally(elements.size(), waiting, ended, succeeded, failed, started, first, last, firstFailed,
+                    firstBad, elements.size() == 1 ? elements.get(0).reason() : null);
+        }
+    }
+
+    /** The element a task's reason and exit code come from. */
+    public record Blame(int index, String reason, Integer exitCode) {
+        static Blame of(ElementRecord e) {
+            return new Blame(e.index(), e.reason(), e.exitCode());
+        }
+    }
+
+    /** {@link #task(Tally, boolean)} over a list of the task's elements. */
+    public static TaskOutcome task(List<ElementRecord> elements, boolean array) {
+        return task(Tally.of(elements), array);
+    }
+
+    /**
      * <ul>
      *   <li>all elements WAITING: WAITING (a retry keeps the last failure as its reason);</li>
      *   <li>all final: SUCCEEDED if all succeeded, else FAILED if any failed, else CANCELLED;</li>
@@ -22,57 +83,31 @@ public final class Derived {
      * The exit code and reason are those of the first failed (or cancelled) element; for an array
      * the reason names the element.
      */
-    public static TaskOutcome task(List<ElementRecord> elements, boolean array) {
-        boolean allWaiting = true;
-        boolean allFinal = true;
-        boolean allSucceeded = true;
-        boolean anyFailed = false;
-        boolean anyStarted = false;
-        ElementRecord firstBad = null;
-        ElementRecord firstFailed = null;
-        Instant started = null;
-        Instant ended = null;
-        for (ElementRecord e : elements) {
-            JobState s = e.state();
-            allWaiting &= s == JobState.WAITING;
-            allFinal &= s.isFinal();
-            allSucceeded &= s == JobState.SUCCEEDED;
-            anyFailed |= s == JobState.FAILED;
-            anyStarted |= s == JobState.RUNNING || s.isFinal() || (s == JobState.WAITING && e.tries() > 0);
-            if (firstFailed == null && s == JobState.FAILED) {
-                firstFailed = e;
-            }
-            if (firstBad == null && (s == JobState.CANCELLED || (s == JobState.WAITING && e.reason() != null))) {
-                firstBad = e;
-            }
-            if (e.startedAt() != null && (started == null || e.startedAt().isBefore(started))) {
-                started = e.startedAt();
-            }
-            if (e.endedAt() != null && (ended == null || e.endedAt().isAfter(ended))) {
-                ended = e.endedAt();
-            }
-        }
+    public static TaskOutcome task(Tally t, boolean array) {
+        boolean allWaiting = t.waiting() == t.total();
+        boolean allFinal = t.ended() == t.total();
+        boolean allSucceeded = t.succeeded() == t.total();
         JobState state;
-        if (elements.isEmpty() || allWaiting) {
+        if (t.total() == 0 || allWaiting) {
             state = JobState.WAITING;
         } else if (allFinal) {
-            state = allSucceeded ? JobState.SUCCEEDED : anyFailed ? JobState.FAILED : JobState.CANCELLED;
+            state = allSucceeded ? JobState.SUCCEEDED : t.failed() > 0 ? JobState.FAILED : JobState.CANCELLED;
         } else {
-            state = anyStarted ? JobState.RUNNING : JobState.QUEUED;
+            state = t.started() > 0 ? JobState.RUNNING : JobState.QUEUED;
         }
-        ElementRecord blame = firstFailed != null ? firstFailed : firstBad;
+        Blame blame = t.firstFailed() != null ? t.firstFailed() : t.firstBad();
         String reason = null;
         Integer exitCode = null;
         if (blame != null && blame.reason() != null) {
             reason = array ? "element " + blame.index() + ": " + blame.reason() : blame.reason();
             exitCode = blame.exitCode();
-        } else if (allSucceeded && !elements.isEmpty()) {
+        } else if (allSucceeded && t.total() > 0) {
             exitCode = 0;
-            if (!array && elements.size() == 1) {
-                reason = elements.get(0).reason(); // e.g. a service stopped by hwf says so
+            if (!array && t.total() == 1) {
+                reason = t.onlyReason(); // e.g. a service stopped by hwf says so
             }
         }
-        return new TaskOutcome(state, reason, exitCode, started, allFinal && !allWaiting ? ended : null);
+        return new TaskOutcome(state, reason, exitCode, t.firstStart(), allFinal && !allWaiting ? t.lastEnd() : null);
     }
 
     /** RUNNING while any task is not final; then SUCCEEDED, FAILED (any failed) or CANCELLED. */

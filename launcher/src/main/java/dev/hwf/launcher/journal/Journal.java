@@ -399,32 +399,151 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
+     * The run as a pass works on it: the run, task and attempt rows, the elements not ended
+     * (WAITING, QUEUED, RUNNING) and every task's {@link StateCounts}, counted by SQLite. Ended
+     * elements are never read one by one, so a pass late in a long campaign reads what is left of
+     * it, not all of it.
+     */
+    public RunSnapshot openSnapshot(String runId) {
+        return inTransaction(c -> reread(c, runId, null, null, true));
+    }
+
+    /** States of elements that have not ended. */
+    private static final List<JobState> OPEN = List.of(JobState.WAITING, JobState.QUEUED, JobState.RUNNING);
+
+    /**
      * The run as {@code prev} read it, read again where it may have changed since: the run, task
      * and attempt rows, and the elements of {@code tasks} only (those of the other tasks are
      * taken from {@code prev}). What a pass uses after writing changes to some tasks, instead of
-     * reading every element of a large run again.
+     * reading every element of a large run again. An open snapshot stays open.
      */
     public RunSnapshot refresh(RunSnapshot prev, java.util.Collection<String> tasks) {
         if (tasks.isEmpty()) {
             return prev;
         }
-        String runId = prev.run().id();
-        return inTransaction(c -> {
-            RunRecord run = runOf(c, runId);
-            List<TaskRecord> taskRows = tasksOf(c, runId);
-            List<AttemptRecord> attempts = rowsByRun(c, "SELECT * FROM hwf_attempt WHERE run_id IN (SELECT value "
-                    + "FROM json_each(?)) ORDER BY task, attempt", jsonArray(List.of(runId)), Journal::attemptRow)
-                    .getOrDefault(runId, List.of());
-            Map<String, List<ElementRecord>> fresh = elementsOf(c, runId, tasks);
-            Map<String, List<ElementRecord>> old = prev.elementsByTask();
-            List<ElementRecord> elements = new ArrayList<>(prev.elements().size());
-            for (TaskRecord t : taskRows) {
-                elements.addAll(tasks.contains(t.name()) ? fresh.getOrDefault(t.name(), List.of())
-                        : old.getOrDefault(t.name(), List.of()));
-            }
-            return new RunSnapshot(run, taskRows, elements, attempts);
-        });
+        return inTransaction(c -> reread(c, prev.run().id(), prev, tasks, !prev.complete()));
     }
+
+    /**
+     * A snapshot with the elements (and, when open, the counts) of {@code tasks} read again, all
+     * of them when null, and those of the other tasks taken from {@code prev}.
+     *
+     * @param open only the elements not ended, with every task's counts from SQL
+     */
+    private RunSnapshot reread(Connection c, String runId, RunSnapshot prev, java.util.Collection<String> tasks,
+                               boolean open) throws SQLException {
+        RunRecord run = runOf(c, runId);
+        List<TaskRecord> taskRows = tasksOf(c, runId);
+        List<AttemptRecord> attempts = attemptsOf(c, runId);
+        java.util.Set<String> names = new java.util.LinkedHashSet<>(tasks == null
+                ? taskRows.stream().map(TaskRecord::name).toList() : tasks);
+        Map<String, List<ElementRecord>> fresh = elementsOf(c, runId, names, open ? " AND state IN "
+                + sqlStates(OPEN) : "");
+        Map<String, List<ElementRecord>> old = prev == null ? Map.of() : prev.elementsByTask();
+        List<ElementRecord> elements = new ArrayList<>();
+        for (TaskRecord t : taskRows) {
+            elements.addAll(names.contains(t.name()) ? fresh.getOrDefault(t.name(), List.of())
+                    : old.getOrDefault(t.name(), List.of()));
+        }
+        if (!open) {
+            return new RunSnapshot(run, taskRows, elements, attempts);
+        }
+        Map<String, StateCounts> counts = new HashMap<>(prev == null ? Map.of() : prev.counts());
+        counts.putAll(countsOf(c, runId, List.copyOf(names)));
+        return new RunSnapshot(run, taskRows, elements, attempts, counts, false);
+    }
+
+    private static List<AttemptRecord> attemptsOf(Connection c, String runId) throws SQLException {
+        return rowsByRun(c, "SELECT * FROM hwf_attempt WHERE run_id IN (SELECT value FROM json_each(?)) ORDER BY "
+                + "task, attempt", jsonArray(List.of(runId)), Journal::attemptRow).getOrDefault(runId, List.of());
+    }
+
+    /** Seconds from {@code a} to {@code b}, two stored instants, in SQL. */
+    private static String secondsBetween(String a, String b) {
+        return "((julianday(" + b + ") - julianday(" + a + ")) * 86400.0)";
+    }
+
+    /** Per task of {@code tasks}, how many of its elements are in each state, counted in one query. */
+    private static Map<String, StateCounts> countsOf(Connection c, String runId, List<String> tasks)
+            throws SQLException {
+        Map<String, int[]> counts = new HashMap<>();
+        Map<String, Double> seconds = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT task, state, count(*), sum(CASE WHEN state IN "
+                + sqlStates(FINAL) + " THEN earlier_seconds + max(0, coalesce(" + secondsBetween("started_at", "ended_at")
+                + ", 0)) ELSE 0 END) FROM hwf_element WHERE run_id=? AND task IN (SELECT value FROM json_each(?)) "
+                + "GROUP BY task, state")) {
+            ps.setString(1, runId);
+            ps.setString(2, jsonArray(tasks));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String task = rs.getString(1);
+                    counts.computeIfAbsent(task, k -> new int[JobState.values().length])
+                            [JobState.valueOf(rs.getString(2)).ordinal()] = rs.getInt(3);
+                    seconds.merge(task, rs.getDouble(4), Double::sum);
+                }
+            }
+        }
+        Map<String, StateCounts> out = new HashMap<>();
+        for (String t : tasks) {
+            int[] n = counts.get(t);
+            out.put(t, n == null ? StateCounts.NONE : new StateCounts(n, seconds.getOrDefault(t, 0.0)));
+        }
+        return out;
+    }
+
+    private static final List<JobState> FINAL = List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
+
+    /**
+     * What each of {@code tasks}' states is derived from ({@link Derived.Tally}), computed by
+     * SQLite over the task's elements in one query: none of them is read into memory.
+     */
+    static Map<String, Derived.Tally> talliesOf(Connection c, String runId, java.util.Collection<String> tasks)
+            throws SQLException {
+        String finals = sqlStates(FINAL);
+        String same = "FROM hwf_element x WHERE x.run_id=e.run_id AND x.task=e.task";
+        String blame = "json_array(x.idx, x.reason, x.exit_code)";
+        Map<String, Derived.Tally> out = new HashMap<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT e.task, count(*), sum(e.state='WAITING'), "
+                + "sum(e.state IN " + finals + "), sum(e.state='SUCCEEDED'), sum(e.state='FAILED'), "
+                + "sum(e.state='RUNNING' OR e.state IN " + finals + " OR (e.state='WAITING' AND e.tries>0)), "
+                + "(SELECT x.started_at " + same + " AND x.started_at IS NOT NULL ORDER BY julianday(x.started_at), "
+                + "x.idx LIMIT 1), "
+                + "(SELECT x.ended_at " + same + " AND x.ended_at IS NOT NULL ORDER BY julianday(x.ended_at) DESC, "
+                + "x.idx LIMIT 1), "
+                + "(SELECT " + blame + " " + same + " AND x.state='FAILED' ORDER BY x.idx LIMIT 1), "
+                + "(SELECT " + blame + " " + same + " AND (x.state='CANCELLED' OR (x.state='WAITING' AND x.reason "
+                + "IS NOT NULL)) ORDER BY x.idx LIMIT 1), "
+                + "CASE WHEN count(*)=1 THEN max(e.reason) END "
+                + "FROM hwf_element e WHERE e.run_id=? AND e.task IN (SELECT value FROM json_each(?)) GROUP BY e.task")) {
+            ps.setString(1, runId);
+            ps.setString(2, jsonArray(List.copyOf(new java.util.LinkedHashSet<>(tasks))));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.put(rs.getString(1), new Derived.Tally(rs.getInt(2), rs.getInt(3), rs.getInt(4), rs.getInt(5),
+                            rs.getInt(6), rs.getInt(7), instant(rs, 8), instant(rs, 9), blame(rs.getString(10)),
+                            blame(rs.getString(11)), rs.getString(12)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** A {@code json_array(idx, reason, exit_code)} as a {@link Derived.Blame}, or null. */
+    private static Derived.Blame blame(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode a = BLAME_READER.readTree(json);
+            return new Derived.Blame(a.get(0).asInt(), a.get(1).isNull() ? null : a.get(1).asText(),
+                    a.get(2).isNull() ? null : a.get(2).asInt());
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("journal: unreadable element summary " + json, e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper BLAME_READER =
+            new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * Several runs, each as {@link #snapshot(String)} reads it, in the order given: one transaction
@@ -832,9 +951,16 @@ public final class Journal implements AutoCloseable {
     /** The elements of some tasks of a run, by task, in index order. */
     private static Map<String, List<ElementRecord>> elementsOf(Connection c, String runId,
                                                                java.util.Collection<String> tasks) throws SQLException {
+        return elementsOf(c, runId, tasks, "");
+    }
+
+    /** The elements of some tasks of a run that match {@code where} (an SQL condition after AND, or ""). */
+    private static Map<String, List<ElementRecord>> elementsOf(Connection c, String runId,
+                                                               java.util.Collection<String> tasks, String where)
+            throws SQLException {
         Map<String, List<ElementRecord>> byTask = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_element WHERE run_id=? AND task IN "
-                + "(SELECT value FROM json_each(?)) ORDER BY task, idx")) {
+                + "(SELECT value FROM json_each(?))" + where + " ORDER BY task, idx")) {
             ps.setString(1, runId);
             ps.setString(2, jsonArray(List.copyOf(new java.util.LinkedHashSet<>(tasks))));
             try (ResultSet rs = ps.executeQuery()) {
@@ -865,14 +991,14 @@ public final class Journal implements AutoCloseable {
         }
         RunRecord run = runOf(c, runId);
         List<TaskRecord> tasks = tasksOf(c, runId);
-        Map<String, List<ElementRecord>> byTask = elementsOf(c, runId,
+        Map<String, Derived.Tally> byTask = talliesOf(c, runId,
                 touched == null ? tasks.stream().map(TaskRecord::name).toList() : touched);
         List<JobState> taskStates = new ArrayList<>();
         String firstFailure = null;
         try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET state=?, reason=?, exit_code=?, "
                 + "started_at=?, ended_at=? WHERE run_id=? AND name=?")) {
             for (TaskRecord t : tasks) {
-                List<ElementRecord> elements = byTask.get(t.name());
+                Derived.Tally elements = byTask.get(t.name());
                 if (elements == null) { // not touched: its row holds what was derived last time
                     taskStates.add(t.state());
                     if (firstFailure == null && t.state() == JobState.FAILED) {
@@ -1039,6 +1165,11 @@ public final class Journal implements AutoCloseable {
     private static Integer intOrNull(ResultSet rs, String col) throws SQLException {
         int v = rs.getInt(col);
         return rs.wasNull() ? null : v;
+    }
+
+    private static Instant instant(ResultSet rs, int col) throws SQLException {
+        String v = rs.getString(col);
+        return v == null ? null : Instant.parse(v);
     }
 
     private static Instant instant(ResultSet rs, String col) throws SQLException {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.support.OpenSnapshots;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
@@ -108,11 +109,11 @@ class RunEngineLocalTest {
     }
 
     /** Advances the run until {@code until} holds (or the run ends, when {@code until} is null). */
-    private static RunSnapshot advance(RunEngine engine, String runId, Predicate<RunSnapshot> until)
+    private RunSnapshot advance(RunEngine engine, String runId, Predicate<RunSnapshot> until)
             throws InterruptedException {
         long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
         while (true) {
-            RunSnapshot snap = engine.advance(runId);
+            RunSnapshot snap = OpenSnapshots.checked(journal, engine.advance(runId));
             if (until == null ? snap.run().isFinished() : until.test(snap)) {
                 return snap;
             }
@@ -123,7 +124,7 @@ class RunEngineLocalTest {
         }
     }
 
-    private static RunSnapshot runToEnd(RunEngine engine, String runId) throws InterruptedException {
+    private RunSnapshot runToEnd(RunEngine engine, String runId) throws InterruptedException {
         return advance(engine, runId, null);
     }
 

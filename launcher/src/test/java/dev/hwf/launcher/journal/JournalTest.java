@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.Callable;
@@ -218,6 +219,91 @@ class JournalTest {
         assertEquals("4711", element(snap, "b", 0).jobId());
         assertNull(element(snap, "b", 1).jobId(), "element 1 was not part of the attempt");
         assertEquals("4711", element(snap, "b", 2).jobId());
+    }
+
+    /**
+     * The journal derives a task's state in SQL, over elements it never reads into memory; on any
+     * mix of states, reasons, exit codes and times (stored with 0 to 9 fraction digits, as Instant
+     * writes them) that must agree with the same derivation over the elements read one by one.
+     */
+    @Test
+    void taskStatesDerivedInSqlAgreeWithTheElementsReadOneByOne() throws SQLException {
+        Workflow wf = workflow("""
+                name: tally
+                scheduler: local
+                tasks:
+                  - { name: one, command: x }
+                  - { name: big, array: 40, command: x }
+                """);
+        Random rnd = new Random(7);
+        JobState[] states = JobState.values();
+        String[] reasons = {null, null, "exit 3", "OUT_OF_MEMORY", "upstream a FAILED", "it's \"quoted\"\n"};
+        for (int round = 0; round < 60; round++) {
+            String id = journal.createRun(wf, "{\"spec\":1}", "/w", T0.plusSeconds(round));
+            try (Connection c = journal.dataSource().getConnection();
+                 java.sql.PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, tries=?, "
+                         + "exit_code=?, reason=?, started_at=?, ended_at=?, earlier_seconds=? WHERE run_id=? AND "
+                         + "task=? AND idx=?")) {
+                for (String task : List.of("one", "big")) {
+                    int n = task.equals("one") ? 1 : 40;
+                    // a third of the rounds keep one state across the task, to reach the all-same outcomes
+                    JobState only = round % 3 == 0 ? states[rnd.nextInt(states.length)] : null;
+                    for (int i = 0; i < n; i++) {
+                        JobState st = only != null ? only : states[rnd.nextInt(states.length)];
+                        Instant start = rnd.nextInt(3) == 0 ? null : T0.plusNanos(rnd.nextInt(1_000_000) * 1000L
+                                * (rnd.nextBoolean() ? 1000 : 1)).plusSeconds(rnd.nextInt(100));
+                        ps.setString(1, st.name());
+                        ps.setInt(2, rnd.nextInt(3));
+                        if (rnd.nextBoolean()) {
+                            ps.setInt(3, rnd.nextInt(4));
+                        } else {
+                            ps.setNull(3, java.sql.Types.INTEGER);
+                        }
+                        ps.setString(4, reasons[rnd.nextInt(reasons.length)]);
+                        ps.setString(5, start == null ? null : start.toString());
+                        ps.setString(6, start == null || !st.isFinal() ? null
+                                : start.plusMillis(rnd.nextInt(90_000)).toString());
+                        ps.setDouble(7, rnd.nextInt(3) * 1.5);
+                        ps.setString(8, id);
+                        ps.setString(9, task);
+                        ps.setInt(10, i);
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            RunSnapshot all = journal.snapshot(id);
+            Map<String, Derived.Tally> sql = journal.inTransaction(c -> Journal.talliesOf(c, id, List.of("one", "big")));
+            for (String task : List.of("one", "big")) {
+                List<ElementRecord> elements = all.elementsByTask().get(task);
+                assertEquals(Derived.Tally.of(elements), sql.get(task), "round " + round + ", task " + task);
+                assertEquals(Derived.task(elements, task.equals("big")), Derived.task(sql.get(task), task.equals("big")));
+            }
+            RunSnapshot open = journal.openSnapshot(id);
+            assertEquals(all.elements().stream().filter(e -> !e.state().isFinal()).toList(), open.elements());
+            for (String task : List.of("one", "big")) {
+                assertEquals(all.counts(task), open.counts(task), "round " + round + ", counts of " + task);
+            }
+        }
+    }
+
+    @Test
+    void anOpenSnapshotLeavesEndedElementsOutAndStaysOpenWhenRefreshed() {
+        String id = newRun();
+        journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
+        move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0.plusSeconds(5));
+        RunSnapshot open = journal.openSnapshot(id);
+        assertFalse(open.complete());
+        assertEquals(List.of("b"), open.elements().stream().map(ElementRecord::task).distinct().toList());
+        assertEquals(1, open.counts("a").of(JobState.SUCCEEDED));
+        assertEquals(3, open.counts("b").of(JobState.WAITING));
+
+        move(id, "b", List.of(1), JobState.CANCELLED, null, "stopped", T0.plusSeconds(6));
+        RunSnapshot again = journal.refresh(open, List.of("b"));
+        assertFalse(again.complete(), "a refreshed open snapshot is still open");
+        assertEquals(List.of(0, 2), again.elements().stream().map(ElementRecord::index).toList());
+        assertEquals(1, again.counts("b").of(JobState.CANCELLED));
+        assertEquals(2, again.counts("b").of(JobState.WAITING));
+        assertEquals(1, again.counts("a").of(JobState.SUCCEEDED), "counts of a task not read again are kept");
     }
 
     @Test

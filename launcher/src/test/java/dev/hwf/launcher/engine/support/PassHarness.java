@@ -103,7 +103,7 @@ public final class PassHarness implements AutoCloseable {
         RunSnapshot snap = engine.advance(runId);
         assertEquals(List.of(), runner.unexpected(), "commands the test did not script");
         assertEquals(List.of(), runner.unused(), "scripted answers this pass never asked for");
-        return snap;
+        return OpenSnapshots.checked(journal, snap);
     }
 
     /** Advances the clock by {@code d}, then makes a pass. */

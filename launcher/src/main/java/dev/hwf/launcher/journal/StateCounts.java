@@ -1,0 +1,86 @@
+package dev.hwf.launcher.journal;
+
+import dev.hwf.api.JobState;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * How many of a task's elements are in each state, and the running seconds of those that have
+ * ended (earlier tries included): what status lines and the GPU-hour budget need of elements a
+ * pass does not read one by one.
+ */
+public final class StateCounts {
+    public static final StateCounts NONE = new StateCounts(new int[JobState.values().length], 0);
+
+    private final int[] counts;
+    private final double endedSeconds;
+
+    StateCounts(int[] counts, double endedSeconds) {
+        this.counts = counts;
+        this.endedSeconds = endedSeconds;
+    }
+
+    /** The counts of a list of elements. */
+    public static StateCounts of(List<ElementRecord> elements) {
+        int[] counts = new int[JobState.values().length];
+        double seconds = 0;
+        for (ElementRecord e : elements) {
+            counts[e.state().ordinal()]++;
+            if (e.state().isFinal()) {
+                seconds += e.earlierSeconds() + runningSeconds(e.startedAt(), e.endedAt());
+            }
+        }
+        return new StateCounts(counts, seconds);
+    }
+
+    private static double runningSeconds(Instant start, Instant end) {
+        if (start == null || end == null) {
+            return 0;
+        }
+        return Math.max(0, java.time.Duration.between(start, end).toMillis()) / 1000.0;
+    }
+
+    public int of(JobState state) {
+        return counts[state.ordinal()];
+    }
+
+    public int total() {
+        int n = 0;
+        for (int c : counts) {
+            n += c;
+        }
+        return n;
+    }
+
+    /** Elements not ended: WAITING, QUEUED or RUNNING. */
+    public int open() {
+        return of(JobState.WAITING) + of(JobState.QUEUED) + of(JobState.RUNNING);
+    }
+
+    /** Running seconds of the ended elements, their earlier tries included. */
+    public double endedSeconds() {
+        return endedSeconds;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof StateCounts s && java.util.Arrays.equals(counts, s.counts)
+                && Math.abs(endedSeconds - s.endedSeconds) < 0.01;
+    }
+
+    @Override
+    public int hashCode() {
+        return java.util.Arrays.hashCode(counts);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("{");
+        for (JobState s : JobState.values()) {
+            if (of(s) > 0) {
+                sb.append(sb.length() > 1 ? ", " : "").append(s).append('=').append(of(s));
+            }
+        }
+        return sb.append(", endedSeconds=").append(endedSeconds).append('}').toString();
+    }
+}
