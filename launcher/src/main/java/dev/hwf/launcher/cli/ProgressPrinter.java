@@ -1,6 +1,5 @@
 package dev.hwf.launcher.cli;
 
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
 import java.io.PrintStream;

@@ -65,8 +65,8 @@ public final class Accounting {
         Usage total = Usage.NONE;
         Map<String, java.util.List<ElementRecord>> byTask = snap.elementsByTask();
         for (Task t : wf.tasks()) {
-            // an open snapshot holds the elements not ended; the ended ones' seconds were added up by the journal
-            double hours = snap.complete() ? 0 : snap.counts(t.name()).endedSeconds() / 3600.0;
+            // an open snapshot holds the live elements; the others' seconds were added up by the journal
+            double hours = snap.complete() ? 0 : snap.counts(t.name()).settledSeconds() / 3600.0;
             for (ElementRecord e : byTask.getOrDefault(t.name(), java.util.List.of())) {
                 hours += hours(e, now);
             }

@@ -1,8 +1,6 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.workflow.Task;
-import java.util.List;
 
 /**
  * {@code arrayLimit}: an array's retry waits until its running job has ended. A retry is a new job
@@ -17,7 +15,7 @@ final class ArrayLimitGate implements SubmitGate {
     }
 
     @Override
-    public Verdict check(Task task, List<ElementRecord> waiting) {
+    public Verdict check(Task task, int waiting) {
         if (task.arrayLimit() > 0 && pass.elements(task.name()).stream().anyMatch(e -> e.state().isLive())) {
             return Verdict.hold("arrayLimit " + task.arrayLimit() + ": waiting for the task's live job to end");
         }

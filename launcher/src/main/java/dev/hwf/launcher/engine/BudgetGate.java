@@ -1,6 +1,5 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
@@ -26,7 +25,7 @@ final class BudgetGate implements SubmitGate {
     }
 
     @Override
-    public Verdict check(Task task, List<ElementRecord> waiting) {
+    public Verdict check(Task task, int waiting) {
         if (verdict == null) {
             verdict = decide();
         }

@@ -1,8 +1,7 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,25 +17,19 @@ final class CancelBlocked {
     }
 
     static PhaseResult run(Pass pass) {
-        List<Change> changes = new ArrayList<>();
+        List<Journal.WaitingChange> changes = new ArrayList<>();
         for (Task t : pass.wf().tasks()) {
-            String blocker = null;
+            if (pass.waitingCount(t.name()) == 0) {
+                continue;
+            }
             for (String up : t.after()) {
                 JobState s = pass.snap().task(up).state();
                 if (s == JobState.FAILED || s == JobState.CANCELLED) {
-                    blocker = "upstream " + up + " " + s;
+                    changes.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, "upstream " + up + " " + s));
                     break;
                 }
             }
-            if (blocker == null) {
-                continue;
-            }
-            for (ElementRecord e : pass.elements(t.name())) {
-                if (e.state() == JobState.WAITING) {
-                    changes.add(new Change(e, e.with(JobState.CANCELLED, null, blocker, pass.now())));
-                }
-            }
         }
-        return PhaseResult.of(changes);
+        return PhaseResult.of(List.of(), changes);
     }
 }

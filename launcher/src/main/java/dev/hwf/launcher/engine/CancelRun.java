@@ -9,8 +9,10 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.TaskRecord;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -27,8 +29,11 @@ final class CancelRun {
     private CancelRun() {
     }
 
-    /** The changes that record the run cancelled, once its jobs are. */
-    static List<Change> cancel(RunSnapshot snap, Scheduler scheduler, String reason, Instant now) {
+    /**
+     * The changes that record the run cancelled, once its jobs are: its live elements (in
+     * {@code snap}, an open snapshot) one by one, its WAITING ones in bulk.
+     */
+    static PhaseResult cancel(RunSnapshot snap, Scheduler scheduler, String reason, Instant now) {
         String runId = snap.run().id();
         Set<JobId> jobs = new LinkedHashSet<>();
         Set<String> unrecorded = new LinkedHashSet<>();
@@ -61,6 +66,12 @@ final class CancelRun {
                 changes.add(new Change(e, e.with(JobState.CANCELLED, null, reason, now)));
             }
         }
-        return changes;
+        List<Journal.WaitingChange> waiting = new ArrayList<>();
+        for (TaskRecord t : snap.tasks()) {
+            if (snap.counts(t.name()).of(JobState.WAITING) > 0) {
+                waiting.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, reason));
+            }
+        }
+        return PhaseResult.of(changes, waiting);
     }
 }

@@ -9,33 +9,43 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What a pass read and works with: the run as the journal holds it now, its workflow, the
- * scheduler and the pass's clock reading. Phases read it and return the changes they want; the
- * sequencer writes them and hands the next phase a pass over the run as read again.
+ * What a pass read and works with: the run as the journal holds it now (open: its live elements,
+ * and every task's counts), its workflow, the scheduler and the pass's clock reading. Phases read
+ * it and return the changes they want; the sequencer writes them and hands the next phase a pass
+ * over the run as read again. A task's WAITING elements are read only where some are submitted
+ * ({@link #firstWaiting}); the others are changed in bulk ({@link Journal.WaitingChange}).
  */
 final class Pass {
+    /** Reads the first WAITING elements of a task, in index order (the journal, in a pass). */
+    @FunctionalInterface
+    interface WaitingReader {
+        List<ElementRecord> first(String task, int limit);
+    }
+
     private final RunSnapshot snap;
     private final Workflow wf;
     private final Scheduler scheduler;
     private final Instant now;
+    private final WaitingReader waitingReader;
     private Map<String, List<ElementRecord>> byTask;
     private Map<String, Integer> offsets;
 
-    Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now) {
+    Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader) {
         this.snap = snap;
         this.wf = wf;
         this.scheduler = scheduler;
         this.now = now;
+        this.waitingReader = waitingReader;
     }
 
     /** The same pass over the run as read again. */
     Pass reread(RunSnapshot again, Instant at) {
-        return new Pass(again, wf, scheduler, at);
+        return new Pass(again, wf, scheduler, at, waitingReader);
     }
 
     /** The same pass over the same reading of the run, with the clock read again (a phase starts). */
     Pass at(Instant at) {
-        Pass p = new Pass(snap, wf, scheduler, at);
+        Pass p = new Pass(snap, wf, scheduler, at, waitingReader);
         p.byTask = byTask;
         p.offsets = offsets;
         return p;
@@ -61,7 +71,7 @@ final class Pass {
         return now;
     }
 
-    /** Elements by task name, in workflow and index order. */
+    /** Live elements by task name, in workflow and index order. */
     Map<String, List<ElementRecord>> byTask() {
         if (byTask == null) {
             byTask = snap.elementsByTask();
@@ -99,8 +109,13 @@ final class Pass {
         return e.index() - offsets.getOrDefault(e.task() + "/" + e.attempt(), 0);
     }
 
-    /** A task's WAITING elements. */
-    List<ElementRecord> waiting(String task) {
-        return elements(task).stream().filter(e -> e.state() == JobState.WAITING).toList();
+    /** How many of a task's elements are WAITING. */
+    int waitingCount(String task) {
+        return snap.counts(task).of(JobState.WAITING);
+    }
+
+    /** A task's first {@code limit} WAITING elements, in index order, as the journal holds them now. */
+    List<ElementRecord> firstWaiting(String task, int limit) {
+        return waitingReader.first(task, limit);
     }
 }

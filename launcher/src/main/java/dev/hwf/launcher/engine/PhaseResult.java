@@ -7,20 +7,31 @@ import java.util.List;
 
 /**
  * What one phase of a pass wants written to the journal: job ids it learned, element changes
- * (compare-and-set against the rows it read) and service endpoints it saw. The sequencer writes
- * them in that order, then reads the run again for the next phase.
+ * (compare-and-set against the rows it read), changes to a task's WAITING elements in bulk (which
+ * a pass does not read one by one) and service endpoints it saw. The sequencer writes them in that
+ * order, then reads the run again for the next phase.
  */
-record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Journal.Ready> ready) {
-    static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of());
+record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Journal.WaitingChange> waiting,
+                   List<Journal.Ready> ready) {
+    static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of(), List.of());
 
     PhaseResult {
         jobIds = List.copyOf(jobIds);
         changes = List.copyOf(changes);
+        waiting = List.copyOf(waiting);
         ready = List.copyOf(ready);
     }
 
+    PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Journal.Ready> ready) {
+        this(jobIds, changes, List.of(), ready);
+    }
+
     static PhaseResult of(List<Change> changes) {
-        return changes.isEmpty() ? NONE : new PhaseResult(List.of(), changes, List.of());
+        return changes.isEmpty() ? NONE : new PhaseResult(List.of(), changes, List.of(), List.of());
+    }
+
+    static PhaseResult of(List<Change> changes, List<Journal.WaitingChange> waiting) {
+        return changes.isEmpty() && waiting.isEmpty() ? NONE : new PhaseResult(List.of(), changes, waiting, List.of());
     }
 
     /** The tasks whose rows the result changes. */
@@ -28,12 +39,13 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
         java.util.Set<String> out = new java.util.LinkedHashSet<>();
         jobIds.forEach(s -> out.add(s.task()));
         changes.forEach(c -> out.add(c.after().task()));
+        waiting.forEach(w -> out.add(w.task()));
         ready.forEach(r -> out.add(r.task()));
         return out;
     }
 
     boolean isEmpty() {
-        return jobIds.isEmpty() && changes.isEmpty() && ready.isEmpty();
+        return jobIds.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty();
     }
 
     /** Both results, this one's first. */
@@ -44,12 +56,13 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
         if (isEmpty()) {
             return other;
         }
-        List<Journal.Submitted> ids = new ArrayList<>(jobIds);
-        ids.addAll(other.jobIds);
-        List<Change> ch = new ArrayList<>(changes);
-        ch.addAll(other.changes);
-        List<Journal.Ready> rd = new ArrayList<>(ready);
-        rd.addAll(other.ready);
-        return new PhaseResult(ids, ch, rd);
+        return new PhaseResult(joined(jobIds, other.jobIds), joined(changes, other.changes),
+                joined(waiting, other.waiting), joined(ready, other.ready));
+    }
+
+    private static <T> List<T> joined(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a);
+        out.addAll(b);
+        return out;
     }
 }

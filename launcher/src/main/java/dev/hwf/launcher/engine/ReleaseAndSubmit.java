@@ -4,14 +4,12 @@ import dev.hwf.api.JobState;
 import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,45 +28,51 @@ final class ReleaseAndSubmit {
 
     static Submission.Submitted run(Pass pass, Journal journal, Submission submission, SubmitBackoff backoff,
                                     SiteLimitsReader limitsReader) {
-        if (pass.snap().elements().stream().noneMatch(e -> e.state() == JobState.WAITING)) {
+        if (pass.wf().tasks().stream().allMatch(t -> pass.waitingCount(t.name()) == 0)) {
             return new Submission.Submitted(PhaseResult.NONE, List.of());
         }
         SiteLimits limits = limitsReader.current(pass);
         SubmitGates gates = SubmitGates.forPass(pass, journal, backoff, limits);
-        List<Change> changes = new ArrayList<>();
+        List<Journal.WaitingChange> held = new ArrayList<>();
         Map<String, Integer> stopReasons = new LinkedHashMap<>();
         List<Journal.Claim> wanted = new ArrayList<>();
         for (Task t : pass.wf().tasks()) {
-            List<ElementRecord> waiting = pass.waiting(t.name());
-            if (waiting.isEmpty()) {
+            int waiting = pass.waitingCount(t.name());
+            if (waiting == 0) {
                 continue;
             }
             SubmitGate.Verdict v = gates.check(t, waiting);
             switch (v.kind()) {
                 case STOP -> {
-                    for (ElementRecord e : waiting) {
-                        changes.add(new Change(e, e.with(JobState.CANCELLED, null, v.reason(), pass.now())));
-                    }
-                    stopReasons.merge(v.reason(), waiting.size(), Integer::sum);
+                    held.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, v.reason()));
+                    stopReasons.merge(v.reason(), waiting, Integer::sum);
                 }
                 case HOLD -> {
-                    LOG.debug("task {}: {} element(s) held: {}", t.name(), waiting.size(), v.reason());
-                    changes.addAll(heldReasons(waiting, v));
+                    LOG.debug("task {}: {} element(s) held: {}", t.name(), waiting, v.reason());
+                    if (v.shown() && v.reason() != null) {
+                        held.add(new Journal.WaitingChange(t.name(), 0, JobState.WAITING, v.reason()));
+                    }
                 }
                 case GO -> {
-                    List<ElementRecord> going = waiting.subList(0, Math.min(v.max(), waiting.size()));
+                    // only the elements that go are read; the journal holds the others back in bulk
+                    List<ElementRecord> going = v.max() <= 0 ? List.of()
+                            : pass.firstWaiting(t.name(), Math.min(v.max(), waiting));
                     List<Journal.Claim> claims = claims(pass, t, going, limits.maxArraySize());
                     int released = claims.stream().mapToInt(c -> c.indices().size()).sum();
                     gates.released(t, released);
                     wanted.addAll(claims);
-                    changes.addAll(heldReasons(waiting.subList(released, waiting.size()), v));
+                    if (released < waiting && v.shown() && v.reason() != null) {
+                        // the held ones: all WAITING after the last element released
+                        int from = released == 0 ? 0 : going.get(released - 1).index() + 1;
+                        held.add(new Journal.WaitingChange(t.name(), from, JobState.WAITING, v.reason()));
+                    }
                 }
             }
         }
         stopReasons.forEach((reason, n) -> LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED",
                 pass.runId(), reason, n));
         Submission.Submitted sent = submission.submit(pass, wanted);
-        return new Submission.Submitted(PhaseResult.of(changes).and(sent.result()), sent.claimedTasks());
+        return new Submission.Submitted(PhaseResult.of(List.of(), held).and(sent.result()), sent.claimedTasks());
     }
 
     /**
@@ -86,20 +90,6 @@ final class ReleaseAndSubmit {
             last++;
             if (t.arrayLimit() > 0) {
                 break;
-            }
-        }
-        return out;
-    }
-
-    /** The held elements' reason, where the gate shows it and it is not written yet. */
-    private static List<Change> heldReasons(List<ElementRecord> held, SubmitGate.Verdict v) {
-        if (!v.shown() || v.reason() == null) {
-            return List.of();
-        }
-        List<Change> out = new ArrayList<>();
-        for (ElementRecord e : held) {
-            if (!Objects.equals(e.reason(), v.reason())) {
-                out.add(new Change(e, e.with(JobState.WAITING, e.exitCode(), v.reason(), null)));
             }
         }
         return out;

@@ -79,7 +79,7 @@ public final class RunEngine {
         }
         Workflow wf = SpecCodec.fromJson(snap.run().spec());
         // each phase starts with the clock read again: the one before may have waited on the scheduler
-        Pass pass = new Pass(snap, wf, scheduler, clock.instant());
+        Pass pass = new Pass(snap, wf, scheduler, clock.instant(), (task, n) -> journal.firstWaiting(runId, task, n));
         pass = write(pass, RecoverOrphans.run(pass));
         pass = pass.at(clock.instant());
         Observe.Observation seen = Observe.run(pass);
@@ -113,7 +113,8 @@ public final class RunEngine {
     }
 
     /**
-     * Writes what a phase asked for, job ids first, then element changes, then service endpoints,
+     * Writes what a phase asked for, job ids first, then element changes, then changes to WAITING
+     * elements in bulk, then service endpoints,
      * and returns the pass over the run as read again (the same pass when there was nothing): the
      * elements of the tasks it changed, and every task's derived state.
      */
@@ -123,7 +124,7 @@ public final class RunEngine {
         }
         Instant now = clock.instant();
         journal.recordJobIds(pass.runId(), r.jobIds(), now);
-        journal.apply(pass.runId(), r.changes(), now);
+        journal.apply(pass.runId(), r.changes(), r.waiting(), now);
         journal.recordReady(pass.runId(), r.ready(), now);
         return pass.reread(journal.refresh(pass.snap(), r.tasks()), clock.instant());
     }
@@ -140,7 +141,8 @@ public final class RunEngine {
                 return snap;
             }
             Instant now = clock.instant();
-            journal.apply(runId, CancelRun.cancel(snap, scheduler, reason, now), now);
+            PhaseResult cancelled = CancelRun.cancel(snap, scheduler, reason, now);
+            journal.apply(runId, cancelled.changes(), cancelled.waiting(), now);
             return journal.openSnapshot(runId);
         }
     }

@@ -1,13 +1,11 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.List;
-import java.util.Map;
 
 /** What the phases need to know of service tasks and the tasks that use them. */
 public final class Services {

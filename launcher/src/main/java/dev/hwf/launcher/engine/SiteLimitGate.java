@@ -1,10 +1,8 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.SiteLimits;
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.workflow.Task;
-import java.util.List;
 
 /**
  * The site's job limit ({@link SiteLimits#maxJobs()}: discovered, or {@code site.maxJobs}): hwf
@@ -26,12 +24,12 @@ final class SiteLimitGate implements SubmitGate {
     }
 
     @Override
-    public Verdict check(Task task, List<ElementRecord> waiting) {
+    public Verdict check(Task task, int waiting) {
         if (max == null) {
             return Verdict.go();
         }
         int free = max - live;
-        if (free >= waiting.size()) {
+        if (free >= waiting) {
             return Verdict.go();
         }
         // once the first free elements go, the site is full: the reason says so, and stays the

@@ -1,8 +1,6 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.workflow.Task;
-import java.util.List;
 
 /**
  * One reason to hold a task's WAITING elements back. Every such reason is a gate in
@@ -17,9 +15,9 @@ interface SubmitGate {
     /**
      * Whether (and how many of) the task's WAITING elements may be submitted now.
      *
-     * @param waiting the task's WAITING elements, in index order, never empty
+     * @param waiting how many WAITING elements the task has, never 0
      */
-    Verdict check(Task task, List<ElementRecord> waiting);
+    Verdict check(Task task, int waiting);
 
     /** Told how many elements of the task went out after the chain's verdict, for the gates that count. */
     default void released(Task task, int elements) {

@@ -1,7 +1,6 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.SiteLimits;
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.workflow.Task;
 import java.util.List;
@@ -38,7 +37,7 @@ final class SubmitGates implements SubmitGate {
     }
 
     @Override
-    public Verdict check(Task task, List<ElementRecord> waiting) {
+    public Verdict check(Task task, int waiting) {
         Verdict bound = Verdict.go();
         for (SubmitGate gate : chain) {
             Verdict v = gate.check(task, waiting);

@@ -4,6 +4,7 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Instant;
@@ -29,17 +30,18 @@ final class TendServices {
         }
         Instant now = pass.now();
         List<Change> changes = new ArrayList<>();
+        List<Journal.WaitingChange> waiting = new ArrayList<>();
         Set<JobId> toCancel = new LinkedHashSet<>();
         for (Task s : pass.wf().tasks()) {
             if (!s.isService()) {
                 continue;
             }
-            List<ElementRecord> own = pass.elements(s.name());
             if (Services.dependantsEnded(pass.snap(), pass.wf(), s.name())) {
-                for (ElementRecord e : own) {
-                    if (e.state() == JobState.WAITING) {
-                        changes.add(new Change(e, e.with(JobState.CANCELLED, null, Services.NOT_NEEDED, now)));
-                    } else if (e.state().isLive() && e.jobId() != null) {
+                if (pass.waitingCount(s.name()) > 0) {
+                    waiting.add(new Journal.WaitingChange(s.name(), 0, JobState.CANCELLED, Services.NOT_NEEDED));
+                }
+                for (ElementRecord e : pass.elements(s.name())) {
+                    if (e.jobId() != null) {
                         toCancel.add(new JobId(e.jobId()));
                         changes.add(new Change(e, e.state() == JobState.RUNNING
                                 ? e.with(JobState.SUCCEEDED, null, Services.STOPPED, now)
@@ -55,19 +57,20 @@ final class TendServices {
             }
             String reason = "service " + s.name() + " ended";
             for (Task d : Services.dependants(pass.wf(), s.name())) {
+                if (pass.waitingCount(d.name()) > 0) {
+                    waiting.add(new Journal.WaitingChange(d.name(), 0, JobState.FAILED, reason));
+                }
                 for (ElementRecord e : pass.elements(d.name())) {
-                    if (e.state() == JobState.WAITING) {
-                        changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
-                    } else if (e.state().isLive() && e.jobId() != null) {
+                    if (e.jobId() != null) {
                         toCancel.add(new JobId(e.jobId()));
                         changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
                     }
                 }
             }
         }
-        if (changes.isEmpty() || !SchedulerCalls.cancel(pass.scheduler(), toCancel)) {
+        if ((changes.isEmpty() && waiting.isEmpty()) || !SchedulerCalls.cancel(pass.scheduler(), toCancel)) {
             return PhaseResult.NONE;
         }
-        return PhaseResult.of(changes);
+        return PhaseResult.of(changes, waiting);
     }
 }

@@ -1,9 +1,7 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.workflow.Task;
-import java.util.List;
 
 /**
  * A task goes once every task it names in {@code after} has SUCCEEDED; a service is there to be
@@ -17,7 +15,7 @@ final class UpstreamGate implements SubmitGate {
     }
 
     @Override
-    public Verdict check(Task task, List<ElementRecord> waiting) {
+    public Verdict check(Task task, int waiting) {
         for (String up : task.after()) {
             if (pass.wf().task(up).isService()) {
                 if (Services.readyEndpoint(pass.snap(), up) == null) {

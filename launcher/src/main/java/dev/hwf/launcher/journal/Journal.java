@@ -399,17 +399,18 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * The run as a pass works on it: the run, task and attempt rows, the elements not ended
-     * (WAITING, QUEUED, RUNNING) and every task's {@link StateCounts}, counted by SQLite. Ended
-     * elements are never read one by one, so a pass late in a long campaign reads what is left of
-     * it, not all of it.
+     * The run as a pass works on it: the run, task and attempt rows, the live elements (QUEUED,
+     * RUNNING: those a job holds, which the scheduler's answers are held against) and every task's
+     * {@link StateCounts}, counted by SQLite. Neither the ended elements of a long campaign nor the
+     * WAITING ones of a large queue are read one by one: a pass reads the WAITING elements it
+     * submits ({@link #firstWaiting}) and changes the others in bulk ({@link #applyWaiting}).
      */
     public RunSnapshot openSnapshot(String runId) {
         return inTransaction(c -> reread(c, runId, null, null, true));
     }
 
-    /** States of elements that have not ended. */
-    private static final List<JobState> OPEN = List.of(JobState.WAITING, JobState.QUEUED, JobState.RUNNING);
+    /** States of elements that are live: a job holds them. */
+    private static final List<JobState> LIVE = List.of(JobState.QUEUED, JobState.RUNNING);
 
     /**
      * The run as {@code prev} read it, read again where it may have changed since: the run, task
@@ -428,7 +429,7 @@ public final class Journal implements AutoCloseable {
      * A snapshot with the elements (and, when open, the counts) of {@code tasks} read again, all
      * of them when null, and those of the other tasks taken from {@code prev}.
      *
-     * @param open only the elements not ended, with every task's counts from SQL
+     * @param open only the live elements, with every task's counts from SQL
      */
     private RunSnapshot reread(Connection c, String runId, RunSnapshot prev, java.util.Collection<String> tasks,
                                boolean open) throws SQLException {
@@ -438,7 +439,7 @@ public final class Journal implements AutoCloseable {
         java.util.Set<String> names = new java.util.LinkedHashSet<>(tasks == null
                 ? taskRows.stream().map(TaskRecord::name).toList() : tasks);
         Map<String, List<ElementRecord>> fresh = elementsOf(c, runId, names, open ? " AND state IN "
-                + sqlStates(OPEN) : "");
+                + sqlStates(LIVE) : "");
         Map<String, List<ElementRecord>> old = prev == null ? Map.of() : prev.elementsByTask();
         List<ElementRecord> elements = new ArrayList<>();
         for (TaskRecord t : taskRows) {
@@ -470,8 +471,8 @@ public final class Journal implements AutoCloseable {
         Map<String, Double> seconds = new HashMap<>();
         try (PreparedStatement ps = c.prepareStatement("SELECT task, state, count(*), sum(CASE WHEN state IN "
                 + sqlStates(FINAL) + " THEN earlier_seconds + max(0, coalesce(" + secondsBetween("started_at", "ended_at")
-                + ", 0)) ELSE 0 END) FROM hwf_element WHERE run_id=? AND task IN (SELECT value FROM json_each(?)) "
-                + "GROUP BY task, state")) {
+                + ", 0)) WHEN state='WAITING' THEN earlier_seconds ELSE 0 END) FROM hwf_element WHERE run_id=? AND "
+                + "task IN (SELECT value FROM json_each(?)) GROUP BY task, state")) {
             ps.setString(1, runId);
             ps.setString(2, jsonArray(tasks));
             try (ResultSet rs = ps.executeQuery()) {
@@ -808,53 +809,162 @@ public final class Journal implements AutoCloseable {
      * @return how many changes applied
      */
     public int apply(String runId, List<Change> changes, Instant now) {
-        if (changes.isEmpty()) {
+        return apply(runId, changes, List.of(), now);
+    }
+
+    /**
+     * {@link #apply(String, List, Instant)} and {@link #applyWaiting} in one transaction: the
+     * element changes first, then the changes to WAITING elements in bulk.
+     *
+     * @return how many elements changed
+     */
+    public int apply(String runId, List<Change> changes, List<WaitingChange> waiting, Instant now) {
+        if (changes.isEmpty() && waiting.isEmpty()) {
             return 0;
         }
         for (Change ch : changes) {
             Transitions.checkElement(runId, ch.before(), ch.after().state());
         }
-        return inTransaction(c -> {
-            int applied = 0;
-            java.util.Set<String> touched = new java.util.LinkedHashSet<>();
-            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
-                    + "missing_since=?, started_at=?, ended_at=?, tries=max(0, tries + ?), earlier_seconds=CASE WHEN ? IS NULL THEN "
-                    + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? AND state=? "
-                    + "AND attempt=?")) {
-                for (Change ch : changes) {
-                    ElementRecord a = ch.after();
-                    ps.setString(1, a.state().name());
-                    setInt(ps, 2, a.exitCode());
-                    ps.setString(3, a.reason());
-                    ps.setString(4, str(a.missingSince()));
-                    ps.setString(5, str(a.startedAt()));
-                    ps.setString(6, str(a.endedAt()));
-                    // tries move only by what the change says (a submission given back returns one)
-                    ps.setInt(7, a.tries() - ch.before().tries());
-                    ps.setString(8, str(a.startedAt()));
-                    ps.setString(9, now.toString()); // a try that ends as it is cleared (a retry) ends now
-                    ps.setString(10, runId);
-                    ps.setString(11, a.task());
-                    ps.setInt(12, a.index());
-                    ps.setString(13, ch.before().state().name());
-                    ps.setInt(14, ch.before().attempt());
-                    if (ps.executeUpdate() == 1) {
-                        applied++;
-                        touched.add(a.task());
-                        if (ch.before().state() != a.state()) {
-                            event(c, runId, a.task(), a.index(), a.attempt(), now, a.state().name(), a.reason(),
-                                    a.jobId());
-                        }
-                    }
-                }
+        for (WaitingChange w : waiting) {
+            if (w.to() != JobState.WAITING && !Transitions.elementMay(JobState.WAITING, w.to())) {
+                throw new IllegalStateException("run " + runId + ", task " + w.task() + ": WAITING -> " + w.to()
+                        + " is not an element transition hwf makes (see Transitions)");
             }
+        }
+        return inTransaction(c -> {
+            java.util.Set<String> touched = new java.util.LinkedHashSet<>();
+            int applied = applyChanges(c, runId, changes, touched, now) + applyWaiting(c, runId, waiting, touched, now);
             refreshDerived(c, runId, touched, now);
             return applied;
         });
     }
 
+    /** The element changes that still match the rows as read (compare-and-set), with their events. */
+    private static int applyChanges(Connection c, String runId, List<Change> changes, java.util.Set<String> touched,
+                                    Instant now) throws SQLException {
+        int applied = 0;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
+                + "missing_since=?, started_at=?, ended_at=?, tries=max(0, tries + ?), earlier_seconds=CASE WHEN ? IS NULL THEN "
+                + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? AND state=? "
+                + "AND attempt=?")) {
+            for (Change ch : changes) {
+                ElementRecord a = ch.after();
+                ps.setString(1, a.state().name());
+                setInt(ps, 2, a.exitCode());
+                ps.setString(3, a.reason());
+                ps.setString(4, str(a.missingSince()));
+                ps.setString(5, str(a.startedAt()));
+                ps.setString(6, str(a.endedAt()));
+                // tries move only by what the change says (a submission given back returns one)
+                ps.setInt(7, a.tries() - ch.before().tries());
+                ps.setString(8, str(a.startedAt()));
+                ps.setString(9, now.toString()); // a try that ends as it is cleared (a retry) ends now
+                ps.setString(10, runId);
+                ps.setString(11, a.task());
+                ps.setInt(12, a.index());
+                ps.setString(13, ch.before().state().name());
+                ps.setInt(14, ch.before().attempt());
+                if (ps.executeUpdate() == 1) {
+                    applied++;
+                    touched.add(a.task());
+                    if (ch.before().state() != a.state()) {
+                        event(c, runId, a.task(), a.index(), a.attempt(), now, a.state().name(), a.reason(),
+                                a.jobId());
+                    }
+                }
+            }
+        }
+        return applied;
+    }
+
     /** One element's change: the row as read, and as it should become. */
     public record Change(ElementRecord before, ElementRecord after) {
+    }
+
+    /**
+     * A change to every WAITING element of a task from index {@code from} on, whichever they are
+     * when it is written: to {@code to} (CANCELLED or FAILED, ended now) with the reason, or, for
+     * {@code to} WAITING, only the reason (a gate's, shown while they are held).
+     */
+    public record WaitingChange(String task, int from, JobState to, String reason) {
+    }
+
+    /**
+     * Writes {@link WaitingChange}s in one transaction, each one UPDATE over the task's elements
+     * still WAITING (what another process claimed meanwhile is not touched), with an event per
+     * element that ends, and the touched tasks' states derived again.
+     *
+     * @return how many elements changed
+     */
+    public int applyWaiting(String runId, List<WaitingChange> changes, Instant now) {
+        return apply(runId, List.of(), changes, now);
+    }
+
+    private static int applyWaiting(Connection c, String runId, List<WaitingChange> changes,
+                                    java.util.Set<String> touched, Instant now) throws SQLException {
+        int changed = 0;
+        for (WaitingChange w : changes) {
+            int n;
+            if (w.to() == JobState.WAITING) {
+                try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET reason=? WHERE run_id=? "
+                        + "AND task=? AND state='WAITING' AND idx>=? AND reason IS NOT ?")) {
+                    ps.setString(1, w.reason());
+                    ps.setString(2, runId);
+                    ps.setString(3, w.task());
+                    ps.setInt(4, w.from());
+                    ps.setString(5, w.reason());
+                    n = ps.executeUpdate();
+                }
+            } else {
+                try (PreparedStatement ev = c.prepareStatement("INSERT INTO hwf_event(run_id, task, idx, attempt, "
+                        + "at, state, reason, job_id) SELECT run_id, task, idx, attempt, ?, ?, ?, job_id FROM "
+                        + "hwf_element WHERE run_id=? AND task=? AND state='WAITING' AND idx>=?")) {
+                    ev.setString(1, now.toString());
+                    ev.setString(2, w.to().name());
+                    ev.setString(3, w.reason());
+                    ev.setString(4, runId);
+                    ev.setString(5, w.task());
+                    ev.setInt(6, w.from());
+                    ev.executeUpdate();
+                }
+                try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, reason=?, "
+                        + "exit_code=NULL, missing_since=NULL, started_at=coalesce(started_at, ?), "
+                        + "ended_at=coalesce(ended_at, ?) WHERE run_id=? AND task=? AND state='WAITING' AND idx>=?")) {
+                    ps.setString(1, w.to().name());
+                    ps.setString(2, w.reason());
+                    ps.setString(3, now.toString());
+                    ps.setString(4, now.toString());
+                    ps.setString(5, runId);
+                    ps.setString(6, w.task());
+                    ps.setInt(7, w.from());
+                    n = ps.executeUpdate();
+                }
+            }
+            if (n > 0) {
+                changed += n;
+                touched.add(w.task());
+            }
+        }
+        return changed;
+    }
+
+    /** The first {@code limit} WAITING elements of a task, in index order. */
+    public List<ElementRecord> firstWaiting(String runId, String task, int limit) {
+        return inTransaction(c -> {
+            List<ElementRecord> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_element WHERE run_id=? AND task=? AND "
+                    + "state='WAITING' ORDER BY idx LIMIT ?")) {
+                ps.setString(1, runId);
+                ps.setString(2, task);
+                ps.setInt(3, Math.max(0, limit));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(elementRow(rs));
+                    }
+                }
+            }
+            return out;
+        });
     }
 
     /** Marks a run finished by the user (cancel) or any other final state, with a reason. */

@@ -8,8 +8,8 @@ import java.util.Map;
 /**
  * A run with its tasks (in workflow order), their elements and attempts, read in one transaction.
  * A complete snapshot holds every element; an open one ({@link Journal#openSnapshot}, what a
- * pass works on) only those not ended (WAITING, QUEUED, RUNNING), with {@link #counts} standing
- * for the ended ones.
+ * pass works on) only the live ones (QUEUED, RUNNING), with {@link #counts} standing for the
+ * others.
  *
  * @param counts   per task, how many of its elements are in each state (all of them, read or not)
  * @param complete whether {@code elements} holds every element of the run

@@ -5,19 +5,19 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * How many of a task's elements are in each state, and the running seconds of those that have
- * ended (earlier tries included): what status lines and the GPU-hour budget need of elements a
- * pass does not read one by one.
+ * How many of a task's elements are in each state, and the running seconds of those that are
+ * not live (the ended ones, earlier tries included, and the earlier tries of WAITING ones): what
+ * status lines and the GPU-hour budget need of the elements a pass does not read one by one.
  */
 public final class StateCounts {
     public static final StateCounts NONE = new StateCounts(new int[JobState.values().length], 0);
 
     private final int[] counts;
-    private final double endedSeconds;
+    private final double settledSeconds;
 
-    StateCounts(int[] counts, double endedSeconds) {
+    StateCounts(int[] counts, double settledSeconds) {
         this.counts = counts;
-        this.endedSeconds = endedSeconds;
+        this.settledSeconds = settledSeconds;
     }
 
     /** The counts of a list of elements. */
@@ -28,6 +28,8 @@ public final class StateCounts {
             counts[e.state().ordinal()]++;
             if (e.state().isFinal()) {
                 seconds += e.earlierSeconds() + runningSeconds(e.startedAt(), e.endedAt());
+            } else if (e.state() == JobState.WAITING) {
+                seconds += e.earlierSeconds();
             }
         }
         return new StateCounts(counts, seconds);
@@ -57,15 +59,15 @@ public final class StateCounts {
         return of(JobState.WAITING) + of(JobState.QUEUED) + of(JobState.RUNNING);
     }
 
-    /** Running seconds of the ended elements, their earlier tries included. */
-    public double endedSeconds() {
-        return endedSeconds;
+    /** Running seconds of the elements not live: the ended ones' tries, and the earlier tries of WAITING ones. */
+    public double settledSeconds() {
+        return settledSeconds;
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof StateCounts s && java.util.Arrays.equals(counts, s.counts)
-                && Math.abs(endedSeconds - s.endedSeconds) < 0.01;
+                && Math.abs(settledSeconds - s.settledSeconds) < 0.01;
     }
 
     @Override
@@ -81,6 +83,6 @@ public final class StateCounts {
                 sb.append(sb.length() > 1 ? ", " : "").append(s).append('=').append(of(s));
             }
         }
-        return sb.append(", endedSeconds=").append(endedSeconds).append('}').toString();
+        return sb.append(", settledSeconds=").append(settledSeconds).append('}').toString();
     }
 }

@@ -83,6 +83,30 @@ class PassSubmitTest extends PassTestCase {
     }
 
     @Test
+    void cancelStopsTheLiveJobAndEndsEveryElementNotYetSubmitted() {
+        h.start("""
+                name: chain
+                scheduler: slurm
+                tasks:
+                  - { name: a, command: echo a }
+                  - { name: b, after: [a], array: 3, command: echo b }
+                """);
+        h.runner.on("sbatch", fixture("slurm/sbatch-parsable-plain").withJobId("21", JOB));
+        h.pass();
+
+        h.runner.on("scancel", output(0, "", ""));
+        h.engine().cancel(h.runId(), "cancelled by the user");
+        assertEquals(List.of(List.of("scancel", JOB)), h.runner.sent("scancel"));
+        RunSnapshot s = h.journal.snapshot(h.runId());
+        assertEquals("CANCELLED", s.run().state());
+        for (ElementRecord e : s.elements()) {
+            assertEquals(JobState.CANCELLED, e.state(), e.task() + "[" + e.index() + "]");
+            assertEquals("cancelled by the user", e.reason());
+        }
+        assertEquals(1, h.runner.sent("sbatch").size(), "nothing more was submitted");
+    }
+
+    @Test
     void aTransientSubmitFailureLeavesTheClaimAndTheJobFoundByNameIsNeverSubmittedAgain() {
         h.start(PLAIN);
 

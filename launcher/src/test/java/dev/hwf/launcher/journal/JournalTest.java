@@ -279,7 +279,7 @@ class JournalTest {
                 assertEquals(Derived.task(elements, task.equals("big")), Derived.task(sql.get(task), task.equals("big")));
             }
             RunSnapshot open = journal.openSnapshot(id);
-            assertEquals(all.elements().stream().filter(e -> !e.state().isFinal()).toList(), open.elements());
+            assertEquals(all.elements().stream().filter(e -> e.state().isLive()).toList(), open.elements());
             for (String task : List.of("one", "big")) {
                 assertEquals(all.counts(task), open.counts(task), "round " + round + ", counts of " + task);
             }
@@ -287,23 +287,62 @@ class JournalTest {
     }
 
     @Test
-    void anOpenSnapshotLeavesEndedElementsOutAndStaysOpenWhenRefreshed() {
+    void anOpenSnapshotHoldsTheLiveElementsAndCountsTheOthersAndStaysOpenWhenRefreshed() {
         String id = newRun();
         journal.claim(id, "a", 0, List.of(0), "hwf-x-a-1", T0);
         move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0.plusSeconds(5));
+        journal.claim(id, "b", 0, List.of(0, 1), "hwf-x-b-1", T0.plusSeconds(6));
         RunSnapshot open = journal.openSnapshot(id);
         assertFalse(open.complete());
-        assertEquals(List.of("b"), open.elements().stream().map(ElementRecord::task).distinct().toList());
+        assertEquals(List.of("b/0", "b/1"), open.elements().stream().map(e -> e.task() + "/" + e.index()).toList());
         assertEquals(1, open.counts("a").of(JobState.SUCCEEDED));
-        assertEquals(3, open.counts("b").of(JobState.WAITING));
+        assertEquals(2, open.counts("b").of(JobState.QUEUED));
+        assertEquals(1, open.counts("b").of(JobState.WAITING));
+        assertEquals(3, open.counts("b").total());
 
-        move(id, "b", List.of(1), JobState.CANCELLED, null, "stopped", T0.plusSeconds(6));
+        move(id, "b", List.of(1), JobState.CANCELLED, null, "stopped", T0.plusSeconds(7));
         RunSnapshot again = journal.refresh(open, List.of("b"));
         assertFalse(again.complete(), "a refreshed open snapshot is still open");
-        assertEquals(List.of(0, 2), again.elements().stream().map(ElementRecord::index).toList());
+        assertEquals(List.of(0), again.elements().stream().map(ElementRecord::index).toList());
         assertEquals(1, again.counts("b").of(JobState.CANCELLED));
-        assertEquals(2, again.counts("b").of(JobState.WAITING));
+        assertEquals(1, again.counts("b").of(JobState.WAITING));
         assertEquals(1, again.counts("a").of(JobState.SUCCEEDED), "counts of a task not read again are kept");
+    }
+
+    @Test
+    void waitingElementsAreReadFirstInIndexOrderAndChangedInBulk() throws SQLException {
+        String id = newRun();
+        journal.claim(id, "b", 0, List.of(1), "hwf-x-b-1", T0);
+        assertEquals(List.of(0, 2), journal.firstWaiting(id, "b", 5).stream().map(ElementRecord::index).toList());
+        assertEquals(List.of(0), journal.firstWaiting(id, "b", 1).stream().map(ElementRecord::index).toList());
+
+        // a gate's reason on the held ones from index 2 on: written once, the claimed element untouched
+        Journal.WaitingChange hold = new Journal.WaitingChange("b", 2, JobState.WAITING, "held: 1 of 1 jobs allowed");
+        assertEquals(1, journal.applyWaiting(id, List.of(hold), T0));
+        assertEquals(0, journal.applyWaiting(id, List.of(hold), T0), "the same reason is not written again");
+        RunSnapshot snap = journal.snapshot(id);
+        assertNull(element(snap, "b", 0).reason());
+        assertEquals("held: 1 of 1 jobs allowed", element(snap, "b", 2).reason());
+        assertEquals(JobState.QUEUED, element(snap, "b", 1).state());
+
+        // an end for all of them: each gets its event, the claimed element stays as it is
+        int events = count("SELECT count(*) FROM hwf_event WHERE run_id='" + id + "' AND state='CANCELLED'");
+        assertEquals(2, journal.applyWaiting(id, List.of(new Journal.WaitingChange("b", 0, JobState.CANCELLED,
+                "upstream a FAILED")), T0.plusSeconds(9)));
+        snap = journal.snapshot(id);
+        for (int i : List.of(0, 2)) {
+            assertEquals(JobState.CANCELLED, element(snap, "b", i).state());
+            assertEquals("upstream a FAILED", element(snap, "b", i).reason());
+            assertEquals(T0.plusSeconds(9), element(snap, "b", i).endedAt());
+        }
+        assertEquals(JobState.QUEUED, element(snap, "b", 1).state());
+        assertEquals(events + 2, count("SELECT count(*) FROM hwf_event WHERE run_id='" + id + "' AND state='CANCELLED'"));
+        assertEquals(JobState.RUNNING, snap.task("b").state(), "the task's state is derived again");
+
+        String other = newRun();
+        assertThrows(IllegalStateException.class, () -> journal.applyWaiting(other, List.of(
+                new Journal.WaitingChange("b", 0, JobState.SUCCEEDED, "never ran")), T0));
+        assertEquals(3, journal.snapshot(other).counts("b").of(JobState.WAITING), "nothing was written");
     }
 
     @Test

@@ -13,9 +13,9 @@ public final class OpenSnapshots {
     }
 
     /**
-     * Checks that {@code open}, as a pass returned it, is the journal's run less its ended
-     * elements: the same run and task rows, the elements not ended one by one, and every task's
-     * state counts. Returns the whole run, read from the journal, for the test to look at.
+     * Checks that {@code open}, as a pass returned it, is the journal's run with only its live
+     * elements: the same run and task rows, the live elements one by one, and every task's state
+     * counts. Returns the whole run, read from the journal, for the test to look at.
      */
     public static RunSnapshot checked(Journal journal, RunSnapshot open) {
         RunSnapshot all = journal.snapshot(open.run().id());
@@ -23,8 +23,8 @@ public final class OpenSnapshots {
         assertEquals(all.run(), open.run());
         assertEquals(all.tasks(), open.tasks());
         assertEquals(all.attempts(), open.attempts());
-        assertEquals(all.elements().stream().filter(e -> !e.state().isFinal()).toList(), open.elements(),
-                "the open snapshot holds exactly the elements not ended");
+        assertEquals(all.elements().stream().filter(e -> e.state().isLive()).toList(), open.elements(),
+                "the open snapshot holds exactly the live elements");
         for (TaskRecord t : all.tasks()) {
             assertEquals(all.counts(t.name()), open.counts(t.name()), "state counts of task " + t.name());
         }
