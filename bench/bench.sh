@@ -4,7 +4,8 @@
 #   bench/bench.sh            all scenarios (about 10 minutes on 2 cores)
 #   bench/bench.sh submit     one scenario: submit | array | poll | status | startup | memory |
 #                             scale (a poll and status --json of a 100,000-element run) |
-#                             capped (10,000 elements of true under a submit cap of 200; CAPPED=N elements)
+#                             capped (10,000 elements of true under a submit cap of 200; CAPPED=N elements) |
+#                             million (a run of 1,000,000 elements, 2,000 live: time and peak memory)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -256,6 +257,34 @@ PY
     v=$(printf '%s\n' "${ver_t[@]}" | median); p=$(printf '%s\n' "${p_t[@]}" | median)
     live=$(squeue --noheader --array --format=%i | wc -l)
     row "poll, $n elements, 90,000 ended" "$p" "$v" "hwf --version (JVM start)" "$live live; after JVM start: $((p - v)) ms"
+    clean_queue
+    export HWF_JOURNAL="$WORK/journal.db"
+fi
+
+# --- 7b. million: a run of 10^6 elements, 2,000 of them live, 998,000 queued in the journal ------------
+if [ "$SCEN" = million ]; then
+    export HWF_JOURNAL="$WORK/million.db"
+    clean_queue
+    { echo "name: million"; echo "scheduler: slurm"; echo "site: { maxJobs: 2000 }"
+      echo "defaults: { directives: [\"--hold\"], memory: 10M }"; echo "tasks:"
+      for i in $(seq 1 10); do echo "  - { name: m$i, array: 100000, command: \"true\" }"; done; } > "$WORK/million.yaml"
+    measure() { # label command... -> "ms KiB" of one run
+        /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" > /dev/null
+        awk '{ printf "%d %d\n", $1 * 1000, $2 }' "$WORK/time"
+    }
+    read -r sub_ms sub_kb < <(measure "$HWF" submit "$WORK/million.yaml" --detach --set site.workdir="$WORK/wm")
+    p_t=(); p_kb=(); s_t=(); s_kb=(); ver_t=()
+    for _ in $(seq "$REPS"); do
+        read -r ms kb < <(measure "$HWF" poll); p_t+=("$ms"); p_kb+=("$kb")
+        read -r ms kb < <(measure "$HWF" status); s_t+=("$ms"); s_kb+=("$kb")
+        ver_t+=("$(version_ms)")
+    done
+    v=$(printf '%s\n' "${ver_t[@]}" | median)
+    p=$(printf '%s\n' "${p_t[@]}" | median); s=$(printf '%s\n' "${s_t[@]}" | median)
+    pk=$(printf '%s\n' "${p_kb[@]}" | sort -n | tail -1); sk=$(printf '%s\n' "${s_kb[@]}" | sort -n | tail -1)
+    row "submit --detach, 1,000,000 elements" "$sub_ms" "-" "-" "peak RSS $((sub_kb / 1024)) MiB"
+    row "poll, 1,000,000 elements (2,000 live)" "$p" "$v" "hwf --version (JVM start)" "peak RSS $((pk / 1024)) MiB"
+    row "status, 1,000,000 elements" "$s" "$v" "hwf --version (JVM start)" "peak RSS $((sk / 1024)) MiB"
     clean_queue
     export HWF_JOURNAL="$WORK/journal.db"
 fi

@@ -145,7 +145,7 @@ public final class RunJob {
             throw new IllegalStateException("run " + runId + ": the Spring Batch job ended " + execution.getStatus(),
                     first);
         }
-        return journal.snapshot(runId);
+        return journal.openSnapshot(runId);
     }
 
     private static JobParameters params(String runId, long resume, boolean detach) {
@@ -204,7 +204,7 @@ public final class RunJob {
     /** The journal's copy of the workflow is readable and matches the run's task rows. */
     private Tasklet validate(String runId) {
         return (contribution, chunk) -> {
-            RunSnapshot snap = journal.snapshot(runId);
+            RunSnapshot snap = journal.openSnapshot(runId);
             Workflow wf = SpecCodec.fromJson(snap.run().spec());
             List<String> journaled = snap.tasks().stream().map(TaskRecord::name).toList();
             List<String> specified = wf.tasks().stream().map(Task::name).toList();
@@ -222,7 +222,7 @@ public final class RunJob {
      */
     private Tasklet render(String runId) {
         return (contribution, chunk) -> {
-            RunSnapshot snap = journal.snapshot(runId);
+            RunSnapshot snap = journal.openSnapshot(runId);
             Workflow wf = SpecCodec.fromJson(snap.run().spec());
             JobScripts scripts = new JobScripts(wf, runId, snap.run().workdir(), scheduler.adapter());
             for (Task t : wf.tasks()) {
@@ -249,7 +249,7 @@ public final class RunJob {
             if (detach) {
                 return RepeatStatus.FINISHED;
             }
-            RunSnapshot snap = last != null ? last : journal.snapshot(runId);
+            RunSnapshot snap = last != null ? last : journal.openSnapshot(runId);
             if (snap.run().isFinished()) {
                 return RepeatStatus.FINISHED;
             }
@@ -273,11 +273,12 @@ public final class RunJob {
 
     private Tasklet finish(String runId) {
         return (contribution, chunk) -> {
-            RunSnapshot snap = journal.snapshot(runId);
-            long live = snap.elements().stream().filter(e -> e.state().isLive()).count();
+            RunSnapshot snap = journal.openSnapshot(runId);
+            long live = snap.elements().size(); // an open snapshot holds the live elements
             contribution.getStepExecution().getExecutionContext().putString("run.state", snap.run().state());
             contribution.getStepExecution().getExecutionContext().putLong("run.live", live);
-            if (snap.elements().stream().anyMatch(e -> e.state() == JobState.WAITING) && snap.run().isFinished()) {
+            boolean waiting = snap.tasks().stream().anyMatch(t -> snap.counts(t.name()).of(JobState.WAITING) > 0);
+            if (waiting && snap.run().isFinished()) {
                 throw new IllegalStateException("run " + runId + " ended with elements still WAITING");
             }
             return RepeatStatus.FINISHED;

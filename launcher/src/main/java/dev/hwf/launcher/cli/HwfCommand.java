@@ -357,7 +357,9 @@ public final class HwfCommand implements Runnable {
         @Override
         public Integer call() {
             try (Journal journal = hwf.openJournal()) {
-                RunSnapshot snap = journal.snapshot(runOrNewest(journal, runId));
+                String id = runOrNewest(journal, runId);
+                // the table shows per-task counts: the elements one by one are read for --json only
+                RunSnapshot snap = json ? journal.snapshot(id) : journal.openSnapshot(id);
                 hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n"
                         : StatusView.table(snap, hwf.terminal()));
                 return ExitCodes.OK;

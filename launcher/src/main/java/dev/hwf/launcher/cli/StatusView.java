@@ -160,7 +160,6 @@ final class StatusView {
         sb.append("\n\n");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"TASK", "STATE", "ATTEMPT", "JOB", "EXIT", "ELEMENTS", "REASON"});
-        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
         for (TaskRecord t : snap.tasks()) {
             rows.add(new String[] {t.name(), t.state().name(), Integer.toString(t.attempt()),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),

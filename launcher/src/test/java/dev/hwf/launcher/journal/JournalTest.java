@@ -694,7 +694,11 @@ class JournalTest {
         String task = journal.snapshot(id).tasks().get(0).name();
         try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
             // a journal as hwf 0.1 wrote it: schema 1, no endpoint nor earlier-tries columns, nor
-            // schema 3's site limits and index offsets
+            // schema 3's site limits and index offsets, nor schema 4's state counts
+            for (String trigger : List.of("update", "delete")) {
+                s.executeUpdate("DROP TRIGGER hwf_count_" + trigger);
+            }
+            s.executeUpdate("DROP TABLE hwf_count");
             s.executeUpdate("DROP INDEX hwf_element_state");
             s.executeUpdate("DROP TABLE hwf_site_limits");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN index_offset");
@@ -709,6 +713,10 @@ class JournalTest {
         assertEquals(id, journal.run(id).id());
         assertEquals(0.0, journal.snapshot(id).elements().get(0).earlierSeconds());
         journal.claim(id, task, 0, List.of(0), "hwf-a-1", T0);
+        for (TaskRecord t : journal.snapshot(id).tasks()) { // the counts of the runs it held were taken in the upgrade
+            assertEquals(journal.snapshot(id).counts(t.name()), journal.openSnapshot(id).counts(t.name()), t.name());
+        }
+        assertEquals(1, journal.openSnapshot(id).counts(task).of(JobState.QUEUED));
         journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node1:80")), T0);
         journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node2:80")), T0); // the first one stays
         assertEquals("node1:80", journal.snapshot(id).attempt(task, 1).orElseThrow().endpoint());
