@@ -5,7 +5,8 @@
 #   bench/bench.sh submit     one scenario: submit | array | poll | status | startup | memory |
 #                             scale (a poll and status --json of a 100,000-element run) |
 #                             capped (10,000 elements of true under a submit cap of 200; CAPPED=N elements) |
-#                             million (a run of 1,000,000 elements, 2,000 live: time and peak memory)
+#                             million (a run of 1,000,000 elements, 2,000 live: time and peak memory) |
+#                             agent (AGENT=N elements, default 20,000, through one pilot agent vs xargs -P)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -287,6 +288,41 @@ if [ "$SCEN" = million ]; then
     row "status, 1,000,000 elements" "$s" "$v" "hwf --version (JVM start)" "peak RSS $((sk / 1024)) MiB"
     clean_queue
     export HWF_JOURNAL="$WORK/journal.db"
+fi
+
+# --- 7c. agent: packed elements through a pilot agent on this node, against xargs -P ------------------
+if [ "$SCEN" = agent ]; then
+    n=${AGENT:-20000}; cores=$(nproc)
+    d="$WORK/agent"; mkdir -p "$d/task"
+    # an element script as a job script is: enter the task directory, logs, exit code file
+    cat > "$d/element.sh" <<EOS
+cd "$d/task" || exit 1
+tag="1.\$HWF_PILOT_INDEX"
+exec >"out.\$tag.log" 2>"err.\$tag.log"
+trap 'printf "%s\\n" "\$?" >"exit.\$tag.tmp" && mv -f "exit.\$tag.tmp" "exit.\$tag"' EXIT
+true
+EOS
+    a_t=(); x_t=()
+    for _ in $(seq "$REPS"); do
+        rm -rf "$d/pilot" "$d/task"; mkdir -p "$d/task"
+        python3 - "$d/pilot" "$d/element.sh" "$n" <<'PY'
+import os, sys
+pilot, script, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
+os.makedirs(pilot + "/queue")
+for b in range(0, n, 100):
+    with open(f"{pilot}/queue/b{b:08d}.todo", "w") as f:
+        f.writelines(f"{i}\t1\t0\t{script}\n" for i in range(b, min(n, b + 100)))
+open(pilot + "/stop", "w").close()
+PY
+        t0=$(now_ms); "$HWF" agent "$d/pilot" --name a1 --cores "$cores" --idle 5 2>/dev/null; a_t+=($(( $(now_ms) - t0 )))
+        done_a=$(find "$d/task" -name 'exit.*' ! -name '*.tmp' | wc -l)
+        rm -rf "$d/task"; mkdir -p "$d/task"
+        t0=$(now_ms); seq 0 $((n - 1)) | xargs -P "$cores" -I{} env HWF_PILOT_INDEX={} bash "$d/element.sh"; x_t+=($(( $(now_ms) - t0 )))
+        done_x=$(find "$d/task" -name 'exit.*' ! -name '*.tmp' | wc -l)
+    done
+    a=$(printf '%s\n' "${a_t[@]}" | median); x=$(printf '%s\n' "${x_t[@]}" | median)
+    row "agent, $n elements ($cores slots)" "$a" "$x" "xargs -P $cores, same script" \
+        "$(( n * 1000 / a )) vs $(( n * 1000 / x )) elements/s; exit files $done_a / $done_x; ratio = time"
 fi
 
 # --- 8. capped: elements of true under a submit cap ---------------------------------------------------

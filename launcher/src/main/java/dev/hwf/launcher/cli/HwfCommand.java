@@ -40,7 +40,7 @@ import picocli.CommandLine.ScopeType;
         subcommands = {HwfCommand.Submit.class, HwfCommand.Validate.class, HwfCommand.Render.class,
                 HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class, HwfCommand.Resume.class,
                 HwfCommand.Cancel.class, HwfCommand.Runs.class, LogsCommand.class, ReportCommand.class,
-                UsageCommand.class, CompletionCommand.class},
+                UsageCommand.class, CompletionCommand.class, AgentCommand.class},
         footer = {"", "Examples:",
                 "  hwf submit workflows/hybrid.yaml       run a workflow, follow it to its end",
                 "  hwf submit big.yaml --detach           submit, return; then cron 'hwf poll'",

@@ -1,0 +1,56 @@
+package dev.hwf.launcher.cli;
+
+import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.pilot.Agent;
+import dev.hwf.launcher.pilot.PilotDir;
+import java.nio.file.Path;
+import java.time.Duration;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code hwf agent DIR}: what a pilot job runs on each of its nodes (see {@link Agent}). Hidden
+ * from the help: users write {@code pilot:} in a workflow, and hwf writes the pilot job's script.
+ */
+@Command(name = "agent", hidden = true, mixinStandardHelpOptions = true,
+        description = "Run packed elements from a pilot directory on this node until told to stop or idle.")
+final class AgentCommand implements java.util.concurrent.Callable<Integer> {
+    @picocli.CommandLine.ParentCommand
+    HwfCommand hwf;
+
+    @Parameters(index = "0", paramLabel = "DIR", description = "The pilot directory on the shared file system.")
+    Path dir;
+
+    @Option(names = "--name", description = "This agent's name, unique among the pilot's agents "
+            + "(default: host name and process id).")
+    String name;
+
+    @Option(names = "--cores", required = true, description = "Cores of this node the agent may fill.")
+    int cores;
+
+    @Option(names = "--gpus", defaultValue = "0", description = "GPUs of this node (0 to N-1) the agent may hand out.")
+    int gpus;
+
+    @Option(names = "--idle", defaultValue = "120", description = "Seconds without work after which the agent ends.")
+    double idle;
+
+    @Override
+    public Integer call() throws Exception {
+        String who = name != null ? name
+                : java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                + ProcessHandle.current().pid();
+        Agent.Config config;
+        try {
+            config = new Agent.Config(who, cores, gpus, Duration.ofMillis((long) (idle * 1000)), Duration.ofSeconds(5),
+                    Duration.ofMillis(50));
+        } catch (IllegalArgumentException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "agent: " + e.getMessage());
+        }
+        Agent.Summary s = new Agent(new PilotDir(dir), config).run();
+        hwf.hint("agent " + who + ": " + s.elements() + " element(s) from " + s.bundles() + " bundle(s)"
+                + (s.failedToStart() > 0 ? ", " + s.failedToStart() + " could not be started" : ""));
+        return ExitCodes.OK;
+    }
+}

@@ -1,0 +1,198 @@
+package dev.hwf.launcher.pilot;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The program a pilot job runs on each of its nodes: it claims bundles of elements from a
+ * {@link PilotDir}, runs each element's script in a slot of the node (its cores, and its own GPUs
+ * in {@code CUDA_VISIBLE_DEVICES}), raises its heartbeat, and exits once told to stop and nothing
+ * runs, or once it has found no work for its idle limit. Elements run as plain child processes:
+ * no JVM per element. An element's script records its own exit code file, so the agent keeps no
+ * state that matters: killed, it leaves claimed bundles whose elements without an exit code file
+ * hwf hands back to be run elsewhere.
+ */
+public final class Agent {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    /** How the agent is set up: its name, the node's share it may fill, and its time limits. */
+    public record Config(String name, int cores, int gpus, Duration idleLimit, Duration beatEvery, Duration look) {
+        public Config {
+            if (!name.matches("[A-Za-z0-9._-]+")) {
+                throw new IllegalArgumentException("agent name " + name + ": letters, digits, '.', '_' and '-' only");
+            }
+            if (cores < 1 || gpus < 0) {
+                throw new IllegalArgumentException("an agent needs at least one core and no negative GPUs");
+            }
+        }
+    }
+
+    /** What an agent did, for its log line and for tests. */
+    public record Summary(int bundles, int elements, int failedToStart) {
+    }
+
+    private final PilotDir dir;
+    private final Config config;
+    private final LongSupplier nanos;
+    private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+    private final Map<Process, Slot> running = new ConcurrentHashMap<>();
+    private final Deque<PilotDir.Item> pending = new ArrayDeque<>();
+    private final BitSet gpusInUse = new BitSet();
+    private int coresInUse;
+
+    /** What an element holds while it runs. */
+    private record Slot(int cores, List<Integer> gpus) {
+    }
+
+    private record Finished(Process process) {
+    }
+
+    public Agent(PilotDir dir, Config config) {
+        this(dir, config, System::nanoTime);
+    }
+
+    Agent(PilotDir dir, Config config, LongSupplier nanos) {
+        this.dir = dir;
+        this.config = config;
+        this.nanos = nanos;
+    }
+
+    /** Runs until stopped or idle; returns what it did. */
+    public Summary run() throws IOException, InterruptedException {
+        long beat = 0;
+        dir.beat(config.name(), beat);
+        long lastBeat = nanos.getAsLong();
+        long lastWork = lastBeat;
+        int bundles = 0;
+        int elements = 0;
+        int failedToStart = 0;
+        while (true) {
+            reap(0);
+            // "stop" means no more work will come: it is read before the queue, so that a bundle
+            // queued before it was written is always seen
+            boolean stopped = dir.stopped();
+            boolean queueEmpty = false;
+            // fill the node from what this agent holds, then from the queue
+            while (true) {
+                PilotDir.Item next = pending.peekFirst();
+                if (next == null) {
+                    if (!claimOne()) {
+                        queueEmpty = true;
+                        break;
+                    }
+                    bundles++;
+                    continue;
+                }
+                if (!fits(next)) {
+                    break;
+                }
+                pending.pollFirst();
+                if (start(next)) {
+                    elements++;
+                } else {
+                    failedToStart++;
+                }
+            }
+            long now = nanos.getAsLong();
+            if (!running.isEmpty() || !pending.isEmpty()) {
+                lastWork = now;
+            }
+            if (now - lastBeat >= config.beatEvery().toNanos()) {
+                dir.beat(config.name(), ++beat);
+                lastBeat = now;
+            }
+            if (running.isEmpty() && pending.isEmpty()) {
+                if (stopped && queueEmpty) {
+                    break;
+                }
+                if (now - lastWork >= config.idleLimit().toNanos()) {
+                    LOG.info("agent {}: no work for {} s; ending", config.name(), config.idleLimit().toSeconds());
+                    break;
+                }
+            }
+            // wait for an element to end (its slot may take the next), or look at the queue again after a moment
+            reap(config.look().toMillis());
+        }
+        dir.beat(config.name(), ++beat);
+        return new Summary(bundles, elements, failedToStart);
+    }
+
+    /** Claims the oldest queued bundle another agent has not taken; false when none is left. */
+    private boolean claimOne() throws IOException {
+        for (String name : dir.queued()) {
+            List<PilotDir.Item> items = dir.claim(name, config.name());
+            if (items != null) {
+                for (PilotDir.Item i : items) {
+                    if (i.cores() > config.cores() || i.gpus() > config.gpus()) {
+                        // hwf's validation keeps this from happening; an agent given less than a node must not stall on it
+                        LOG.error("agent {}: element {} of {} needs {} cores and {} GPUs, more than this agent has "
+                                + "({}, {}); it is left for hwf to hand back", config.name(), i.index(), i.script(),
+                                i.cores(), i.gpus(), config.cores(), config.gpus());
+                        continue;
+                    }
+                    pending.addLast(i);
+                }
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean fits(PilotDir.Item i) {
+        return coresInUse + i.cores() <= config.cores() && gpusInUse.cardinality() + i.gpus() <= config.gpus();
+    }
+
+    /** Starts an element's script in a slot; false when it could not be started (the script then records nothing). */
+    private boolean start(PilotDir.Item item) {
+        List<Integer> gpus = new ArrayList<>();
+        for (int g = gpusInUse.nextClearBit(0); gpus.size() < item.gpus(); g = gpusInUse.nextClearBit(g + 1)) {
+            gpus.add(g);
+        }
+        ProcessBuilder pb = new ProcessBuilder("bash", item.script());
+        Map<String, String> env = pb.environment();
+        env.put("HWF_PILOT_INDEX", Integer.toString(item.index()));
+        env.put("HWF_PILOT_AGENT", config.name());
+        env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus.stream().map(String::valueOf).toList()));
+        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            LOG.error("agent {}: cannot start element {} ({}): {}", config.name(), item.index(), item.script(),
+                    e.getMessage());
+            return false;
+        }
+        coresInUse += item.cores();
+        gpus.forEach(gpusInUse::set);
+        running.put(p, new Slot(item.cores(), gpus));
+        p.onExit().thenAccept(done -> finished.add(new Finished(done)));
+        return true;
+    }
+
+    /** Frees the slots of elements that ended, waiting up to {@code millis} for the first one. */
+    private void reap(long millis) throws InterruptedException {
+        Finished f = millis > 0 ? finished.poll(millis, TimeUnit.MILLISECONDS) : finished.poll();
+        while (f != null) {
+            Slot s = running.remove(f.process());
+            if (s != null) {
+                coresInUse -= s.cores();
+                s.gpus().forEach(gpusInUse::clear);
+            }
+            f = finished.poll();
+        }
+    }
+}

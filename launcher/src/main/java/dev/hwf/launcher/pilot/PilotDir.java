@@ -1,0 +1,207 @@
+package dev.hwf.launcher.pilot;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The directory through which hwf hands packed work to its pilot agents, on the file system the
+ * submit side and the compute nodes share. There is no network service between them: hwf writes,
+ * agents claim by renaming, and everything either side needs to know is a file.
+ *
+ * <pre>
+ * DIR/queue/NAME.todo        a bundle of elements, written whole (temporary name, then a rename)
+ * DIR/taken/AGENT/NAME.todo  the same bundle once agent AGENT claimed it (a rename: one winner)
+ * DIR/taken/AGENT/beat       the agent's heartbeat: a counter it raises every few seconds
+ * DIR/stop                   no more work will come: agents finish what runs, then exit
+ * </pre>
+ *
+ * A claim is a rename within one file system, which is atomic on local file systems and on NFS
+ * (no lock, which NFS does not keep reliably): of several agents renaming the same bundle, one
+ * succeeds and the others find it gone. What an element does is in its script, which writes the
+ * element's exit code file as a job script does; the bundle only says which script, which index,
+ * and what slot it needs.
+ */
+public final class PilotDir {
+    static final String QUEUE = "queue";
+    static final String TAKEN = "taken";
+    static final String SUFFIX = ".todo";
+    static final String BEAT = "beat";
+    static final String STOP = "stop";
+
+    private final Path dir;
+
+    public PilotDir(Path dir) {
+        this.dir = dir;
+    }
+
+    public Path path() {
+        return dir;
+    }
+
+    /** One element for an agent: its index, the cores and GPUs its slot needs, and its script. */
+    public record Item(int index, int cores, int gpus, String script) {
+        public Item {
+            if (cores < 1 || gpus < 0) {
+                throw new IllegalArgumentException("an element needs at least one core and no negative GPUs");
+            }
+            if (script.contains("\n") || script.contains("\t")) {
+                throw new IllegalArgumentException("a script path with a tab or newline: " + script);
+            }
+        }
+
+        String line() {
+            return index + "\t" + cores + "\t" + gpus + "\t" + script;
+        }
+
+        static Item parse(String line, Path from) {
+            String[] f = line.split("\t", 4);
+            if (f.length != 4) {
+                throw new IllegalArgumentException(from + ": not an element line: " + line);
+            }
+            try {
+                return new Item(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]);
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(from + ": not an element line: " + line, e);
+            }
+        }
+    }
+
+    /**
+     * Puts a bundle in the queue: written under a temporary name first, then renamed, so an agent
+     * never reads half of one. {@code name} must be unique within this directory.
+     */
+    public void enqueue(String name, List<Item> items) throws IOException {
+        if (!name.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException("bundle name " + name);
+        }
+        Path queue = Files.createDirectories(dir.resolve(QUEUE));
+        StringBuilder sb = new StringBuilder();
+        for (Item i : items) {
+            sb.append(i.line()).append('\n');
+        }
+        Path tmp = queue.resolve("." + name + ".tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        move(tmp, queue.resolve(name + SUFFIX));
+    }
+
+    /** Bundle names waiting in the queue, oldest name first (names sort in the order hwf wrote them). */
+    public List<String> queued() throws IOException {
+        return names(dir.resolve(QUEUE));
+    }
+
+    /** Bundle names an agent has claimed. */
+    public List<String> taken(String agent) throws IOException {
+        return names(dir.resolve(TAKEN).resolve(agent));
+    }
+
+    /** The agents that have claimed work or beaten their heart here. */
+    public List<String> agents() throws IOException {
+        Path taken = dir.resolve(TAKEN);
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(taken)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(taken)) {
+            for (Path p : ds) {
+                if (Files.isDirectory(p)) {
+                    out.add(p.getFileName().toString());
+                }
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private static List<String> names(Path d) throws IOException {
+        List<String> out = new ArrayList<>();
+        if (!Files.isDirectory(d)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*" + SUFFIX)) {
+            for (Path p : ds) {
+                String f = p.getFileName().toString();
+                out.add(f.substring(0, f.length() - SUFFIX.length()));
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    /**
+     * Claims a queued bundle for {@code agent} by renaming it into the agent's directory.
+     *
+     * @return its elements, or null when another agent had it first
+     */
+    public List<Item> claim(String name, String agent) throws IOException {
+        Path mine = Files.createDirectories(dir.resolve(TAKEN).resolve(agent)).resolve(name + SUFFIX);
+        try {
+            move(dir.resolve(QUEUE).resolve(name + SUFFIX), mine);
+        } catch (NoSuchFileException gone) {
+            // taken by another agent; over NFS a rename whose reply was lost is retried by the client
+            // and fails although it was done: then the bundle is in this agent's directory after all
+            if (!Files.exists(mine)) {
+                return null;
+            }
+        }
+        return read(mine);
+    }
+
+    /** The elements of a bundle an agent claimed. */
+    public List<Item> readTaken(String agent, String name) throws IOException {
+        return read(dir.resolve(TAKEN).resolve(agent).resolve(name + SUFFIX));
+    }
+
+    private static List<Item> read(Path bundle) throws IOException {
+        List<Item> out = new ArrayList<>();
+        for (String line : Files.readAllLines(bundle, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                out.add(Item.parse(line, bundle));
+            }
+        }
+        return out;
+    }
+
+    /** Raises an agent's heartbeat to {@code count} (written whole, then renamed over the last). */
+    public void beat(String agent, long count) throws IOException {
+        Path d = Files.createDirectories(dir.resolve(TAKEN).resolve(agent));
+        Path tmp = d.resolve("." + BEAT + ".tmp");
+        Files.writeString(tmp, count + "\n", StandardCharsets.UTF_8);
+        move(tmp, d.resolve(BEAT));
+    }
+
+    /** An agent's last heartbeat, or -1 when it has none (yet). */
+    public long lastBeat(String agent) throws IOException {
+        try {
+            return Long.parseLong(Files.readString(dir.resolve(TAKEN).resolve(agent).resolve(BEAT)).strip());
+        } catch (NoSuchFileException | NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    /** Tells the agents no more work will come. */
+    public void stop() throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(STOP), "", StandardCharsets.UTF_8);
+    }
+
+    public boolean stopped() {
+        return Files.exists(dir.resolve(STOP));
+    }
+
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+        } catch (AtomicMoveNotSupportedException e) {
+            throw new IOException("cannot rename " + from + " to " + to + " atomically; the pilot directory must be "
+                    + "on one file system", e);
+        }
+    }
+}

@@ -1,0 +1,205 @@
+package dev.hwf.launcher.pilot;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pilot agents on a real directory, running real bash: claims that have one winner, every element
+ * run once in a slot of its own, and agents that end by themselves.
+ */
+class AgentTest {
+    private static final Duration LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    Path tmp;
+
+    private Agent.Config config(String name, int cores, int gpus, Duration idle) {
+        return new Agent.Config(name, cores, gpus, idle, Duration.ofMillis(50), Duration.ofMillis(20));
+    }
+
+    /** An element script that records who ran it with which GPUs, and holds a lock per GPU while it runs. */
+    private Path script() throws IOException {
+        Path s = tmp.resolve("element.sh");
+        Files.writeString(s, """
+                out=%1$s/out; busy=%1$s/busy; mkdir -p "$out" "$busy"
+                for g in ${CUDA_VISIBLE_DEVICES//,/ }; do
+                    mkdir "$busy/$HWF_PILOT_AGENT.$g" 2>/dev/null || echo "gpu $g of $HWF_PILOT_AGENT twice" >>%1$s/clashes
+                done
+                [ -z "$CUDA_VISIBLE_DEVICES" ] && { mkdir "$busy/$HWF_PILOT_AGENT.cpu" 2>/dev/null \\
+                    || echo "two 2-core elements on $HWF_PILOT_AGENT" >>%1$s/clashes; }
+                echo "$HWF_PILOT_AGENT $CUDA_VISIBLE_DEVICES" >>"$out/$HWF_PILOT_INDEX"
+                sleep 0.05
+                for g in ${CUDA_VISIBLE_DEVICES//,/ }; do rmdir "$busy/$HWF_PILOT_AGENT.$g"; done
+                [ -z "$CUDA_VISIBLE_DEVICES" ] && rmdir "$busy/$HWF_PILOT_AGENT.cpu"
+                exit 0
+                """.formatted(tmp));
+        return s;
+    }
+
+    @Test
+    void aBundleRenamedByManyClaimersHasExactlyOneWinner() throws Exception {
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        for (int b = 0; b < 200; b++) {
+            dir.enqueue(String.format("b%04d", b), List.of(new PilotDir.Item(b, 1, 0, "/x.sh")));
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<List<Integer>>> got = new ArrayList<>();
+            for (int a = 0; a < 4; a++) {
+                String agent = "a" + a;
+                Callable<List<Integer>> claimer = () -> {
+                    List<Integer> mine = new ArrayList<>();
+                    for (String name : dir.queued()) {
+                        List<PilotDir.Item> items = dir.claim(name, agent);
+                        if (items != null) {
+                            mine.add(items.get(0).index());
+                        }
+                    }
+                    return mine;
+                };
+                got.add(pool.submit(claimer));
+            }
+            List<Integer> all = new ArrayList<>();
+            for (Future<List<Integer>> f : got) {
+                all.addAll(f.get());
+            }
+            assertEquals(200, all.size(), "every bundle claimed, none twice");
+            assertEquals(200, new HashSet<>(all).size());
+            assertEquals(List.of(), dir.queued());
+            int taken = 0;
+            for (String agent : dir.agents()) {
+                taken += dir.taken(agent).size();
+            }
+            assertEquals(200, taken);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertNull(dir.claim("b0000", "late"), "a bundle taken already is not there to claim");
+    }
+
+    @Test
+    void twoAgentsRunEveryElementOnceEachOnGpusOfItsOwn() throws Exception {
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        String script = script().toString();
+        for (int b = 0; b < 8; b++) {
+            List<PilotDir.Item> items = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                items.add(new PilotDir.Item(b * 5 + i, 1, 1, script));
+            }
+            dir.enqueue(String.format("b%02d", b), items);
+        }
+        dir.stop(); // everything is queued: the agents end once it has run
+        List<Agent.Summary> done = runAgents(dir, config("n1", 2, 2, LIMIT), config("n2", 2, 2, LIMIT));
+
+        assertEquals(40, done.stream().mapToInt(Agent.Summary::elements).sum());
+        assertEquals(8, done.stream().mapToInt(Agent.Summary::bundles).sum());
+        assertTrue(Files.notExists(tmp.resolve("clashes")), () -> read(tmp.resolve("clashes")));
+        TreeMap<Integer, String> ran = new TreeMap<>();
+        try (var files = Files.list(tmp.resolve("out"))) {
+            for (Path p : files.toList()) {
+                List<String> lines = Files.readAllLines(p);
+                assertEquals(1, lines.size(), "element " + p.getFileName() + " ran once: " + lines);
+                ran.put(Integer.parseInt(p.getFileName().toString()), lines.get(0));
+            }
+        }
+        assertEquals(40, ran.size());
+        for (String who : ran.values()) {
+            assertTrue(who.matches("n[12] [01]"), "one GPU of the two, named by its index: " + who);
+        }
+    }
+
+    @Test
+    void anElementNeedingMoreCoresRunsAloneWhereTwoWouldNotFit() throws Exception {
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        String script = script().toString();
+        List<PilotDir.Item> items = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            items.add(new PilotDir.Item(i, 2, 0, script));
+        }
+        dir.enqueue("b0", items);
+        dir.stop();
+        List<Agent.Summary> done = runAgents(dir, config("n1", 3, 0, LIMIT));
+        assertEquals(6, done.get(0).elements());
+        assertTrue(Files.notExists(tmp.resolve("clashes")), () -> read(tmp.resolve("clashes")));
+    }
+
+    @Test
+    void anAgentWithNoWorkBeatsItsHeartAndEndsAfterItsIdleLimit() throws Exception {
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        List<Agent.Summary> done = runAgents(dir, config("n1", 1, 0, Duration.ofMillis(400)));
+        assertEquals(new Agent.Summary(0, 0, 0), done.get(0));
+        assertTrue(dir.lastBeat("n1") >= 2, "it beat while it waited, and once more as it ended: " + dir.lastBeat("n1"));
+        assertEquals(-1, dir.lastBeat("never-started"));
+    }
+
+    @Test
+    void workQueuedWhileAnAgentWaitsIsTakenWithoutRestartingIt() throws Exception {
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        String script = script().toString();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Agent.Summary> agent = pool.submit(() -> new Agent(dir, config("n1", 2, 0, LIMIT)).run());
+            for (int b = 0; b < 3; b++) {
+                Thread.sleep(100);
+                dir.enqueue("late" + b, List.of(new PilotDir.Item(b, 1, 0, script)));
+            }
+            dir.stop();
+            Agent.Summary s = assertTimeoutPreemptively(LIMIT, () -> agent.get());
+            assertEquals(3, s.elements());
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void badNamesAndItemsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> config("no/slash", 1, 0, LIMIT));
+        assertThrows(IllegalArgumentException.class, () -> new PilotDir.Item(0, 0, 0, "/x.sh"));
+        assertThrows(IllegalArgumentException.class, () -> new PilotDir.Item(0, 1, 0, "/x\n.sh"));
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        assertThrows(IllegalArgumentException.class, () -> dir.enqueue("../escape", List.of()));
+    }
+
+    private List<Agent.Summary> runAgents(PilotDir dir, Agent.Config... configs) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(configs.length);
+        try {
+            List<Future<Agent.Summary>> fs = new ArrayList<>();
+            for (Agent.Config c : configs) {
+                fs.add(pool.submit(() -> new Agent(dir, c).run()));
+            }
+            List<Agent.Summary> out = new ArrayList<>();
+            for (Future<Agent.Summary> f : fs) {
+                out.add(assertTimeoutPreemptively(LIMIT, () -> f.get()));
+            }
+            return out;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+}
