@@ -75,7 +75,10 @@ class SlurmLimitsTest {
     void aSubmitLimitIsNotNowAndABadRequestIsNever() {
         assertEquals("QOSMaxSubmitJobPerUserLimit", refusal("sbatch-qos-submit-limit"));
         assertEquals("QOSMaxSubmitJobPerUserLimit", refusal("sbatch-qos-submit-limit-array"));
+        assertEquals("AssocMaxSubmitJobLimit", refusal("sbatch-assoc-submit-limit"));
+        assertEquals("QOSGrpSubmitJobsLimit", refusal("sbatch-qos-grp-submit-limit"));
         assertNull(refusal("sbatch-bad-partition"));
+        assertNull(refusal("sbatch-bad-account"), "an account the user may not use never fits");
         assertNull(refusal("sbatch-array-too-large"), "an array past MaxArraySize never fits");
         assertEquals("Resource temporarily unavailable (the controller's job table is full: MaxJobCount)",
                 slurm.limitRefusal(1, "", "sbatch: error: Slurm temporarily unable to accept job, sleeping and retrying\n"
