@@ -7,7 +7,7 @@ import dev.hwf.launcher.workflow.Task;
 /**
  * The site's job limit ({@link SiteLimits#maxJobs()}: discovered, or {@code site.maxJobs}): hwf
  * never has more live jobs on the site than that, counted as the scheduler counts them (an array
- * element is one) over every running run of the journal on that scheduler. What does not fit
+ * element is one) over every running run of the journal on that site (scheduler, host and user). What does not fit
  * stays WAITING with a reason such as {@code held: 20 of 20 jobs allowed (QOS normal)} and goes
  * out as earlier work ends. Jobs of the user's that hwf does not know of are not counted: when
  * they fill the limit, the scheduler's refusal holds the work back instead ({@link SubmitBackoff}).
@@ -20,7 +20,8 @@ final class SiteLimitGate implements SubmitGate {
     SiteLimitGate(Pass pass, Journal journal, SiteLimits limits) {
         this.max = limits.maxJobs();
         this.source = limits.maxJobsSource() == null ? "site limit" : limits.maxJobsSource();
-        this.live = max == null ? 0 : journal.liveElements(pass.snap().run().scheduler());
+        this.live = max == null ? 0 : journal.liveElements(pass.snap().run().scheduler(), pass.wf().site().host(),
+                pass.wf().site().user());
     }
 
     @Override

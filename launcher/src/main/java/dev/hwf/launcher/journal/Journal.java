@@ -1228,14 +1228,20 @@ public final class Journal implements AutoCloseable {
 
     /**
      * Live elements (QUEUED or RUNNING, a claim without a job id included) of every running run in
-     * this journal on the given scheduler: the jobs hwf has on the site, as a scheduler counts them
-     * (an array element is one).
+     * this journal on one site: the same scheduler, reached on the same host as the same user (as
+     * the workflows name them; none named is this machine and this user). The jobs hwf has there,
+     * as a scheduler counts them (an array element is one): two clusters that both run Slurm keep
+     * their own counts.
      */
-    public int liveElements(String scheduler) {
+    public int liveElements(String scheduler, String host, String user) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM hwf_element WHERE state IN "
-                    + "('QUEUED','RUNNING') AND run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=?)")) {
+                    + "('QUEUED','RUNNING') AND run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=? "
+                    + "AND coalesce(json_extract(spec, '$.site.host'), '')=? "
+                    + "AND coalesce(json_extract(spec, '$.site.user'), '')=?)")) {
                 ps.setString(1, scheduler);
+                ps.setString(2, host == null ? "" : host);
+                ps.setString(3, user == null ? "" : user);
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? rs.getInt(1) : 0;
                 }

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.Journal.Event;
@@ -343,6 +344,28 @@ class JournalTest {
         assertThrows(IllegalStateException.class, () -> journal.applyWaiting(other, List.of(
                 new Journal.WaitingChange("b", 0, JobState.SUCCEEDED, "never ran")), T0));
         assertEquals(3, journal.snapshot(other).counts("b").of(JobState.WAITING), "nothing was written");
+    }
+
+    @Test
+    void liveJobsAreCountedPerSiteNotPerSchedulerName() {
+        java.util.function.BiFunction<String, String, String> run = (host, user) -> {
+            Workflow wf = workflow("name: s\nscheduler: slurm\n"
+                    + (host == null ? "" : "site: { host: " + host + (user == null ? "" : ", user: " + user) + " }\n")
+                    + "tasks:\n  - { name: t, array: 4, command: x }\n");
+            String id = journal.createRun(wf, SpecCodec.toJson(wf), "/w", T0);
+            journal.claim(id, "t", 0, List.of(0, 1, 2), "hwf-" + id + "-t-1", T0);
+            return id;
+        };
+        run.apply("a.example", null);
+        run.apply("a.example", null);
+        run.apply("b.example", null);
+        run.apply("a.example", "alice");
+        run.apply(null, null);
+        assertEquals(6, journal.liveElements("slurm", "a.example", null), "two runs on cluster a");
+        assertEquals(3, journal.liveElements("slurm", "b.example", null));
+        assertEquals(3, journal.liveElements("slurm", "a.example", "alice"), "another account on a");
+        assertEquals(3, journal.liveElements("slurm", null, null), "the Slurm of this machine");
+        assertEquals(0, journal.liveElements("pbs", "a.example", null));
     }
 
     @Test
