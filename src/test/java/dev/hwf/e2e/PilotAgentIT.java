@@ -1,0 +1,200 @@
+package dev.hwf.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Pilot agents inside a real Slurm job on the realistic cluster (three nodes): the job starts
+ * {@code hwf agent} once per node with srun, as a pilot job does, and the agents take packed
+ * elements from a directory the nodes share. What hwf itself will do around them (queueing,
+ * handing back, replacing pilots) is not in these tests: they hold the agent and its directory
+ * to what that will rely on.
+ */
+class PilotAgentIT {
+    @TempDir
+    Path scratch;
+
+    Path pilot;
+    Path out;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        assertTrue(Files.isRegularFile(RealisticSlurmIT.CONF), "the realistic test cluster is not up: run "
+                + "src/test/cluster/up-realistic.sh (bin/test does)");
+        pilot = scratch.resolve("pilot");
+        out = Files.createDirectories(scratch.resolve("out"));
+    }
+
+    /** An element: records which agent ran it, then its exit code file, as a job script would. */
+    private Path elementScript(String work) throws IOException {
+        Path s = scratch.resolve("element.sh");
+        Files.writeString(s, """
+                echo "$HWF_PILOT_AGENT" >>%1$s/$HWF_PILOT_INDEX
+                %2$s
+                printf '0\\n' >%1$s/.exit.$HWF_PILOT_INDEX && mv %1$s/.exit.$HWF_PILOT_INDEX %1$s/exit.$HWF_PILOT_INDEX
+                """.formatted(out, work));
+        return s;
+    }
+
+    /** Queues {@code n} elements in bundles of {@code per}, written as hwf writes them (tab-separated lines). */
+    private void queue(int n, int per, Path script) throws IOException {
+        Path q = Files.createDirectories(pilot.resolve("queue"));
+        for (int b = 0; b < n; b += per) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = b; i < Math.min(n, b + per); i++) {
+                sb.append(i).append("\t1\t0\t").append(script).append('\n');
+            }
+            Files.writeString(q.resolve(String.format("b%06d.todo", b)), sb.toString());
+        }
+    }
+
+    /** A pilot job's script: one agent per node, each named for the job and its node. */
+    private Path pilotJob(int nodes, int cores, int idleSeconds) throws IOException {
+        Path s = scratch.resolve("pilot.sh");
+        Files.writeString(s, """
+                #!/bin/bash
+                #SBATCH --nodes=%1$d
+                #SBATCH --ntasks-per-node=1
+                #SBATCH --cpus-per-task=%2$d
+                #SBATCH --mem=400M
+                #SBATCH --output=%3$s/pilot.log
+                srun --nodes=%1$d --ntasks=%1$d --ntasks-per-node=1 bash -c \\
+                    'exec "$0" agent "$1" --name "$SLURM_JOB_ID-$SLURMD_NODENAME" --cores %2$d --idle %4$d' \\
+                    %5$s %6$s
+                """.formatted(nodes, cores, scratch, idleSeconds, Hwf.home().resolve("bin/hwf"), pilot));
+        return s;
+    }
+
+    private Process slurm(String... argv) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true);
+        pb.environment().put("SLURM_CONF", RealisticSlurmIT.CONF.toString());
+        Process p = pb.start();
+        p.getOutputStream().close();
+        return p;
+    }
+
+    /** Which agent ran each element, and how often. */
+    private Map<Integer, List<String>> ran() throws IOException {
+        Map<Integer, List<String>> byIndex = new HashMap<>();
+        try (var files = Files.list(out)) {
+            for (Path f : files.toList()) {
+                String name = f.getFileName().toString();
+                if (name.matches("\\d+")) {
+                    byIndex.put(Integer.parseInt(name), Files.readAllLines(f));
+                }
+            }
+        }
+        return byIndex;
+    }
+
+    @Test
+    void agentsOnThreeNodesOfOneJobRunEveryElementOnce() throws Exception {
+        queue(600, 20, elementScript("sleep 0.02"));
+        Files.writeString(pilot.resolve("stop"), ""); // all the work is queued: the agents end once it has run
+        Process job = slurm("sbatch", "--wait", pilotJob(3, 1, 30).toString());
+        assertTrue(job.waitFor(240, TimeUnit.SECONDS), "the pilot job did not end within 240 s");
+        String said = new String(job.getInputStream().readAllBytes());
+        assertEquals(0, job.exitValue(), said + read(scratch.resolve("pilot.log")));
+
+        Map<Integer, List<String>> ran = ran();
+        assertEquals(600, ran.size(), "every element ran");
+        Set<String> agents = new HashSet<>();
+        for (Map.Entry<Integer, List<String>> e : ran.entrySet()) {
+            assertEquals(1, e.getValue().size(), "element " + e.getKey() + " ran once: " + e.getValue());
+            agents.add(e.getValue().get(0));
+        }
+        String jobId = said.replaceAll("(?s).*Submitted batch job (\\d+).*", "$1");
+        assertEquals(Set.of(jobId + "-n1", jobId + "-n2", jobId + "-n3"), agents,
+                "one agent per node took work: " + said);
+        try (var q = Files.list(pilot.resolve("queue"))) {
+            assertEquals(List.of(), q.toList(), "nothing left in the queue");
+        }
+    }
+
+    @Test
+    void aPilotCancelledMidRunLeavesEveryUnfinishedElementInItsClaimedBundles() throws Exception {
+        int n = 200;
+        queue(n, 10, elementScript("sleep 0.3"));
+        Process submit = slurm("sbatch", "--parsable", pilotJob(1, 2, 60).toString());
+        assertTrue(submit.waitFor(60, TimeUnit.SECONDS));
+        String jobId = new String(submit.getInputStream().readAllBytes()).strip();
+        assertTrue(jobId.matches("\\d+"), jobId);
+        // let it run some elements, then cancel it as walltime or a node failure would end it
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (ran().size() < 20) {
+            assertTrue(System.nanoTime() < deadline, "the pilot ran nothing within 120 s: "
+                    + read(scratch.resolve("pilot.log")));
+            Thread.sleep(200);
+        }
+        assertTrue(slurm("scancel", jobId).waitFor(30, TimeUnit.SECONDS));
+        deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            Process q = slurm("squeue", "--noheader", "--jobs=" + jobId, "--format=%i");
+            assertTrue(q.waitFor(30, TimeUnit.SECONDS));
+            if (new String(q.getInputStream().readAllBytes()).isBlank()) {
+                break;
+            }
+            assertTrue(System.nanoTime() < deadline, "job " + jobId + " still listed 60 s after scancel");
+            Thread.sleep(500);
+        }
+
+        // what hwf will read to hand work back: each element has ended (its exit code file), or
+        // lies in a bundle the dead agent claimed, or is still queued; none is lost, none in two places
+        Set<Integer> ended = new HashSet<>();
+        try (var files = Files.list(out)) {
+            files.map(f -> f.getFileName().toString()).filter(f -> f.startsWith("exit."))
+                    .forEach(f -> ended.add(Integer.parseInt(f.substring(5))));
+        }
+        List<Integer> unfinished = new ArrayList<>();
+        Path mine = pilot.resolve("taken").resolve(jobId + "-n1");
+        try (var bundles = Files.list(mine)) {
+            for (Path b : bundles.filter(f -> f.toString().endsWith(".todo")).toList()) {
+                for (String line : Files.readAllLines(b)) {
+                    int i = Integer.parseInt(line.split("\t")[0]);
+                    if (!ended.contains(i)) {
+                        unfinished.add(i);
+                    }
+                }
+            }
+        }
+        List<Integer> queued = new ArrayList<>();
+        try (var q = Files.list(pilot.resolve("queue"))) {
+            for (Path b : q.toList()) {
+                for (String line : Files.readAllLines(b)) {
+                    queued.add(Integer.parseInt(line.split("\t")[0]));
+                }
+            }
+        }
+        assertTrue(ended.size() >= 20 && ended.size() < n, "cancelled mid-run: " + ended.size() + " ended");
+        Set<Integer> all = new HashSet<>(ended);
+        all.addAll(unfinished);
+        all.addAll(queued);
+        assertEquals(n, all.size(), "no element lost");
+        assertEquals(n, ended.size() + unfinished.size() + queued.size(), "none in two places");
+        for (Map.Entry<Integer, List<String>> e : ran().entrySet()) {
+            assertEquals(1, e.getValue().size(), "element " + e.getKey() + " started once: " + e.getValue());
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.readString(p);
+        } catch (IOException e) {
+            return "(no " + p + ")";
+        }
+    }
+}
