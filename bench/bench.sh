@@ -6,7 +6,8 @@
 #                             scale (a poll and status --json of a 100,000-element run) |
 #                             capped (10,000 elements of true under a submit cap of 200; CAPPED=N elements) |
 #                             million (a run of 1,000,000 elements, 2,000 live: time and peak memory) |
-#                             agent (AGENT=N elements, default 20,000, through one pilot agent vs xargs -P)
+#                             agent (AGENT=N elements, default 20,000, through one pilot agent vs xargs -P) |
+#                             pilot (PILOT=N elements of true, default 20,000, through 2 one-node pilot jobs vs xargs -P)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -323,6 +324,26 @@ PY
     a=$(printf '%s\n' "${a_t[@]}" | median); x=$(printf '%s\n' "${x_t[@]}" | median)
     row "agent, $n elements ($cores slots)" "$a" "$x" "xargs -P $cores, same script" \
         "$(( n * 1000 / a )) vs $(( n * 1000 / x )) elements/s; exit files $done_a / $done_x; ratio = time"
+fi
+
+# --- 7d. pilot: packed elements of true through two pilot jobs on the local Slurm -------------------
+if [ "$SCEN" = pilot ]; then
+    n=${PILOT:-20000}; cores=$(nproc)
+    clean_queue
+    { echo "name: packed"; echo "scheduler: slurm"
+      echo "pilot: { jobs: 2, cpus: 1, memory: 500M, idle: 30 }"; echo "tasks:"
+      echo "  - { name: score, pilot: true, array: $n, command: \"true\" }"; } > "$WORK/packed.yaml"
+    export HWF_JOURNAL="$WORK/packed.db"
+    t0=$(now_ms)
+    PATH="$SHIMS:$PATH" "$HWF" -q submit "$WORK/packed.yaml" --set site.workdir="$WORK/wp" > "$WORK/packed.out" 2>&1 \
+        && code=0 || code=$?
+    hwf_ms=$(( $(now_ms) - t0 ))
+    sb=$(calls sbatch)
+    ok=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from hwf_element where task=\"score\" and state=\"SUCCEEDED\"").fetchone()[0])' "$HWF_JOURNAL")
+    t0=$(now_ms); seq "$n" | xargs -P "$cores" -I{} bash -c true; x_ms=$(( $(now_ms) - t0 ))
+    row "pilot, $n elements of true" "$hwf_ms" "$x_ms" "xargs -P $cores bash -c true" \
+        "exit $code; $ok SUCCEEDED; $sb sbatch call(s); $(( n * 1000 / hwf_ms )) vs $(( n * 1000 / x_ms )) elements/s"
+    export HWF_JOURNAL="$WORK/journal.db"
 fi
 
 # --- 8. capped: elements of true under a submit cap ---------------------------------------------------

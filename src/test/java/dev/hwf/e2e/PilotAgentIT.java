@@ -190,6 +190,49 @@ class PilotAgentIT {
         }
     }
 
+    /** As a user runs it: a packed task and a dependant, through bin/hwf, on the realistic cluster. */
+    @Test
+    void aPackedTaskAndADependantRunThroughHwfInTwoPilotJobs() throws Exception {
+        Hwf hwf = new Hwf(scratch, "1");
+        hwf.env.put("SLURM_CONF", RealisticSlurmIT.CONF.toString());
+        Path work = scratch.resolve("work");
+        Path wf = hwf.workflow("packed.yaml", """
+                name: packed
+                scheduler: slurm
+                pilot: { jobs: 2, cpus: 2, memory: 400M, idle: 60 }
+                tasks:
+                  - name: score
+                    pilot: true
+                    array: 2000
+                    command: echo "$HWF_ARRAY_INDEX $HWF_PILOT_AGENT" > "ran.$HWF_ARRAY_INDEX"
+                  - name: gather
+                    after: [score]
+                    memory: 50M
+                    command: cat ../score/ran.* | wc -l > count
+                """);
+        Hwf.Result r = hwf.run(java.time.Duration.ofMinutes(6), "submit", wf.toString(), "--set",
+                "site.workdir=" + work);
+        assertEquals(0, r.code(), r.all());
+        String run = hwf.newestRun();
+        Path score = work.resolve(run).resolve("score");
+        Set<String> agents = new HashSet<>();
+        for (int i = 0; i < 2000; i++) {
+            List<String> lines = Files.readAllLines(score.resolve("ran." + i));
+            assertEquals(1, lines.size(), "element " + i + ": " + lines);
+            agents.add(lines.get(0).split(" ")[1].replaceAll("-.*", ""));
+        }
+        assertEquals(Set.of("p0", "p1"), agents, "both pilot jobs took work");
+        assertEquals("2000", Files.readString(work.resolve(run).resolve("gather").resolve("count")).strip());
+        var status = hwf.status(run);
+        assertEquals("SUCCEEDED", status.get("state").asText(), status.toPrettyString());
+        assertEquals("SUCCEEDED", Hwf.task(status, "pilot").get("state").asText());
+        // one array job for the pilots (none replaced): the 2,000 elements needed no job of their own
+        assertEquals(1, Hwf.task(status, "pilot").get("attempt").asInt());
+        for (var attempt : Hwf.task(status, "score").get("attempts")) {
+            assertTrue(attempt.get("jobId").asText().startsWith("pilot:"), attempt.toString());
+        }
+    }
+
     private static String read(Path p) {
         try {
             return Files.readString(p);

@@ -38,6 +38,9 @@ final class CancelRun {
         Set<JobId> jobs = new LinkedHashSet<>();
         Set<String> unrecorded = new LinkedHashSet<>();
         for (ElementRecord e : snap.elements()) {
+            if (Packed.isPacked(e.jobId())) {
+                continue; // packed elements end with their pilots, which are jobs like any other
+            }
             if (e.state().isLive() && e.jobId() != null) {
                 jobs.add(new JobId(e.jobId()));
             } else if (e.state() == JobState.QUEUED) {

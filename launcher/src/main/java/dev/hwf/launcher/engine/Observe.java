@@ -39,15 +39,19 @@ final class Observe {
 
     static Observation run(Pass pass) {
         List<ElementRecord> live = new ArrayList<>();
+        List<ElementRecord> packed = new ArrayList<>();
         Set<JobId> jobs = new LinkedHashSet<>();
         for (ElementRecord e : pass.snap().elements()) {
-            if (e.state().isLive() && e.jobId() != null) {
+            if (e.state().isLive() && Packed.isPacked(e.jobId())) {
+                packed.add(e); // no scheduler knows it: its files say what became of it
+            } else if (e.state().isLive() && e.jobId() != null) {
                 live.add(e);
                 jobs.add(new JobId(e.jobId()));
             }
         }
+        List<Change> packedChanges = ObservePacked.run(pass, packed);
         if (live.isEmpty()) {
-            return new Observation(PhaseResult.NONE, null);
+            return new Observation(PhaseResult.of(packedChanges), null);
         }
         Scheduler scheduler = pass.scheduler();
         Instant now = pass.now();
@@ -115,6 +119,7 @@ final class Observe {
         }
         changes.addAll(History.lostOrFound(pass, overdue));
         changes.addAll(History.howKilled(pass, killed));
+        changes.addAll(packedChanges);
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready), statuses != null);
     }
 

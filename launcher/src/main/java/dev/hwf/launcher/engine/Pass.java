@@ -16,10 +16,13 @@ import java.util.Map;
  * ({@link #firstWaiting}); the others are changed in bulk ({@link Journal.WaitingChange}).
  */
 final class Pass {
-    /** Reads the first WAITING elements of a task, in index order (the journal, in a pass). */
-    @FunctionalInterface
+    /** What a pass reads beyond the open snapshot, when it needs it (the journal, in a pass). */
     interface WaitingReader {
+        /** The first WAITING elements of a task, in index order. */
         List<ElementRecord> first(String task, int limit);
+
+        /** Every element of a small task (the pilot jobs), whatever its state. */
+        List<ElementRecord> all(String task);
     }
 
     private final RunSnapshot snap;
@@ -112,6 +115,11 @@ final class Pass {
     /** How many of a task's elements are WAITING. */
     int waitingCount(String task) {
         return snap.counts(task).of(JobState.WAITING);
+    }
+
+    /** Every element of a small task, whatever its state, as the journal holds them now. */
+    List<ElementRecord> all(String task) {
+        return waitingReader.all(task);
     }
 
     /** A task's first {@code limit} WAITING elements, in index order, as the journal holds them now. */

@@ -1,19 +1,24 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.pilot.PilotDir;
+import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,9 +47,35 @@ final class RecoverOrphans {
         if (byName.isEmpty()) {
             return PhaseResult.NONE;
         }
-        Map<String, JobId> found = SchedulerCalls.findByName(pass.scheduler(), byName.keySet());
-        if (found == null) {
-            return PhaseResult.NONE;
+        // packed claims are looked for as bundles in the pilots' directory; the others in the scheduler
+        Set<String> packedNames = new LinkedHashSet<>();
+        byName.forEach((name, els) -> {
+            if (pass.wf().task(els.get(0).task()).pilot()) {
+                packedNames.add(name);
+            }
+        });
+        Set<String> jobNames = new LinkedHashSet<>(byName.keySet());
+        jobNames.removeAll(packedNames);
+        Map<String, JobId> found = new HashMap<>();
+        if (!jobNames.isEmpty()) {
+            Map<String, JobId> jobs = SchedulerCalls.findByName(pass.scheduler(), jobNames);
+            if (jobs == null) {
+                byName.keySet().removeAll(jobNames); // the scheduler could not be asked: unknown, look again next pass
+            } else {
+                found.putAll(jobs);
+            }
+        }
+        if (!packedNames.isEmpty()) {
+            Set<String> bundles = bundles(pass);
+            if (bundles == null) {
+                byName.keySet().removeAll(packedNames);
+            } else {
+                for (String name : packedNames) {
+                    if (bundles.contains(name)) {
+                        found.put(name, new JobId(Packed.jobId(name)));
+                    }
+                }
+            }
         }
         Instant now = pass.now();
         List<Journal.Submitted> ids = new ArrayList<>();
@@ -75,5 +106,21 @@ final class RecoverOrphans {
             }
         }
         return new PhaseResult(ids, changes, List.of());
+    }
+
+    /** Every bundle in the pilots' directory, queued or claimed; null when it cannot be read now. */
+    private static Set<String> bundles(Pass pass) {
+        PilotDir dir = Packed.dir(pass);
+        try {
+            Set<String> out = new HashSet<>(dir.queued());
+            for (String agent : dir.agents()) {
+                out.addAll(dir.taken(agent));
+            }
+            return out;
+        } catch (java.io.IOException e) {
+            LOG.warn("run {}: cannot read the pilots' directory now ({}); will look again", pass.runId(),
+                    e.getMessage());
+            return null;
+        }
     }
 }

@@ -5,6 +5,7 @@ import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,13 +76,23 @@ final class ReleaseAndSubmit {
         return new Submission.Submitted(PhaseResult.of(List.of(), held).and(sent.result()), sent.claimedTasks());
     }
 
+    private static List<ArrayChunks.Chunk> bundles(List<Integer> indices) {
+        List<ArrayChunks.Chunk> out = new ArrayList<>();
+        for (int from = 0; from < indices.size(); from += Pilot.BUNDLE) {
+            out.add(new ArrayChunks.Chunk(indices.subList(from, Math.min(indices.size(), from + Pilot.BUNDLE)), 0));
+        }
+        return out;
+    }
+
     /**
      * One claim per array job, attempt numbers in a row from the task's last. A task with
      * arrayLimit sends one array job at a time, so that the limit holds across them.
      */
     private static List<Journal.Claim> claims(Pass pass, Task t, List<ElementRecord> going, Integer maxArraySize) {
         List<Integer> indices = going.stream().map(ElementRecord::index).toList();
-        List<ArrayChunks.Chunk> chunks = ArrayChunks.split(indices, t.isArray() ? maxArraySize : null);
+        // packed elements go to the pilots' agents in bundles, each its own claim, indices as they are
+        List<ArrayChunks.Chunk> chunks = t.pilot() ? bundles(indices)
+                : ArrayChunks.split(indices, t.isArray() ? maxArraySize : null);
         List<Journal.Claim> out = new ArrayList<>();
         int last = pass.snap().task(t.name()).attempt();
         for (ArrayChunks.Chunk ch : chunks) {

@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
@@ -7,6 +8,7 @@ import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,7 +81,17 @@ public final class RunEngine {
         }
         Workflow wf = SpecCodec.fromJson(snap.run().spec());
         // each phase starts with the clock read again: the one before may have waited on the scheduler
-        Pass pass = new Pass(snap, wf, scheduler, clock.instant(), (task, n) -> journal.firstWaiting(runId, task, n));
+        Pass pass = new Pass(snap, wf, scheduler, clock.instant(), new Pass.WaitingReader() {
+            @Override
+            public List<ElementRecord> first(String task, int limit) {
+                return journal.firstWaiting(runId, task, limit);
+            }
+
+            @Override
+            public List<ElementRecord> all(String task) {
+                return journal.elements(runId, task);
+            }
+        });
         pass = write(pass, RecoverOrphans.run(pass));
         pass = pass.at(clock.instant());
         Observe.Observation seen = Observe.run(pass);
@@ -88,6 +100,7 @@ public final class RunEngine {
         }
         pass = write(pass, seen.result()).at(clock.instant());
         pass = write(pass, TendServices.run(pass));
+        pass = write(pass, PilotKeeper.run(pass));
         pass = cancelBlocked(pass);
         pass = pass.at(clock.instant());
         Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission, backoff, limits);

@@ -26,7 +26,7 @@ final class SiteLimitGate implements SubmitGate {
 
     @Override
     public Verdict check(Task task, int waiting) {
-        if (max == null) {
+        if (max == null || task.pilot()) { // packed elements are no jobs of the site's
             return Verdict.go();
         }
         int free = max - live;

@@ -7,6 +7,7 @@ import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.pilot.PilotDir;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.render.JobScripts;
@@ -82,8 +83,12 @@ final class Submission {
             return new Submitted(PhaseResult.NONE, List.of()); // another process claimed them first
         }
         LOG.debug("claimed {} of {} ready tasks", claimed.size(), wanted.size());
+        List<Journal.Submitted> submitted = new ArrayList<>(queuePacked(pass, claimed));
         List<Prepared> prepared = new ArrayList<>();
         for (Journal.Claim c : claimed) {
+            if (pass.wf().task(c.task()).pilot()) {
+                continue;
+            }
             Prepared p = prepare(pass, pass.wf().task(c.task()), c);
             if (p != null) {
                 prepared.add(p);
@@ -93,7 +98,6 @@ final class Submission {
         LOG.debug("{} scripts ready; submitting", prepared.size());
         List<CommandResult> results = runAll(scheduler, prepared);
         LOG.debug("{} submit commands done", results.size());
-        List<Journal.Submitted> submitted = new ArrayList<>();
         List<Change> failed = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) {
             Prepared p = prepared.get(i);
@@ -134,6 +138,41 @@ final class Submission {
         LOG.debug("{} jobs submitted, {} submits failed", submitted.size(), failed.size());
         return new Submitted(new PhaseResult(submitted, failed, List.of()),
                 claimed.stream().map(Journal.Claim::task).distinct().toList());
+    }
+
+    /**
+     * Packed claims go to the pilots' agents: each one's script is written and its elements are
+     * queued as one bundle named by its job name, which is then its elements' job id. A claim that
+     * could not be queued stays claimed without a job id: {@link RecoverOrphans} finds its bundle
+     * by name, or hands it back once the submit grace has passed.
+     */
+    private List<Journal.Submitted> queuePacked(Pass pass, List<Journal.Claim> claimed) {
+        List<Journal.Submitted> out = new ArrayList<>();
+        JobScripts scripts = null;
+        for (Journal.Claim c : claimed) {
+            Task t = pass.wf().task(c.task());
+            if (!t.pilot()) {
+                continue;
+            }
+            if (scripts == null) {
+                scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
+                        pass.scheduler().adapter());
+            }
+            try {
+                JobScripts.Script script = scripts.attempt(t, c.attempt(), c.indices(), Map.of(), 0);
+                script.write(pass.scheduler().files());
+                List<PilotDir.Item> items = new ArrayList<>();
+                for (int i : c.indices()) {
+                    items.add(new PilotDir.Item(i, Math.max(1, t.cpus()), t.gpus(), script.path()));
+                }
+                Packed.dir(pass).enqueue(c.jobName(), items);
+                out.add(new Journal.Submitted(c.task(), c.attempt(), Packed.jobId(c.jobName())));
+            } catch (java.io.IOException | TransportException e) {
+                LOG.warn("task {}: cannot queue elements for the pilots now ({}); will try again", t.name(),
+                        e.getMessage());
+            }
+        }
+        return out;
     }
 
     /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */

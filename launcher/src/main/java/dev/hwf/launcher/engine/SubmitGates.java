@@ -32,8 +32,10 @@ final class SubmitGates implements SubmitGate {
 
     /** The gates for one pass. */
     static SubmitGates forPass(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimits limits) {
-        return new SubmitGates(List.of(new BudgetGate(pass, journal), new UpstreamGate(pass),
-                new ArrayLimitGate(pass), backoff.gate(pass.now()), new SiteLimitGate(pass, journal, limits)));
+        SubmitGate refused = backoff.gate(pass.now());
+        SubmitGate packedPass = (task, n) -> task.pilot() ? Verdict.go() : refused.check(task, n);
+        return new SubmitGates(List.of(new BudgetGate(pass, journal), new UpstreamGate(pass), new PilotGate(pass),
+                new ArrayLimitGate(pass), packedPass, new SiteLimitGate(pass, journal, limits)));
     }
 
     @Override

@@ -981,6 +981,11 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /** Every element of one task, in index order: for the engine's small tasks (the pilot jobs). */
+    public List<ElementRecord> elements(String runId, String task) {
+        return inTransaction(c -> elementsOf(c, runId, List.of(task)).getOrDefault(task, List.of()));
+    }
+
     /** The first {@code limit} WAITING elements of a task, in index order. */
     public List<ElementRecord> firstWaiting(String runId, String task, int limit) {
         return inTransaction(c -> {
@@ -1149,7 +1154,7 @@ public final class Journal implements AutoCloseable {
             for (TaskRecord t : tasks) {
                 Derived.Tally elements = byTask.get(t.name());
                 if (elements == null) { // not touched: its row holds what was derived last time
-                    taskStates.add(t.state());
+                    taskStates.add(forRun(t.name(), t.state()));
                     if (firstFailure == null && t.state() == JobState.FAILED) {
                         firstFailure = "task " + t.name() + " failed: " + t.reason();
                     }
@@ -1157,7 +1162,7 @@ public final class Journal implements AutoCloseable {
                 }
                 Derived.TaskOutcome d = Derived.task(elements, t.arraySize() > 0);
                 Transitions.checkTask(runId, t.name(), t.state(), d.state());
-                taskStates.add(d.state());
+                taskStates.add(forRun(t.name(), d.state()));
                 if (firstFailure == null && d.state() == JobState.FAILED) {
                     firstFailure = "task " + t.name() + " failed: " + d.reason();
                 }
@@ -1193,6 +1198,15 @@ public final class Journal implements AutoCloseable {
             }
             event(c, runId, null, null, null, now, runState, reason, null);
         }
+    }
+
+    /**
+     * A task's state as the run's state counts it: the pilot jobs hwf adds end CANCELLED when no
+     * packed work is left for them, which is no cancelled run.
+     */
+    private static JobState forRun(String task, JobState state) {
+        return dev.hwf.launcher.workflow.Pilot.TASK.equals(task) && state == JobState.CANCELLED ? JobState.SUCCEEDED
+                : state;
     }
 
     /** Site limits as kept with a run: the JSON hwf wrote and when it read them. */
@@ -1236,7 +1250,8 @@ public final class Journal implements AutoCloseable {
     public int liveElements(String scheduler, String host, String user) {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM hwf_element WHERE state IN "
-                    + "('QUEUED','RUNNING') AND run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=? "
+                    + "('QUEUED','RUNNING') AND (job_id IS NULL OR job_id NOT LIKE 'pilot:%') "
+                    + "AND run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=? "
                     + "AND coalesce(json_extract(spec, '$.site.host'), '')=? "
                     + "AND coalesce(json_extract(spec, '$.site.user'), '')=?)")) {
                 ps.setString(1, scheduler);

@@ -163,6 +163,7 @@ public final class Agent {
         ProcessBuilder pb = new ProcessBuilder("bash", item.script());
         Map<String, String> env = pb.environment();
         env.put("HWF_PILOT_INDEX", Integer.toString(item.index()));
+        env.put("HWF_LOCAL_INDEX", Integer.toString(item.index())); // what a packed element's script reads
         env.put("HWF_PILOT_AGENT", config.name());
         env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus.stream().map(String::valueOf).toList()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));

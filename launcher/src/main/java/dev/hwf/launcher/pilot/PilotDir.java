@@ -188,8 +188,16 @@ public final class PilotDir {
 
     /** Tells the agents no more work will come. */
     public void stop() throws IOException {
+        if (stopped()) {
+            return;
+        }
         Files.createDirectories(dir);
         Files.writeString(dir.resolve(STOP), "", StandardCharsets.UTF_8);
+    }
+
+    /** Takes the stop back: work has come again (a resumed run). */
+    public void unstop() throws IOException {
+        Files.deleteIfExists(dir.resolve(STOP));
     }
 
     public boolean stopped() {

@@ -3,6 +3,7 @@ package dev.hwf.launcher.render;
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.launcher.workflow.PilotJobs;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,9 @@ public final class DistributedLaunch {
     public static String command(Task task, SchedulerAdapter adapter) {
         if (task.launcher() == null) {
             return task.command();
+        }
+        if (PilotJobs.EACH_NODE.equals(task.launcher())) { // hwf's pilot jobs: the agent once on each node
+            return perNode(task, adapter, task.command().strip());
         }
         int nodes = task.nodes();
         int perNode = task.procsPerNode();

@@ -57,6 +57,13 @@ public final class JobScripts {
         return new Script(task, attempt, indices, serviceUrls, indexOffset);
     }
 
+    /** How packed elements' scripts are made: as the local scheduler's (see {@code Agent}). */
+    private static final SchedulerAdapter PACKED = new dev.hwf.launcher.local.LocalAdapter();
+
+    private SchedulerAdapter adapterFor(Task task) {
+        return task.pilot() ? PACKED : adapter;
+    }
+
     /** The adapter's view of one submission of a task. */
     public static JobRequest request(Task t, String jobName, String taskDir, List<Integer> indices,
                                      SchedulerAdapter adapter) {
@@ -82,7 +89,7 @@ public final class JobScripts {
             this.jobName = RunLayout.jobName(runId, task.name(), attempt);
             this.taskDir = RunLayout.taskDir(workdir, runId, task.name());
             this.request = JobScripts.request(task, jobName, taskDir,
-                    indices.stream().map(i -> i - indexOffset).toList(), adapter);
+                    indices.stream().map(i -> i - indexOffset).toList(), adapterFor(task));
             this.serviceUrls = Map.copyOf(serviceUrls);
             this.indexOffset = indexOffset;
         }
@@ -106,7 +113,10 @@ public final class JobScripts {
 
         /** The rendered script, from the task's template (its own, else the scheduler's). */
         public String text() {
-            return ScriptRenderer.render(ScriptRenderer.template(task, workflow.scheduler()), task, adapter,
+            // a packed element runs in a pilot's slot as a local process does: no directives, its
+            // index in the environment the agent gives it
+            return ScriptRenderer.render(ScriptRenderer.template(task, task.pilot() ? PACKED.name()
+                    : workflow.scheduler()), task, adapterFor(task),
                     new ScriptRenderer.Context(workflow.name(), runId, attempt, taskDir, request,
                             workflow.serviceDependants().keySet(), serviceUrls, indexOffset));
         }

@@ -20,12 +20,14 @@ import java.util.Map;
  *                        null = the command runs as written
  * @param service         a long-running service that its dependants start beside once it is
  *                        ready (see {@link Service}); null = an ordinary task
+ * @param pilot           packed: the elements run inside the workflow's pilot jobs, not as jobs
+ *                        of their own (SPEC section 6)
  */
 public record Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                    long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                    Map<String, String> env, int retries, List<String> directives, String template,
                    int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
-                   String launcher, Service service) {
+                   String launcher, Service service, boolean pilot) {
 
     /**
      * What makes a task a service: the port it answers on, on the node it lands on, and an
@@ -45,6 +47,16 @@ public record Task(String name, String command, List<String> after, int nodes, i
             matrix.forEach((k, v) -> m.put(k, List.copyOf(v)));
         }
         matrix = java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** A task that is not packed into pilots. */
+    public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
+                long memoryMb, long walltimeSeconds, String partition, String account, String qos,
+                Map<String, String> env, int retries, List<String> directives, String template,
+                int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
+                String launcher, Service service) {
+        this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
+                retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, false);
     }
 
     /** A task without a parameter sweep. */

@@ -38,7 +38,10 @@ final class Validator {
     static final String NAME_RULE = "use 1 to 64 letters, digits, '_', '.' or '-', starting with a letter or digit";
     static final String SCHED_WORD_RULE = "use letters, digits and _ . , : + @ - (not first)";
 
-    static final List<String> TOP_KEYS = List.of("name", "scheduler", "site", "defaults", "tasks", "budget");
+    static final List<String> TOP_KEYS = List.of("name", "scheduler", "site", "defaults", "tasks", "budget",
+            "pilot");
+    static final List<String> PILOT_KEYS = List.of("jobs", "nodes", "cpus", "gpus", "memory", "walltime",
+            "partition", "queue", "account", "qos", "directives", "idle");
     static final List<String> BUDGET_KEYS = List.of("gpuHours", "per");
     static final List<String> BUDGET_SCOPES = List.of("run", "campaign");
     static final List<String> SCHEDULERS = SchedulerRegistry.names();
@@ -49,10 +52,10 @@ final class Validator {
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
     static final List<String> TASK_KEYS = List.of("name", "command", "after", "nodes", "ntasks", "cpus",
             "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries", "directives",
-            "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready");
+            "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready", "pilot");
     static final List<String> DEFAULT_KEYS = TASK_KEYS.stream()
             .filter(k -> !List.of("name", "command", "after", "array", "arrayLimit", "template", "matrix",
-                    "launcher", "service", "port", "ready").contains(k))
+                    "launcher", "service", "port", "ready", "pilot").contains(k))
             .toList();
 
     private final String source;
@@ -88,6 +91,8 @@ final class Validator {
         Node commandNode;
         Task.Service service;
         Node serviceNode;
+        boolean pilot;
+        Node pilotNode;
     }
 
     /** What a task needs beyond its fields to be checked against the other tasks. */
@@ -268,11 +273,45 @@ final class Validator {
         Double budget = budget(root.value("budget"));
         boolean perCampaign = budgetPerCampaign(root.value("budget"));
         SchedulerAdapter adapter = SchedulerRegistry.find(scheduler, site).orElse(null);
-        List<Task> tasks = tasks(root, defaults, site, adapter);
+        Node pilotNode = root.value("pilot");
+        Pilot pilot = pilot(pilotNode, site, adapter);
+        List<Task> tasks = tasks(root, defaults, site, adapter, pilot, pilotNode);
         if (!problems.isEmpty()) {
             return null;
         }
-        return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign);
+        if (pilot != null) {
+            tasks = new ArrayList<>(tasks);
+            tasks.add(PilotJobs.task(pilot));
+        }
+        return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign, pilot);
+    }
+
+    /**
+     * {@code pilot:}: the allocations packed tasks run in; null when absent (or wrong, which is
+     * reported). Pilots are not offered over SSH yet: the agents' directory is written where hwf runs.
+     */
+    private Pilot pilot(Node node, Site site, SchedulerAdapter adapter) {
+        MapNode m = map(node, "pilot", "a map, e.g. { jobs: 2, cpus: 8, walltime: 01:00:00 }");
+        if (m == null) {
+            return null;
+        }
+        checkKeys(m, "pilot", PILOT_KEYS, "in pilot");
+        Fields f = new Fields();
+        fields(m, "pilot", f);
+        Integer jobs = integer(m.value("jobs"), "pilot.jobs", 1);
+        Integer idle = integer(m.value("idle"), "pilot.idle", 1);
+        if (site.host() != null) {
+            at(m.pos, "pilot", "pilots are not offered over SSH yet (site.host is set): their agents' directory "
+                    + "is written where hwf runs; run hwf on the cluster's login node for a packed workflow");
+        }
+        int nodes = f.nodes == null ? 1 : f.nodes;
+        if (adapter != null && nodes > 1 && adapter.nodeLaunch(nodes) instanceof NodeLaunch.OneNodeOnly) {
+            at(m.value("nodes"), "pilot.nodes", "the " + adapter.name() + " scheduler runs on this one machine; "
+                    + "use nodes: 1 for its pilots");
+        }
+        return new Pilot(jobs == null ? 1 : jobs, nodes, f.cpus == null ? 1 : f.cpus, f.gpus == null ? 0 : f.gpus,
+                f.memoryMb == null ? 0 : f.memoryMb, f.walltime == null ? 0 : f.walltime, f.partition, f.account,
+                f.qos, f.directives == null ? List.of() : f.directives, idle == null ? 120 : idle);
     }
 
     /** {@code budget.per}: {@code run} (the default) or {@code campaign}: every run of the workflow. */
@@ -554,7 +593,8 @@ final class Validator {
 
     // ---- tasks ----
 
-    private List<Task> tasks(MapNode root, Fields defaults, Site site, SchedulerAdapter adapter) {
+    private List<Task> tasks(MapNode root, Fields defaults, Site site, SchedulerAdapter adapter, Pilot pilot,
+                             Node pilotNode) {
         Node tasksNode = root.value("tasks");
         if (absent(tasksNode)) {
             at(tasksNode == null ? root.pos : tasksNode.pos, "tasks",
@@ -589,9 +629,14 @@ final class Validator {
         for (Parsed p : parsed) {
             Task t = build(p, defaults, site);
             checkLauncher(t, p, adapter);
+            checkPacked(t, p, pilot, pilotNode);
             tasks.add(t);
         }
         checkServices(tasks, parsed);
+        if (pilot != null && tasks.stream().noneMatch(Task::pilot)) {
+            at(pilotNode, "pilot", "no task has pilot: true; mark the tasks whose elements run inside the pilots, "
+                    + "or leave pilot out");
+        }
         return problems.isEmpty() ? tasks : List.of();
     }
 
@@ -681,12 +726,26 @@ final class Validator {
                     "only means something for an array task; give array: N (N >= 1) as well");
         }
         service(m, path, f);
+        f.pilotNode = m.value("pilot");
+        f.pilot = flag(f.pilotNode, join(path, "pilot"));
         Node templateNode = m.value("template");
         String template = oneLine(templateNode, join(path, "template"), "template path");
         if (template != null) {
             f.template = resolveTemplate(template, templateNode, join(path, "template"));
         }
         return new Parsed(name, nameNode == null ? m.pos : nameNode.pos, path, command, after, afterNodes, f);
+    }
+
+    /** A true/false key; false when absent or wrong (which is reported). */
+    private boolean flag(Node node, String key) {
+        if (absent(node) || alreadyReported(node)) {
+            return false;
+        }
+        if (node instanceof Scalar s && s.kind == Kind.BOOL) {
+            return Boolean.parseBoolean(s.text.toLowerCase(java.util.Locale.ROOT));
+        }
+        at(node, key, "expected true or false, got " + node.describe());
+        return false;
     }
 
     /** service: true with port: N and an optional ready: check; port and ready only with it. */
@@ -856,6 +915,41 @@ final class Validator {
      * is appended to the launch line), whole processes per node, and a scheduler that can start it
      * on every node (see DistributedLaunch in the renderer), as its adapter says.
      */
+    /** A packed task's elements must each fit one slot of a pilot node. */
+    private void checkPacked(Task t, Parsed p, Pilot pilot, Node pilotNode) {
+        if (pilot != null && Pilot.TASK.equals(t.name())) {
+            at(p.namePos, join(p.path, "name"), "the name " + Pilot.TASK + " is taken by the pilot jobs hwf adds; "
+                    + "rename this task");
+        }
+        if (!t.pilot()) {
+            return;
+        }
+        Node at = p.fields.pilotNode;
+        String key = join(p.path, "pilot");
+        if (pilot == null) {
+            if (absent(pilotNode)) {
+                at(at, key, "needs a pilot: block at the top of the workflow (the allocations packed elements run "
+                        + "in), e.g. pilot: { jobs: 2, cpus: 8, walltime: 01:00:00 }");
+            }
+            return;
+        }
+        if (t.nodes() > 1 || t.ntasks() > 1) {
+            at(at, key, "a packed element runs as one process on one node of a pilot; leave nodes and ntasks at 1");
+        }
+        if (t.cpus() > pilot.cpus()) {
+            at(at, key, "an element needs " + t.cpus() + " cores (cpus) but a pilot node offers " + pilot.cpus()
+                    + " (pilot.cpus); raise pilot.cpus or lower the task's cpus");
+        }
+        if (t.gpus() > pilot.gpus()) {
+            at(at, key, "an element needs " + t.gpus() + " GPUs but a pilot node offers " + pilot.gpus()
+                    + " (pilot.gpus); raise pilot.gpus or lower the task's gpus");
+        }
+        if (t.launcher() != null || t.isService() || t.template() != null || t.arrayLimit() > 0) {
+            at(at, key, "a packed task runs its command in a pilot's slot: it takes no launcher, service, template "
+                    + "or arrayLimit (the pilots' slots limit it)");
+        }
+    }
+
     private void checkLauncher(Task t, Parsed p, SchedulerAdapter adapter) {
         if (t.launcher() == null) {
             return;
@@ -910,7 +1004,7 @@ final class Validator {
                 partition, t.account != null ? t.account : d.account, t.qos != null ? t.qos : d.qos, env,
                 first(t.retries, d.retries, 0), directives, t.template, gpus,
                 t.matrix != null ? Task.sweepSize(t.matrix) : first(t.array, null, 0),
-                first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher, t.service);
+                first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher, t.service, t.pilot);
     }
 
     private static <T> T first(T own, T fallback, T otherwise) {

@@ -12,9 +12,20 @@ import java.util.List;
  *                       ({@code budget.per: campaign}) rather than this run alone
  */
 public record Workflow(String name, String scheduler, Site site, List<Task> tasks, String source,
-                       Double budgetGpuHours, boolean budgetPerCampaign) {
+                       Double budgetGpuHours, boolean budgetPerCampaign, Pilot pilot) {
     public Workflow {
         tasks = List.copyOf(tasks);
+    }
+
+    /** A workflow without pilots. */
+    public Workflow(String name, String scheduler, Site site, List<Task> tasks, String source, Double budgetGpuHours,
+                    boolean budgetPerCampaign) {
+        this(name, scheduler, site, tasks, source, budgetGpuHours, budgetPerCampaign, null);
+    }
+
+    /** The task that holds the pilot jobs, when the workflow has pilots; null otherwise. */
+    public Task pilotTask() {
+        return pilot == null ? null : task(Pilot.TASK);
     }
 
     /** A workflow whose budget, if any, is per run. */

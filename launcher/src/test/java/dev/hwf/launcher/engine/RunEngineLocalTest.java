@@ -153,6 +153,75 @@ class RunEngineLocalTest {
     // ------------------------------------------------------------------ success
 
     @Test
+    void packedElementsRunOnceEachInsideAPilotAndTheirDependantAfterThem() throws Exception {
+        Workflow wf = workflow("""
+                name: packed
+                pilot: { jobs: 1, cpus: 2, idle: 20 }
+                tasks:
+                  - name: score
+                    pilot: true
+                    array: 150
+                    command: echo "$HWF_ARRAY_INDEX $HWF_PILOT_AGENT" >> "ran.$HWF_ARRAY_INDEX"
+                  - name: gather
+                    after: [score]
+                    command: ls ../score | grep -c '^ran[.]' > count
+                """);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertEquals(JobState.SUCCEEDED, end.task("score").state());
+        assertEquals(150, end.counts("score").of(JobState.SUCCEEDED));
+        Path score = taskDir(id, "score");
+        for (int i = 0; i < 150; i++) {
+            List<String> lines = Files.readAllLines(score.resolve("ran." + i));
+            assertEquals(1, lines.size(), "element " + i + " ran once: " + lines);
+            assertTrue(lines.get(0).matches(i + " p0-a1-.*"), "in the first pilot's agent: " + lines);
+            assertTrue(element(end, "score", i).jobId().startsWith("pilot:"), "no scheduler job of its own");
+        }
+        assertEquals("150", Files.readString(taskDir(id, "gather").resolve("count")).strip());
+        // one pilot job ran them all: the pilot task's one element, ended once told to stop
+        assertEquals(JobState.SUCCEEDED, end.task("pilot").state(), end.toString());
+        assertEquals(1, end.task("pilot").attempt());
+        assertEquals(3, end.task("score").attempt(), "150 elements went out in bundles of 64");
+        assertTrue(Files.exists(taskDir(id, "pilot").resolve("stop")));
+    }
+
+    @Test
+    void aPilotKilledMidRunHandsItsUnfinishedElementsBackAndAnotherRunsThem() throws Exception {
+        Workflow wf = workflow("""
+                name: killed
+                pilot: { jobs: 1, cpus: 2, idle: 20 }
+                tasks:
+                  - name: score
+                    pilot: true
+                    array: 40
+                    command: echo start >> "ran.$HWF_ARRAY_INDEX"; sleep 0.2; echo end >> "ran.$HWF_ARRAY_INDEX"
+                """);
+        String id = start(wf);
+        RunEngine engine = engine(wf);
+        Path score = taskDir(id, "score");
+        advance(engine, id, s -> s.counts("score").of(JobState.SUCCEEDED) >= 6);
+        String pilotJob = journal.snapshot(id).task("pilot").jobId();
+        new ProcessBuilder("kill", "-KILL", "--", "-" + pilotJob).start().waitFor(5, TimeUnit.SECONDS);
+
+        RunSnapshot end = runToEnd(engine, id);
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertEquals(40, end.counts("score").of(JobState.SUCCEEDED));
+        assertEquals(2, end.task("pilot").attempt(), "the killed pilot was replaced once");
+        int again = 0;
+        for (int i = 0; i < 40; i++) {
+            List<String> lines = Files.readAllLines(score.resolve("ran." + i));
+            assertEquals(1, lines.stream().filter("end"::equals).count(), "element " + i + " ran through once: "
+                    + lines);
+            again += lines.size() == 3 ? 1 : 0; // started in the killed pilot, run again in the next
+        }
+        assertTrue(again <= 2, "at most the two elements the killed pilot's slots held started twice: " + again);
+        assertTrue(journal.events(id).stream().anyMatch(e -> ObservePacked.HANDED_BACK.equals(e.reason())
+                || "WAITING".equals(e.state())), "elements were handed back");
+    }
+
+    @Test
     void aChainRunsInOrderAndEachTaskSeesTheOutputOfTheOneBefore() throws Exception {
         Workflow wf = workflow("""
                 name: chain

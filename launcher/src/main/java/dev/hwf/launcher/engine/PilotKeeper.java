@@ -1,0 +1,94 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.StateCounts;
+import dev.hwf.launcher.workflow.Pilot;
+import dev.hwf.launcher.workflow.Task;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the pilot jobs at {@code pilot.jobs} while packed work is left: a pilot that ended (its
+ * walltime, a node failure, its agents idle) is made WAITING again as its next attempt, and goes
+ * out once {@link PilotGate} lets it. Once no packed work is left, the agents are told to stop
+ * (they finish what they hold and end) and pilots not yet submitted are not needed. When no
+ * pilot can start at all (every one refused by the scheduler), the packed work fails with the
+ * pilots' reason instead of waiting for ever.
+ */
+final class PilotKeeper {
+    private static final Logger LOG = LoggerFactory.getLogger(PilotKeeper.class);
+    static final String NOT_NEEDED = "no packed work left";
+
+    private PilotKeeper() {
+    }
+
+    static PhaseResult run(Pass pass) {
+        if (pass.wf().pilot() == null) {
+            return PhaseResult.NONE;
+        }
+        List<Task> packed = pass.wf().tasks().stream().filter(Task::pilot).toList();
+        boolean open = packed.stream().anyMatch(t -> openCount(pass.snap().counts(t.name())) > 0);
+        StateCounts pilots = pass.snap().counts(Pilot.TASK);
+        try {
+            if (open) {
+                Packed.dir(pass).unstop(); // work again (a resumed run): agents must not leave it
+            } else if (openCount(pilots) > 0) {
+                Packed.dir(pass).stop();
+            }
+        } catch (IOException e) {
+            LOG.warn("run {}: cannot write the pilots' stop file now ({}); will try again", pass.runId(),
+                    e.getMessage());
+        }
+        if (!open) {
+            if (pilots.of(JobState.WAITING) == 0) {
+                return PhaseResult.NONE;
+            }
+            return PhaseResult.of(List.of(), List.of(new Journal.WaitingChange(Pilot.TASK, 0, JobState.CANCELLED,
+                    NOT_NEEDED)));
+        }
+        int ended = pilots.of(JobState.SUCCEEDED) + pilots.of(JobState.FAILED) + pilots.of(JobState.CANCELLED);
+        if (ended == 0) {
+            return PhaseResult.NONE;
+        }
+        List<Change> changes = new ArrayList<>();
+        List<ElementRecord> all = pass.all(Pilot.TASK);
+        String lastReason = null;
+        for (ElementRecord e : all) {
+            if (!e.state().isFinal()) {
+                continue;
+            }
+            if (e.startedAt() != null || e.state() == JobState.SUCCEEDED) {
+                changes.add(new Change(e, e.retry("replaced: the pilot ended ("
+                        + (e.reason() == null ? "exit " + e.exitCode() : e.reason()) + ")")));
+            } else {
+                lastReason = e.reason();
+            }
+        }
+        boolean anyAlive = all.stream().anyMatch(e -> !e.state().isFinal());
+        if (changes.isEmpty() && !anyAlive) {
+            // no pilot runs, none will: the packed work cannot run either
+            String why = "no pilot could start" + (lastReason == null ? "" : ": " + lastReason);
+            List<Journal.WaitingChange> failed = new ArrayList<>();
+            for (Task t : packed) {
+                if (pass.waitingCount(t.name()) > 0) {
+                    failed.add(new Journal.WaitingChange(t.name(), 0, JobState.FAILED, why));
+                }
+                for (ElementRecord e : pass.elements(t.name())) {
+                    changes.add(new Change(e, e.with(JobState.FAILED, null, why, pass.now())));
+                }
+            }
+            return PhaseResult.of(changes, failed);
+        }
+        return PhaseResult.of(changes);
+    }
+
+    private static int openCount(StateCounts c) {
+        return c.of(JobState.WAITING) + c.of(JobState.QUEUED) + c.of(JobState.RUNNING);
+    }
+}
