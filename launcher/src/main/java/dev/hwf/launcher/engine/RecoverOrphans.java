@@ -56,13 +56,13 @@ final class RecoverOrphans {
         });
         Set<String> jobNames = new LinkedHashSet<>(byName.keySet());
         jobNames.removeAll(packedNames);
-        Map<String, JobId> found = new HashMap<>();
+        Map<String, String> found = new HashMap<>(); // job name -> the job id to record
         if (!jobNames.isEmpty()) {
             Map<String, JobId> jobs = SchedulerCalls.findByName(pass.scheduler(), jobNames);
             if (jobs == null) {
                 byName.keySet().removeAll(jobNames); // the scheduler could not be asked: unknown, look again next pass
             } else {
-                found.putAll(jobs);
+                jobs.forEach((name, id) -> found.put(name, id.value()));
             }
         }
         if (!packedNames.isEmpty()) {
@@ -72,7 +72,7 @@ final class RecoverOrphans {
             } else {
                 for (String name : packedNames) {
                     if (bundles.contains(name)) {
-                        found.put(name, new JobId(Packed.jobId(name)));
+                        found.put(name, Packed.jobId(name));
                     }
                 }
             }
@@ -82,11 +82,11 @@ final class RecoverOrphans {
         List<Change> changes = new ArrayList<>();
         for (Map.Entry<String, List<ElementRecord>> g : byName.entrySet()) {
             ElementRecord first = g.getValue().get(0);
-            JobId id = found.get(g.getKey());
+            String id = found.get(g.getKey());
             if (id != null) {
                 LOG.info("task {} attempt {}: found job {} by its name {}", first.task(), first.attempt(), id,
                         g.getKey());
-                ids.add(new Journal.Submitted(first.task(), first.attempt(), id.value()));
+                ids.add(new Journal.Submitted(first.task(), first.attempt(), id));
                 continue;
             }
             TaskDirScan scan = SchedulerCalls.scanOrNull(pass.scheduler(), pass.taskDir(first.task()));

@@ -62,7 +62,10 @@ final class TendServices {
                 }
                 for (ElementRecord e : pass.elements(d.name())) {
                     if (e.jobId() != null) {
-                        toCancel.add(new JobId(e.jobId()));
+                        // a packed element is no job to cancel: what it does no longer counts
+                        if (!Packed.isPacked(e.jobId())) {
+                            toCancel.add(new JobId(e.jobId()));
+                        }
                         changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
                     }
                 }

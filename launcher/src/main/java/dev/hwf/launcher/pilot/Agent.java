@@ -136,7 +136,8 @@ public final class Agent {
             if (items != null) {
                 for (PilotDir.Item i : items) {
                     if (i.cores() > config.cores() || i.gpus() > config.gpus()) {
-                        // hwf's validation keeps this from happening; an agent given less than a node must not stall on it
+                        // hwf's validation keeps this from happening; an agent given less than a
+                        // node must not stall on it
                         LOG.error("agent {}: element {} of {} needs {} cores and {} GPUs, more than this agent has "
                                 + "({}, {}); it is left for hwf to hand back", config.name(), i.index(), i.script(),
                                 i.cores(), i.gpus(), config.cores(), config.gpus());

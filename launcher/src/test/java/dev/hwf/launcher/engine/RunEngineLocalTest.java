@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
@@ -219,6 +220,40 @@ class RunEngineLocalTest {
         assertTrue(again <= 2, "at most the two elements the killed pilot's slots held started twice: " + again);
         assertTrue(journal.events(id).stream().anyMatch(e -> ObservePacked.HANDED_BACK.equals(e.reason())
                 || "WAITING".equals(e.state())), "elements were handed back");
+    }
+
+    /** hwf stopped dead after queueing bundles and before recording them: the next pass finds them by name. */
+    @Test
+    void killedBetweenQueueingPackedElementsAndRecordingThemTheNextProcessRunsEachOnce() throws Exception {
+        Workflow wf = workflow("""
+                name: crash
+                pilot: { jobs: 1, cpus: 2, idle: 20 }
+                tasks:
+                  - name: score
+                    pilot: true
+                    array: 100
+                    command: echo ran >> "ran.$HWF_ARRAY_INDEX"
+                """);
+        String id = start(wf);
+        class Killed extends RuntimeException {
+        }
+        RunEngine dying = new RunEngine(journal, Schedulers.forWorkflow(wf), Clock.systemUTC(), point -> {
+            if (point.equals("after-claim")) {
+                throw new Killed();
+            }
+        });
+        assertThrows(Killed.class, () -> dying.advance(id));
+        RunSnapshot claimed = journal.snapshot(id);
+        assertTrue(claimed.elements().stream().filter(e -> e.task().equals("score"))
+                .allMatch(e -> e.state() == JobState.QUEUED && e.jobId() == null), "claimed, not recorded");
+
+        RunSnapshot end = runToEnd(engine(wf), id);
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertEquals(2, end.task("score").attempt(), "the two bundles were found by name, not queued again");
+        for (int i = 0; i < 100; i++) {
+            assertEquals(List.of("ran"), Files.readAllLines(taskDir(id, "score").resolve("ran." + i)),
+                    "element " + i + " ran once");
+        }
     }
 
     @Test
