@@ -129,6 +129,12 @@ class RunEngineLocalTest {
         return advance(engine, runId, null);
     }
 
+    /** A workflow with one pilot of 2 cores and a packed task score of {@code n} elements running {@code command}. */
+    private static String packed(String name, int n, String command) {
+        return "name: " + name + "\npilot: { jobs: 1, cpus: 2, idle: 20 }\ntasks:\n  - name: score\n    pilot: true\n"
+                + "    array: " + n + "\n    command: '" + command.replace("'", "''") + "'\n";
+    }
+
     private Path taskDir(String runId, String task) {
         return Path.of(RunLayout.taskDir(workdir, runId, task));
     }
@@ -155,14 +161,8 @@ class RunEngineLocalTest {
 
     @Test
     void packedElementsRunOnceEachInsideAPilotAndTheirDependantAfterThem() throws Exception {
-        Workflow wf = workflow("""
-                name: packed
-                pilot: { jobs: 1, cpus: 2, idle: 20 }
-                tasks:
-                  - name: score
-                    pilot: true
-                    array: 150
-                    command: echo "$HWF_ARRAY_INDEX $HWF_PILOT_AGENT" >> "ran.$HWF_ARRAY_INDEX"
+        Workflow wf = workflow(packed("packed", 150,
+                "echo \"$HWF_ARRAY_INDEX $HWF_PILOT_AGENT\" >> \"ran.$HWF_ARRAY_INDEX\"") + """
                   - name: gather
                     after: [score]
                     command: ls ../score | grep -c '^ran[.]' > count
@@ -190,15 +190,8 @@ class RunEngineLocalTest {
 
     @Test
     void aPilotKilledMidRunHandsItsUnfinishedElementsBackAndAnotherRunsThem() throws Exception {
-        Workflow wf = workflow("""
-                name: killed
-                pilot: { jobs: 1, cpus: 2, idle: 20 }
-                tasks:
-                  - name: score
-                    pilot: true
-                    array: 40
-                    command: echo start >> "ran.$HWF_ARRAY_INDEX"; sleep 0.2; echo end >> "ran.$HWF_ARRAY_INDEX"
-                """);
+        Workflow wf = workflow(packed("killed", 40,
+                "echo start >> \"ran.$HWF_ARRAY_INDEX\"; sleep 0.2; echo end >> \"ran.$HWF_ARRAY_INDEX\""));
         String id = start(wf);
         RunEngine engine = engine(wf);
         Path score = taskDir(id, "score");
@@ -225,15 +218,7 @@ class RunEngineLocalTest {
     /** hwf stopped dead after queueing bundles and before recording them: the next pass finds them by name. */
     @Test
     void killedBetweenQueueingPackedElementsAndRecordingThemTheNextProcessRunsEachOnce() throws Exception {
-        Workflow wf = workflow("""
-                name: crash
-                pilot: { jobs: 1, cpus: 2, idle: 20 }
-                tasks:
-                  - name: score
-                    pilot: true
-                    array: 100
-                    command: echo ran >> "ran.$HWF_ARRAY_INDEX"
-                """);
+        Workflow wf = workflow(packed("crash", 100, "echo ran >> \"ran.$HWF_ARRAY_INDEX\""));
         String id = start(wf);
         class Killed extends RuntimeException {
         }
