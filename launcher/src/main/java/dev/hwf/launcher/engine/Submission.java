@@ -163,7 +163,8 @@ final class Submission {
                 script.write(pass.scheduler().files());
                 List<PilotDir.Item> items = new ArrayList<>();
                 for (int i : c.indices()) {
-                    items.add(new PilotDir.Item(i, Math.max(1, t.cpus()), t.gpus(), script.path()));
+                    items.add(new PilotDir.Item(i, Math.max(1, t.cpus()), t.gpus(), script.path(),
+                            c.attempt() + "." + i));
                 }
                 Packed.dir(pass).enqueue(c.jobName(), items);
                 out.add(new Journal.Submitted(c.task(), c.attempt(), Packed.jobId(c.jobName())));

@@ -1,6 +1,8 @@
 package dev.hwf.launcher.pilot;
 
 import java.io.IOException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -52,8 +54,8 @@ public final class Agent {
     private final BitSet gpusInUse = new BitSet();
     private int coresInUse;
 
-    /** What an element holds while it runs. */
-    private record Slot(int cores, List<Integer> gpus) {
+    /** What an element holds while it runs, and the element. */
+    private record Slot(int cores, List<Integer> gpus, PilotDir.Item item) {
     }
 
     private record Finished(Process process) {
@@ -162,14 +164,21 @@ public final class Agent {
             gpus.add(g);
         }
         ProcessBuilder pb = new ProcessBuilder("bash", item.script());
+        Path dir = Path.of(item.script()).toAbsolutePath().getParent();
+        if (item.tag() != null) { // the agent records the outcome: in the task directory, as a job script would
+            pb.directory(dir.toFile());
+            pb.redirectOutput(dir.resolve("out." + item.tag() + ".log").toFile());
+            pb.redirectError(dir.resolve("err." + item.tag() + ".log").toFile());
+        } else {
+            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        }
         Map<String, String> env = pb.environment();
         env.put("HWF_PILOT_INDEX", Integer.toString(item.index()));
         env.put("HWF_LOCAL_INDEX", Integer.toString(item.index())); // what a packed element's script reads
         env.put("HWF_PILOT_AGENT", config.name());
         env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus.stream().map(String::valueOf).toList()));
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
         Process p;
         try {
             p = pb.start();
@@ -180,9 +189,30 @@ public final class Agent {
         }
         coresInUse += item.cores();
         gpus.forEach(gpusInUse::set);
-        running.put(p, new Slot(item.cores(), gpus));
+        running.put(p, new Slot(item.cores(), gpus, item));
         p.onExit().thenAccept(done -> finished.add(new Finished(done)));
         return true;
+    }
+
+    /**
+     * An element's exit code file ({@code exit.TAG} beside its script), written whole and renamed
+     * into place as a job script writes it; 128 + N for an element killed by signal N, as bash says.
+     */
+    private void record(PilotDir.Item item, int code) {
+        if (item.tag() == null) {
+            return;
+        }
+        Path dir = Path.of(item.script()).toAbsolutePath().getParent();
+        Path tmp = dir.resolve("exit." + item.tag() + ".tmp");
+        try {
+            java.nio.file.Files.writeString(tmp, code + "\n");
+            java.nio.file.Files.move(tmp, dir.resolve("exit." + item.tag()), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            // without its file the element is handed back once this pilot has ended, and runs again
+            LOG.error("agent {}: cannot record element {}'s exit code in {}: {}", config.name(), item.index(), dir,
+                    e.getMessage());
+        }
     }
 
     /** Frees the slots of elements that ended, waiting up to {@code millis} for the first one. */
@@ -191,6 +221,7 @@ public final class Agent {
         while (f != null) {
             Slot s = running.remove(f.process());
             if (s != null) {
+                record(s.item(), f.process().exitValue());
                 coresInUse -= s.cores();
                 s.gpus().forEach(gpusInUse::clear);
             }

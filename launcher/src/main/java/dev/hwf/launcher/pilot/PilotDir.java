@@ -17,7 +17,8 @@ import java.util.List;
  * agents claim by renaming, and everything either side needs to know is a file.
  *
  * <pre>
- * DIR/queue/NAME.todo        a bundle of elements, written whole (temporary name, then a rename)
+ * DIR/queue/NAME.todo        a bundle of elements, one per line (index, cores, gpus, script and the
+ *                            tag of its outcome files, tab-separated), written whole (a rename)
  * DIR/taken/AGENT/NAME.todo  the same bundle once agent AGENT claimed it (a rename: one winner)
  * DIR/taken/AGENT/beat       the agent's heartbeat: a counter it raises every few seconds
  * DIR/stop                   no more work will come: agents finish what runs, then exit
@@ -46,8 +47,17 @@ public final class PilotDir {
         return dir;
     }
 
-    /** One element for an agent: its index, the cores and GPUs its slot needs, and its script. */
-    public record Item(int index, int cores, int gpus, String script) {
+    /**
+     * One element for an agent: its index, the cores and GPUs its slot needs, its script, and the
+     * tag its outcome is recorded under ({@code ATTEMPT.INDEX}): the agent writes its output to
+     * {@code out.TAG.log} and {@code err.TAG.log} beside the script and, once it has ended, its
+     * exit code to {@code exit.TAG}. Without a tag the script records its own outcome.
+     */
+    public record Item(int index, int cores, int gpus, String script, String tag) {
+        public Item(int index, int cores, int gpus, String script) {
+            this(index, cores, gpus, script, null);
+        }
+
         public Item {
             if (cores < 1 || gpus < 0) {
                 throw new IllegalArgumentException("an element needs at least one core and no negative GPUs");
@@ -55,19 +65,23 @@ public final class PilotDir {
             if (script.contains("\n") || script.contains("\t")) {
                 throw new IllegalArgumentException("a script path with a tab or newline: " + script);
             }
+            if (tag != null && !tag.matches("[0-9]+[.][0-9]+")) {
+                throw new IllegalArgumentException("an outcome tag is ATTEMPT.INDEX: " + tag);
+            }
         }
 
         String line() {
-            return index + "\t" + cores + "\t" + gpus + "\t" + script;
+            return index + "\t" + cores + "\t" + gpus + "\t" + script + (tag == null ? "" : "\t" + tag);
         }
 
         static Item parse(String line, Path from) {
-            String[] f = line.split("\t", 4);
-            if (f.length != 4) {
+            String[] f = line.split("\t", 5);
+            if (f.length < 4) {
                 throw new IllegalArgumentException(from + ": not an element line: " + line);
             }
             try {
-                return new Item(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3]);
+                return new Item(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3],
+                        f.length == 5 ? f[4] : null);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(from + ": not an element line: " + line, e);
             }

@@ -113,9 +113,9 @@ public final class JobScripts {
 
         /** The rendered script, from the task's template (its own, else the scheduler's). */
         public String text() {
-            // a packed element runs in a pilot's slot as a local process does: no directives, its
-            // index in the environment the agent gives it
-            return ScriptRenderer.render(ScriptRenderer.template(task, task.pilot() ? PACKED.name()
+            // a packed element runs in a pilot's slot (templates/packed.sh): no directives, its index
+            // in the environment the agent gives it, its logs and exit code file the agent's to write
+            return ScriptRenderer.render(ScriptRenderer.template(task, task.pilot() ? "packed"
                     : workflow.scheduler()), task, adapterFor(task),
                     new ScriptRenderer.Context(workflow.name(), runId, attempt, taskDir, request,
                             workflow.serviceDependants().keySet(), serviceUrls, indexOffset));

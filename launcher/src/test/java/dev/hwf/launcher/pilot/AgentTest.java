@@ -170,6 +170,27 @@ class AgentTest {
     }
 
     @Test
+    void aTaggedElementsLogsAndExitCodeAreRecordedByTheAgentBesideItsScript() throws Exception {
+        Path task = Files.createDirectories(tmp.resolve("task"));
+        Path script = task.resolve("job.2.sh");
+        Files.writeString(script, "echo \"out of $HWF_LOCAL_INDEX in $(basename \"$PWD\")\"; echo oops >&2; "
+                + "[ \"$HWF_LOCAL_INDEX\" = 1 ] && kill -KILL $$; exit $HWF_LOCAL_INDEX\n");
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        dir.enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "2.0"),
+                new PilotDir.Item(1, 1, 0, script.toString(), "2.1"),
+                new PilotDir.Item(3, 1, 0, script.toString(), "2.3")));
+        dir.stop();
+        runAgents(dir, config("n1", 2, 0, LIMIT));
+        assertEquals("out of 0 in task", Files.readString(task.resolve("out.2.0.log")).strip());
+        assertEquals("oops", Files.readString(task.resolve("err.2.3.log")).strip());
+        assertEquals("0", Files.readString(task.resolve("exit.2.0")).strip());
+        assertEquals("137", Files.readString(task.resolve("exit.2.1")).strip(), "killed by signal 9: 128 + 9");
+        assertEquals("3", Files.readString(task.resolve("exit.2.3")).strip());
+        assertTrue(Files.notExists(task.resolve("exit.2.0.tmp")));
+        assertThrows(IllegalArgumentException.class, () -> new PilotDir.Item(0, 1, 0, "/x.sh", "2"));
+    }
+
+    @Test
     void badNamesAndItemsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> config("no/slash", 1, 0, LIMIT));
         assertThrows(IllegalArgumentException.class, () -> new PilotDir.Item(0, 0, 0, "/x.sh"));
