@@ -36,17 +36,9 @@ final class ObservePacked {
         if (packed.isEmpty()) {
             return List.of();
         }
-        PilotDir dir = Packed.dir(pass);
-        Set<String> queued;
-        Map<String, String> takenBy = new HashMap<>();
+        PilotDir.Locations bundles;
         try {
-            // the queue first: a bundle an agent renames meanwhile is then found in its directory
-            queued = new HashSet<>(dir.queued());
-            for (String agent : dir.agents()) {
-                for (String bundle : dir.taken(agent)) {
-                    takenBy.put(bundle, agent);
-                }
-            }
+            bundles = Packed.dir(pass).locations();
         } catch (IOException e) {
             LOG.warn("run {}: cannot read the pilots' directory now ({}); will look again", pass.runId(),
                     e.getMessage());
@@ -71,9 +63,9 @@ final class ObservePacked {
                 continue;
             }
             String bundle = Packed.bundle(e.jobId());
-            String agent = takenBy.get(bundle);
+            String agent = bundles.takenBy().get(bundle);
             if (agent == null) {
-                if (!queued.contains(bundle)) {
+                if (!bundles.contains(bundle)) {
                     LOG.warn("task {} element {}: its bundle {} is neither queued nor claimed; it runs again",
                             e.task(), e.index(), bundle);
                     changes.add(new Change(e, e.notSubmitted(HANDED_BACK)));

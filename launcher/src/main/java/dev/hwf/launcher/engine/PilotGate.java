@@ -1,6 +1,5 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.api.JobState;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 
@@ -24,15 +23,10 @@ final class PilotGate implements SubmitGate {
             return Verdict.go();
         }
         for (Task t : pass.wf().tasks()) {
-            if (t.pilot() && open(t) && upstream.check(t, 1).isGo()) {
+            if (t.pilot() && pass.snap().counts(t.name()).open() > 0 && upstream.check(t, 1).isGo()) {
                 return Verdict.go();
             }
         }
         return Verdict.hold("waiting for packed work that may start");
-    }
-
-    private boolean open(Task t) {
-        var c = pass.snap().counts(t.name());
-        return c.of(JobState.WAITING) + c.of(JobState.QUEUED) + c.of(JobState.RUNNING) > 0;
     }
 }

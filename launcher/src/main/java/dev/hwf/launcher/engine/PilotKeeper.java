@@ -33,12 +33,12 @@ final class PilotKeeper {
             return PhaseResult.NONE;
         }
         List<Task> packed = pass.wf().tasks().stream().filter(Task::pilot).toList();
-        boolean open = packed.stream().anyMatch(t -> openCount(pass.snap().counts(t.name())) > 0);
+        boolean open = packed.stream().anyMatch(t -> pass.snap().counts(t.name()).open() > 0);
         StateCounts pilots = pass.snap().counts(Pilot.TASK);
         try {
             if (open) {
                 Packed.dir(pass).unstop(); // work again (a resumed run): agents must not leave it
-            } else if (openCount(pilots) > 0) {
+            } else if (pilots.open() > 0) {
                 Packed.dir(pass).stop();
             }
         } catch (IOException e) {
@@ -86,9 +86,5 @@ final class PilotKeeper {
             return PhaseResult.of(changes, failed);
         }
         return PhaseResult.of(changes);
-    }
-
-    private static int openCount(StateCounts c) {
-        return c.of(JobState.WAITING) + c.of(JobState.QUEUED) + c.of(JobState.RUNNING);
     }
 }

@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -66,7 +65,7 @@ final class RecoverOrphans {
             }
         }
         if (!packedNames.isEmpty()) {
-            Set<String> bundles = bundles(pass);
+            PilotDir.Locations bundles = bundles(pass);
             if (bundles == null) {
                 byName.keySet().removeAll(packedNames);
             } else {
@@ -109,14 +108,9 @@ final class RecoverOrphans {
     }
 
     /** Every bundle in the pilots' directory, queued or claimed; null when it cannot be read now. */
-    private static Set<String> bundles(Pass pass) {
-        PilotDir dir = Packed.dir(pass);
+    private static PilotDir.Locations bundles(Pass pass) {
         try {
-            Set<String> out = new HashSet<>(dir.queued());
-            for (String agent : dir.agents()) {
-                out.addAll(dir.taken(agent));
-            }
-            return out;
+            return Packed.dir(pass).locations();
         } catch (java.io.IOException e) {
             LOG.warn("run {}: cannot read the pilots' directory now ({}); will look again", pass.runId(),
                     e.getMessage());

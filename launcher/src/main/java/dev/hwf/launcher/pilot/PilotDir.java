@@ -111,6 +111,28 @@ public final class PilotDir {
         return names(dir.resolve(QUEUE));
     }
 
+    /** Where every bundle is at one moment: queued, or claimed by which agent. */
+    public record Locations(java.util.Set<String> queued, java.util.Map<String, String> takenBy) {
+        public boolean contains(String bundle) {
+            return queued.contains(bundle) || takenBy.containsKey(bundle);
+        }
+    }
+
+    /**
+     * Every bundle's place, the queue listed first: a bundle an agent renames meanwhile is then
+     * found in that agent's directory, never in neither.
+     */
+    public Locations locations() throws IOException {
+        java.util.Set<String> queued = new java.util.HashSet<>(queued());
+        java.util.Map<String, String> takenBy = new java.util.HashMap<>();
+        for (String agent : agents()) {
+            for (String bundle : taken(agent)) {
+                takenBy.put(bundle, agent);
+            }
+        }
+        return new Locations(queued, takenBy);
+    }
+
     /** Bundle names an agent has claimed. */
     public List<String> taken(String agent) throws IOException {
         return names(dir.resolve(TAKEN).resolve(agent));
