@@ -9,8 +9,6 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -21,10 +19,11 @@ import org.slf4j.LoggerFactory;
  * The program a pilot job runs on each of its nodes: it claims bundles of elements from a
  * {@link PilotDir}, runs each element's script in a slot of the node (its cores, and its own GPUs
  * in {@code CUDA_VISIBLE_DEVICES}), raises its heartbeat, and exits once told to stop and nothing
- * runs, or once it has found no work for its idle limit. Elements run as plain child processes:
- * no JVM per element. An element's script records its own exit code file, so the agent keeps no
- * state that matters: killed, it leaves claimed bundles whose elements without an exit code file
- * hwf hands back to be run elsewhere.
+ * runs, or once it has found no work for its idle limit. Elements run in subshells forked by one
+ * bash {@linkplain #RUNNER runner} per busy slot: no JVM, and no new program, per element. Each
+ * element's outcome is its exit code file, written once it has ended, so the agent keeps no state
+ * that matters: killed, it leaves claimed bundles whose elements without an exit code file hwf
+ * hands back to be run elsewhere.
  */
 public final class Agent {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
@@ -49,7 +48,9 @@ public final class Agent {
     private final Config config;
     private final LongSupplier nanos;
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
-    private final Map<Process, Slot> running = new ConcurrentHashMap<>();
+    private final Deque<Runner> idle = new ArrayDeque<>();
+    private int runners;
+    private int busy;
     private final Deque<PilotDir.Item> pending = new ArrayDeque<>();
     private final BitSet gpusInUse = new BitSet();
     private int coresInUse;
@@ -58,7 +59,7 @@ public final class Agent {
     private record Slot(int cores, List<Integer> gpus, PilotDir.Item item) {
     }
 
-    private record Finished(Process process) {
+    private record Finished(Runner runner, int code) {
     }
 
     public Agent(PilotDir dir, Config config) {
@@ -108,14 +109,14 @@ public final class Agent {
                 }
             }
             long now = nanos.getAsLong();
-            if (!running.isEmpty() || !pending.isEmpty()) {
+            if (busy > 0 || !pending.isEmpty()) {
                 lastWork = now;
             }
             if (now - lastBeat >= config.beatEvery().toNanos()) {
                 dir.beat(config.name(), ++beat);
                 lastBeat = now;
             }
-            if (running.isEmpty() && pending.isEmpty()) {
+            if (busy == 0 && pending.isEmpty()) {
                 if (stopped && queueEmpty) {
                     break;
                 }
@@ -127,6 +128,7 @@ public final class Agent {
             // wait for an element to end (its slot may take the next), or look at the queue again after a moment
             reap(config.look().toMillis());
         }
+        idle.forEach(Runner::close);
         dir.beat(config.name(), ++beat);
         return new Summary(bundles, elements, failedToStart);
     }
@@ -163,34 +165,24 @@ public final class Agent {
         for (int g = gpusInUse.nextClearBit(0); gpus.size() < item.gpus(); g = gpusInUse.nextClearBit(g + 1)) {
             gpus.add(g);
         }
-        ProcessBuilder pb = new ProcessBuilder("bash", item.script());
-        Path dir = Path.of(item.script()).toAbsolutePath().getParent();
-        if (item.tag() != null) { // the agent records the outcome: in the task directory, as a job script would
-            pb.directory(dir.toFile());
-            pb.redirectOutput(dir.resolve("out." + item.tag() + ".log").toFile());
-            pb.redirectError(dir.resolve("err." + item.tag() + ".log").toFile());
-        } else {
-            pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
-            pb.redirectError(ProcessBuilder.Redirect.DISCARD);
-        }
-        Map<String, String> env = pb.environment();
-        env.put("HWF_PILOT_INDEX", Integer.toString(item.index()));
-        env.put("HWF_LOCAL_INDEX", Integer.toString(item.index())); // what a packed element's script reads
-        env.put("HWF_PILOT_AGENT", config.name());
-        env.put("CUDA_VISIBLE_DEVICES", String.join(",", gpus.stream().map(String::valueOf).toList()));
-        pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        Process p;
+        Runner r = idle.pollFirst();
         try {
-            p = pb.start();
+            if (r == null) {
+                r = new Runner(runners++);
+            }
+            r.send(item, gpus);
         } catch (IOException e) {
             LOG.error("agent {}: cannot start element {} ({}): {}", config.name(), item.index(), item.script(),
                     e.getMessage());
+            if (r != null) {
+                r.close();
+            }
             return false;
         }
         coresInUse += item.cores();
         gpus.forEach(gpusInUse::set);
-        running.put(p, new Slot(item.cores(), gpus, item));
-        p.onExit().thenAccept(done -> finished.add(new Finished(done)));
+        r.slot = new Slot(item.cores(), gpus, item);
+        busy++;
         return true;
     }
 
@@ -219,13 +211,108 @@ public final class Agent {
     private void reap(long millis) throws InterruptedException {
         Finished f = millis > 0 ? finished.poll(millis, TimeUnit.MILLISECONDS) : finished.poll();
         while (f != null) {
-            Slot s = running.remove(f.process());
+            Slot s = f.runner().slot;
+            f.runner().slot = null;
             if (s != null) {
-                record(s.item(), f.process().exitValue());
+                record(s.item(), f.code());
+                busy--;
                 coresInUse -= s.cores();
                 s.gpus().forEach(gpusInUse::clear);
             }
+            if (f.runner().alive) {
+                idle.addLast(f.runner());
+            }
             f = finished.poll();
+        }
+    }
+
+    /**
+     * The bash that runs this agent's elements one after another, each in a subshell it forks: an
+     * element costs a fork, not a new program (nor a JVM). The subshell enters the element's
+     * directory, sends its output to its logs, sets the element's index and GPUs, and reads the
+     * element's script ({@code $0} is the script, as for {@code bash SCRIPT}); the runner then
+     * prints its exit status, 128 + N for an element killed by signal N, as bash says.
+     */
+    static final String RUNNER = String.join("\n",
+            "while IFS=$'\\037' read -r __hwf_index __hwf_dir __hwf_out __hwf_err __hwf_gpus __hwf_script; do",
+            "  (",
+            "    if [ -n \"$__hwf_dir\" ]; then cd \"$__hwf_dir\" || exit 1; fi",
+            "    exec >\"$__hwf_out\" 2>\"$__hwf_err\" </dev/null",
+            "    export HWF_PILOT_INDEX=$__hwf_index HWF_LOCAL_INDEX=$__hwf_index CUDA_VISIBLE_DEVICES=$__hwf_gpus",
+            "    BASH_ARGV0=$__hwf_script",
+            "    __hwf_run=$__hwf_script",
+            "    unset __hwf_index __hwf_dir __hwf_out __hwf_err __hwf_gpus __hwf_script",
+            "    . \"$__hwf_run\"",
+            "  )",
+            "  printf '%s\\n' \"$?\"",
+            "done");
+
+    /** What separates the fields of a line to a runner: not white space, so that empty fields stay fields. */
+    private static final String SEP = "\u001f";
+
+    /** One runner process, the element it runs now, and the thread that hears each element end. */
+    private final class Runner {
+        private final Process process;
+        private final java.io.Writer in;
+        volatile boolean alive = true;
+        Slot slot;
+
+        Runner(int number) throws IOException {
+            ProcessBuilder pb = new ProcessBuilder("bash", "-c", RUNNER, "hwf-runner");
+            pb.environment().put("HWF_PILOT_AGENT", config.name());
+            pb.redirectError(ProcessBuilder.Redirect.INHERIT);
+            process = pb.start();
+            in = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            Thread t = new Thread(this::listen, config.name() + "-runner-" + number);
+            t.setDaemon(true);
+            t.start();
+        }
+
+        void send(PilotDir.Item item, List<Integer> gpus) throws IOException {
+            String dir = "";
+            String out = "/dev/null";
+            String err = "/dev/null";
+            if (item.tag() != null) { // the agent records the outcome: in the task directory, as a job script would
+                dir = Path.of(item.script()).toAbsolutePath().getParent().toString();
+                out = "out." + item.tag() + ".log";
+                err = "err." + item.tag() + ".log";
+            }
+            String line = String.join(SEP, Integer.toString(item.index()), dir, out, err,
+                    String.join(",", gpus.stream().map(String::valueOf).toList()), item.script());
+            if (line.chars().filter(c -> c == SEP.charAt(0)).count() != 5) {
+                throw new IOException("a path with the character 0x1f in it: " + item.script());
+            }
+            in.write(line + "\n");
+            in.flush();
+        }
+
+        /** Hears each element end; when the runner itself ends, the element it ran ends with it. */
+        private void listen() {
+            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    finished.add(new Finished(this, Integer.parseInt(line.strip())));
+                }
+            } catch (IOException | NumberFormatException e) {
+                LOG.error("agent {}: lost a runner: {}", config.name(), e.getMessage());
+            }
+            alive = false;
+            int code;
+            try {
+                code = process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                code = 1;
+            }
+            finished.add(new Finished(this, code)); // frees the slot of an element the runner took with it
+        }
+
+        void close() {
+            try {
+                in.close();
+            } catch (IOException e) {
+                process.destroy();
+            }
         }
     }
 }

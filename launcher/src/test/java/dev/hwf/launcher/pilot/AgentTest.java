@@ -173,7 +173,8 @@ class AgentTest {
     void aTaggedElementsLogsAndExitCodeAreRecordedByTheAgentBesideItsScript() throws Exception {
         Path task = Files.createDirectories(tmp.resolve("task"));
         Path script = task.resolve("job.2.sh");
-        Files.writeString(script, "echo \"out of $HWF_LOCAL_INDEX in $(basename \"$PWD\")\"; echo oops >&2; "
+        Files.writeString(script, "echo \"out of $HWF_LOCAL_INDEX in $(basename \"$PWD\") as $(basename \"$0\")\"; "
+                + "read -r line && echo \"read $line\"; echo oops >&2; "
                 + "[ \"$HWF_LOCAL_INDEX\" = 1 ] && kill -KILL $$; exit $HWF_LOCAL_INDEX\n");
         PilotDir dir = new PilotDir(tmp.resolve("pilot"));
         dir.enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "2.0"),
@@ -181,7 +182,7 @@ class AgentTest {
                 new PilotDir.Item(3, 1, 0, script.toString(), "2.3")));
         dir.stop();
         runAgents(dir, config("n1", 2, 0, LIMIT));
-        assertEquals("out of 0 in task", Files.readString(task.resolve("out.2.0.log")).strip());
+        assertEquals("out of 0 in task as job.2.sh", Files.readString(task.resolve("out.2.0.log")).strip());
         assertEquals("oops", Files.readString(task.resolve("err.2.3.log")).strip());
         assertEquals("0", Files.readString(task.resolve("exit.2.0")).strip());
         assertEquals("137", Files.readString(task.resolve("exit.2.1")).strip(), "killed by signal 9: 128 + 9");
