@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Pilot agents inside a real Slurm job on the realistic cluster (three nodes): the job starts
- * {@code hwf agent} once per node with srun, as a pilot job does, and the agents take packed
- * elements from a directory the nodes share. What hwf itself will do around them (queueing,
- * handing back, replacing pilots) is not in these tests: they hold the agent and its directory
- * to what that will rely on.
+ * Pilot mode on the realistic cluster (three nodes). First the agents alone: a Slurm job starts
+ * {@code hwf agent} once per node with srun, as a pilot job does, and they take packed elements
+ * from a directory the nodes share. Then through {@code bin/hwf}, as a user runs it: a packed task
+ * and its dependant in two pilot jobs, and a run whose hwf is killed with kill -9 and one of whose
+ * pilots is cancelled with scancel, finished by hwf poll.
  */
 class PilotAgentIT {
     @TempDir
@@ -230,6 +230,110 @@ class PilotAgentIT {
         assertEquals(1, Hwf.task(status, "pilot").get("attempt").asInt());
         for (var attempt : Hwf.task(status, "score").get("attempts")) {
             assertTrue(attempt.get("jobId").asText().startsWith("pilot:"), attempt.toString());
+        }
+    }
+
+    /**
+     * The issue's failure case, as a user would meet it: hwf is killed with kill -9 while the
+     * pilots run, then one pilot job is cancelled with scancel, then hwf poll finishes the run.
+     * Every element ran; none ran twice but those the cancelled pilot's slots held when it went.
+     */
+    @Test
+    void hwfKilledAndAPilotCancelledMidRunLoseNoElementAndRunNoneTwiceButTheCancelledPilotsOwn() throws Exception {
+        Hwf hwf = new Hwf(scratch, "1");
+        hwf.env.put("SLURM_CONF", RealisticSlurmIT.CONF.toString());
+        Path work = scratch.resolve("work");
+        int n = 3000;
+        Path wf = hwf.workflow("packed.yaml", """
+                name: packed
+                scheduler: slurm
+                pilot: { jobs: 2, cpus: 2, memory: 400M, idle: 60 }
+                tasks:
+                  - name: score
+                    pilot: true
+                    array: %d
+                    command: sleep 0.02; echo "$HWF_PILOT_AGENT" >> "ran.$HWF_ARRAY_INDEX"
+                """.formatted(n));
+        Process submit = hwf.start(scratch.resolve("submit.out"), "submit", wf.toString(), "--set",
+                "site.workdir=" + work);
+        try {
+            String run = awaitRan(work, 300, submit);
+            submit.destroyForcibly(); // kill -9, while the pilots run
+            assertTrue(submit.waitFor(30, TimeUnit.SECONDS));
+            String pilotJob = Hwf.task(hwf.status(run), "pilot").get("jobId").asText();
+            awaitRan(work, 1000, null);
+            Process cancel = slurm("scancel", pilotJob + "_0");
+            assertTrue(cancel.waitFor(30, TimeUnit.SECONDS));
+            assertEquals(0, cancel.exitValue(), "scancel " + pilotJob + "_0");
+
+            assertEquals("SUCCEEDED", hwf.pollUntilEnded(run, java.time.Duration.ofMinutes(5)), hwf.status(run)
+                    .toPrettyString());
+            Path score = work.resolve(run).resolve("score");
+            int twice = 0;
+            for (int i = 0; i < n; i++) {
+                List<String> lines = Files.readAllLines(score.resolve("ran." + i));
+                assertTrue(lines.size() == 1 || lines.size() == 2, "element " + i + ": " + lines);
+                if (lines.size() == 2) {
+                    twice++;
+                    assertTrue(lines.get(0).startsWith("p0-a1-"), "only an element the cancelled pilot held ran "
+                            + "again: " + i + " " + lines);
+                }
+            }
+            assertTrue(twice <= 2, "at most the cancelled pilot's 2 slots' elements ran twice: " + twice);
+            // the cancel mattered: elements of bundles the cancelled pilot had claimed ran elsewhere
+            int handedBack = 0;
+            try (var agents = Files.list(work.resolve(run).resolve("pilot").resolve("taken"))) {
+                for (Path agent : agents.filter(a -> a.getFileName().toString().startsWith("p0-a1-")).toList()) {
+                    try (var bundles = Files.list(agent)) {
+                        for (Path b : bundles.filter(f -> f.toString().endsWith(".todo")).toList()) {
+                            for (String line : Files.readAllLines(b)) {
+                                List<String> ran = Files.readAllLines(score.resolve("ran." + line.split("\t")[0]));
+                                handedBack += ran.get(ran.size() - 1).startsWith("p0-a1-") ? 0 : 1;
+                            }
+                        }
+                    }
+                }
+            }
+            assertTrue(handedBack > 0, "some elements the cancelled pilot had claimed ran in another pilot");
+            var status = hwf.status(run);
+            int succeeded = 0;
+            for (var e : Hwf.task(status, "score").get("elements")) {
+                succeeded += e.get("state").asText().equals("SUCCEEDED") ? 1 : 0;
+            }
+            assertEquals(n, succeeded, "every element SUCCEEDED in the journal");
+        } finally {
+            submit.destroyForcibly();
+            slurm("scancel", "--name=" + "packed", "--quiet").waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Waits (bounded) until {@code count} elements of the newest run have written their file;
+     * returns the run id. While {@code hwf} is given, it must still be running.
+     */
+    private String awaitRan(Path work, int count, Process hwf) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+        while (true) {
+            assertTrue(System.nanoTime() < deadline, "fewer than " + count + " elements ran in 180 s");
+            if (hwf != null) {
+                assertTrue(hwf.isAlive(), "hwf ended before the test killed it: "
+                        + read(scratch.resolve("submit.out")));
+            }
+            if (Files.isDirectory(work)) {
+                try (var runs = Files.list(work)) {
+                    for (Path run : runs.toList()) {
+                        Path score = run.resolve("score");
+                        if (Files.isDirectory(score)) {
+                            try (var files = Files.list(score)) {
+                                if (files.filter(f -> f.getFileName().toString().startsWith("ran.")).count() >= count) {
+                                    return run.getFileName().toString();
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Thread.sleep(200);
         }
     }
 
