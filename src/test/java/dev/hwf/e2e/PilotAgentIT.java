@@ -190,21 +190,31 @@ class PilotAgentIT {
         }
     }
 
+    /** A workflow of two one-node pilot jobs of 2 cores and a packed task of N elements running COMMAND. */
+    private static final String PACKED = """
+            name: packed
+            scheduler: slurm
+            pilot: { jobs: 2, cpus: 2, memory: 400M, idle: 60 }
+            tasks:
+              - name: score
+                pilot: true
+                array: %d
+                command: %s
+            """;
+
+    private Hwf hwfOnTheCluster() {
+        Hwf hwf = new Hwf(scratch, "1");
+        hwf.env.put("SLURM_CONF", RealisticSlurmIT.CONF.toString());
+        return hwf;
+    }
+
     /** As a user runs it: a packed task and a dependant, through bin/hwf, on the realistic cluster. */
     @Test
     void aPackedTaskAndADependantRunThroughHwfInTwoPilotJobs() throws Exception {
-        Hwf hwf = new Hwf(scratch, "1");
-        hwf.env.put("SLURM_CONF", RealisticSlurmIT.CONF.toString());
+        Hwf hwf = hwfOnTheCluster();
         Path work = scratch.resolve("work");
-        Path wf = hwf.workflow("packed.yaml", """
-                name: packed
-                scheduler: slurm
-                pilot: { jobs: 2, cpus: 2, memory: 400M, idle: 60 }
-                tasks:
-                  - name: score
-                    pilot: true
-                    array: 2000
-                    command: echo "$HWF_ARRAY_INDEX $HWF_PILOT_AGENT" > "ran.$HWF_ARRAY_INDEX"
+        Path wf = hwf.workflow("packed.yaml", PACKED.formatted(2000,
+                "echo \"$HWF_ARRAY_INDEX $HWF_PILOT_AGENT\" > \"ran.$HWF_ARRAY_INDEX\"") + """
                   - name: gather
                     after: [score]
                     memory: 50M
@@ -240,20 +250,11 @@ class PilotAgentIT {
      */
     @Test
     void hwfKilledAndAPilotCancelledMidRunLoseNoElementAndRunNoneTwiceButTheCancelledPilotsOwn() throws Exception {
-        Hwf hwf = new Hwf(scratch, "1");
-        hwf.env.put("SLURM_CONF", RealisticSlurmIT.CONF.toString());
+        Hwf hwf = hwfOnTheCluster();
         Path work = scratch.resolve("work");
         int n = 3000;
-        Path wf = hwf.workflow("packed.yaml", """
-                name: packed
-                scheduler: slurm
-                pilot: { jobs: 2, cpus: 2, memory: 400M, idle: 60 }
-                tasks:
-                  - name: score
-                    pilot: true
-                    array: %d
-                    command: sleep 0.02; echo "$HWF_PILOT_AGENT" >> "ran.$HWF_ARRAY_INDEX"
-                """.formatted(n));
+        Path wf = hwf.workflow("packed.yaml", PACKED.formatted(n,
+                "sleep 0.02; echo \"$HWF_PILOT_AGENT\" >> \"ran.$HWF_ARRAY_INDEX\""));
         Process submit = hwf.start(scratch.resolve("submit.out"), "submit", wf.toString(), "--set",
                 "site.workdir=" + work);
         try {
