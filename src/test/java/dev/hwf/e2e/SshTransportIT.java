@@ -203,6 +203,15 @@ class SshTransportIT {
         assertEquals(Map.of("1.0", "node-7:8080"), files.scan(dir).ready());
 
         assertEquals(new TaskDirScan(Map.of(), Set.of()), files.scan(tmp + "/no/such/dir"));
+
+        // listing and deleting, as hwf does with the pilots' directory
+        files.mkdirs(dir + "/sub");
+        assertEquals(Set.of("job.1.sh", "notes.txt", "exit.1.0", "exit.1.1", "exit.2.0", "exit.x.y", "out.1.0.log",
+                "out.2.0.log", "ready.1.0", "ready.2.0", "sub"), Set.copyOf(files.list(dir)));
+        assertEquals(List.of(), files.list(tmp + "/no/such/dir"));
+        files.delete(dir + "/notes.txt");
+        files.delete(dir + "/notes.txt"); // gone already: nothing to do
+        assertFalse(Files.exists(Path.of(dir, "notes.txt")));
         HwfException bad = assertThrows(HwfException.class, () -> files.mkdirs(dir + "/job.1.sh/sub"));
         assertEquals(ExitCodes.BAD_INPUT, bad.exitCode());
         assertTrue(bad.getMessage().contains("site.workdir"), bad.getMessage());

@@ -1,9 +1,7 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.pilot.PilotDir;
-import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Pilot;
-import java.nio.file.Path;
 
 /**
  * Packed elements (a task with {@code pilot: true}) as the engine records them: each claim of up
@@ -31,8 +29,8 @@ final class Packed {
     }
 
     /** The directory the run's agents work from: the pilot task's own. */
-    static PilotDir dir(Pass pass) {
-        return new PilotDir(Path.of(RunLayout.taskDir(pass.snap().run().workdir(), pass.runId(), Pilot.TASK)));
+    static PilotQueue dir(Pass pass) {
+        return new PilotQueue(pass.scheduler().files(), pass.taskDir(Pilot.TASK));
     }
 
     /** The pilot element and attempt an agent's name says it runs in, or null for a name hwf did not give. */

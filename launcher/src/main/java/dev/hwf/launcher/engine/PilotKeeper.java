@@ -7,7 +7,7 @@ import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
-import java.io.IOException;
+import dev.hwf.launcher.HwfException;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -41,7 +41,7 @@ final class PilotKeeper {
             } else if (pilots.open() > 0) {
                 Packed.dir(pass).stop();
             }
-        } catch (IOException e) {
+        } catch (HwfException e) {
             LOG.warn("run {}: cannot write the pilots' stop file now ({}); will try again", pass.runId(),
                     e.getMessage());
         }

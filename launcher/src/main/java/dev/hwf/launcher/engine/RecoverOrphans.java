@@ -6,7 +6,8 @@ import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.pilot.PilotDir;
+import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
@@ -65,7 +66,7 @@ final class RecoverOrphans {
             }
         }
         if (!packedNames.isEmpty()) {
-            PilotDir.Locations bundles = bundles(pass);
+            PilotQueue.Locations bundles = bundles(pass);
             if (bundles == null) {
                 byName.keySet().removeAll(packedNames);
             } else {
@@ -108,10 +109,10 @@ final class RecoverOrphans {
     }
 
     /** Every bundle in the pilots' directory, queued or claimed; null when it cannot be read now. */
-    private static PilotDir.Locations bundles(Pass pass) {
+    private static PilotQueue.Locations bundles(Pass pass) {
         try {
             return Packed.dir(pass).locations();
-        } catch (java.io.IOException e) {
+        } catch (HwfException e) {
             LOG.warn("run {}: cannot read the pilots' directory now ({}); will look again", pass.runId(),
                     e.getMessage());
             return null;

@@ -5,9 +5,11 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.pilot.PilotDir;
+import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.render.JobScripts;
@@ -149,6 +151,7 @@ final class Submission {
     private List<Journal.Submitted> queuePacked(Pass pass, List<Journal.Claim> claimed) {
         List<Journal.Submitted> out = new ArrayList<>();
         JobScripts scripts = null;
+        PilotQueue queue = Packed.dir(pass);
         for (Journal.Claim c : claimed) {
             Task t = pass.wf().task(c.task());
             if (!t.pilot()) {
@@ -166,9 +169,9 @@ final class Submission {
                     items.add(new PilotDir.Item(i, Math.max(1, t.cpus()), t.gpus(), script.path(),
                             c.attempt() + "." + i));
                 }
-                Packed.dir(pass).enqueue(c.jobName(), items);
+                queue.enqueue(c.jobName(), items);
                 out.add(new Journal.Submitted(c.task(), c.attempt(), Packed.jobId(c.jobName())));
-            } catch (java.io.IOException | TransportException e) {
+            } catch (HwfException e) {
                 LOG.warn("task {}: cannot queue elements for the pilots now ({}); will try again", t.name(),
                         e.getMessage());
             }

@@ -64,6 +64,30 @@ public final class LocalFiles implements SiteFiles {
     }
 
     @Override
+    public java.util.List<String> list(String dir) {
+        java.util.List<String> names = new java.util.ArrayList<>();
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(dir))) {
+            for (Path p : ds) {
+                names.add(p.getFileName().toString());
+            }
+        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+            return names;
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot list " + dir + ": " + e, e);
+        }
+        return names;
+    }
+
+    @Override
+    public void delete(String path) {
+        try {
+            Files.deleteIfExists(Path.of(path));
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot delete " + path + ": " + e, e);
+        }
+    }
+
+    @Override
     public TaskDirScan scan(String taskDir) {
         Map<String, Integer> codes = new HashMap<>();
         Set<String> started = new HashSet<>();
@@ -128,10 +152,9 @@ public final class LocalFiles implements SiteFiles {
 
     private static Integer readCode(Path p) {
         try {
-            String s = Files.readString(p, StandardCharsets.UTF_8).strip();
-            return s.isEmpty() ? null : Integer.valueOf(s);
-        } catch (IOException | NumberFormatException e) {
-            return null; // half-written or odd: look again next pass
+            return TaskDirScan.exitCode(Files.readString(p, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return null; // gone: look again next pass
         }
     }
 }

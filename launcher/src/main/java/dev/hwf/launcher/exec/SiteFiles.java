@@ -1,5 +1,6 @@
 package dev.hwf.launcher.exec;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -20,6 +21,12 @@ public interface SiteFiles {
 
     /** Writes the file (atomically where the file system allows); {@code executable} sets u+x. */
     void write(String path, String content, boolean executable);
+
+    /** The names in a directory (files and directories, without {@code .} and {@code ..}); none when it is missing. */
+    List<String> list(String dir);
+
+    /** Deletes a file; nothing when there is none. */
+    void delete(String path);
 
     /**
      * What a task directory says about its elements: exit codes from {@code exit.A.I} files,
@@ -46,6 +53,16 @@ public interface SiteFiles {
         public static String endpoint(String text) {
             String first = text.lines().findFirst().orElse("").strip();
             return first.isEmpty() || first.length() > 300 ? null : first;
+        }
+
+        /** The exit code in an exit code file's text, or null when it is empty or half-written. */
+        public static Integer exitCode(String text) {
+            String s = text.strip();
+            try {
+                return s.isEmpty() ? null : Integer.valueOf(s);
+            } catch (NumberFormatException e) {
+                return null; // half-written or odd: look again next pass
+            }
         }
 
         public static String key(int attempt, int index) {

@@ -51,12 +51,26 @@ public final class Agent {
     private final Deque<Runner> idle = new ArrayDeque<>();
     private int runners;
     private int busy;
-    private final Deque<PilotDir.Item> pending = new ArrayDeque<>();
+    private final Deque<Claimed> pending = new ArrayDeque<>();
     private final BitSet gpusInUse = new BitSet();
     private int coresInUse;
 
-    /** What an element holds while it runs, and the element. */
-    private record Slot(int cores, List<Integer> gpus, PilotDir.Item item) {
+    /** What an element holds while it runs, the element, and its bundle. */
+    private record Slot(int cores, List<Integer> gpus, PilotDir.Item item, Bundle bundle) {
+    }
+
+    /** A claimed bundle and how many of its elements have yet to end: at none, it is marked done. */
+    private static final class Bundle {
+        final String name;
+        int left;
+
+        Bundle(String name) {
+            this.name = name;
+        }
+    }
+
+    /** An element waiting for a slot, and its bundle. */
+    private record Claimed(PilotDir.Item item, Bundle bundle) {
     }
 
     private record Finished(Runner runner, int code) {
@@ -89,7 +103,7 @@ public final class Agent {
             boolean queueEmpty = false;
             // fill the node from what this agent holds, then from the queue
             while (true) {
-                PilotDir.Item next = pending.peekFirst();
+                Claimed next = pending.peekFirst();
                 if (next == null) {
                     if (!claimOne()) {
                         queueEmpty = true;
@@ -98,7 +112,7 @@ public final class Agent {
                     bundles++;
                     continue;
                 }
-                if (!fits(next)) {
+                if (!fits(next.item())) {
                     break;
                 }
                 pending.pollFirst();
@@ -106,6 +120,7 @@ public final class Agent {
                     elements++;
                 } else {
                     failedToStart++;
+                    ended(next.bundle());
                 }
             }
             long now = nanos.getAsLong();
@@ -138,6 +153,7 @@ public final class Agent {
         for (String name : dir.queued()) {
             List<PilotDir.Item> items = dir.claim(name, config.name());
             if (items != null) {
+                Bundle bundle = new Bundle(name);
                 for (PilotDir.Item i : items) {
                     if (i.cores() > config.cores() || i.gpus() > config.gpus()) {
                         // hwf's validation keeps this from happening; an agent given less than a
@@ -147,7 +163,11 @@ public final class Agent {
                                 i.cores(), i.gpus(), config.cores(), config.gpus());
                         continue;
                     }
-                    pending.addLast(i);
+                    pending.addLast(new Claimed(i, bundle));
+                    bundle.left++;
+                }
+                if (bundle.left == 0) {
+                    finish(bundle);
                 }
                 return true;
             }
@@ -160,7 +180,8 @@ public final class Agent {
     }
 
     /** Starts an element's script in a slot; false when it could not be started (the script then records nothing). */
-    private boolean start(PilotDir.Item item) {
+    private boolean start(Claimed claimed) {
+        PilotDir.Item item = claimed.item();
         List<Integer> gpus = new ArrayList<>();
         for (int g = gpusInUse.nextClearBit(0); gpus.size() < item.gpus(); g = gpusInUse.nextClearBit(g + 1)) {
             gpus.add(g);
@@ -181,7 +202,7 @@ public final class Agent {
         }
         coresInUse += item.cores();
         gpus.forEach(gpusInUse::set);
-        r.slot = new Slot(item.cores(), gpus, item);
+        r.slot = new Slot(item.cores(), gpus, item, claimed.bundle());
         busy++;
         return true;
     }
@@ -207,6 +228,22 @@ public final class Agent {
         }
     }
 
+    /** One more element of the bundle has ended (or could not start); the last one marks it done. */
+    private void ended(Bundle bundle) {
+        if (--bundle.left == 0) {
+            finish(bundle);
+        }
+    }
+
+    private void finish(Bundle bundle) {
+        try {
+            dir.finish(config.name(), bundle.name);
+        } catch (IOException e) {
+            // hwf then reads its exit code files until this pilot has ended, and hands back the rest
+            LOG.error("agent {}: cannot mark bundle {} done: {}", config.name(), bundle.name, e.getMessage());
+        }
+    }
+
     /** Frees the slots of elements that ended, waiting up to {@code millis} for the first one. */
     private void reap(long millis) throws InterruptedException {
         Finished f = millis > 0 ? finished.poll(millis, TimeUnit.MILLISECONDS) : finished.poll();
@@ -215,6 +252,7 @@ public final class Agent {
             f.runner().slot = null;
             if (s != null) {
                 record(s.item(), f.code());
+                ended(s.bundle());
                 busy--;
                 coresInUse -= s.cores();
                 s.gpus().forEach(gpusInUse::clear);

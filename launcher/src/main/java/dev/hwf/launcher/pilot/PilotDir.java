@@ -20,6 +20,8 @@ import java.util.List;
  * DIR/queue/NAME.todo        a bundle of elements, one per line (index, cores, gpus, script and the
  *                            tag of its outcome files, tab-separated), written whole (a rename)
  * DIR/taken/AGENT/NAME.todo  the same bundle once agent AGENT claimed it (a rename: one winner)
+ * DIR/taken/AGENT/NAME.done  the same bundle once every element of it has ended and its exit code
+ *                            file is written (a rename by the agent that ran it)
  * DIR/taken/AGENT/beat       the agent's heartbeat: a counter it raises every few seconds
  * DIR/stop                   no more work will come: agents finish what runs, then exit
  * </pre>
@@ -34,6 +36,7 @@ public final class PilotDir {
     static final String QUEUE = "queue";
     static final String TAKEN = "taken";
     static final String SUFFIX = ".todo";
+    static final String DONE = ".done";
     static final String BEAT = "beat";
     static final String STOP = "stop";
 
@@ -93,49 +96,51 @@ public final class PilotDir {
      * never reads half of one. {@code name} must be unique within this directory.
      */
     public void enqueue(String name, List<Item> items) throws IOException {
+        checkName(name);
+        Path queue = Files.createDirectories(dir.resolve(QUEUE));
+        Path tmp = queue.resolve("." + name + ".tmp");
+        Files.writeString(tmp, text(items), StandardCharsets.UTF_8);
+        move(tmp, queue.resolve(name + SUFFIX));
+    }
+
+    static void checkName(String name) {
         if (!name.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("bundle name " + name);
         }
-        Path queue = Files.createDirectories(dir.resolve(QUEUE));
+    }
+
+    /** A bundle's text: its elements, a line each. */
+    static String text(List<Item> items) {
         StringBuilder sb = new StringBuilder();
         for (Item i : items) {
             sb.append(i.line()).append('\n');
         }
-        Path tmp = queue.resolve("." + name + ".tmp");
-        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-        move(tmp, queue.resolve(name + SUFFIX));
+        return sb.toString();
     }
 
     /** Bundle names waiting in the queue, oldest name first (names sort in the order hwf wrote them). */
     public List<String> queued() throws IOException {
-        return names(dir.resolve(QUEUE));
+        return names(dir.resolve(QUEUE), SUFFIX);
     }
 
-    /** Where every bundle is at one moment: queued, or claimed by which agent. */
-    public record Locations(java.util.Set<String> queued, java.util.Map<String, String> takenBy) {
-        public boolean contains(String bundle) {
-            return queued.contains(bundle) || takenBy.containsKey(bundle);
-        }
+    /** Bundle names an agent has claimed and not yet finished. */
+    public List<String> taken(String agent) throws IOException {
+        return names(dir.resolve(TAKEN).resolve(agent), SUFFIX);
+    }
+
+    /** Bundle names an agent has run to their end. */
+    public List<String> done(String agent) throws IOException {
+        return names(dir.resolve(TAKEN).resolve(agent), DONE);
     }
 
     /**
-     * Every bundle's place, the queue listed first: a bundle an agent renames meanwhile is then
-     * found in that agent's directory, never in neither.
+     * Marks a claimed bundle run to its end: each of its elements has ended and its exit code
+     * file is written (or it could not be started, and has none). hwf then reads the bundle's
+     * exit code files once, and hands back at once any element without one.
      */
-    public Locations locations() throws IOException {
-        java.util.Set<String> queued = new java.util.HashSet<>(queued());
-        java.util.Map<String, String> takenBy = new java.util.HashMap<>();
-        for (String agent : agents()) {
-            for (String bundle : taken(agent)) {
-                takenBy.put(bundle, agent);
-            }
-        }
-        return new Locations(queued, takenBy);
-    }
-
-    /** Bundle names an agent has claimed. */
-    public List<String> taken(String agent) throws IOException {
-        return names(dir.resolve(TAKEN).resolve(agent));
+    public void finish(String agent, String name) throws IOException {
+        Path d = dir.resolve(TAKEN).resolve(agent);
+        move(d.resolve(name + SUFFIX), d.resolve(name + DONE));
     }
 
     /** The agents that have claimed work or beaten their heart here. */
@@ -156,15 +161,15 @@ public final class PilotDir {
         return out;
     }
 
-    private static List<String> names(Path d) throws IOException {
+    private static List<String> names(Path d, String suffix) throws IOException {
         List<String> out = new ArrayList<>();
         if (!Files.isDirectory(d)) {
             return out;
         }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*" + SUFFIX)) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d, "*" + suffix)) {
             for (Path p : ds) {
                 String f = p.getFileName().toString();
-                out.add(f.substring(0, f.length() - SUFFIX.length()));
+                out.add(f.substring(0, f.length() - suffix.length()));
             }
         }
         out.sort(null);

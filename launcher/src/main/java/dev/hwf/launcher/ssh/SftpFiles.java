@@ -147,6 +147,46 @@ public final class SftpFiles implements SiteFiles {
     }
 
     @Override
+    public List<String> list(String dir) {
+        List<String> names = new ArrayList<>();
+        unlessMissing("list", dir, ch -> ch.ls(glob(dir), entry -> {
+            if (!entry.getFilename().equals(".") && !entry.getFilename().equals("..")) {
+                names.add(entry.getFilename());
+            }
+            return ChannelSftp.LsEntrySelector.CONTINUE;
+        }));
+        return names;
+    }
+
+    @Override
+    public void delete(String path) {
+        unlessMissing("delete", path, ch -> ch.rm(glob(path)));
+    }
+
+    /** An SFTP operation on a path for which a missing path is no failure. */
+    private interface PathOp {
+        void on(ChannelSftp ch) throws SftpException;
+    }
+
+    private void unlessMissing(String verb, String path, PathOp op) {
+        try {
+            connection.sftp(verb + " " + path, ch -> {
+                try {
+                    op.on(ch);
+                } catch (SftpException e) {
+                    if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                        throw e;
+                    }
+                }
+                return null;
+            });
+        } catch (SftpFailure e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot " + verb + " " + path + " on " + where() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    @Override
     public TaskDirScan scan(String taskDir) {
         try {
             return connection.sftp("reading " + taskDir, ch -> scan(ch, taskDir));
@@ -237,14 +277,7 @@ public final class SftpFiles implements SiteFiles {
 
     private static Integer readCode(ChannelSftp ch, String file) throws SftpException {
         String s = readSmall(ch, file, 64);
-        if (s == null) {
-            return null;
-        }
-        try {
-            return s.isEmpty() ? null : Integer.valueOf(s);
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return s == null ? null : TaskDirScan.exitCode(s);
     }
 
     private static String readEndpoint(ChannelSftp ch, String file) throws SftpException {

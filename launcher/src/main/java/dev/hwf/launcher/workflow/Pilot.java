@@ -19,7 +19,20 @@ public record Pilot(int jobs, int nodes, int cpus, int gpus, long memoryMb, long
     /** Elements of a packed task go to the agents in bundles of at most this many (one claim each). */
     public static final int BUNDLE = 64;
 
+    /**
+     * At most this many packed elements are queued for or running in the pilots at once, unless
+     * four per pilot core is more: the rest wait in the journal, read by no pass, and go out as
+     * elements end. The agents never wait for hwf (a second's work and more stays queued), and
+     * hwf's passes cost what is live, not what a campaign of a million elements holds.
+     */
+    public static final int WINDOW = 20_000;
+
     public Pilot {
         directives = List.copyOf(directives);
+    }
+
+    /** How many packed elements may be queued for or running in the pilots at once: see {@link #WINDOW}. */
+    public int window() {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(WINDOW, 4L * jobs * nodes * cpus));
     }
 }

@@ -111,6 +111,9 @@ class AgentTest {
 
         assertEquals(40, done.stream().mapToInt(Agent.Summary::elements).sum());
         assertEquals(8, done.stream().mapToInt(Agent.Summary::bundles).sum());
+        assertEquals(8, dir.done("n1").size() + dir.done("n2").size(), "each bundle marked done once run");
+        assertEquals(List.of(), dir.taken("n1"));
+        assertEquals(List.of(), dir.taken("n2"));
         assertTrue(Files.notExists(tmp.resolve("clashes")), () -> read(tmp.resolve("clashes")));
         TreeMap<Integer, String> ran = new TreeMap<>();
         try (var files = Files.list(tmp.resolve("out"))) {

@@ -56,6 +56,20 @@ public final class FakeSiteFiles implements SiteFiles {
         files.put(taskDir + "/ready." + attempt + "." + index, endpoint + "\n");
     }
 
+    /** What a rename on the site does (an agent claiming a bundle, or marking it done). */
+    public synchronized void move(String from, String to) {
+        String text = files.remove(from);
+        if (text == null) {
+            throw new AssertionError("no file " + from + " to move");
+        }
+        files.put(to, text);
+    }
+
+    /** A file's text as hwf wrote it, or null. */
+    public synchronized String text(String path) {
+        return files.get(path);
+    }
+
     /** The job script hwf wrote for an attempt, or null if it wrote none. */
     public synchronized String jobScript(String taskDir, int attempt) {
         return files.get(taskDir + "/job." + attempt + ".sh");
@@ -83,6 +97,26 @@ public final class FakeSiteFiles implements SiteFiles {
     public synchronized void write(String path, String content, boolean executable) {
         reach();
         files.put(path, content);
+    }
+
+    @Override
+    public synchronized java.util.List<String> list(String dir) {
+        reach();
+        java.util.Set<String> names = new java.util.TreeSet<>();
+        String prefix = dir + "/";
+        for (String path : files.keySet()) {
+            if (path.startsWith(prefix)) {
+                String rest = path.substring(prefix.length());
+                names.add(rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest);
+            }
+        }
+        return new java.util.ArrayList<>(names);
+    }
+
+    @Override
+    public synchronized void delete(String path) {
+        reach();
+        files.remove(path);
     }
 
     @Override
