@@ -7,7 +7,10 @@
 #                             capped (10,000 elements of true under a submit cap of 200; CAPPED=N elements) |
 #                             million (a run of 1,000,000 elements, 2,000 live: time and peak memory) |
 #                             agent (AGENT=N elements, default 20,000, through one pilot agent vs xargs -P) |
-#                             pilot (PILOT=N elements of true, default 20,000, through 2 one-node pilot jobs vs xargs -P)
+#                             pilot (PILOT=N elements of true and a dependant, default 20,000, through 2 one-node
+#                             pilot jobs vs xargs -P) |
+#                             sleepy (SLEEPY=N elements of sleep 0.1, default 1,000: pilot against a plain array) |
+#                             pilotmillion (1,000,000 packed elements queued: peak memory of hwf and of an agent)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -332,7 +335,8 @@ if [ "$SCEN" = pilot ]; then
     clean_queue
     { echo "name: packed"; echo "scheduler: slurm"
       echo "pilot: { jobs: 2, cpus: 1, memory: 500M, idle: 30 }"; echo "tasks:"
-      echo "  - { name: score, pilot: true, array: $n, command: \"true\" }"; } > "$WORK/packed.yaml"
+      echo "  - { name: score, pilot: true, array: $n, command: \"true\" }"
+      echo "  - { name: gather, after: [score], memory: 10M, command: \"true\" }"; } > "$WORK/packed.yaml"
     export HWF_JOURNAL="$WORK/packed.db"
     t0=$(now_ms)
     PATH="$SHIMS:$PATH" "$HWF" -q submit "$WORK/packed.yaml" --set site.workdir="$WORK/wp" > "$WORK/packed.out" 2>&1 \
@@ -341,8 +345,54 @@ if [ "$SCEN" = pilot ]; then
     sb=$(calls sbatch)
     ok=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select count(*) from hwf_element where task=\"score\" and state=\"SUCCEEDED\"").fetchone()[0])' "$HWF_JOURNAL")
     t0=$(now_ms); seq "$n" | xargs -P "$cores" -I{} bash -c true; x_ms=$(( $(now_ms) - t0 ))
-    row "pilot, $n elements of true" "$hwf_ms" "$x_ms" "xargs -P $cores bash -c true" \
+    row "pilot, $n elements of true + 1" "$hwf_ms" "$x_ms" "xargs -P $cores bash -c true" \
         "exit $code; $ok SUCCEEDED; $sb sbatch call(s); $(( n * 1000 / hwf_ms )) vs $(( n * 1000 / x_ms )) elements/s"
+    export HWF_JOURNAL="$WORK/journal.db"
+fi
+
+# --- 7e. sleepy: elements of sleep 0.1, in two one-core pilots against one plain array of one-core elements ---
+if [ "$SCEN" = sleepy ]; then
+    n=${SLEEPY:-1000}
+    clean_queue
+    { echo "name: sleepy-pilot"; echo "scheduler: slurm"
+      echo "pilot: { jobs: 2, cpus: 1, memory: 500M, idle: 30 }"; echo "tasks:"
+      echo "  - { name: nap, pilot: true, array: $n, command: \"sleep 0.1\" }"; } > "$WORK/sleepy-pilot.yaml"
+    { echo "name: sleepy-array"; echo "scheduler: slurm"; echo "tasks:"
+      echo "  - { name: nap, array: $n, cpus: 1, memory: 10M, command: \"sleep 0.1\" }"; } > "$WORK/sleepy-array.yaml"
+    export HWF_JOURNAL="$WORK/sleepy.db"
+    t0=$(now_ms); "$HWF" -q submit "$WORK/sleepy-pilot.yaml" --set site.workdir="$WORK/ws" > /dev/null 2>&1 \
+        && pc=0 || pc=$?; p_ms=$(( $(now_ms) - t0 ))
+    t0=$(now_ms); "$HWF" -q submit "$WORK/sleepy-array.yaml" --set site.workdir="$WORK/ws" > /dev/null 2>&1 \
+        && ac=0 || ac=$?; a_ms=$(( $(now_ms) - t0 ))
+    row "$n x sleep 0.1, 2 one-core pilots" "$p_ms" "$a_ms" "an array of $n, one core each" \
+        "exit $pc / $ac; ideal on 2 cores $(( n * 100 / 2 )) ms; ratio = makespan"
+    export HWF_JOURNAL="$WORK/journal.db"
+fi
+
+# --- 7f. pilotmillion: 10^6 packed elements queued in the journal, the pilots' window on the queue -------
+if [ "$SCEN" = pilotmillion ]; then
+    export HWF_JOURNAL="$WORK/pm.db"
+    clean_queue
+    # the pilot jobs are held: nothing runs them, so everything stays queued while hwf is measured
+    { echo "name: pm"; echo "scheduler: slurm"
+      echo "pilot: { jobs: 2, cpus: 1, memory: 500M, directives: [\"--hold\"] }"; echo "tasks:"
+      echo "  - { name: score, pilot: true, array: 1000000, command: \"true\" }"; } > "$WORK/pm.yaml"
+    measure() { /usr/bin/time -f '%e %M' -o "$WORK/time" "$@" > /dev/null; awk '{ printf "%d %d\n", $1 * 1000, $2 }' "$WORK/time"; }
+    read -r sub_ms sub_kb < <(measure "$HWF" submit "$WORK/pm.yaml" --detach --set site.workdir="$WORK/wpm")
+    read -r poll_ms poll_kb < <(measure "$HWF" poll)
+    read -r st_ms st_kb < <(measure "$HWF" status)
+    v=$(version_ms)
+    run=$(python3 -c 'import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute("select id from hwf_run").fetchone()[0])' "$HWF_JOURNAL")
+    pdir="$WORK/wpm/$run/pilot"; queued=$(ls "$pdir/queue" | grep -c '\.todo$' || true)
+    touch "$pdir/stop" # the agent runs what is queued, then ends
+    # with the heap limit the pilot job gives its agents
+    read -r ag_ms ag_kb < <(HWF_JAVA_OPTS=-Xmx64m measure "$HWF" agent "$pdir" --name bench --cores "$(nproc)" --idle 5)
+    ran=$(find "$WORK/wpm/$run/score" -name 'exit.*' | wc -l)
+    row "submit --detach, 10^6 packed" "$sub_ms" "-" "-" "peak RSS $((sub_kb / 1024)) MiB; $queued bundles queued"
+    row "poll, 10^6 packed (20,000 queued)" "$poll_ms" "$v" "hwf --version (JVM start)" "peak RSS $((poll_kb / 1024)) MiB"
+    row "status, 10^6 packed" "$st_ms" "$v" "hwf --version (JVM start)" "peak RSS $((st_kb / 1024)) MiB"
+    row "agent over the queue, $ran elements" "$ag_ms" "-" "-" "peak RSS $((ag_kb / 1024)) MiB"
+    clean_queue
     export HWF_JOURNAL="$WORK/journal.db"
 fi
 

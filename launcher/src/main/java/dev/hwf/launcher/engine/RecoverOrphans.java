@@ -86,7 +86,9 @@ final class RecoverOrphans {
             if (id != null) {
                 LOG.info("task {} attempt {}: found job {} by its name {}", first.task(), first.attempt(), id,
                         g.getKey());
-                ids.add(new Journal.Submitted(first.task(), first.attempt(), id));
+                ids.add(new Journal.Submitted(first.task(), first.attempt(), id,
+                        g.getValue().stream().mapToInt(ElementRecord::index).min().orElse(0),
+                        g.getValue().stream().mapToInt(ElementRecord::index).max().orElse(Integer.MAX_VALUE)));
                 continue;
             }
             TaskDirScan scan = SchedulerCalls.scanOrNull(pass.scheduler(), pass.taskDir(first.task()));

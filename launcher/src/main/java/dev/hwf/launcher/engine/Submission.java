@@ -130,7 +130,7 @@ final class Submission {
             }
             try {
                 JobId id = scheduler.adapter().parseSubmitOutput(result.stdout());
-                submitted.add(new Journal.Submitted(p.claim.task(), p.claim.attempt(), id.value()));
+                submitted.add(new Journal.Submitted(p.claim, id.value()));
                 backoff.accepted();
             } catch (SchedulerOutputException e) {
                 LOG.warn("task {}: submit output not understood ({}); will look for job {} by name", p.claim.task(),
@@ -170,7 +170,7 @@ final class Submission {
                             c.attempt() + "." + i));
                 }
                 queue.enqueue(c.jobName(), items);
-                out.add(new Journal.Submitted(c.task(), c.attempt(), Packed.jobId(c.jobName())));
+                out.add(new Journal.Submitted(c, Packed.jobId(c.jobName())));
             } catch (HwfException e) {
                 LOG.warn("task {}: cannot queue elements for the pilots now ({}); will try again", t.name(),
                         e.getMessage());

@@ -749,8 +749,22 @@ public final class Journal implements AutoCloseable {
         });
     }
 
-    /** A job id the scheduler gave an attempt. */
-    public record Submitted(String task, int attempt, String jobId) {
+    /**
+     * A job id the scheduler gave an attempt, whose elements' indices lie from {@code fromIndex}
+     * to {@code toIndex}: a bound that lets the journal find them by key, not among all of a
+     * task's elements (a packed task has an attempt per 64 elements).
+     */
+    public record Submitted(String task, int attempt, String jobId, int fromIndex, int toIndex) {
+        /** An attempt whose elements may have any index. */
+        public Submitted(String task, int attempt, String jobId) {
+            this(task, attempt, jobId, 0, Integer.MAX_VALUE);
+        }
+
+        /** The attempt of a claim, bounded by its indices. */
+        public Submitted(Claim claim, String jobId) {
+            this(claim.task(), claim.attempt(), jobId, java.util.Collections.min(claim.indices()),
+                    java.util.Collections.max(claim.indices()));
+        }
     }
 
     /** Records the job id the scheduler gave an attempt. */
@@ -766,7 +780,8 @@ public final class Journal implements AutoCloseable {
         inTransaction(c -> {
             String[] sqls = {
                 "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?",
-                "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL",
+                "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL"
+                        + " AND idx BETWEEN ? AND ?",
                 "UPDATE hwf_task SET job_id=? WHERE run_id=? AND name=? AND attempt=?"};
             for (String sql : sqls) {
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
@@ -775,6 +790,10 @@ public final class Journal implements AutoCloseable {
                         ps.setString(2, runId);
                         ps.setString(3, s.task());
                         ps.setInt(4, s.attempt());
+                        if (sql.contains("BETWEEN")) {
+                            ps.setInt(5, s.fromIndex());
+                            ps.setInt(6, s.toIndex());
+                        }
                         ps.addBatch();
                     }
                     ps.executeBatch();

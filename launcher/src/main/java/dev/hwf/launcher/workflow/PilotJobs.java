@@ -25,7 +25,7 @@ public final class PilotJobs {
     static Task task(Pilot p) {
         String java = ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
-        String agent = "exec " + ShellQuote.quote(java) + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp "
+        String agent = "exec " + ShellQuote.quote(java) + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -cp "
                 + ShellQuote.quote(System.getProperty("java.class.path")) + " dev.hwf.launcher.cli.Main agent \"$PWD\""
                 + " --name \"p${HWF_ARRAY_INDEX}-a${HWF_ATTEMPT}-$(hostname | tr -c 'A-Za-z0-9._\\n-' _)\""
                 + " --cores " + p.cpus() + " --gpus " + p.gpus() + " --idle " + p.idleSeconds();
