@@ -226,14 +226,20 @@ class PilotAgentIT {
         String run = hwf.newestRun();
         Path score = work.resolve(run).resolve("score");
         Set<String> agents = new HashSet<>();
+        var status = hwf.status(run);
+        var elements = Hwf.task(status, "score").get("elements");
         for (int i = 0; i < 2000; i++) {
             List<String> lines = Files.readAllLines(score.resolve("ran." + i));
             assertEquals(1, lines.size(), "element " + i + ": " + lines);
-            agents.add(lines.get(0).split(" ")[1].replaceAll("-.*", ""));
+            String agent = lines.get(0).split(" ")[1];
+            agents.add(agent.replaceAll("-.*", ""));
+            assertEquals(agent, elements.get(i).get("pilot").asText(), "status says which pilot ran element " + i);
         }
+        Hwf.Result table = hwf.run("status", run);
+        assertTrue(table.out().matches("(?s).*\\nscore in pilots: p0-a1-\\S+ took [0-9,]+ elements, p1-a1-\\S+ took "
+                + "[0-9,]+ elements\\n.*"), table.out());
         assertEquals(Set.of("p0", "p1"), agents, "both pilot jobs took work");
         assertEquals("2000", Files.readString(work.resolve(run).resolve("gather").resolve("count")).strip());
-        var status = hwf.status(run);
         assertEquals("SUCCEEDED", status.get("state").asText(), status.toPrettyString());
         assertEquals("SUCCEEDED", Hwf.task(status, "pilot").get("state").asText());
         // one array job for the pilots (none replaced): the 2,000 elements needed no job of their own

@@ -59,6 +59,53 @@ class SshSlurmIT {
         return hwf.workflow(name + ".yaml", "name: " + name + "\nscheduler: slurm\n" + site + tasks);
     }
 
+    /**
+     * Pilot mode over SSH, as from a laptop: hwf writes the bundles and reads the outcomes by SFTP,
+     * copies the agent's jars into the pilot task's directory on the cluster, and the pilot jobs run
+     * the agent from there with the nodes' java; every element runs once, then the dependant.
+     */
+    @Test
+    void packedElementsRunInPilotsOverSshOnOneConnection() throws Exception {
+        Path wf = workflow("ssh-pilot", node.siteYaml(work, ""), """
+                pilot: { jobs: 2, cpus: 1, memory: 400M, idle: 30, partition: cpu }
+                tasks:
+                  - name: score
+                    pilot: true
+                    array: 300
+                    command: echo "$HWF_PILOT_AGENT" >> "ran.$HWF_ARRAY_INDEX"
+                  - name: gather
+                    after: [score]
+                    partition: cpu
+                    memory: 50M
+                    command: cat ../score/ran.* | wc -l > count
+                """);
+        int before = node.accepted();
+        Hwf.Result r = hwf.run("-v", "submit", wf.toString());
+        assertEquals(0, r.code(), r.all());
+        assertEquals(1, node.accepted() - before, "one hwf process, one SSH connection:\n" + r.err());
+        String run = Hwf.runId(r);
+        Path runDir = work.resolve(run);
+        Set<String> agents = new HashSet<>();
+        for (int i = 0; i < 300; i++) {
+            List<String> lines = Files.readAllLines(runDir.resolve("score/ran." + i));
+            assertEquals(1, lines.size(), "element " + i + " ran once: " + lines);
+            agents.add(lines.get(0).replaceAll("-.*", ""));
+        }
+        assertEquals(Set.of("p0", "p1"), agents, "both pilot jobs took work");
+        assertEquals("300", Files.readString(runDir.resolve("gather/count")).strip());
+        try (var jars = Files.list(runDir.resolve("pilot/agent"))) {
+            List<String> names = jars.map(p -> p.getFileName().toString()).sorted().toList();
+            assertTrue(names.size() == 4 && names.stream().allMatch(n -> n.endsWith(".jar")), "the agent's jars, "
+                    + "copied by SFTP: " + names);
+        }
+        String pilotJob = Files.readString(runDir.resolve("pilot/job.1.sh"));
+        assertTrue(pilotJob.contains("-cp \"$PWD\"/agent/") && pilotJob.contains("exec java "), "the pilot job runs "
+                + "the agent from the copied jars with the nodes' java: " + pilotJob);
+        JsonNode status = hwf.status(run);
+        assertEquals("SUCCEEDED", status.get("state").asText(), status.toPrettyString());
+        assertEquals(1, Hwf.task(status, "pilot").get("attempt").asInt());
+    }
+
     @Test
     void gpuArrayOverSshRunsToSucceededOnOneConnection() throws Exception {
         Path wf = workflow("ssh-gpu", node.siteYaml(work, "  gpuPartition: gpu\n"), """

@@ -16,7 +16,21 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "agent", hidden = true, mixinStandardHelpOptions = true,
         description = "Run packed elements from a pilot directory on this node until told to stop or idle.")
-final class AgentCommand implements java.util.concurrent.Callable<Integer> {
+public final class AgentCommand implements java.util.concurrent.Callable<Integer> {
+    /**
+     * What a pilot job runs: the agent alone, not as a subcommand of hwf, so that it needs only
+     * hwf's launcher jar, picocli and SLF4J (see {@code AgentJars}), not the classes of every
+     * other command.
+     */
+    public static void main(String[] args) {
+        picocli.CommandLine cl = new picocli.CommandLine(new AgentCommand());
+        cl.setExecutionExceptionHandler((e, line, parsed) -> {
+            System.err.println("hwf agent: " + e.getMessage());
+            return e instanceof HwfException h ? h.exitCode() : ExitCodes.BAD_INPUT;
+        });
+        System.exit(cl.execute(args));
+    }
+
     @picocli.CommandLine.ParentCommand
     HwfCommand hwf;
 
@@ -49,8 +63,13 @@ final class AgentCommand implements java.util.concurrent.Callable<Integer> {
             throw new HwfException(ExitCodes.BAD_INPUT, "agent: " + e.getMessage());
         }
         Agent.Summary s = new Agent(new PilotDir(dir), config).run();
-        hwf.hint("agent " + who + ": " + s.elements() + " element(s) from " + s.bundles() + " bundle(s)"
-                + (s.failedToStart() > 0 ? ", " + s.failedToStart() + " could not be started" : ""));
+        String summary = "agent " + who + ": " + s.elements() + " element(s) from " + s.bundles() + " bundle(s)"
+                + (s.failedToStart() > 0 ? ", " + s.failedToStart() + " could not be started" : "");
+        if (hwf != null) {
+            hwf.hint(summary);
+        } else {
+            System.out.println(summary);
+        }
         return ExitCodes.OK;
     }
 }

@@ -71,6 +71,9 @@ final class StatusView {
                     at.put("jobName", a.jobName());
                     at.put("elements", a.indexList());
                     at.put("submitted", time(a.submittedAt()));
+                    if (a.ranOn() != null) {
+                        at.put("pilot", a.ranOn());
+                    }
                     attempts.add(at);
                 }
             }
@@ -79,6 +82,7 @@ final class StatusView {
                 task.put("endpoint", snap.endpoint(t.name()));
             }
             if (t.arraySize() > 0) {
+                Map<Integer, String> ranOn = pilotsOf(snap, t.name());
                 List<Object> elements = new ArrayList<>();
                 for (ElementRecord e : byTask.get(t.name())) {
                     Map<String, Object> el = new LinkedHashMap<>();
@@ -88,6 +92,9 @@ final class StatusView {
                     el.put("attempt", e.attempt());
                     el.put("jobId", e.jobId());
                     el.put("reason", e.reason());
+                    if (ranOn.containsKey(e.attempt())) {
+                        el.put("pilot", ranOn.get(e.attempt()));
+                    }
                     Map<String, String> params = sweeps.params(t.name(), e.index());
                     if (params != null) {
                         el.put("params", params);
@@ -102,6 +109,44 @@ final class StatusView {
         run.put("coreHours", Accounting.rounded(usage.total().coreHours()));
         run.put("gpuHours", Accounting.rounded(usage.total().gpuHours()));
         return run;
+    }
+
+    /** A packed task's attempts by number, each the pilot agent that ran it; none for other tasks. */
+    private static Map<Integer, String> pilotsOf(RunSnapshot snap, String task) {
+        Map<Integer, String> out = new java.util.HashMap<>();
+        for (AttemptRecord a : snap.attempts()) {
+            if (a.task().equals(task) && a.ranOn() != null) {
+                out.put(a.attempt(), a.ranOn());
+            }
+        }
+        return out;
+    }
+
+    /**
+     * For each packed task, one line: the pilot agents that took its attempts, each with how many
+     * elements ("score in pilots: p0-a1-n1 took 10,012 elements, p1-a1-n2 took 9,988 elements").
+     */
+    static String pilotLines(RunSnapshot snap) {
+        Map<String, Map<String, Integer>> byTask = new LinkedHashMap<>();
+        for (AttemptRecord a : snap.attempts()) {
+            if (a.ranOn() != null) {
+                byTask.computeIfAbsent(a.task(), t -> new java.util.TreeMap<>()).merge(a.ranOn(),
+                        a.indexList().size(), Integer::sum);
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        byTask.forEach((task, agents) -> {
+            StringBuilder line = new StringBuilder(task).append(" in pilots:");
+            String sep = " ";
+            for (Map.Entry<String, Integer> e : agents.entrySet()) {
+                line.append(sep).append(e.getKey()).append(" took ")
+                        .append(String.format(java.util.Locale.ROOT, "%,d", e.getValue()))
+                        .append(e.getValue() == 1 ? " element" : " elements");
+                sep = ", ";
+            }
+            sb.append(line).append('\n');
+        });
+        return sb.toString();
     }
 
     static Map<String, Object> runObject(RunRecord r) {
@@ -183,6 +228,10 @@ final class StatusView {
                 line.append(cell);
             }
             sb.append(line.toString().stripTrailing()).append('\n');
+        }
+        String pilots = pilotLines(snap);
+        if (!pilots.isEmpty()) {
+            sb.append('\n').append(pilots);
         }
         return sb.toString();
     }

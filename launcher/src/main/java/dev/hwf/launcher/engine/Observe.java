@@ -49,9 +49,10 @@ final class Observe {
                 jobs.add(new JobId(e.jobId()));
             }
         }
-        List<Change> packedChanges = ObservePacked.run(pass, packed);
+        ObservePacked.Seen packedSeen = ObservePacked.run(pass, packed);
+        List<Change> packedChanges = packedSeen.changes();
         if (live.isEmpty()) {
-            return new Observation(PhaseResult.of(packedChanges), null);
+            return new Observation(PhaseResult.of(packedChanges).and(packedSeen.ranOn()), null);
         }
         Scheduler scheduler = pass.scheduler();
         Instant now = pass.now();
@@ -120,7 +121,8 @@ final class Observe {
         changes.addAll(History.lostOrFound(pass, overdue));
         changes.addAll(History.howKilled(pass, killed));
         changes.addAll(packedChanges);
-        return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready), statuses != null);
+        return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
+                .and(packedSeen.ranOn()), statuses != null);
     }
 
     /**

@@ -2,14 +2,19 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Pilot;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,11 +25,12 @@ import org.slf4j.LoggerFactory;
  * runs; a bundle claimed by an agent whose pilot has ended, with no exit code file, is handed
  * back (WAITING, its try given back) to run in another pilot. A pilot has ended only once the
  * journal says so, from the scheduler's word or its exit code file: then none of its processes
- * is left to write one later. A bundle its agent marked done has every exit code file it will
- * ever have: an element of it without one is handed back at once.
+ * is left to write one later. A bundle its agent marked done lists every outcome it will ever
+ * have, in one file: an element of it without one is handed back at once.
  *
- * <p>Only the exit code files of bundles an agent has claimed are read, each by its name: what is
- * still queued costs nothing, and neither does what ended in earlier passes.
+ * <p>Files are read only for bundles an agent has claimed: a done bundle's one file, or, while it
+ * runs, its elements' exit code files, each by its name. What is still queued costs nothing, and
+ * neither does what ended in earlier passes.
  */
 final class ObservePacked {
     private static final Logger LOG = LoggerFactory.getLogger(ObservePacked.class);
@@ -34,9 +40,14 @@ final class ObservePacked {
     private ObservePacked() {
     }
 
-    static List<Change> run(Pass pass, List<ElementRecord> packed) {
+    /** What a look at the packed elements found: their changes, and the agents that took attempts. */
+    record Seen(List<Change> changes, PhaseResult ranOn) {
+        static final Seen NOTHING = new Seen(List.of(), PhaseResult.NONE);
+    }
+
+    static Seen run(Pass pass, List<ElementRecord> packed) {
         if (packed.isEmpty()) {
-            return List.of();
+            return Seen.NOTHING;
         }
         PilotQueue.Locations bundles;
         try {
@@ -44,8 +55,16 @@ final class ObservePacked {
         } catch (HwfException e) {
             LOG.warn("run {}: cannot read the pilots' directory now ({}); will look again", pass.runId(),
                     e.getMessage());
-            return List.of();
+            return Seen.NOTHING;
         }
+        Set<String> placed = new HashSet<>(); // attempts whose agent the journal has
+        for (AttemptRecord a : pass.snap().attempts()) {
+            if (a.ranOn() != null) {
+                placed.add(a.task() + "/" + a.attempt());
+            }
+        }
+        Map<String, Journal.RanOn> ranOn = new LinkedHashMap<>();
+        Map<String, Map<Integer, Integer>> done = new HashMap<>(); // a done bundle's outcomes, read once a pass
         Set<String> livePilots = new HashSet<>();
         for (ElementRecord p : pass.elements(Pilot.TASK)) {
             livePilots.add(p.index() + "/" + p.attempt());
@@ -57,6 +76,9 @@ final class ObservePacked {
                 continue; // waits for an agent
             }
             String agent = bundles.agentOf(bundle);
+            if (agent != null && !placed.contains(e.task() + "/" + e.attempt())) {
+                ranOn.putIfAbsent(e.task() + "/" + e.attempt(), new Journal.RanOn(e.task(), e.attempt(), agent));
+            }
             if (agent == null) {
                 LOG.warn("task {} element {}: its bundle {} is neither queued nor claimed; it runs again",
                         e.task(), e.index(), bundle);
@@ -65,18 +87,30 @@ final class ObservePacked {
             }
             Integer code;
             try {
-                code = exitCode(pass, e);
+                if (bundles.doneBy().containsKey(bundle)) {
+                    Map<Integer, Integer> codes = done.get(bundle);
+                    if (codes == null) {
+                        codes = doneCodes(pass, agent, bundle);
+                        done.put(bundle, codes);
+                    }
+                    if (codes == NOT_READ) {
+                        continue; // look again next pass
+                    }
+                    if (!codes.containsKey(e.index())) {
+                        changes.add(new Change(e, e.notSubmitted(NOT_RUN)));
+                        continue;
+                    }
+                    code = codes.get(e.index());
+                } else {
+                    code = exitCode(pass, e);
+                }
             } catch (HwfException ex) {
                 LOG.warn("task {}: cannot read its exit code files now ({}); will look again", e.task(),
                         ex.getMessage());
-                return changes;
+                return seen(changes, ranOn);
             }
             if (code != null) {
                 changes.add(new Change(e, RetryPolicy.outcome(e, pass.wf().task(e.task()), code, null, pass.now())));
-                continue;
-            }
-            if (bundles.doneBy().containsKey(bundle)) {
-                changes.add(new Change(e, e.notSubmitted(NOT_RUN)));
                 continue;
             }
             int[] pilot = Packed.pilotOf(agent);
@@ -88,7 +122,20 @@ final class ObservePacked {
             }
             changes.add(new Change(e, e.notSubmitted(HANDED_BACK)));
         }
-        return changes;
+        return seen(changes, ranOn);
+    }
+
+    private static Seen seen(List<Change> changes, Map<String, Journal.RanOn> ranOn) {
+        return new Seen(changes, ranOn.isEmpty() ? PhaseResult.NONE
+                : new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.copyOf(ranOn.values())));
+    }
+
+    private static final Map<Integer, Integer> NOT_READ = Map.of(-1, -1);
+
+    /** The outcomes a done bundle's file lists; {@link #NOT_READ} when it cannot be read now. */
+    private static Map<Integer, Integer> doneCodes(Pass pass, String agent, String bundle) {
+        Map<Integer, Integer> codes = Packed.dir(pass).doneCodes(agent, bundle);
+        return codes == null ? NOT_READ : codes;
     }
 
     /** The element's exit code file, read by its name; null while there is none (or only part of one). */

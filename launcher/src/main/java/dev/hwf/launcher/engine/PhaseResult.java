@@ -8,30 +8,31 @@ import java.util.List;
 /**
  * What one phase of a pass wants written to the journal: job ids it learned, element changes
  * (compare-and-set against the rows it read), changes to a task's WAITING elements in bulk (which
- * a pass does not read one by one) and service endpoints it saw. The sequencer writes them in that
- * order, then reads the run again for the next phase.
+ * a pass does not read one by one), service endpoints it saw, and where attempts ran (pilot
+ * agents). The sequencer writes them in that order, then reads the run again for the next phase.
  */
 record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Journal.WaitingChange> waiting,
-                   List<Journal.Ready> ready) {
-    static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of(), List.of());
+                   List<Journal.Ready> ready, List<Journal.RanOn> ranOn) {
+    static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.of());
 
     PhaseResult {
         jobIds = List.copyOf(jobIds);
         changes = List.copyOf(changes);
         waiting = List.copyOf(waiting);
         ready = List.copyOf(ready);
+        ranOn = List.copyOf(ranOn);
     }
 
     PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Journal.Ready> ready) {
-        this(jobIds, changes, List.of(), ready);
+        this(jobIds, changes, List.of(), ready, List.of());
     }
 
     static PhaseResult of(List<Change> changes) {
-        return changes.isEmpty() ? NONE : new PhaseResult(List.of(), changes, List.of(), List.of());
+        return changes.isEmpty() ? NONE : new PhaseResult(List.of(), changes, List.of(), List.of(), List.of());
     }
 
     static PhaseResult of(List<Change> changes, List<Journal.WaitingChange> waiting) {
-        return changes.isEmpty() && waiting.isEmpty() ? NONE : new PhaseResult(List.of(), changes, waiting, List.of());
+        return changes.isEmpty() && waiting.isEmpty() ? NONE : new PhaseResult(List.of(), changes, waiting, List.of(), List.of());
     }
 
     /** The tasks whose rows the result changes. */
@@ -41,11 +42,12 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
         changes.forEach(c -> out.add(c.after().task()));
         waiting.forEach(w -> out.add(w.task()));
         ready.forEach(r -> out.add(r.task()));
+        ranOn.forEach(r -> out.add(r.task()));
         return out;
     }
 
     boolean isEmpty() {
-        return jobIds.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty();
+        return jobIds.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty() && ranOn.isEmpty();
     }
 
     /** Both results, this one's first. */
@@ -57,7 +59,7 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
             return other;
         }
         return new PhaseResult(joined(jobIds, other.jobIds), joined(changes, other.changes),
-                joined(waiting, other.waiting), joined(ready, other.ready));
+                joined(waiting, other.waiting), joined(ready, other.ready), joined(ranOn, other.ranOn));
     }
 
     private static <T> List<T> joined(List<T> a, List<T> b) {

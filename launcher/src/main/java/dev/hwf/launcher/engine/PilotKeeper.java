@@ -1,6 +1,7 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
@@ -9,7 +10,9 @@ import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.HwfException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,15 +20,31 @@ import org.slf4j.LoggerFactory;
  * Keeps the pilot jobs at {@code pilot.jobs} while packed work is left: a pilot that ended (its
  * walltime, a node failure, its agents idle) is made WAITING again as its next attempt, and goes
  * out once {@link PilotGate} lets it. Once no packed work is left, the agents are told to stop
- * (they finish what they hold and end) and pilots not yet submitted are not needed. When no
- * pilot can start at all (every one refused by the scheduler), the packed work fails with the
- * pilots' reason instead of waiting for ever.
+ * (they finish what they hold and end) and pilots not yet submitted are not needed. A pilot that
+ * failed {@value #FAILED_STARTS} times and never ran any work is not replaced. When no pilot can
+ * start at all (every one refused by the scheduler, or failing so), the packed work fails with
+ * the pilots' reason instead of waiting for ever.
  */
 final class PilotKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(PilotKeeper.class);
     static final String NOT_NEEDED = "no packed work left";
 
+    /** Tries after which a pilot that fails each time before its agent takes any work is not replaced. */
+    static final int FAILED_STARTS = 3;
+
     private PilotKeeper() {
+    }
+
+    /** The pilot elements some agent of which took work, in any attempt (from the journal's packed attempts). */
+    private static Set<Integer> pilotsThatRanWork(Pass pass) {
+        Set<Integer> out = new HashSet<>();
+        for (AttemptRecord a : pass.snap().attempts()) {
+            int[] pilot = a.ranOn() == null ? null : Packed.pilotOf(a.ranOn());
+            if (pilot != null) {
+                out.add(pilot[0]);
+            }
+        }
+        return out;
     }
 
     static PhaseResult run(Pass pass) {
@@ -58,9 +77,18 @@ final class PilotKeeper {
         }
         List<Change> changes = new ArrayList<>();
         List<ElementRecord> all = pass.all(Pilot.TASK);
+        Set<Integer> worked = pilotsThatRanWork(pass);
         String lastReason = null;
         for (ElementRecord e : all) {
             if (!e.state().isFinal()) {
+                continue;
+            }
+            if (e.state() == JobState.FAILED && e.tries() >= FAILED_STARTS && !worked.contains(e.index())) {
+                // its job starts and fails before its agent takes any work (no java on the nodes,
+                // a broken setup): another try would do the same
+                lastReason = "pilot " + e.index() + " failed " + e.tries() + " times before running any element ("
+                        + (e.reason() == null ? "exit " + e.exitCode() : e.reason()) + "); see "
+                        + pass.taskDir(Pilot.TASK) + "/err." + e.attempt() + "." + e.index() + ".log";
                 continue;
             }
             if (e.startedAt() != null || e.state() == JobState.SUCCEEDED) {

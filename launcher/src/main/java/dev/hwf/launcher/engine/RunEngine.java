@@ -139,6 +139,7 @@ public final class RunEngine {
         journal.recordJobIds(pass.runId(), r.jobIds(), now);
         journal.apply(pass.runId(), r.changes(), r.waiting(), now);
         journal.recordReady(pass.runId(), r.ready(), now);
+        journal.recordRanOn(pass.runId(), r.ranOn());
         return pass.reread(journal.refresh(pass.snap(), r.tasks()), clock.instant());
     }
 

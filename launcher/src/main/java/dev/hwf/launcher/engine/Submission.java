@@ -8,11 +8,14 @@ import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.pilot.AgentJars;
 import dev.hwf.launcher.pilot.PilotDir;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.render.JobScripts;
+import dev.hwf.launcher.workflow.Pilot;
+import dev.hwf.launcher.workflow.PilotJobs;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Clock;
 import java.time.Instant;
@@ -196,6 +199,10 @@ final class Submission {
                 // the run's render step wrote every first attempt's script already, for all the
                 // task's elements and without the endpoints of services, which are known only now
                 script.write(scheduler.files());
+            }
+            if (Pilot.TASK.equals(t.name()) && pass.wf().site().host() != null) {
+                // the cluster's nodes have no hwf of their own: the pilot job's agents run on these
+                AgentJars.copyTo(scheduler.files(), pass.taskDir(t.name()) + "/" + PilotJobs.AGENT_JARS);
             }
             return new Prepared(c, scheduler.adapter().submitCommand(script.request(), script.path()));
         } catch (TransportException e) {

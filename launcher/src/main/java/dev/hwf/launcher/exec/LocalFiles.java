@@ -45,11 +45,11 @@ public final class LocalFiles implements SiteFiles {
     }
 
     @Override
-    public void write(String path, String content, boolean executable) {
+    public void write(String path, byte[] content, boolean executable) {
         Path target = Path.of(path);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            Files.writeString(tmp, content, StandardCharsets.UTF_8);
+            Files.write(tmp, content);
             if (executable) {
                 Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
             }

@@ -20,7 +20,12 @@ public interface SiteFiles {
     }
 
     /** Writes the file (atomically where the file system allows); {@code executable} sets u+x. */
-    void write(String path, String content, boolean executable);
+    void write(String path, byte[] content, boolean executable);
+
+    /** Writes a text file, UTF-8 (see {@link #write(String, byte[], boolean)}). */
+    default void write(String path, String content, boolean executable) {
+        write(path, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), executable);
+    }
 
     /** The names in a directory (files and directories, without {@code .} and {@code ..}); none when it is missing. */
     List<String> list(String dir);

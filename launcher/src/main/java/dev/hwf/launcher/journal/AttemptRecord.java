@@ -11,9 +11,16 @@ import java.time.Instant;
  * @param readyAt  when hwf saw it ready, or null
  * @param indexOffset the element index of the job's scheduler array index 0 (0 unless the task's
  *                 elements went out as several array jobs below the site's array size limit)
+ * @param ranOn    where it ran, when hwf learns that other than from the scheduler: for an attempt
+ *                 of a packed task, the name of the pilot agent that claimed it; else null
  */
 public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
-                            Instant submittedAt, String endpoint, Instant readyAt, int indexOffset) {
+                            Instant submittedAt, String endpoint, Instant readyAt, int indexOffset, String ranOn) {
+    public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
+                         String endpoint, Instant readyAt, int indexOffset) {
+        this(task, attempt, jobName, jobId, indices, submittedAt, endpoint, readyAt, indexOffset, null);
+    }
+
     public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
                          String endpoint, Instant readyAt) {
         this(task, attempt, jobName, jobId, indices, submittedAt, endpoint, readyAt, 0);

@@ -45,7 +45,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 4;
+    public static final int SCHEMA_VERSION = 5;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter RUN_STAMP =
@@ -174,6 +174,9 @@ public final class Journal implements AutoCloseable {
                 }
                 if (version < 4) {
                     runScript(c, "/journal/schema-4.sql");
+                }
+                if (version < 5) {
+                    runScript(c, "/journal/schema-5.sql");
                 }
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("CREATE TABLE IF NOT EXISTS hwf_schema (version INTEGER NOT NULL)");
@@ -836,6 +839,31 @@ public final class Journal implements AutoCloseable {
         });
     }
 
+    /** Where an attempt ran, learned from something other than the scheduler (a pilot agent's name). */
+    public record RanOn(String task, int attempt, String where) {
+    }
+
+    /** Records where attempts ran, once each: a place already recorded stays. */
+    public void recordRanOn(String runId, List<RanOn> ranOn) {
+        if (ranOn.isEmpty()) {
+            return;
+        }
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_attempt SET ran_on=? "
+                    + "WHERE run_id=? AND task=? AND attempt=? AND ran_on IS NULL")) {
+                for (RanOn r : ranOn) {
+                    ps.setString(1, r.where());
+                    ps.setString(2, runId);
+                    ps.setString(3, r.task());
+                    ps.setInt(4, r.attempt());
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            return null;
+        });
+    }
+
     /**
      * Applies element changes as compare-and-set updates, each against the state and attempt the
      * caller read ({@code before}); a change whose row moved meanwhile is skipped. Then task and
@@ -1348,7 +1376,7 @@ public final class Journal implements AutoCloseable {
     private static AttemptRecord attemptRow(ResultSet rs) throws SQLException {
         return new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
                 rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at"), rs.getString("endpoint"),
-                instant(rs, "ready_at"), rs.getInt("index_offset"));
+                instant(rs, "ready_at"), rs.getInt("index_offset"), rs.getString("ran_on"));
     }
 
     private static Integer intOrNull(ResultSet rs, String col) throws SQLException {

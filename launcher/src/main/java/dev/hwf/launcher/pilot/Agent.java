@@ -59,9 +59,13 @@ public final class Agent {
     private record Slot(int cores, List<Integer> gpus, PilotDir.Item item, Bundle bundle) {
     }
 
-    /** A claimed bundle and how many of its elements have yet to end: at none, it is marked done. */
+    /**
+     * A claimed bundle, its elements' exit codes as they end (null for none yet), and how many of
+     * them have yet to end: at none, it is marked done.
+     */
     private static final class Bundle {
         final String name;
+        final java.util.Map<Integer, Integer> codes = new java.util.LinkedHashMap<>();
         int left;
 
         Bundle(String name) {
@@ -155,6 +159,7 @@ public final class Agent {
             if (items != null) {
                 Bundle bundle = new Bundle(name);
                 for (PilotDir.Item i : items) {
+                    bundle.codes.put(i.index(), null);
                     if (i.cores() > config.cores() || i.gpus() > config.gpus()) {
                         // hwf's validation keeps this from happening; an agent given less than a
                         // node must not stall on it
@@ -237,7 +242,7 @@ public final class Agent {
 
     private void finish(Bundle bundle) {
         try {
-            dir.finish(config.name(), bundle.name);
+            dir.finish(config.name(), bundle.name, bundle.codes);
         } catch (IOException e) {
             // hwf then reads its exit code files until this pilot has ended, and hands back the rest
             LOG.error("agent {}: cannot mark bundle {} done: {}", config.name(), bundle.name, e.getMessage());
@@ -252,6 +257,7 @@ public final class Agent {
             f.runner().slot = null;
             if (s != null) {
                 record(s.item(), f.code());
+                s.bundle().codes.put(s.item().index(), f.code());
                 ended(s.bundle());
                 busy--;
                 coresInUse -= s.cores();

@@ -20,8 +20,9 @@ import java.util.List;
  * DIR/queue/NAME.todo        a bundle of elements, one per line (index, cores, gpus, script and the
  *                            tag of its outcome files, tab-separated), written whole (a rename)
  * DIR/taken/AGENT/NAME.todo  the same bundle once agent AGENT claimed it (a rename: one winner)
- * DIR/taken/AGENT/NAME.done  the same bundle once every element of it has ended and its exit code
- *                            file is written (a rename by the agent that ran it)
+ * DIR/taken/AGENT/NAME.done  once every element of the bundle has ended: each element's index
+ *                            and exit code, tab-separated (written whole by the agent that ran it,
+ *                            which then removes NAME.todo)
  * DIR/taken/AGENT/beat       the agent's heartbeat: a counter it raises every few seconds
  * DIR/stop                   no more work will come: agents finish what runs, then exit
  * </pre>
@@ -134,13 +135,37 @@ public final class PilotDir {
     }
 
     /**
-     * Marks a claimed bundle run to its end: each of its elements has ended and its exit code
-     * file is written (or it could not be started, and has none). hwf then reads the bundle's
-     * exit code files once, and hands back at once any element without one.
+     * Marks a claimed bundle run to its end: each of its elements has ended (or could not be
+     * started). The done file lists every element with its exit code, or none for one that has no
+     * outcome (written whole, then renamed into place; the claimed bundle is removed after), so that
+     * hwf learns a bundle's outcomes from one file, and hands back at once an element without one.
+     *
+     * @param codes each element's index and exit code (null: no outcome), in the bundle's order
      */
-    public void finish(String agent, String name) throws IOException {
+    public void finish(String agent, String name, java.util.Map<Integer, Integer> codes) throws IOException {
         Path d = dir.resolve(TAKEN).resolve(agent);
-        move(d.resolve(name + SUFFIX), d.resolve(name + DONE));
+        StringBuilder sb = new StringBuilder();
+        codes.forEach((index, code) -> sb.append(index).append('\t').append(code == null ? "" : code).append('\n'));
+        Path tmp = d.resolve("." + name + ".done.tmp");
+        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
+        move(tmp, d.resolve(name + DONE));
+        Files.deleteIfExists(d.resolve(name + SUFFIX));
+    }
+
+    /** The exit codes a done file lists, by element index (elements without an outcome left out). */
+    public static java.util.Map<Integer, Integer> doneCodes(String text) {
+        java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
+        for (String line : text.split("\n")) {
+            String[] f = line.split("\t", -1);
+            if (f.length == 2 && !f[1].isEmpty()) {
+                try {
+                    out.put(Integer.parseInt(f[0]), Integer.parseInt(f[1].strip()));
+                } catch (NumberFormatException odd) {
+                    // not a line the agent writes: that element has no outcome here
+                }
+            }
+        }
+        return out;
     }
 
     /** The agents that have claimed work or beaten their heart here. */

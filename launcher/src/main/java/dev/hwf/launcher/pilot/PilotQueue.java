@@ -82,6 +82,12 @@ public final class PilotQueue {
         return new Locations(queued, takenBy, doneBy);
     }
 
+    /** The outcomes an agent listed for a bundle it is done with, by element index; null when it cannot be read. */
+    public Map<Integer, Integer> doneCodes(String agent, String bundle) {
+        byte[] text = files.read(dir + "/" + PilotDir.TAKEN + "/" + agent + "/" + bundle + PilotDir.DONE, 0, 1 << 20);
+        return text == null ? null : PilotDir.doneCodes(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Tells the agents no more work will come (written once). */
     public void stop() {
         String stop = dir + "/" + PilotDir.STOP;

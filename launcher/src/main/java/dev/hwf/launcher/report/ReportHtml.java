@@ -424,6 +424,8 @@ public final class ReportHtml {
             h.append("<table class=\"attempts\"><thead><tr>").append(t.arraySize() > 0 ? "<th class=\"n\">Element</th>" : "")
                     .append("<th class=\"n\">Attempt</th><th>Job</th><th>Queued</th><th>Started</th><th>Ended</th>")
                     .append("<th class=\"n\">Ran</th><th>Outcome</th><th>Logs</th></tr></thead><tbody>\n");
+            java.util.Map<Integer, String> ranOn = new java.util.HashMap<>(); // packed attempts: their pilot agent
+            t.attempts().stream().filter(a -> a.ranOn() != null).forEach(a -> ranOn.put(a.attempt(), a.ranOn()));
             for (RunReport.ElementReport e : t.elements()) {
                 if (e.segments().isEmpty()) {
                     h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
@@ -435,7 +437,9 @@ public final class ReportHtml {
                 for (RunReport.Segment g : e.segments()) {
                     h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
                             .append("<td class=\"n\">").append(g.attempt()).append("</td><td>")
-                            .append(g.jobId() == null ? "<span class=\"dim\">–</span>" : esc(g.jobId())).append("</td><td>")
+                            .append(g.jobId() == null ? "<span class=\"dim\">–</span>" : esc(g.jobId()))
+                            .append(ranOn.containsKey(g.attempt()) ? " <span class=\"dim\">on "
+                                    + esc(ranOn.get(g.attempt())) + "</span>" : "").append("</td><td>")
                             .append(esc(clock(g.queued()))).append("</td><td>")
                             .append(g.started() != null ? esc(clock(g.started())) : "<span class=\"dim\">–</span>")
                             .append("</td><td>").append(g.ended() != null ? esc(clock(g.ended()))

@@ -134,6 +134,9 @@ public final class ReportJson {
             y.put("jobName", a.jobName());
             y.put("elements", a.elements());
             y.put("submitted", time(a.submitted()));
+            if (a.ranOn() != null) {
+                y.put("pilot", a.ranOn());
+            }
             attempts.add(y);
         }
         x.put("attempts", attempts);

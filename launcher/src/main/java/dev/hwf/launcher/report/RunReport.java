@@ -89,7 +89,9 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
     }
 
     /** One submission of a task: its job id and the elements it carried. */
-    public record AttemptInfo(int attempt, String jobId, String jobName, List<Integer> elements, Instant submitted) {
+    /** One attempt; {@code ranOn}: for a packed task's attempt, the pilot agent that ran it (or null). */
+    public record AttemptInfo(int attempt, String jobId, String jobName, List<Integer> elements, Instant submitted,
+                              String ranOn) {
         public AttemptInfo {
             elements = List.copyOf(elements);
         }
@@ -241,7 +243,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
             tasks.add(new TaskReport(t.name(), t.state().name(), t.reason(), t.exitCode(), spec.after(), res,
                     spec.array(), spec.arrayLimit(), spec.retries(), dir,
                     attempts.stream().map(a -> new AttemptInfo(a.attempt(), a.jobId(), a.jobName(), a.indexList(),
-                            a.submittedAt())).toList(), retries, t.submittedAt(), t.startedAt(), t.endedAt(),
+                            a.submittedAt(), a.ranOn())).toList(), retries, t.submittedAt(), t.startedAt(), t.endedAt(),
                     runSeconds, taskCore, taskGpu, elements, spec.isService(),
                     snap.endpoint(t.name())));
         }

@@ -128,8 +128,7 @@ public final class SftpFiles implements SiteFiles {
     }
 
     @Override
-    public void write(String path, String content, boolean executable) {
-        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+    public void write(String path, byte[] bytes, boolean executable) {
         String tmp = path + ".tmp";
         try {
             connection.sftp("writing " + path, ch -> {

@@ -17,16 +17,24 @@ public final class PilotJobs {
     private PilotJobs() {
     }
 
+    /** Where a pilot job on a cluster reached over SSH finds the agent's classes: in its task directory. */
+    public static final String AGENT_JARS = "agent";
+
     /**
      * The pilot task. An agent is named for its pilot job's element and attempt and its host
      * ({@code pELEMENT-aATTEMPT-HOST}), so hwf knows from a name alone which job a claimed bundle
-     * went to, and whether that job still runs.
+     * went to, and whether that job still runs. On this machine's schedulers the agent runs on the
+     * Java and class path hwf itself runs on; on a cluster reached over SSH ({@code remote}) on the
+     * nodes' {@code java}, with the jars hwf copies into the pilot task's directory
+     * ({@link AgentJars}).
      */
-    static Task task(Pilot p) {
-        String java = ProcessHandle.current().info().command()
+    static Task task(Pilot p, boolean remote) {
+        String java = remote ? "java" : ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
+        String classPath = remote ? "\"$PWD\"/" + AGENT_JARS + "/'*'"
+                : ShellQuote.quote(System.getProperty("java.class.path"));
         String agent = "exec " + ShellQuote.quote(java) + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -cp "
-                + ShellQuote.quote(System.getProperty("java.class.path")) + " dev.hwf.launcher.cli.Main agent \"$PWD\""
+                + classPath + " dev.hwf.launcher.cli.AgentCommand \"$PWD\""
                 + " --name \"p${HWF_ARRAY_INDEX}-a${HWF_ATTEMPT}-$(hostname | tr -c 'A-Za-z0-9._\\n-' _)\""
                 + " --cores " + p.cpus() + " --gpus " + p.gpus() + " --idle " + p.idleSeconds();
         // one line, run by bash on each node (srun starts its argv there, not a shell line)

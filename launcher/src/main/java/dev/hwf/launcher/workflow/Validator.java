@@ -281,7 +281,7 @@ final class Validator {
         }
         if (pilot != null) {
             tasks = new ArrayList<>(tasks);
-            tasks.add(PilotJobs.task(pilot));
+            tasks.add(PilotJobs.task(pilot, site.host() != null));
         }
         return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign, pilot);
     }
@@ -300,10 +300,6 @@ final class Validator {
         fields(m, "pilot", f);
         Integer jobs = integer(m.value("jobs"), "pilot.jobs", 1);
         Integer idle = integer(m.value("idle"), "pilot.idle", 1);
-        if (site.host() != null) {
-            at(m.pos, "pilot", "pilots are not offered over SSH yet (site.host is set): their agents' directory "
-                    + "is written where hwf runs; run hwf on the cluster's login node for a packed workflow");
-        }
         int nodes = f.nodes == null ? 1 : f.nodes;
         if (adapter != null && nodes > 1 && adapter.nodeLaunch(nodes) instanceof NodeLaunch.OneNodeOnly) {
             at(m.value("nodes"), "pilot.nodes", "the " + adapter.name() + " scheduler runs on this one machine; "

@@ -45,17 +45,27 @@ class PassPilotTest extends PassTestCase {
         assertNull(element(s, "score", Pilot.WINDOW).reason(), "held by the window without a reason written "
                 + "to each element");
 
-        // an agent of the pilot claims the first bundle, runs it, and marks it done; one element
-        // of it left no exit code file (the agent could not start it)
+        // an agent of the pilot claims the first bundle, runs it, and lists its outcomes in its done
+        // file; one element of it has none (the agent could not start it). It has claimed the
+        // second bundle too, whose first element has ended (its exit code file) and the rest run.
         ElementRecord first = element(s, "score", 0);
+        ElementRecord second = element(s, "score", Pilot.BUNDLE);
         String bundle = first.jobId().substring("pilot:".length());
+        String bundle2 = second.jobId().substring("pilot:".length());
         String agentDir = h.dir(Pilot.TASK) + "/taken/p0-a1-node1";
-        h.files.move(queue() + "/" + bundle + ".todo", agentDir + "/" + bundle + ".done");
-        for (int i = 0; i < Pilot.BUNDLE - 1; i++) {
-            h.files.exitFile(h.dir("score"), first.attempt(), i, i == 5 ? 3 : 0);
+        StringBuilder done = new StringBuilder();
+        for (int i = 0; i < Pilot.BUNDLE; i++) {
+            done.append(i).append('\t').append(i == Pilot.BUNDLE - 1 ? "" : i == 5 ? "3" : "0").append('\n');
         }
+        h.files.move(queue() + "/" + bundle + ".todo", agentDir + "/" + bundle + ".todo");
+        h.files.put(agentDir + "/" + bundle + ".done", done.toString());
+        h.files.delete(agentDir + "/" + bundle + ".todo");
+        h.files.move(queue() + "/" + bundle2 + ".todo", agentDir + "/" + bundle2 + ".todo");
+        h.files.exitFile(h.dir("score"), second.attempt(), Pilot.BUNDLE, 0);
         h.runner.on("squeue", output(0, "101_0|RUNNING|None\n", ""));
         RunSnapshot s2 = h.passAfter(Duration.ofSeconds(5));
+        assertEquals(JobState.SUCCEEDED, element(s2, "score", Pilot.BUNDLE).state(), "by its exit code file");
+        assertEquals(JobState.RUNNING, element(s2, "score", Pilot.BUNDLE + 1).state(), "claimed, not ended");
         assertEquals(JobState.SUCCEEDED, element(s2, "score", 0).state());
         assertEquals(JobState.FAILED, element(s2, "score", 5).state());
         assertEquals(3, element(s2, "score", 5).exitCode());
@@ -64,8 +74,39 @@ class PassPilotTest extends PassTestCase {
                 "handed back at once: its agent is done with its bundle");
         assertTrue(notRun.state() == JobState.QUEUED && !notRun.jobId().equals(first.jobId()),
                 "and queued again in a new bundle: " + notRun);
-        assertEquals(Pilot.WINDOW, count(s2, JobState.QUEUED), "what ended made room for as many again");
-        assertEquals(100 - (Pilot.BUNDLE - 1), count(s2, JobState.WAITING));
-        assertEquals(0, count(s2, JobState.RUNNING), "the other bundles are still queued");
+        assertEquals(Pilot.WINDOW, count(s2, JobState.QUEUED) + count(s2, JobState.RUNNING),
+                "what ended (and the one handed back) made room for as many again");
+        assertEquals(100 - Pilot.BUNDLE, count(s2, JobState.WAITING));
+        assertEquals(Pilot.BUNDLE - 1, count(s2, JobState.RUNNING), "the second bundle's rest; the others queued");
+        assertEquals("p0-a1-node1", s2.attempts().stream().filter(a -> a.task().equals("score")
+                && a.attempt() == first.attempt()).findFirst().orElseThrow().ranOn(), "the journal has which pilot "
+                + "agent ran the bundle");
+        assertTrue(s2.attempts().stream().filter(a -> a.task().equals("score") && a.attempt() != first.attempt()
+                && a.attempt() != second.attempt()).allMatch(a -> a.ranOn() == null), "no agent for bundles queued");
+    }
+
+    @Test
+    void aPilotThatFailsThreeTimesBeforeRunningAnythingIsNotReplacedAndThePackedWorkFailsSayingWhy() {
+        h.start("name: packed\nscheduler: slurm\npilot: { jobs: 1, cpus: 2 }\ntasks:\n"
+                + "  - { name: score, pilot: true, array: 10, command: ./score }\n");
+        h.runner.on("sbatch", output(0, "101\n", ""));
+        RunSnapshot s = h.pass();
+        for (int job = 101; job <= 103; job++) {
+            // the pilot job starts and exits 1 at once (no java on the nodes, say): no agent took anything
+            int attempt = s.task(Pilot.TASK).attempt();
+            h.files.exitFile(h.dir(Pilot.TASK), attempt, 0, 1);
+            h.runner.on("squeue", output(0, job + "_0|FAILED|NonZeroExitCode\n", ""));
+            if (job < 103) {
+                h.runner.on("sbatch", output(0, (job + 1) + "\n", ""));
+            }
+            s = h.passAfter(Duration.ofSeconds(5));
+        }
+        assertEquals(3, h.runner.sent("sbatch").size(), "tried three times, then no more");
+        assertEquals(JobState.FAILED, s.task(Pilot.TASK).state());
+        assertEquals(JobState.FAILED, s.task("score").state());
+        String why = element(s, "score", 0).reason();
+        assertTrue(why.startsWith("no pilot could start: pilot 0 failed 3 times before running any element (exit 1); "
+                + "see " + h.dir(Pilot.TASK) + "/err.3.0.log"), why);
+        assertEquals("FAILED", s.run().state());
     }
 }

@@ -717,13 +717,15 @@ class JournalTest {
         String task = journal.snapshot(id).tasks().get(0).name();
         try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
             // a journal as hwf 0.1 wrote it: schema 1, no endpoint nor earlier-tries columns, nor
-            // schema 3's site limits and index offsets, nor schema 4's state counts
+            // schema 3's site limits and index offsets, nor schema 4's state counts, nor schema 5's
+            // pilot agents
             for (String trigger : List.of("update", "delete")) {
                 s.executeUpdate("DROP TRIGGER hwf_count_" + trigger);
             }
             s.executeUpdate("DROP TABLE hwf_count");
             s.executeUpdate("DROP INDEX hwf_element_state");
             s.executeUpdate("DROP TABLE hwf_site_limits");
+            s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN ran_on");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN index_offset");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN endpoint");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN ready_at");

@@ -191,7 +191,19 @@ class AgentTest {
         assertEquals("137", Files.readString(task.resolve("exit.2.1")).strip(), "killed by signal 9: 128 + 9");
         assertEquals("3", Files.readString(task.resolve("exit.2.3")).strip());
         assertTrue(Files.notExists(task.resolve("exit.2.0.tmp")));
+        assertEquals("0\t0\n1\t137\n3\t3\n", Files.readString(tmp.resolve("pilot/taken/n1/b0.done")),
+                "the done bundle lists each element's outcome");
+        assertEquals(java.util.Map.of(0, 0, 1, 137, 3, 3), PilotDir.doneCodes(Files.readString(
+                tmp.resolve("pilot/taken/n1/b0.done"))));
+        assertEquals(List.of(), dir.taken("n1"), "the claimed bundle is gone once done");
         assertThrows(IllegalArgumentException.class, () -> new PilotDir.Item(0, 1, 0, "/x.sh", "2"));
+    }
+
+    @Test
+    void aDoneFileWithoutAnOutcomeOrWithOddLinesGivesOnlyTheOutcomesItHas() {
+        assertEquals(java.util.Map.of(7, 2), PilotDir.doneCodes("5\t\nx\t1\n7\t2\n8\t9\t9\n9\tkilled\n\n"));
+        assertEquals(java.util.Map.of(), PilotDir.doneCodes(""));
+        assertEquals(java.util.Map.of(1, 0), PilotDir.doneCodes("1\t0"), "a last line without its newline");
     }
 
     @Test

@@ -30,7 +30,13 @@ class PilotValidationTest {
         assertEquals(2, pilots.gpus());
         assertEquals("gpu", pilots.partition());
         assertEquals(PilotJobs.EACH_NODE, pilots.launcher(), "an agent on each of its nodes");
-        assertTrue(pilots.command().contains("dev.hwf.launcher.cli.Main agent \"$PWD\""), pilots.command());
+        assertTrue(pilots.command().contains("dev.hwf.launcher.cli.AgentCommand \"$PWD\""), pilots.command());
+        assertTrue(pilots.command().contains(System.getProperty("java.class.path")), "on this machine, hwf's own "
+                + "class path: " + pilots.command());
+        Task remote = parse("name: x\nscheduler: slurm\nsite: { host: login.example }\npilot: {}\n" + PACKED)
+                .pilotTask();
+        assertTrue(remote.command().contains("exec java ") && remote.command().contains("-cp \"$PWD\"/agent/"),
+                "over SSH, the nodes' java and the jars hwf copies beside the pilot job: " + remote.command());
         assertTrue(pilots.command().contains("--cores 8 --gpus 2 --idle 30"), pilots.command());
         assertFalse(pilots.pilot());
         Workflow back = SpecCodec.fromJson(SpecCodec.toJson(wf));
@@ -54,7 +60,6 @@ class PilotValidationTest {
         "`pilot: { jobs: 0 }\ntasks:\n  - { name: s, pilot: true, command: x }` | pilot.jobs | ",
         "`pilot: { nodes: 2 }\ntasks:\n  - { name: s, pilot: true, command: x }` | pilot.nodes | use nodes: 1",
         "`pilot: { slots: 2 }\ntasks:\n  - { name: s, pilot: true, command: x }` | pilot.slots | unknown key",
-        "`site: { host: login.example }\npilot: {}\ntasks:\n  - { name: s, pilot: true, command: x }` | pilot | over SSH",
     })
     void badPilots(String body, String key, String message) {
         List<Problem> ps = problems("name: x\n" + body + "\n");

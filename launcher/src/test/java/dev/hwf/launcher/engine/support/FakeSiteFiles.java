@@ -65,6 +65,11 @@ public final class FakeSiteFiles implements SiteFiles {
         files.put(to, text);
     }
 
+    /** A file as the cluster's side writes it (a pilot agent's done file). */
+    public synchronized void put(String path, String text) {
+        files.put(path, text);
+    }
+
     /** A file's text as hwf wrote it, or null. */
     public synchronized String text(String path) {
         return files.get(path);
@@ -94,9 +99,9 @@ public final class FakeSiteFiles implements SiteFiles {
     }
 
     @Override
-    public synchronized void write(String path, String content, boolean executable) {
+    public synchronized void write(String path, byte[] content, boolean executable) {
         reach();
-        files.put(path, content);
+        files.put(path, new String(content, StandardCharsets.UTF_8));
     }
 
     @Override
