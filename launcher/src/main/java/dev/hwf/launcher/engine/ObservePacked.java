@@ -40,7 +40,10 @@ final class ObservePacked {
     private ObservePacked() {
     }
 
-    /** What a look at the packed elements found: their changes, and the agents that took attempts. */
+    /**
+     * What a look at the packed elements found: their changes, and (to be written with the rest
+     * of the phase) the agents that took attempts and the endpoints of services that are ready.
+     */
     record Seen(List<Change> changes, PhaseResult ranOn) {
         static final Seen NOTHING = new Seen(List.of(), PhaseResult.NONE);
     }
@@ -58,11 +61,16 @@ final class ObservePacked {
             return Seen.NOTHING;
         }
         Set<String> placed = new HashSet<>(); // attempts whose agent the journal has
+        Set<String> serving = new HashSet<>(); // service attempts whose endpoint the journal has
         for (AttemptRecord a : pass.snap().attempts()) {
             if (a.ranOn() != null) {
                 placed.add(a.task() + "/" + a.attempt());
             }
+            if (a.endpoint() != null) {
+                serving.add(a.task() + "/" + a.attempt());
+            }
         }
+        List<Journal.Ready> ready = new ArrayList<>();
         Map<String, Journal.RanOn> ranOn = new LinkedHashMap<>();
         Map<String, Map<Integer, Integer>> done = new HashMap<>(); // a done bundle's outcomes, read once a pass
         Set<String> livePilots = new HashSet<>();
@@ -107,7 +115,7 @@ final class ObservePacked {
             } catch (HwfException ex) {
                 LOG.warn("task {}: cannot read its exit code files now ({}); will look again", e.task(),
                         ex.getMessage());
-                return seen(changes, ranOn);
+                return seen(changes, ranOn, ready);
             }
             if (code != null) {
                 changes.add(new Change(e, RetryPolicy.outcome(e, pass.wf().task(e.task()), code, null, pass.now())));
@@ -118,16 +126,30 @@ final class ObservePacked {
                 if (e.state() == JobState.QUEUED) {
                     changes.add(new Change(e, e.with(JobState.RUNNING, null, null, pass.now())));
                 }
+                if (pass.wf().task(e.task()).isService() && !serving.contains(e.task() + "/" + e.attempt())) {
+                    String endpoint = endpoint(pass, e);
+                    if (endpoint != null) {
+                        ready.add(new Journal.Ready(e.task(), e.attempt(), endpoint));
+                    }
+                }
                 continue;
             }
             changes.add(new Change(e, e.notSubmitted(HANDED_BACK)));
         }
-        return seen(changes, ranOn);
+        return seen(changes, ranOn, ready);
     }
 
-    private static Seen seen(List<Change> changes, Map<String, Journal.RanOn> ranOn) {
-        return new Seen(changes, ranOn.isEmpty() ? PhaseResult.NONE
-                : new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.copyOf(ranOn.values())));
+    private static Seen seen(List<Change> changes, Map<String, Journal.RanOn> ranOn, List<Journal.Ready> ready) {
+        return new Seen(changes, ranOn.isEmpty() && ready.isEmpty() ? PhaseResult.NONE
+                : new PhaseResult(List.of(), List.of(), List.of(), ready, List.copyOf(ranOn.values())));
+    }
+
+    /** A running service element's endpoint, from its ready file read by name; null while there is none. */
+    private static String endpoint(Pass pass, ElementRecord e) {
+        byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/ready." + e.attempt() + "." + e.index(),
+                0, 512);
+        return text == null ? null
+                : SiteFiles.TaskDirScan.endpoint(new String(text, java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static final Map<Integer, Integer> NOT_READ = Map.of(-1, -1);

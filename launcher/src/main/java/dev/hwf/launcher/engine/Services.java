@@ -27,6 +27,17 @@ public final class Services {
         return dependants(wf, service).stream().allMatch(d -> snap.task(d.name()).state().isFinal());
     }
 
+    /** host:port of each service the task names in after that is ready now, by the service's name. */
+    static java.util.Map<String, String> readyUrls(Pass pass, Task task) {
+        java.util.Map<String, String> urls = new java.util.HashMap<>();
+        for (String up : task.after()) {
+            if (pass.wf().task(up).isService() && readyEndpoint(pass.snap(), up) != null) {
+                urls.put(up, readyEndpoint(pass.snap(), up));
+            }
+        }
+        return urls;
+    }
+
     /** host:port of a service task's current attempt once it is ready and running, else null. */
     static String readyEndpoint(RunSnapshot snap, String service) {
         TaskRecord t = snap.task(service);

@@ -165,7 +165,8 @@ final class Submission {
                         pass.scheduler().adapter());
             }
             try {
-                JobScripts.Script script = scripts.attempt(t, c.attempt(), c.indices(), Map.of(), 0);
+                // a packed dependant of a service gets its endpoint as a job does
+                JobScripts.Script script = scripts.attempt(t, c.attempt(), c.indices(), Services.readyUrls(pass, t), 0);
                 script.write(pass.scheduler().files());
                 List<PilotDir.Item> items = new ArrayList<>();
                 for (int i : c.indices()) {
@@ -185,12 +186,7 @@ final class Submission {
     /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */
     private Prepared prepare(Pass pass, Task t, Journal.Claim c) {
         Scheduler scheduler = pass.scheduler();
-        Map<String, String> serviceUrls = new HashMap<>();
-        for (String up : t.after()) {
-            if (pass.wf().task(up).isService() && Services.readyEndpoint(pass.snap(), up) != null) {
-                serviceUrls.put(up, Services.readyEndpoint(pass.snap(), up));
-            }
-        }
+        Map<String, String> serviceUrls = Services.readyUrls(pass, t);
         JobScripts.Script script = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
                 scheduler.adapter()).attempt(t, c.attempt(), c.indices(), serviceUrls, c.indexOffset());
         try {

@@ -2,6 +2,7 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -17,10 +18,13 @@ import java.util.Set;
  * Phase 3: keeps services and their dependants in step, with ONE cancel command for all it stops.
  * A service whose dependants have all ended is stopped (SUCCEEDED once running, CANCELLED when it
  * never started); the dependants of a service that ended on its own while they had not end FAILED
- * with reason {@code service NAME ended}, their running jobs cancelled. Nothing is asked for when
- * the scheduler could not be asked to cancel: the next pass tries again.
+ * with reason {@code service NAME ended}, their running jobs cancelled. A service in a pilot's slot
+ * is stopped by its agent, asked through the pilots' directory. Nothing is asked for when the
+ * scheduler (or the pilots' directory) could not be asked: the next pass tries again.
  */
 final class TendServices {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TendServices.class);
+
     private TendServices() {
     }
 
@@ -32,6 +36,7 @@ final class TendServices {
         List<Change> changes = new ArrayList<>();
         List<Journal.WaitingChange> waiting = new ArrayList<>();
         Set<JobId> toCancel = new LinkedHashSet<>();
+        List<ElementRecord> packedToStop = new ArrayList<>();
         for (Task s : pass.wf().tasks()) {
             if (!s.isService()) {
                 continue;
@@ -42,7 +47,11 @@ final class TendServices {
                 }
                 for (ElementRecord e : pass.elements(s.name())) {
                     if (e.jobId() != null) {
-                        toCancel.add(new JobId(e.jobId()));
+                        if (Packed.isPacked(e.jobId())) {
+                            packedToStop.add(e); // in a pilot's slot: its agent stops it
+                        } else {
+                            toCancel.add(new JobId(e.jobId()));
+                        }
                         changes.add(new Change(e, e.state() == JobState.RUNNING
                                 ? e.with(JobState.SUCCEEDED, null, Services.STOPPED, now)
                                 : e.with(JobState.CANCELLED, null, Services.NOT_NEEDED, now)));
@@ -71,9 +80,24 @@ final class TendServices {
                 }
             }
         }
-        if ((changes.isEmpty() && waiting.isEmpty()) || !SchedulerCalls.cancel(pass.scheduler(), toCancel)) {
+        if ((changes.isEmpty() && waiting.isEmpty()) || !SchedulerCalls.cancel(pass.scheduler(), toCancel)
+                || !askAgentsToStop(pass, packedToStop)) {
             return PhaseResult.NONE;
         }
         return PhaseResult.of(changes, waiting);
+    }
+
+    /** Writes a stop request for each packed service element; false when the pilots' directory cannot be written now. */
+    private static boolean askAgentsToStop(Pass pass, List<ElementRecord> packed) {
+        try {
+            for (ElementRecord e : packed) {
+                Packed.dir(pass).cancel(e.attempt(), e.index());
+            }
+            return true;
+        } catch (HwfException e) {
+            LOG.warn("run {}: cannot ask the pilots to stop a service now ({}); will try again", pass.runId(),
+                    e.getMessage());
+            return false;
+        }
     }
 }

@@ -30,6 +30,22 @@ public final class LocalAdapter implements SchedulerAdapter {
     /** JobRequest.extra key: how many elements may run at once on this machine. */
     public static final String SLOTS = "localSlots";
 
+    private final String serviceHost;
+
+    /** The local scheduler's adapter: services listen on, and are reached at, the loopback address. */
+    public LocalAdapter() {
+        this("127.0.0.1");
+    }
+
+    /**
+     * An adapter whose jobs' services are reached at {@code serviceHost} (a shell expression): a
+     * pilot's packed elements are run as the local scheduler runs its elements, but a service
+     * among them is reached on its pilot's node, as the cluster's adapter says.
+     */
+    public LocalAdapter(String serviceHost) {
+        this.serviceHost = serviceHost;
+    }
+
     /** Marks the driver process in {@code ps} output, so a reused pid is not taken for a job. */
     static final String MARKER = "hwf-local-job";
 
@@ -81,7 +97,7 @@ public final class LocalAdapter implements SchedulerAdapter {
     /** Every task shares this machine: a service answers on the loopback address. */
     @Override
     public String serviceHostExpression() {
-        return "127.0.0.1";
+        return serviceHost;
     }
 
     @Override

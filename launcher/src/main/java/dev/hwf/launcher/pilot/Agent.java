@@ -49,6 +49,11 @@ public final class Agent {
     private final LongSupplier nanos;
     private final LinkedBlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
     private final Deque<Runner> idle = new ArrayDeque<>();
+    private final List<Runner> all = new ArrayList<>();
+    /** Tags of the elements hwf asked to stop, as last read. */
+    private java.util.Set<String> asked = java.util.Set.of();
+    /** Tags of the elements this agent has stopped as asked, so each is stopped once. */
+    private final java.util.Set<String> stopped = new java.util.HashSet<>();
     private int runners;
     private int busy;
     private final Deque<Claimed> pending = new ArrayDeque<>();
@@ -101,6 +106,7 @@ public final class Agent {
         int failedToStart = 0;
         while (true) {
             reap(0);
+            stopCancelled();
             // "stop" means no more work will come: it is read before the queue, so that a bundle
             // queued before it was written is always seen
             boolean stopped = dir.stopped();
@@ -120,6 +126,10 @@ public final class Agent {
                     break;
                 }
                 pending.pollFirst();
+                if (next.item().tag() != null && asked.contains(next.item().tag())) {
+                    ended(next.bundle()); // asked to stop before it started: it never runs
+                    continue;
+                }
                 if (start(next)) {
                     elements++;
                 } else {
@@ -195,6 +205,7 @@ public final class Agent {
         try {
             if (r == null) {
                 r = new Runner(runners++);
+                all.add(r);
             }
             r.send(item, gpus);
         } catch (IOException e) {
@@ -230,6 +241,24 @@ public final class Agent {
             // without its file the element is handed back once this pilot has ended, and runs again
             LOG.error("agent {}: cannot record element {}'s exit code in {}: {}", config.name(), item.index(), dir,
                     e.getMessage());
+        }
+    }
+
+    /**
+     * Stops the running elements hwf asked to stop (a service whose dependants have ended): each
+     * gets SIGTERM, as a scheduler stops a job, and ends with what it makes of it.
+     */
+    private void stopCancelled() throws IOException {
+        asked = dir.cancelRequests();
+        if (asked.isEmpty()) {
+            return;
+        }
+        for (Runner r : all) {
+            Slot s = r.slot;
+            if (s != null && s.item().tag() != null && asked.contains(s.item().tag()) && stopped.add(s.item().tag())) {
+                LOG.info("agent {}: stopping element {} ({}) as asked", config.name(), s.item().index(), s.item().tag());
+                r.stopElement();
+            }
         }
     }
 
@@ -274,8 +303,9 @@ public final class Agent {
      * The bash that runs this agent's elements one after another, each in a subshell it forks: an
      * element costs a fork, not a new program (nor a JVM). The subshell enters the element's
      * directory, sends its output to its logs, sets the element's index and GPUs, and reads the
-     * element's script ({@code $0} is the script, as for {@code bash SCRIPT}); the runner then
-     * prints its exit status, 128 + N for an element killed by signal N, as bash says.
+     * element's script ({@code $0} is the script, as for {@code bash SCRIPT}); the runner prints
+     * the subshell's pid ({@code pid N}, so the agent can stop it), waits for it, then prints its
+     * exit status, 128 + N for an element killed by signal N, as bash says.
      */
     static final String RUNNER = String.join("\n",
             "while IFS=$'\\037' read -r __hwf_index __hwf_dir __hwf_out __hwf_err __hwf_gpus __hwf_script; do",
@@ -287,7 +317,9 @@ public final class Agent {
             "    __hwf_run=$__hwf_script",
             "    unset __hwf_index __hwf_dir __hwf_out __hwf_err __hwf_gpus __hwf_script",
             "    . \"$__hwf_run\"",
-            "  )",
+            "  ) &",
+            "  printf 'pid %s\\n' \"$!\"",
+            "  wait \"$!\"",
             "  printf '%s\\n' \"$?\"",
             "done");
 
@@ -299,6 +331,8 @@ public final class Agent {
         private final Process process;
         private final java.io.Writer in;
         volatile boolean alive = true;
+        /** The subshell running the runner's element now; 0 between elements. */
+        volatile long pid;
         Slot slot;
 
         Runner(int number) throws IOException {
@@ -335,7 +369,12 @@ public final class Agent {
             try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
                     process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
-                    finished.add(new Finished(this, Integer.parseInt(line.strip())));
+                    if (line.startsWith("pid ")) {
+                        pid = Long.parseLong(line.substring(4).strip());
+                    } else {
+                        pid = 0;
+                        finished.add(new Finished(this, Integer.parseInt(line.strip())));
+                    }
                 }
             } catch (IOException | NumberFormatException e) {
                 LOG.error("agent {}: lost a runner: {}", config.name(), e.getMessage());
@@ -349,6 +388,14 @@ public final class Agent {
                 code = 1;
             }
             finished.add(new Finished(this, code)); // frees the slot of an element the runner took with it
+        }
+
+        /** Stops the element this runner runs (SIGTERM, as a scheduler stops a job). */
+        void stopElement() {
+            long p = pid;
+            if (p > 0) {
+                ProcessHandle.of(p).ifPresent(ProcessHandle::destroy);
+            }
         }
 
         void close() {

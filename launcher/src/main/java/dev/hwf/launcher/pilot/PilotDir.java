@@ -25,6 +25,8 @@ import java.util.List;
  *                            which then removes NAME.todo)
  * DIR/taken/AGENT/beat       the agent's heartbeat: a counter it raises every few seconds
  * DIR/stop                   no more work will come: agents finish what runs, then exit
+ * DIR/cancel/TAG             stop the running element whose outcome tag is TAG (a service whose
+ *                            dependants have ended): its agent sends it SIGTERM
  * </pre>
  *
  * A claim is a rename within one file system, which is atomic on local file systems and on NFS
@@ -40,6 +42,7 @@ public final class PilotDir {
     static final String DONE = ".done";
     static final String BEAT = "beat";
     static final String STOP = "stop";
+    static final String CANCEL = "cancel";
 
     private final Path dir;
 
@@ -250,6 +253,21 @@ public final class PilotDir {
         } catch (NoSuchFileException | NumberFormatException e) {
             return -1;
         }
+    }
+
+    /** The tags of the elements hwf asked the agents to stop; none while it asked for none. */
+    public java.util.Set<String> cancelRequests() throws IOException {
+        Path d = dir.resolve(CANCEL);
+        java.util.Set<String> out = new java.util.HashSet<>();
+        if (!Files.isDirectory(d)) {
+            return out;
+        }
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
+            for (Path p : ds) {
+                out.add(p.getFileName().toString());
+            }
+        }
+        return out;
     }
 
     /** Tells the agents no more work will come. */

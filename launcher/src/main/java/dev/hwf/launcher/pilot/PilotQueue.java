@@ -88,6 +88,12 @@ public final class PilotQueue {
         return text == null ? null : PilotDir.doneCodes(new String(text, java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Asks the agent running the element tagged {@code ATTEMPT.INDEX} to stop it. */
+    public void cancel(int attempt, int index) {
+        files.mkdirs(dir + "/" + PilotDir.CANCEL);
+        files.write(dir + "/" + PilotDir.CANCEL + "/" + attempt + "." + index, "", false);
+    }
+
     /** Tells the agents no more work will come (written once). */
     public void stop() {
         String stop = dir + "/" + PilotDir.STOP;

@@ -57,11 +57,10 @@ public final class JobScripts {
         return new Script(task, attempt, indices, serviceUrls, indexOffset);
     }
 
-    /** How packed elements' scripts are made: as the local scheduler's (see {@code Agent}). */
-    private static final SchedulerAdapter PACKED = new dev.hwf.launcher.local.LocalAdapter();
-
     private SchedulerAdapter adapterFor(Task task) {
-        return task.pilot() ? PACKED : adapter;
+        // a packed element's script is made as the local scheduler's (see Agent), with a service
+        // among them reached on its pilot's node as the cluster's adapter says
+        return task.pilot() ? new dev.hwf.launcher.local.LocalAdapter(adapter.serviceHostExpression()) : adapter;
     }
 
     /** The adapter's view of one submission of a task. */

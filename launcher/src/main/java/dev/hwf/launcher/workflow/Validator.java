@@ -940,9 +940,15 @@ final class Validator {
             at(at, key, "an element needs " + t.gpus() + " GPUs but a pilot node offers " + pilot.gpus()
                     + " (pilot.gpus); raise pilot.gpus or lower the task's gpus");
         }
-        if (t.launcher() != null || t.isService() || t.template() != null || t.arrayLimit() > 0) {
-            at(at, key, "a packed task runs its command in a pilot's slot: it takes no launcher, service, template "
-                    + "or arrayLimit (the pilots' slots limit it)");
+        if (t.launcher() != null || t.template() != null || t.arrayLimit() > 0) {
+            at(at, key, "a packed task runs its command in a pilot's slot: it takes no launcher, template or "
+                    + "arrayLimit (the pilots' slots limit it)");
+        }
+        long cores = (long) pilot.jobs() * pilot.nodes() * pilot.cpus();
+        if (t.isService() && cores < Math.max(1, t.cpus()) + 1) {
+            at(at, key, "a packed service holds a pilot slot while its dependants run: the pilots need more cores "
+                    + "than it takes (pilot.jobs x pilot.nodes x pilot.cpus = " + cores + "; it takes "
+                    + Math.max(1, t.cpus()) + ")");
         }
     }
 

@@ -159,6 +159,52 @@ class RunEngineLocalTest {
 
     // ------------------------------------------------------------------ success
 
+    /**
+     * A service web (in a pilot's slot when {@code packed}) that is ready once it has touched its
+     * file {@code up}, and a packed task score of {@code n} elements that record its URL and agent.
+     */
+    private Workflow served(String name, boolean packed, int port, int n) {
+        return workflow("name: " + name + "\npilot: { jobs: 1, cpus: 2, idle: 20 }\ntasks:\n  - name: web\n"
+                + (packed ? "    pilot: true\n" : "") + "    service: true\n    port: " + port + "\n"
+                + "    ready: \"test -f up\"\n    command: touch up; sleep 120\n"
+                + "  - name: score\n    after: [web]\n    pilot: true\n    array: " + n + "\n"
+                + "    command: echo \"$HWF_SERVICE_WEB_URL $HWF_PILOT_AGENT\" > \"url.$HWF_ARRAY_INDEX\"\n");
+    }
+
+    @Test
+    void packedDependantsOfAServiceGetItsEndpointInTheirSlotsAndTheServiceStopsAfterThem() throws Exception {
+        Workflow wf = served("served", false, 18777, 20);
+        String id = start(wf);
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertEquals(20, end.counts("score").of(JobState.SUCCEEDED));
+        for (int i = 0; i < 20; i++) {
+            assertTrue(Files.readString(taskDir(id, "score").resolve("url." + i)).startsWith("127.0.0.1:18777 p0-a1-"),
+                    "element " + i + " in a pilot's slot has the service's endpoint");
+        }
+        assertEquals(Services.STOPPED, element(end, "web", 0).reason(), "stopped once its packed dependants ended");
+    }
+
+    @Test
+    void aServiceInAPilotSlotServesPackedDependantsInOtherSlotsAndItsAgentStopsItAfterThem() throws Exception {
+        Workflow wf = served("slotted", true, 18778, 10);
+        String id = start(wf);
+        long t0 = System.nanoTime();
+        RunSnapshot end = runToEnd(engine(wf), id);
+
+        assertEquals("SUCCEEDED", end.run().state(), end.toString());
+        assertTrue(System.nanoTime() - t0 < TimeUnit.SECONDS.toNanos(100), "the service was stopped, not waited for");
+        assertTrue(element(end, "web", 0).jobId().startsWith("pilot:"), "the service ran in a pilot's slot");
+        assertEquals(Services.STOPPED, element(end, "web", 0).reason());
+        for (int i = 0; i < 10; i++) {
+            assertTrue(Files.readString(taskDir(id, "score").resolve("url." + i)).startsWith("127.0.0.1:18778 p0-a1-"),
+                    "element " + i + " in another slot reached the service");
+        }
+        assertEquals(JobState.SUCCEEDED, end.task("pilot").state(), "the agent stopped the service, then ended");
+        assertTrue(Files.exists(taskDir(id, "pilot").resolve("cancel/1.0")), "asked through the pilots' directory");
+    }
+
     @Test
     void packedElementsRunOnceEachInsideAPilotAndTheirDependantAfterThem() throws Exception {
         Workflow wf = workflow(packed("packed", 150,

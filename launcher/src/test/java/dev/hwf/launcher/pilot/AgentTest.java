@@ -200,6 +200,40 @@ class AgentTest {
     }
 
     @Test
+    void aRunningElementHwfAsksToStopGetsSigtermAndOneAskedBeforeItStartsNeverRuns() throws Exception {
+        Path task = Files.createDirectories(tmp.resolve("task"));
+        Path script = task.resolve("job.1.sh");
+        Files.writeString(script, "trap 'echo term > stopped.$HWF_LOCAL_INDEX; exit 143' TERM\n"
+                + "touch started.$HWF_LOCAL_INDEX; sleep 60 & wait\n");
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        dir.enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "1.0"),
+                new PilotDir.Item(1, 1, 0, script.toString(), "1.1")));
+        dir.stop();
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Agent.Summary> agent = pool.submit(() -> new Agent(dir, config("n1", 1, 0, LIMIT)).run());
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (Files.notExists(task.resolve("started.0"))) {
+                assertTrue(System.nanoTime() < deadline, "element 0 never started");
+                Thread.sleep(20);
+            }
+            // what hwf writes to stop a service whose dependants have ended: one file per element
+            Files.createDirectories(tmp.resolve("pilot/cancel"));
+            Files.writeString(tmp.resolve("pilot/cancel/1.1"), "");
+            Files.writeString(tmp.resolve("pilot/cancel/1.0"), "");
+            Agent.Summary s = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> agent.get(),
+                    "the agent stopped its element and ended, long before its sleep 60");
+            assertEquals(1, s.elements());
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals("term", Files.readString(task.resolve("stopped.0")).strip(), "SIGTERM, as a scheduler stops a job");
+        assertEquals("143", Files.readString(task.resolve("exit.1.0")).strip());
+        assertTrue(Files.notExists(task.resolve("started.1")), "asked to stop before it started: never ran");
+        assertEquals(java.util.Map.of(0, 143), PilotDir.doneCodes(Files.readString(tmp.resolve("pilot/taken/n1/b0.done"))));
+    }
+
+    @Test
     void aDoneFileWithoutAnOutcomeOrWithOddLinesGivesOnlyTheOutcomesItHas() {
         assertEquals(java.util.Map.of(7, 2), PilotDir.doneCodes("5\t\nx\t1\n7\t2\n8\t9\t9\n9\tkilled\n\n"));
         assertEquals(java.util.Map.of(), PilotDir.doneCodes(""));
