@@ -21,8 +21,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Pilot mode on the realistic cluster (three nodes). First the agents alone: a Slurm job starts
  * {@code hwf agent} once per node with srun, as a pilot job does, and they take packed elements
  * from a directory the nodes share. Then through {@code bin/hwf}, as a user runs it: a packed task
- * and its dependant in two pilot jobs, and a run whose hwf is killed with kill -9 and one of whose
- * pilots is cancelled with scancel, finished by hwf poll.
+ * and its dependant in two pilot jobs; a run whose hwf is killed with kill -9 and one of whose
+ * pilots is cancelled with scancel, finished by hwf poll; and a web server as a packed service
+ * whose packed dependants fetch from it in other slots.
  */
 class PilotAgentIT {
     @TempDir
@@ -312,6 +313,49 @@ class PilotAgentIT {
             submit.destroyForcibly();
             slurm("scancel", "--name=" + "packed", "--quiet").waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A web server as a packed service in one pilot's slot, on the realistic cluster, and 40
+     * packed elements in the other slots fetching a page from it at HWF_SERVICE_WEB_URL; once
+     * they have ended, its agent stops it and the pilots end.
+     */
+    @Test
+    void aPackedServiceServesPackedDependantsAndIsStoppedByItsAgent() throws Exception {
+        Hwf hwf = hwfOnTheCluster();
+        Path work = scratch.resolve("work");
+        Path wf = hwf.workflow("served.yaml", """
+                name: served
+                scheduler: slurm
+                pilot: { jobs: 2, cpus: 2, memory: 400M, idle: 60 }
+                tasks:
+                  - name: web
+                    pilot: true
+                    service: true
+                    port: 18779
+                    command: exec python3 -m http.server "$HWF_SERVICE_PORT" --bind "$HWF_SERVICE_HOST"
+                  - name: fetch
+                    after: [web]
+                    pilot: true
+                    array: 40
+                    command: >-
+                      python3 -c 'import os, urllib.request as u;
+                      print(u.urlopen("http://" + os.environ["HWF_SERVICE_WEB_URL"] + "/").status)' > "got.$HWF_ARRAY_INDEX"
+                """);
+        Hwf.Result r = hwf.run(java.time.Duration.ofMinutes(4), "submit", wf.toString(), "--set",
+                "site.workdir=" + work);
+        assertEquals(0, r.code(), r.all());
+        String run = hwf.newestRun();
+        for (int i = 0; i < 40; i++) {
+            assertEquals("200", Files.readString(work.resolve(run).resolve("fetch/got." + i)).strip(), "element " + i);
+        }
+        var status = hwf.status(run);
+        var web = Hwf.task(status, "web");
+        assertEquals("SUCCEEDED", web.get("state").asText(), status.toPrettyString());
+        assertTrue(web.get("jobId").asText().startsWith("pilot:"), "the service ran in a pilot's slot: " + web);
+        assertTrue(web.get("endpoint").asText().endsWith(":18779"), web.toString());
+        assertEquals("SUCCEEDED", Hwf.task(status, "pilot").get("state").asText(), "its agent stopped it; the pilots "
+                + "ended");
     }
 
     /**
