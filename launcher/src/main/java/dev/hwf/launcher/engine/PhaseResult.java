@@ -32,7 +32,8 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
     }
 
     static PhaseResult of(List<Change> changes, List<Journal.WaitingChange> waiting) {
-        return changes.isEmpty() && waiting.isEmpty() ? NONE : new PhaseResult(List.of(), changes, waiting, List.of(), List.of());
+        return changes.isEmpty() && waiting.isEmpty() ? NONE
+                : new PhaseResult(List.of(), changes, waiting, List.of(), List.of());
     }
 
     /** The tasks whose rows the result changes. */

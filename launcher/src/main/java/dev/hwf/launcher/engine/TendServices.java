@@ -87,7 +87,10 @@ final class TendServices {
         return PhaseResult.of(changes, waiting);
     }
 
-    /** Writes a stop request for each packed service element; false when the pilots' directory cannot be written now. */
+    /**
+     * Writes a stop request for each packed service element; false when the pilots' directory
+     * cannot be written now.
+     */
     private static boolean askAgentsToStop(Pass pass, List<ElementRecord> packed) {
         try {
             for (ElementRecord e : packed) {

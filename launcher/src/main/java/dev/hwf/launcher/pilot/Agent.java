@@ -256,7 +256,8 @@ public final class Agent {
         for (Runner r : all) {
             Slot s = r.slot;
             if (s != null && s.item().tag() != null && asked.contains(s.item().tag()) && stopped.add(s.item().tag())) {
-                LOG.info("agent {}: stopping element {} ({}) as asked", config.name(), s.item().index(), s.item().tag());
+                LOG.info("agent {}: stopping element {} ({}) as asked", config.name(), s.item().index(),
+                        s.item().tag());
                 r.stopElement();
             }
         }

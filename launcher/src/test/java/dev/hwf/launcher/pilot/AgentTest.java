@@ -227,10 +227,12 @@ class AgentTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals("term", Files.readString(task.resolve("stopped.0")).strip(), "SIGTERM, as a scheduler stops a job");
+        assertEquals("term", Files.readString(task.resolve("stopped.0")).strip(),
+                "SIGTERM, as a scheduler stops a job");
         assertEquals("143", Files.readString(task.resolve("exit.1.0")).strip());
         assertTrue(Files.notExists(task.resolve("started.1")), "asked to stop before it started: never ran");
-        assertEquals(java.util.Map.of(0, 143), PilotDir.doneCodes(Files.readString(tmp.resolve("pilot/taken/n1/b0.done"))));
+        assertEquals(java.util.Map.of(0, 143),
+                PilotDir.doneCodes(Files.readString(tmp.resolve("pilot/taken/n1/b0.done"))));
     }
 
     @Test
