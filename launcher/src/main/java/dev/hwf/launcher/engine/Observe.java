@@ -52,7 +52,7 @@ final class Observe {
         ObservePacked.Seen packedSeen = ObservePacked.run(pass, packed);
         List<Change> packedChanges = packedSeen.changes();
         if (live.isEmpty()) {
-            return new Observation(PhaseResult.of(packedChanges).and(packedSeen.ranOn()), null);
+            return new Observation(PhaseResult.of(packedChanges).and(packedSeen.recorded()), null);
         }
         Scheduler scheduler = pass.scheduler();
         Instant now = pass.now();
@@ -122,7 +122,7 @@ final class Observe {
         changes.addAll(History.howKilled(pass, killed));
         changes.addAll(packedChanges);
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
-                .and(packedSeen.ranOn()), statuses != null);
+                .and(packedSeen.recorded()), statuses != null);
     }
 
     /**

@@ -44,7 +44,7 @@ final class ObservePacked {
      * What a look at the packed elements found: their changes, and (to be written with the rest
      * of the phase) the agents that took attempts and the endpoints of services that are ready.
      */
-    record Seen(List<Change> changes, PhaseResult ranOn) {
+    record Seen(List<Change> changes, PhaseResult recorded) {
         static final Seen NOTHING = new Seen(List.of(), PhaseResult.NONE);
     }
 
@@ -144,12 +144,20 @@ final class ObservePacked {
                 : new PhaseResult(List.of(), List.of(), List.of(), ready, List.copyOf(ranOn.values())));
     }
 
-    /** A running service element's endpoint, from its ready file read by name; null while there is none. */
+    /**
+     * A running service element's endpoint, from its ready file read by name; null while there is
+     * none (or it cannot be read now: the next pass looks again).
+     */
     private static String endpoint(Pass pass, ElementRecord e) {
-        byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/ready." + e.attempt() + "." + e.index(),
-                0, 512);
-        return text == null ? null
-                : SiteFiles.TaskDirScan.endpoint(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/ready." + e.attempt() + "."
+                    + e.index(), 0, 512);
+            return text == null ? null
+                    : SiteFiles.TaskDirScan.endpoint(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+        } catch (HwfException ex) {
+            LOG.warn("task {}: cannot read its ready file now ({}); will look again", e.task(), ex.getMessage());
+            return null;
+        }
     }
 
     private static final Map<Integer, Integer> NOT_READ = Map.of(-1, -1);
