@@ -2,7 +2,6 @@ package dev.hwf.launcher.pilot;
 
 import java.io.IOException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,7 +53,6 @@ public final class Agent {
     private java.util.Set<String> asked = java.util.Set.of();
     /** Tags of the elements this agent has stopped as asked, so each is stopped once. */
     private final java.util.Set<String> stopped = new java.util.HashSet<>();
-    private int runners;
     private int busy;
     private final Deque<Claimed> pending = new ArrayDeque<>();
     private final BitSet gpusInUse = new BitSet();
@@ -204,7 +202,7 @@ public final class Agent {
         Runner r = idle.pollFirst();
         try {
             if (r == null) {
-                r = new Runner(runners++);
+                r = new Runner(all.size());
                 all.add(r);
             }
             r.send(item, gpus);
@@ -232,13 +230,10 @@ public final class Agent {
             return;
         }
         Path dir = Path.of(item.script()).toAbsolutePath().getParent();
-        Path tmp = dir.resolve("exit." + item.tag() + ".tmp");
         try {
-            java.nio.file.Files.writeString(tmp, code + "\n");
-            java.nio.file.Files.move(tmp, dir.resolve("exit." + item.tag()), StandardCopyOption.REPLACE_EXISTING,
-                    StandardCopyOption.ATOMIC_MOVE);
+            PilotDir.writeWhole(dir.resolve("exit." + item.tag()), code + "\n");
         } catch (IOException e) {
-            // without its file the element is handed back once this pilot has ended, and runs again
+            // hwf still learns the outcome from the bundle's done file
             LOG.error("agent {}: cannot record element {}'s exit code in {}: {}", config.name(), item.index(), dir,
                     e.getMessage());
         }

@@ -13,8 +13,9 @@ import java.util.List;
 
 /**
  * The directory through which hwf hands packed work to its pilot agents, on the file system the
- * submit side and the compute nodes share. There is no network service between them: hwf writes,
- * agents claim by renaming, and everything either side needs to know is a file.
+ * submit side and the compute nodes share. There is no network service between them: hwf writes
+ * (through the site's files, {@link PilotQueue}), agents claim by renaming (this class, their
+ * side), and everything either side needs to know is a file.
  *
  * <pre>
  * DIR/queue/NAME.todo        a bundle of elements, one per line (index, cores, gpus, script and the
@@ -31,9 +32,8 @@ import java.util.List;
  *
  * A claim is a rename within one file system, which is atomic on local file systems and on NFS
  * (no lock, which NFS does not keep reliably): of several agents renaming the same bundle, one
- * succeeds and the others find it gone. What an element does is in its script, which writes the
- * element's exit code file as a job script does; the bundle only says which script, which index,
- * and what slot it needs.
+ * succeeds and the others find it gone. What an element does is in its script; the bundle only
+ * says which script, which index, what slot it needs and the tag of its outcome files.
  */
 public final class PilotDir {
     static final String QUEUE = "queue";
@@ -48,10 +48,6 @@ public final class PilotDir {
 
     public PilotDir(Path dir) {
         this.dir = dir;
-    }
-
-    public Path path() {
-        return dir;
     }
 
     /**
@@ -93,18 +89,6 @@ public final class PilotDir {
                 throw new IllegalArgumentException(from + ": not an element line: " + line, e);
             }
         }
-    }
-
-    /**
-     * Puts a bundle in the queue: written under a temporary name first, then renamed, so an agent
-     * never reads half of one. {@code name} must be unique within this directory.
-     */
-    public void enqueue(String name, List<Item> items) throws IOException {
-        checkName(name);
-        Path queue = Files.createDirectories(dir.resolve(QUEUE));
-        Path tmp = queue.resolve("." + name + ".tmp");
-        Files.writeString(tmp, text(items), StandardCharsets.UTF_8);
-        move(tmp, queue.resolve(name + SUFFIX));
     }
 
     static void checkName(String name) {
@@ -149,9 +133,7 @@ public final class PilotDir {
         Path d = dir.resolve(TAKEN).resolve(agent);
         StringBuilder sb = new StringBuilder();
         codes.forEach((index, code) -> sb.append(index).append('\t').append(code == null ? "" : code).append('\n'));
-        Path tmp = d.resolve("." + name + ".done.tmp");
-        Files.writeString(tmp, sb.toString(), StandardCharsets.UTF_8);
-        move(tmp, d.resolve(name + DONE));
+        writeWhole(d.resolve(name + DONE), sb.toString());
         Files.deleteIfExists(d.resolve(name + SUFFIX));
     }
 
@@ -223,11 +205,6 @@ public final class PilotDir {
         return read(mine);
     }
 
-    /** The elements of a bundle an agent claimed. */
-    public List<Item> readTaken(String agent, String name) throws IOException {
-        return read(dir.resolve(TAKEN).resolve(agent).resolve(name + SUFFIX));
-    }
-
     private static List<Item> read(Path bundle) throws IOException {
         List<Item> out = new ArrayList<>();
         for (String line : Files.readAllLines(bundle, StandardCharsets.UTF_8)) {
@@ -240,10 +217,7 @@ public final class PilotDir {
 
     /** Raises an agent's heartbeat to {@code count} (written whole, then renamed over the last). */
     public void beat(String agent, long count) throws IOException {
-        Path d = Files.createDirectories(dir.resolve(TAKEN).resolve(agent));
-        Path tmp = d.resolve("." + BEAT + ".tmp");
-        Files.writeString(tmp, count + "\n", StandardCharsets.UTF_8);
-        move(tmp, d.resolve(BEAT));
+        writeWhole(Files.createDirectories(dir.resolve(TAKEN).resolve(agent)).resolve(BEAT), count + "\n");
     }
 
     /** An agent's last heartbeat, or -1 when it has none (yet). */
@@ -257,35 +231,22 @@ public final class PilotDir {
 
     /** The tags of the elements hwf asked the agents to stop; none while it asked for none. */
     public java.util.Set<String> cancelRequests() throws IOException {
-        Path d = dir.resolve(CANCEL);
-        java.util.Set<String> out = new java.util.HashSet<>();
-        if (!Files.isDirectory(d)) {
-            return out;
-        }
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(d)) {
-            for (Path p : ds) {
-                out.add(p.getFileName().toString());
-            }
-        }
-        return out;
+        return new java.util.HashSet<>(names(dir.resolve(CANCEL), ""));
     }
 
-    /** Tells the agents no more work will come. */
-    public void stop() throws IOException {
-        if (stopped()) {
-            return;
-        }
-        Files.createDirectories(dir);
-        Files.writeString(dir.resolve(STOP), "", StandardCharsets.UTF_8);
-    }
-
-    /** Takes the stop back: work has come again (a resumed run). */
-    public void unstop() throws IOException {
-        Files.deleteIfExists(dir.resolve(STOP));
-    }
-
+    /** Whether hwf has written {@code stop}: no more work will come. */
     public boolean stopped() {
         return Files.exists(dir.resolve(STOP));
+    }
+
+    /**
+     * Writes a file whole: under a hidden temporary name beside it first, then renamed over it, so
+     * a reader (hwf, over NFS or SFTP) never sees half of one.
+     */
+    static void writeWhole(Path target, String text) throws IOException {
+        Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
+        Files.writeString(tmp, text, StandardCharsets.UTF_8);
+        move(tmp, target);
     }
 
     private static void move(Path from, Path to) throws IOException {

@@ -22,10 +22,6 @@ public final class PilotQueue {
         this.dir = dir;
     }
 
-    public String path() {
-        return dir;
-    }
-
     /**
      * Puts a bundle in the queue, written whole (the site's files write a temporary file and
      * rename it, whose name agents do not take). {@code name} must be unique within the directory.

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hwf.launcher.exec.LocalFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,6 +31,11 @@ class AgentTest {
 
     @TempDir
     Path tmp;
+
+    /** hwf's side of the pilots' directory, as the engine writes it (through this machine's files). */
+    private PilotQueue hwf() {
+        return new PilotQueue(new LocalFiles(), tmp.resolve("pilot").toString());
+    }
 
     private Agent.Config config(String name, int cores, int gpus, Duration idle) {
         return new Agent.Config(name, cores, gpus, idle, Duration.ofMillis(50), Duration.ofMillis(20));
@@ -58,7 +64,7 @@ class AgentTest {
     void aBundleRenamedByManyClaimersHasExactlyOneWinner() throws Exception {
         PilotDir dir = new PilotDir(tmp.resolve("pilot"));
         for (int b = 0; b < 200; b++) {
-            dir.enqueue(String.format("b%04d", b), List.of(new PilotDir.Item(b, 1, 0, "/x.sh")));
+            hwf().enqueue(String.format("b%04d", b), List.of(new PilotDir.Item(b, 1, 0, "/x.sh")));
         }
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
@@ -104,9 +110,9 @@ class AgentTest {
             for (int i = 0; i < 5; i++) {
                 items.add(new PilotDir.Item(b * 5 + i, 1, 1, script));
             }
-            dir.enqueue(String.format("b%02d", b), items);
+            hwf().enqueue(String.format("b%02d", b), items);
         }
-        dir.stop(); // everything is queued: the agents end once it has run
+        hwf().stop(); // everything is queued: the agents end once it has run
         List<Agent.Summary> done = runAgents(dir, config("n1", 2, 2, LIMIT), config("n2", 2, 2, LIMIT));
 
         assertEquals(40, done.stream().mapToInt(Agent.Summary::elements).sum());
@@ -137,8 +143,8 @@ class AgentTest {
         for (int i = 0; i < 6; i++) {
             items.add(new PilotDir.Item(i, 2, 0, script));
         }
-        dir.enqueue("b0", items);
-        dir.stop();
+        hwf().enqueue("b0", items);
+        hwf().stop();
         List<Agent.Summary> done = runAgents(dir, config("n1", 3, 0, LIMIT));
         assertEquals(6, done.get(0).elements());
         assertTrue(Files.notExists(tmp.resolve("clashes")), () -> read(tmp.resolve("clashes")));
@@ -162,9 +168,9 @@ class AgentTest {
             Future<Agent.Summary> agent = pool.submit(() -> new Agent(dir, config("n1", 2, 0, LIMIT)).run());
             for (int b = 0; b < 3; b++) {
                 Thread.sleep(100);
-                dir.enqueue("late" + b, List.of(new PilotDir.Item(b, 1, 0, script)));
+                hwf().enqueue("late" + b, List.of(new PilotDir.Item(b, 1, 0, script)));
             }
-            dir.stop();
+            hwf().stop();
             Agent.Summary s = assertTimeoutPreemptively(LIMIT, () -> agent.get());
             assertEquals(3, s.elements());
         } finally {
@@ -180,17 +186,17 @@ class AgentTest {
                 + "read -r line && echo \"read $line\"; echo oops >&2; "
                 + "[ \"$HWF_LOCAL_INDEX\" = 1 ] && kill -KILL $$; exit $HWF_LOCAL_INDEX\n");
         PilotDir dir = new PilotDir(tmp.resolve("pilot"));
-        dir.enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "2.0"),
+        hwf().enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "2.0"),
                 new PilotDir.Item(1, 1, 0, script.toString(), "2.1"),
                 new PilotDir.Item(3, 1, 0, script.toString(), "2.3")));
-        dir.stop();
+        hwf().stop();
         runAgents(dir, config("n1", 2, 0, LIMIT));
         assertEquals("out of 0 in task as job.2.sh", Files.readString(task.resolve("out.2.0.log")).strip());
         assertEquals("oops", Files.readString(task.resolve("err.2.3.log")).strip());
         assertEquals("0", Files.readString(task.resolve("exit.2.0")).strip());
         assertEquals("137", Files.readString(task.resolve("exit.2.1")).strip(), "killed by signal 9: 128 + 9");
         assertEquals("3", Files.readString(task.resolve("exit.2.3")).strip());
-        assertTrue(Files.notExists(task.resolve("exit.2.0.tmp")));
+        assertTrue(Files.notExists(task.resolve(".exit.2.0.tmp")), "written whole, then renamed into place");
         assertEquals("0\t0\n1\t137\n3\t3\n", Files.readString(tmp.resolve("pilot/taken/n1/b0.done")),
                 "the done bundle lists each element's outcome");
         assertEquals(java.util.Map.of(0, 0, 1, 137, 3, 3), PilotDir.doneCodes(Files.readString(
@@ -206,9 +212,9 @@ class AgentTest {
         Files.writeString(script, "trap 'echo term > stopped.$HWF_LOCAL_INDEX; exit 143' TERM\n"
                 + "touch started.$HWF_LOCAL_INDEX; sleep 60 & wait\n");
         PilotDir dir = new PilotDir(tmp.resolve("pilot"));
-        dir.enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "1.0"),
+        hwf().enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "1.0"),
                 new PilotDir.Item(1, 1, 0, script.toString(), "1.1")));
-        dir.stop();
+        hwf().stop();
         ExecutorService pool = Executors.newSingleThreadExecutor();
         try {
             Future<Agent.Summary> agent = pool.submit(() -> new Agent(dir, config("n1", 1, 0, LIMIT)).run());
@@ -248,7 +254,7 @@ class AgentTest {
         assertThrows(IllegalArgumentException.class, () -> new PilotDir.Item(0, 0, 0, "/x.sh"));
         assertThrows(IllegalArgumentException.class, () -> new PilotDir.Item(0, 1, 0, "/x\n.sh"));
         PilotDir dir = new PilotDir(tmp.resolve("pilot"));
-        assertThrows(IllegalArgumentException.class, () -> dir.enqueue("../escape", List.of()));
+        assertThrows(IllegalArgumentException.class, () -> hwf().enqueue("../escape", List.of()));
     }
 
     private List<Agent.Summary> runAgents(PilotDir dir, Agent.Config... configs) throws Exception {
