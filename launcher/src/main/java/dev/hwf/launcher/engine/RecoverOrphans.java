@@ -2,11 +2,11 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.Task;
@@ -87,8 +87,7 @@ final class RecoverOrphans {
                 LOG.info("task {} attempt {}: found job {} by its name {}", first.task(), first.attempt(), id,
                         g.getKey());
                 ids.add(new Journal.Submitted(first.task(), first.attempt(), id,
-                        g.getValue().stream().mapToInt(ElementRecord::index).min().orElse(0),
-                        g.getValue().stream().mapToInt(ElementRecord::index).max().orElse(Integer.MAX_VALUE)));
+                        g.getValue().stream().map(ElementRecord::index).toList()));
                 continue;
             }
             TaskDirScan scan = SchedulerCalls.scanOrNull(pass.scheduler(), pass.taskDir(first.task()));

@@ -765,8 +765,13 @@ public final class Journal implements AutoCloseable {
 
         /** The attempt of a claim, bounded by its indices. */
         public Submitted(Claim claim, String jobId) {
-            this(claim.task(), claim.attempt(), jobId, java.util.Collections.min(claim.indices()),
-                    java.util.Collections.max(claim.indices()));
+            this(claim.task(), claim.attempt(), jobId, claim.indices());
+        }
+
+        /** An attempt bounded by the indices of its elements (none: any index). */
+        public Submitted(String task, int attempt, String jobId, java.util.Collection<Integer> indices) {
+            this(task, attempt, jobId, indices.isEmpty() ? 0 : java.util.Collections.min(indices),
+                    indices.isEmpty() ? Integer.MAX_VALUE : java.util.Collections.max(indices));
         }
     }
 
