@@ -1,6 +1,7 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -8,7 +9,6 @@ import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
-import dev.hwf.launcher.HwfException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -87,13 +87,13 @@ final class PilotKeeper {
                 // its job starts and fails before its agent takes any work (no java on the nodes,
                 // a broken setup): another try would do the same
                 lastReason = "pilot " + e.index() + " failed " + e.tries() + " times before running any element ("
-                        + (e.reason() == null ? "exit " + e.exitCode() : e.reason()) + "); see "
+                        + howItEnded(e) + "); see "
                         + pass.taskDir(Pilot.TASK) + "/err." + e.attempt() + "." + e.index() + ".log";
                 continue;
             }
             if (e.startedAt() != null || e.state() == JobState.SUCCEEDED) {
                 changes.add(new Change(e, e.retry("replaced: the pilot ended ("
-                        + (e.reason() == null ? "exit " + e.exitCode() : e.reason()) + ")")));
+                        + howItEnded(e) + ")")));
             } else {
                 lastReason = e.reason();
             }
@@ -114,5 +114,10 @@ final class PilotKeeper {
             return PhaseResult.of(changes, failed);
         }
         return PhaseResult.of(changes);
+    }
+
+    /** A pilot element's end in a few words: its reason, else its exit code. */
+    private static String howItEnded(ElementRecord e) {
+        return e.reason() == null ? "exit " + e.exitCode() : e.reason();
     }
 }

@@ -4,15 +4,15 @@ import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerOutputException;
-import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.pilot.AgentJars;
 import dev.hwf.launcher.pilot.PilotDir;
 import dev.hwf.launcher.pilot.PilotQueue;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.PilotJobs;
@@ -152,16 +152,13 @@ final class Submission {
      */
     private List<Journal.Submitted> queuePacked(Pass pass, List<Journal.Claim> claimed) {
         List<Journal.Submitted> out = new ArrayList<>();
-        JobScripts scripts = null;
+        JobScripts scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
+                pass.scheduler().adapter());
         PilotQueue queue = Packed.dir(pass);
         for (Journal.Claim c : claimed) {
             Task t = pass.wf().task(c.task());
             if (!t.pilot()) {
                 continue;
-            }
-            if (scripts == null) {
-                scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
-                        pass.scheduler().adapter());
             }
             try {
                 // a packed dependant of a service gets its endpoint as a job does

@@ -274,7 +274,7 @@ final class Validator {
         boolean perCampaign = budgetPerCampaign(root.value("budget"));
         SchedulerAdapter adapter = SchedulerRegistry.find(scheduler, site).orElse(null);
         Node pilotNode = root.value("pilot");
-        Pilot pilot = pilot(pilotNode, site, adapter);
+        Pilot pilot = pilot(pilotNode, adapter);
         List<Task> tasks = tasks(root, defaults, site, adapter, pilot, pilotNode);
         if (!problems.isEmpty()) {
             return null;
@@ -288,9 +288,9 @@ final class Validator {
 
     /**
      * {@code pilot:}: the allocations packed tasks run in; null when absent (or wrong, which is
-     * reported). Pilots are not offered over SSH yet: the agents' directory is written where hwf runs.
+     * reported).
      */
-    private Pilot pilot(Node node, Site site, SchedulerAdapter adapter) {
+    private Pilot pilot(Node node, SchedulerAdapter adapter) {
         MapNode m = map(node, "pilot", "a map, e.g. { jobs: 2, cpus: 8, walltime: 01:00:00 }");
         if (m == null) {
             return null;
