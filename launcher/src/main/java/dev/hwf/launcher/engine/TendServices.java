@@ -5,6 +5,7 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Task;
@@ -92,9 +93,13 @@ final class TendServices {
      * cannot be written now.
      */
     private static boolean askAgentsToStop(Pass pass, List<ElementRecord> packed) {
+        if (packed.isEmpty()) {
+            return true;
+        }
         try {
+            PilotQueue pilots = Packed.dir(pass);
             for (ElementRecord e : packed) {
-                Packed.dir(pass).cancel(e.attempt(), e.index());
+                pilots.cancel(e.attempt(), e.index());
             }
             return true;
         } catch (HwfException e) {
