@@ -34,6 +34,17 @@ public interface SchedulerAdapter {
     /** The command that submits the job script at {@code scriptPath}. */
     Command submitCommand(JobRequest request, String scriptPath);
 
+    /**
+     * The command that submits the job script at {@code scriptPath} and hands the job the named
+     * variables from the submit command's own environment (secrets: the launcher adds their values
+     * to that environment, so they are written into no file and onto no command line). Only the
+     * names may appear in the command. The default suits a scheduler that copies the whole submit
+     * environment into the job (LSF's bsub, the local scheduler).
+     */
+    default Command submitCommand(JobRequest request, String scriptPath, java.util.Collection<String> fromEnvironment) {
+        return submitCommand(request, scriptPath);
+    }
+
     /** The job id in the submit command's standard output. */
     JobId parseSubmitOutput(String stdout);
 

@@ -26,4 +26,18 @@ public final class ShellQuote {
     public static boolean isVariableName(String name) {
         return name.matches("[A-Za-z_][A-Za-z0-9_]*");
     }
+
+    /**
+     * Variable names joined by commas, as {@code sbatch --export} and {@code qsub -v} take them.
+     *
+     * @throws IllegalArgumentException for a name that is not a variable name
+     */
+    public static String variableList(java.util.Collection<String> names) {
+        for (String name : names) {
+            if (!isVariableName(name)) {
+                throw new IllegalArgumentException("not a variable name: " + name);
+            }
+        }
+        return String.join(",", names);
+    }
 }

@@ -9,6 +9,7 @@ import dev.hwf.api.JobStatus;
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.api.ShellQuote;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -221,6 +222,21 @@ public class PbsAdapter implements SchedulerAdapter {
             script = "./" + script;
         }
         return Command.of("sh", "-c", "cd \"$1\" && exec qsub \"$2\"", "hwf-qsub", dir, script);
+    }
+
+    /**
+     * As above, with {@code -v NAME,...}: PBS copies a variable named without a value from qsub's
+     * own environment into the job (a job gets none of the submit environment otherwise).
+     */
+    @Override
+    public Command submitCommand(JobRequest r, String scriptPath, Collection<String> fromEnvironment) {
+        Command plain = submitCommand(r, scriptPath);
+        if (fromEnvironment.isEmpty()) {
+            return plain;
+        }
+        List<String> argv = plain.argv();
+        return Command.of("sh", "-c", "cd \"$1\" && exec qsub -v \"$3\" \"$2\"", "hwf-qsub", argv.get(4),
+                argv.get(5), ShellQuote.variableList(fromEnvironment));
     }
 
     // ------------------------------------------------------------------ submit

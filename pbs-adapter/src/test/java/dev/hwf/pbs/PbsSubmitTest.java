@@ -25,6 +25,21 @@ class PbsSubmitTest {
     }
 
     @Test
+    void secretsGoByNameWithMinusV() {
+        // qsub copies a variable listed without a value from its own environment (PBS Pro and Torque)
+        for (PbsAdapter a : List.of(pro, torque)) {
+            assertEquals(List.of("sh", "-c", "cd \"$1\" && exec qsub -v \"$3\" \"$2\"", "hwf-qsub",
+                            "/w/t", "job.1.sh", "WANDB_API_KEY,HF_TOKEN"),
+                    a.submitCommand(Requests.plain("j", "/w/t", 1, 1, 1), "/w/t/job.1.sh",
+                            List.of("WANDB_API_KEY", "HF_TOKEN")).argv());
+            assertEquals(a.submitCommand(Requests.mpiTask(), "/w/job.sh"),
+                    a.submitCommand(Requests.mpiTask(), "/w/job.sh", List.of()));
+            assertThrows(IllegalArgumentException.class,
+                    () -> a.submitCommand(Requests.mpiTask(), "/w/job.sh", List.of("A,B")));
+        }
+    }
+
+    @Test
     void pathsWithSpacesAndQuotesStayArguments() {
         String dir = "/w/my run's \"dir\" $(x)";
         List<String> argv = pro.submitCommand(Requests.plain("j", dir + "/", 1, 1, 1), dir + "/job.2.sh").argv();

@@ -8,6 +8,7 @@ import dev.hwf.api.JobStatus;
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.api.ShellQuote;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -136,6 +137,21 @@ public class SlurmAdapter implements SchedulerAdapter {
         String dir = taskDir(r.taskDir());
         String log = outputPattern(dir) + "/" + (r.isArray() ? "slurm-%A_%a.out" : "slurm-%j.out");
         return Command.of("sbatch", "--parsable", "--chdir=" + dir, "--output=" + log, scriptPath);
+    }
+
+    /**
+     * As above, with {@code --export=ALL,NAME,...}: sbatch copies a variable named without a value
+     * from its own environment into the job, beside the rest of that environment.
+     */
+    @Override
+    public Command submitCommand(JobRequest r, String scriptPath, Collection<String> fromEnvironment) {
+        Command plain = submitCommand(r, scriptPath);
+        if (fromEnvironment.isEmpty()) {
+            return plain;
+        }
+        List<String> argv = new ArrayList<>(plain.argv());
+        argv.add(1, "--export=ALL," + ShellQuote.variableList(fromEnvironment));
+        return Command.of(argv);
     }
 
     @Override

@@ -26,6 +26,18 @@ class SlurmSubmitTest {
     }
 
     @Test
+    void secretsGoByNameInExportAllBesideTheRestOfTheEnvironment() {
+        List<String> argv = slurm.submitCommand(inDir("/w/t", List.of()), "/w/t/job.sh", List.of("WANDB_API_KEY", "B"))
+                .argv();
+        assertEquals(List.of("sbatch", "--export=ALL,WANDB_API_KEY,B", "--parsable", "--chdir=/w/t",
+                "--output=/w/t/slurm-%j.out", "/w/t/job.sh"), argv);
+        assertEquals(slurm.submitCommand(inDir("/w/t", List.of()), "/w/t/job.sh"),
+                slurm.submitCommand(inDir("/w/t", List.of()), "/w/t/job.sh", List.of()));
+        assertThrows(IllegalArgumentException.class,
+                () -> slurm.submitCommand(inDir("/w/t", List.of()), "/w/t/job.sh", List.of("A=1")));
+    }
+
+    @Test
     void arrayLogsOneFilePerElement() {
         assertEquals(List.of("sbatch", "--parsable", "--chdir=/scratch/alice/hwf/r1/train",
                         "--output=/scratch/alice/hwf/r1/train/slurm-%A_%a.out", "/scratch/alice/hwf/r1/train/job.sh"),

@@ -78,6 +78,10 @@ final class StatusView {
                 }
             }
             task.put("attempts", attempts);
+            Map<String, String> env = sweeps.env(t.name());
+            if (env != null && !env.isEmpty()) {
+                task.put("env", env);
+            }
             if (sweeps.isService(t.name())) {
                 task.put("endpoint", snap.endpoint(t.name()));
             }

@@ -196,7 +196,9 @@ final class Submission {
                 // the cluster's nodes have no hwf of their own: the pilot job's agents run on these
                 AgentJars.copyTo(scheduler.files(), pass.taskDir(t.name()) + "/" + PilotJobs.AGENT_JARS);
             }
-            return new Prepared(c, scheduler.adapter().submitCommand(script.request(), script.path()));
+            // secrets go into the submit command's environment, read now, so a retry reads them again
+            return new Prepared(c, scheduler.adapter().submitCommand(script.request(), script.path(),
+                    t.secrets().keySet()).withEnv(Secrets.values(t, System::getenv)));
         } catch (TransportException e) {
             // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
             // claimed and a later pass hands it back, as for a submit that did not complete

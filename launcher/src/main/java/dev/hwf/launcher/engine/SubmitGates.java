@@ -14,6 +14,8 @@ import java.util.List;
  *   <li>{@link BudgetGate}: the run's (or campaign's) GPU-hour budget is spent: STOP.</li>
  *   <li>{@link UpstreamGate}: a task named in {@code after} has not SUCCEEDED (a service: is not
  *       ready): HOLD.</li>
+ *   <li>{@link Secrets#gate}: a secret the task reads from the environment is not set here (cron's
+ *       environment, say): held with the reason, shown.</li>
  *   <li>{@link ArrayLimitGate}: an array with {@code arrayLimit} still has a live job: HOLD.</li>
  *   <li>{@link SubmitBackoff}: the scheduler refused jobs for a limit a moment ago: HOLD for a
  *       while.</li>
@@ -34,8 +36,9 @@ final class SubmitGates implements SubmitGate {
     static SubmitGates forPass(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimits limits) {
         SubmitGate refused = backoff.gate(pass.now());
         SubmitGate packedPass = (task, n) -> task.pilot() ? Verdict.go() : refused.check(task, n);
-        return new SubmitGates(List.of(new BudgetGate(pass, journal), new UpstreamGate(pass), new PilotGate(pass),
-                new ArrayLimitGate(pass), packedPass, new SiteLimitGate(pass, journal, limits)));
+        return new SubmitGates(List.of(new BudgetGate(pass, journal), new UpstreamGate(pass),
+                Secrets.gate(System::getenv), new PilotGate(pass), new ArrayLimitGate(pass), packedPass,
+                new SiteLimitGate(pass, journal, limits)));
     }
 
     @Override

@@ -34,6 +34,14 @@ public final class SweepParams {
         return null;
     }
 
+    /** The task's environment as shown ({@link Task#shownEnv}: secrets as references), or null when unknown. */
+    public Map<String, String> env(String task) {
+        if (spec == null) {
+            return null;
+        }
+        return spec.tasks().stream().filter(t -> t.name().equals(task)).findFirst().map(Task::shownEnv).orElse(null);
+    }
+
     /** Whether the task is a service in the stored workflow. */
     public boolean isService(String task) {
         return spec != null && spec.tasks().stream().anyMatch(t -> t.name().equals(task) && t.isService());

@@ -13,7 +13,10 @@ import org.apache.commons.exec.ExecuteException;
 import org.apache.commons.exec.ExecuteWatchdog;
 import org.apache.commons.exec.PumpStreamHandler;
 
-/** Runs commands as processes on this machine (Commons Exec), never through a shell. */
+/**
+ * Runs commands as processes on this machine (Commons Exec), never through a shell; a command's
+ * variables are added to the environment the process starts with.
+ */
 public final class LocalCommandRunner implements CommandRunner {
 
     @Override
@@ -31,7 +34,15 @@ public final class LocalCommandRunner implements CommandRunner {
         try (InputStream in = command.stdinFile() == null ? InputStream.nullInputStream()
                 : new FileInputStream(command.stdinFile())) {
             executor.setStreamHandler(new PumpStreamHandler(out, err, in));
-            int code = executor.execute(line);
+            int code;
+            if (command.env().isEmpty()) {
+                code = executor.execute(line);
+            } else {
+                // the process's environment plus the command's variables, handed over in memory
+                java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+                env.putAll(command.env());
+                code = executor.execute(line, env);
+            }
             if (watchdog.killedProcess()) {
                 throw new TransportException("'" + command.display() + "' on " + where() + " did not finish within "
                         + timeout.toSeconds() + " s", null);

@@ -124,6 +124,13 @@ public final class ScriptRenderer {
             }
             sb.append("export ").append(e.getKey()).append('=').append(ShellQuote.quote(e.getValue())).append('\n');
         }
+        for (Map.Entry<String, String> e : task.secrets().entrySet()) {
+            if (!ShellQuote.isVariableName(e.getKey()) || !ShellQuote.isVariableName(e.getValue())) {
+                throw new IllegalArgumentException("not a variable name: " + e.getKey() + " / " + e.getValue());
+            }
+            sb.append("# ").append(e.getKey()).append('=').append(Task.secretShown(e.getValue()))
+                    .append(": a secret, in the job's environment from its submission; never written here\n");
+        }
         if (task.isSweep()) {
             sb.append(sweep(task));
         }

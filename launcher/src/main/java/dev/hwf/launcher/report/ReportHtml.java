@@ -332,7 +332,7 @@ public final class ReportHtml {
         for (RunReport.TaskReport t : report.tasks()) {
             RunReport.Resources r = t.requested();
             h.append("<tr data-task=\"").append(esc(t.name())).append("\"><td><b>").append(esc(t.name()))
-                    .append("</b></td><td>").append(badge(t.state())).append("</td><td>")
+                    .append("</b>").append(envCell(t)).append("</td><td>").append(badge(t.state())).append("</td><td>")
                     .append(t.after().isEmpty() ? "<span class=\"dim\">–</span>" : esc(String.join(", ", t.after())))
                     .append("</td><td class=\"req\">").append(plural(r.nodes(), "node")).append(" × ")
                     .append(plural(r.ntasks(), "task"))
@@ -363,6 +363,20 @@ public final class ReportHtml {
                     .append("</td></tr>\n");
         }
         h.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    /** A task's environment under its name: values, and secrets as {@code <from $VAR>}. */
+    private static String envCell(RunReport.TaskReport t) {
+        if (t.env().isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("<br><span class=\"dim env\">env ");
+        String sep = "";
+        for (Map.Entry<String, String> e : t.env().entrySet()) {
+            sb.append(sep).append("<code>").append(esc(e.getKey() + "=" + e.getValue())).append("</code>");
+            sep = " ";
+        }
+        return sb.append("</span>").toString();
     }
 
     /** An element's cell in the attempts table: its index, and its parameters in a sweep. */

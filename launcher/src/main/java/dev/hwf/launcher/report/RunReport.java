@@ -80,8 +80,10 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                              Resources requested, int arraySize, int arrayLimit, int retriesAllowed,
                              String taskDir, List<AttemptInfo> attempts, int retries, Instant submitted,
                              Instant started, Instant ended, double runSeconds, double coreHours, double gpuHours,
-                             List<ElementReport> elements, boolean service, String endpoint) {
+                             List<ElementReport> elements, boolean service, String endpoint,
+                             Map<String, String> env) {
         public TaskReport {
+            env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
             after = List.copyOf(after);
             attempts = List.copyOf(attempts);
             elements = List.copyOf(elements);
@@ -245,7 +247,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                     attempts.stream().map(a -> new AttemptInfo(a.attempt(), a.jobId(), a.jobName(), a.indexList(),
                             a.submittedAt(), a.ranOn())).toList(), retries, t.submittedAt(), t.startedAt(), t.endedAt(),
                     runSeconds, taskCore, taskGpu, elements, spec.isService(),
-                    snap.endpoint(t.name())));
+                    snap.endpoint(t.name()), spec.shownEnv()));
         }
         Summary summary = new Summary(run.id(), run.workflow(), run.scheduler(), host, run.state(), run.reason(),
                 run.workdir(), run.submittedAt(), run.endedAt(), now, run.submittedAt(), end, tasks.size(),

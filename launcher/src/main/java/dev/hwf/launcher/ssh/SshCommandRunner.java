@@ -24,7 +24,7 @@ public final class SshCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult run(Command command, Duration timeout) {
-        return connection.exec(commandLine(command), command.display(), timeout);
+        return connection.exec(commandLine(command), command.env(), command.display(), timeout);
     }
 
     @Override

@@ -134,22 +134,49 @@ public final class SshConnection implements AutoCloseable {
      * stdin and returns its exit code and output. {@code display} names the command in messages.
      */
     public CommandResult exec(String commandLine, String display, Duration timeout) {
+        return exec(commandLine, Map.of(), display, timeout);
+    }
+
+    /**
+     * As {@link #exec(String, String, Duration)}, with variables added to the command's environment.
+     * Their values travel only in the input stream of the shell that runs the command (a remote
+     * shell's stream of command lines, or the exec channel's stdin, read by {@code read}), never in
+     * a file or on a command line that {@code ps} shows. Each value is one line.
+     */
+    public CommandResult exec(String commandLine, Map<String, String> env, String display, Duration timeout) {
+        for (Map.Entry<String, String> e : env.entrySet()) {
+            if (!ShellQuote.isVariableName(e.getKey()) || e.getValue().indexOf('\n') >= 0
+                    || e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\0') >= 0) {
+                throw new IllegalArgumentException("variable " + e.getKey() + " cannot be passed over SSH:"
+                        + " a value must be one line");
+            }
+        }
         if (shells && !shellUnavailable) {
-            CommandResult r = execOnShell(commandLine, display, timeout);
+            StringBuilder exports = new StringBuilder();
+            env.forEach((name, value) -> exports.append("export ").append(name).append('=')
+                    .append(ShellQuote.quote(value)).append("; "));
+            CommandResult r = execOnShell(exports + commandLine, display, timeout);
             if (r != null) {
                 return r;
             }
         }
+        StringBuilder reads = new StringBuilder();
+        StringBuilder values = new StringBuilder();
+        env.forEach((name, value) -> {
+            reads.append("IFS= read -r ").append(name).append(" && export ").append(name).append(" && ");
+            values.append(value).append('\n');
+        });
         long deadline = System.nanoTime() + timeout.toNanos();
         acquire(timeout, display);
         try {
-            return execOnChannel(commandLine, display, timeout, deadline);
+            return execOnChannel(reads + commandLine, values.toString(), display, timeout, deadline);
         } finally {
             channels.release();
         }
     }
 
-    private CommandResult execOnChannel(String commandLine, String display, Duration timeout, long deadline) {
+    private CommandResult execOnChannel(String commandLine, String input, String display, Duration timeout,
+                                        long deadline) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         ChannelExec ch = null;
@@ -163,7 +190,9 @@ public final class SshConnection implements AutoCloseable {
                 ch.setErrStream(err, true);
                 OutputStream stdin = ch.getOutputStream();
                 ch.connect();
-                stdin.close(); // the command reads an empty stdin, never hwf's
+                // the command reads the variables' values, then an empty stdin: never hwf's
+                stdin.write(input.getBytes(StandardCharsets.UTF_8));
+                stdin.close();
                 break;
             } catch (JSchException | IOException e) {
                 if (ch != null) {

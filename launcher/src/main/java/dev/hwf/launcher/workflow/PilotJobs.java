@@ -26,9 +26,10 @@ public final class PilotJobs {
      * went to, and whether that job still runs. On this machine's schedulers the agent runs on the
      * Java and class path hwf itself runs on; on a cluster reached over SSH ({@code remote}) on the
      * nodes' {@code java}, with the jars hwf copies into the pilot task's directory
-     * ({@link AgentJars}).
+     * ({@link AgentJars}). The pilot jobs carry the packed tasks' {@code secrets}: their elements
+     * run in the agents' environment.
      */
-    static Task task(Pilot p, boolean remote) {
+    static Task task(Pilot p, boolean remote, Map<String, String> secrets) {
         String java = remote ? "java" : ProcessHandle.current().info().command()
                 .orElse(System.getProperty("java.home") + "/bin/java");
         String classPath = remote ? "\"$PWD\"/" + AGENT_JARS + "/'*'"
@@ -41,6 +42,6 @@ public final class PilotJobs {
         String command = "bash -c " + ShellQuote.quote(agent);
         return new Task(Pilot.TASK, command, List.of(), p.nodes(), p.nodes(), p.cpus(), p.memoryMb(),
                 p.walltimeSeconds(), p.partition(), p.account(), p.qos(), Map.of(), 0, p.directives(), null, p.gpus(),
-                p.jobs(), 0, Map.of(), p.nodes() > 1 ? EACH_NODE : null, null, false);
+                p.jobs(), 0, Map.of(), p.nodes() > 1 ? EACH_NODE : null, null, false, secrets);
     }
 }

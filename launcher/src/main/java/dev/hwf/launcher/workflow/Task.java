@@ -22,12 +22,16 @@ import java.util.Map;
  *                        ready (see {@link Service}); null = an ordinary task
  * @param pilot           packed: the elements run inside the workflow's pilot jobs, not as jobs
  *                        of their own (SPEC section 6)
+ * @param secrets         environment taken from the submitting user's environment at each
+ *                        submission ({@code NAME: {fromEnv: VAR}}): the job's variable to the
+ *                        submitting environment's variable it is read from. Only these names are
+ *                        kept; the values are written nowhere (SPEC section 6, secrets)
  */
 public record Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                    long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                    Map<String, String> env, int retries, List<String> directives, String template,
                    int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
-                   String launcher, Service service, boolean pilot) {
+                   String launcher, Service service, boolean pilot, Map<String, String> secrets) {
 
     /**
      * What makes a task a service: the port it answers on, on the node it lands on, and an
@@ -47,6 +51,31 @@ public record Task(String name, String command, List<String> after, int nodes, i
             matrix.forEach((k, v) -> m.put(k, List.copyOf(v)));
         }
         matrix = java.util.Collections.unmodifiableMap(m);
+        // null when read from a journal written before secrets existed
+        secrets = secrets == null ? Map.of()
+                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
+    }
+
+    /** A task without secrets. */
+    public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
+                long memoryMb, long walltimeSeconds, String partition, String account, String qos,
+                Map<String, String> env, int retries, List<String> directives, String template,
+                int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
+                String launcher, Service service, boolean pilot) {
+        this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
+                retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, Map.of());
+    }
+
+    /** How a secret shows wherever hwf prints a task's environment: never its value. */
+    public static String secretShown(String variable) {
+        return "<from $" + variable + ">";
+    }
+
+    /** The task's environment as hwf shows it (status, report): values, and each secret as {@code <from $VAR>}. */
+    public Map<String, String> shownEnv() {
+        Map<String, String> shown = new java.util.LinkedHashMap<>(env);
+        secrets.forEach((name, variable) -> shown.put(name, secretShown(variable)));
+        return shown;
     }
 
     /** A task that is not packed into pilots. */

@@ -84,6 +84,7 @@ final class Validator {
         String qos;
         String template;
         Map<String, String> env;
+        Map<String, String> secrets;
         List<String> directives;
         Map<String, List<String>> matrix;
         String launcher;
@@ -280,10 +281,46 @@ final class Validator {
             return null;
         }
         if (pilot != null) {
+            Map<String, String> secrets = packedSecrets(tasks, pilotNode, adapter, pilot);
+            if (!problems.isEmpty()) {
+                return null;
+            }
             tasks = new ArrayList<>(tasks);
-            tasks.add(PilotJobs.task(pilot, site.host() != null));
+            tasks.add(PilotJobs.task(pilot, site.host() != null, secrets));
         }
         return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign, pilot);
+    }
+
+    /**
+     * The secrets the pilot jobs carry: those of every packed task, whose elements run in the
+     * pilots' agents and get their environment. A name two packed tasks read from different
+     * variables, or secrets in multi-node pilots whose nodes would read them from a file, are errors.
+     */
+    private Map<String, String> packedSecrets(List<Task> tasks, Node pilotNode, SchedulerAdapter adapter,
+                                              Pilot pilot) {
+        Map<String, String> secrets = new LinkedHashMap<>();
+        Map<String, String> from = new LinkedHashMap<>();
+        for (Task t : tasks) {
+            if (!t.pilot()) {
+                continue;
+            }
+            t.secrets().forEach((name, variable) -> {
+                String had = secrets.putIfAbsent(name, variable);
+                if (had != null && !had.equals(variable)) {
+                    at(pilotNode, "pilot", "packed tasks " + from.get(name) + " and " + t.name() + " both set "
+                            + name + " but from different variables (" + had + ", " + variable + "); the pilots'"
+                            + " agents hold one environment: read it from one variable");
+                }
+                from.putIfAbsent(name, t.name());
+            });
+        }
+        if (!secrets.isEmpty() && pilot.nodes() > 1 && adapter != null
+                && adapter.nodeLaunch(pilot.nodes()) instanceof NodeLaunch.FromLaunchFile) {
+            at(pilotNode, "pilot.nodes", "on " + adapter.name() + " the agents of a pilot over several nodes get"
+                    + " their variables from a file, and packed tasks read secrets (" + String.join(", ",
+                    secrets.keySet()) + ") that are never written to a file; use nodes: 1 for the pilots");
+        }
+        return secrets;
     }
 
     /**
@@ -442,16 +479,20 @@ final class Validator {
         f.account = matching(m.value("account"), join(path, "account"), SCHED_WORD, SCHED_WORD_RULE,
                 "account name");
         f.qos = matching(m.value("qos"), join(path, "qos"), SCHED_WORD, SCHED_WORD_RULE, "qos name");
-        f.env = env(m.value("env"), join(path, "env"));
+        env(m.value("env"), join(path, "env"), f);
         f.directives = directives(m.value("directives"), join(path, "directives"));
     }
 
-    private Map<String, String> env(Node node, String path) {
+    /** {@code env}: plain values into {@code f.env}, {@code {fromEnv: VAR}} references into {@code f.secrets}. */
+    private void env(Node node, String path, Fields f) {
         MapNode m = map(node, path, "a map of variable names to values, e.g. { OMP_NUM_THREADS: \"4\" }");
         if (m == null) {
-            return null;
+            return;
         }
         Map<String, String> env = new LinkedHashMap<>();
+        Map<String, String> secrets = new LinkedHashMap<>();
+        f.env = env;
+        f.secrets = secrets;
         for (Entry e : m.entries.values()) {
             String key = path + "." + e.key;
             if (!ENV_NAME.matcher(e.key).matches()) {
@@ -472,7 +513,14 @@ final class Validator {
                         "has no value; write " + e.key + ": \"\" for an empty value");
                 continue;
             }
-            String value = text(e.value, key, "a text or number value");
+            if (e.value instanceof MapNode ref) {
+                String variable = fromEnv(ref, key);
+                if (variable != null) {
+                    secrets.put(e.key, variable);
+                }
+                continue;
+            }
+            String value = text(e.value, key, "a text or number value, or {fromEnv: VARIABLE} for a secret");
             if (value == null) {
                 continue;
             }
@@ -483,7 +531,47 @@ final class Validator {
             // Kept verbatim: quotes, $(...) and backticks are quoted when the script is written.
             env.put(e.key, value);
         }
-        return env;
+    }
+
+    /**
+     * A secret: {@code {fromEnv: VAR}}, VAR set in this (the submitting) environment and one line
+     * long, since its value is read again at each submission. Null after reporting a problem.
+     */
+    private String fromEnv(MapNode ref, String key) {
+        String refKey = key + ".fromEnv";
+        for (Entry e : ref.entries.values()) {
+            if (!e.key.equals("fromEnv")) {
+                at(e.keyPos, key + "." + e.key, "unknown key " + Text.show(e.key) + "; a secret is written"
+                        + " {fromEnv: VARIABLE}, naming the variable of the submitting environment it is read from");
+                return null;
+            }
+        }
+        Entry from = ref.get("fromEnv");
+        if (from == null) {
+            at(ref, key, "a secret is written {fromEnv: VARIABLE}, naming the variable it is read from");
+            return null;
+        }
+        String variable = text(from.value, refKey, "the name of an environment variable");
+        if (variable == null) {
+            return null;
+        }
+        if (!ENV_NAME.matcher(variable).matches()) {
+            at(from.value, refKey, Text.show(variable) + " is not a valid environment variable name");
+            return null;
+        }
+        String value = System.getenv(variable); // the submitting environment
+        if (value == null) {
+            at(from.value, refKey, "the variable " + variable + " is not set here; hwf reads the secret from it at"
+                    + " each submission: export " + variable + " before running hwf (see the README's cron section"
+                    + " for hwf poll)");
+            return null;
+        }
+        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            at(from.value, refKey, "the value of " + variable + " holds a line break; a secret must be one line"
+                    + " (encode it, e.g. with base64, and decode it in the command)");
+            return null;
+        }
+        return variable;
     }
 
     /**
@@ -978,6 +1066,12 @@ final class Validator {
             at(at, key, "the " + scheduler + " scheduler runs on this one machine; use nodes: 1 with torchrun on "
                     + scheduler);
         }
+        if ("torchrun".equals(t.launcher()) && t.nodes() > 1 && !t.secrets().isEmpty()
+                && adapter.nodeLaunch(t.nodes()) instanceof NodeLaunch.FromLaunchFile) {
+            at(at, key, "on " + scheduler + " a torchrun over several nodes gets its variables from a file in the task"
+                    + " directory, and a secret (env " + String.join(", ", t.secrets().keySet()) + ") is never written"
+                    + " to a file; use launcher: mpirun, or one node");
+        }
     }
 
     private Task build(Parsed p, Fields d, Site site) {
@@ -993,11 +1087,18 @@ final class Validator {
             partition = d.partition;
         }
         Map<String, String> env = new LinkedHashMap<>();
-        if (d.env != null) {
-            env.putAll(d.env);
-        }
-        if (t.env != null) {
-            env.putAll(t.env); // the task's own value wins
+        Map<String, String> secrets = new LinkedHashMap<>();
+        for (Fields f : List.of(d, t)) { // the task's own value wins, plain or secret
+            if (f.env != null) {
+                f.env.forEach((name, value) -> {
+                    secrets.remove(name);
+                    env.put(name, value);
+                });
+                f.secrets.forEach((name, variable) -> {
+                    env.remove(name);
+                    secrets.put(name, variable);
+                });
+            }
         }
         List<String> directives = t.directives != null ? t.directives
                 : d.directives != null ? d.directives : List.of();
@@ -1006,7 +1107,8 @@ final class Validator {
                 partition, t.account != null ? t.account : d.account, t.qos != null ? t.qos : d.qos, env,
                 first(t.retries, d.retries, 0), directives, t.template, gpus,
                 t.matrix != null ? Task.sweepSize(t.matrix) : first(t.array, null, 0),
-                first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher, t.service, t.pilot);
+                first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher, t.service, t.pilot,
+                secrets);
     }
 
     private static <T> T first(T own, T fallback, T otherwise) {

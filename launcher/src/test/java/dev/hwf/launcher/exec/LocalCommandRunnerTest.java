@@ -53,6 +53,17 @@ class LocalCommandRunnerTest {
     }
 
     @Test
+    void aCommandsVariablesReachItsEnvironmentAndNeverItsDisplay() {
+        String secret = "s3cr3t 'with' $(quotes) and spaces";
+        Command c = Command.of("bash", "-c", "printf '%s|%s' \"$HWF_T_SECRET\" \"${HOME:+home-kept}\"")
+                .withEnv(java.util.Map.of("HWF_T_SECRET", secret));
+        assertEquals(new CommandResult(0, secret + "|home-kept", ""), runner.run(c, TIMEOUT),
+                "added to the process's own environment, not replacing it");
+        assertFalse(c.display().contains("s3cr3t") || c.toString().contains("s3cr3t"), c.toString());
+        assertTrue(c.display().startsWith("HWF_T_SECRET=<hidden> bash"), c.display());
+    }
+
+    @Test
     void withoutAStdinFileTheCommandReadsNothing() {
         CommandResult r = runner.run(Command.of("cat"), TIMEOUT);
         assertEquals(new CommandResult(0, "", ""), r);
