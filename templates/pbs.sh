@@ -24,12 +24,18 @@ fi
 hwf_dir={{task_dir}}
 cd "$hwf_dir" || { echo "hwf: cannot enter task directory $hwf_dir" >&2; exit 1; }
 hwf_tag="$HWF_ATTEMPT.$HWF_ARRAY_INDEX"
+# hwf's own files (these logs, the exit code and ready files) are made under umask {{umask}}, readable
+# by you (and with site.share: group, your group) only; the command keeps your own umask.
+hwf_own_umask={{umask}}
+hwf_user_umask=$(umask)
+umask "$hwf_own_umask"
 exec >"out.$hwf_tag.log" 2>"err.$hwf_tag.log"
+umask "$hwf_user_umask"
 
 # The exit code file records the outcome beside the logs, so hwf knows it even after the
 # scheduler has forgotten the job. It is written on any exit the shell sees, atomically.
 hwf_record() {
-    printf '%s\n' "$1" >"exit.$hwf_tag.tmp" && mv -f "exit.$hwf_tag.tmp" "exit.$hwf_tag"
+    (umask "$hwf_own_umask" && printf '%s\n' "$1" >"exit.$hwf_tag.tmp") && mv -f "exit.$hwf_tag.tmp" "exit.$hwf_tag"
 }
 hwf_child=
 hwf_code=

@@ -8,6 +8,7 @@ import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.engine.Scheduler;
 import dev.hwf.launcher.engine.Schedulers;
 import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
@@ -17,7 +18,6 @@ import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -329,10 +329,9 @@ public final class HwfCommand implements Runnable {
             Workflow wf = args.load();
             Scheduler scheduler = Schedulers.forWorkflow(wf);
             Map<String, String> scripts = renderAll(wf, scheduler, wf.name() + "-render", workdir(wf, scheduler));
-            Files.createDirectories(outDir);
             for (Map.Entry<String, String> e : scripts.entrySet()) {
                 Path p = outDir.resolve(e.getKey() + ".sh");
-                Files.writeString(p, e.getValue());
+                FileModes.writeText(p, e.getValue());
                 hwf.out.println(p);
             }
             return ExitCodes.OK;

@@ -2,6 +2,7 @@ package dev.hwf.launcher.cli;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.journal.Journal;
@@ -100,10 +101,7 @@ final class ReportCommand implements Callable<Integer> {
                     what.equals("HTML") ? "report.html" : "report.json"));
         }
         try {
-            if (p.getParent() != null) {
-                Files.createDirectories(p.getParent());
-            }
-            Files.writeString(p, text, StandardCharsets.UTF_8);
+            FileModes.writeText(p, text);
         } catch (IOException e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "cannot write the " + what + " report to " + p + ": " + e
                     + "; check the path and its permissions", e);

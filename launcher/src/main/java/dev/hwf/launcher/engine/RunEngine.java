@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.exec.Exposure;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
@@ -92,6 +93,7 @@ public final class RunEngine {
                 return journal.elements(runId, task);
             }
         });
+        Exposure.workdir(scheduler.files(), snap.run().workdir()); // once per process: a stat, or an SFTP one
         pass = write(pass, RecoverOrphans.run(pass));
         pass = pass.at(clock.instant());
         Observe.Observation seen = Observe.run(pass);

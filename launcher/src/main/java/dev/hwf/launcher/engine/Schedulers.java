@@ -7,6 +7,7 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.CommandRunner;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.LocalCommandRunner;
 import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.exec.SiteFiles;
@@ -48,10 +49,10 @@ public final class Schedulers {
         if (wf.site().isRemote()) {
             SshConnection ssh = SshConnections.shared(SshTarget.of(wf.site()));
             runner = new SshCommandRunner(ssh);
-            files = new SftpFiles(ssh);
+            files = new SftpFiles(ssh, FileModes.of(wf.site().sharedWithGroup()));
         } else {
             runner = new LocalCommandRunner();
-            files = new LocalFiles();
+            files = new LocalFiles(FileModes.of(wf.site().sharedWithGroup()));
         }
         return new Scheduler(adapter, runner, files, lostAfter, COMMAND_TIMEOUT,
                 submitGrace);

@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -24,9 +23,31 @@ public final class LocalFiles implements SiteFiles {
     private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
     private static final Pattern READY = Pattern.compile("ready\\.(\\d+)\\.(\\d+)");
 
+    private final FileModes modes;
+
+    /** Files readable by their owner only. */
+    public LocalFiles() {
+        this(FileModes.PRIVATE);
+    }
+
+    /** Directories and files created with these modes. */
+    public LocalFiles(FileModes modes) {
+        this.modes = modes;
+    }
+
+    @Override
+    public FileModes modes() {
+        return modes;
+    }
+
     @Override
     public String resolve(String path) {
         return Path.of(dev.hwf.launcher.Home.expand(path)).toAbsolutePath().normalize().toString();
+    }
+
+    @Override
+    public Integer mode(String path) {
+        return FileModes.of(Path.of(path));
     }
 
     @Override
@@ -37,7 +58,7 @@ public final class LocalFiles implements SiteFiles {
     @Override
     public void mkdirs(String dir) {
         try {
-            Files.createDirectories(Path.of(dir));
+            FileModes.mkdirs(Path.of(dir), modes.dir());
         } catch (IOException e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "cannot create directory " + dir + ": " + e
                     + ". Check site.workdir and its permissions.", e);
@@ -49,10 +70,9 @@ public final class LocalFiles implements SiteFiles {
         Path target = Path.of(path);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
+            Files.deleteIfExists(tmp);
+            FileModes.createFile(tmp, executable ? modes.executable() : modes.file());
             Files.write(tmp, content);
-            if (executable) {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
             try {
                 Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

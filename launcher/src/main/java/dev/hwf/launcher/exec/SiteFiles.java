@@ -6,6 +6,15 @@ import java.util.Set;
 
 /** Files in the work directory where jobs run: on this machine, or on a cluster over SFTP. */
 public interface SiteFiles {
+    /** The modes of the directories and files this site's files are created with. */
+    FileModes modes();
+
+    /**
+     * The mode bits of a file or directory (as {@code stat} shows them, 0777 at most), or null when
+     * there is none or it cannot be told.
+     */
+    Integer mode(String path);
+
     /** The path with a leading {@code ~} expanded for the machine the files live on, made absolute. */
     String resolve(String path);
 

@@ -6,6 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.Exposure;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.io.IOException;
@@ -65,8 +67,16 @@ public final class Journal implements AutoCloseable {
         try {
             Path parent = abs.getParent();
             if (parent != null) {
-                Files.createDirectories(parent);
+                FileModes.mkdirs(parent, FileModes.PRIVATE.dir());
             }
+            if (!Files.exists(abs)) {
+                // its owner's alone from the first byte: SQLite gives its -wal and -shm files the same mode
+                FileModes.createFile(abs, FileModes.PRIVATE.file());
+            } else {
+                Exposure.journal(abs.toString(), FileModes.of(abs));
+            }
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // made by another hwf meanwhile
         } catch (IOException e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "cannot create the journal's directory for " + abs + ": "
                     + e.getMessage() + ". Point --journal or HWF_JOURNAL at a writable place.");

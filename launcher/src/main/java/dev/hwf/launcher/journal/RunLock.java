@@ -2,14 +2,16 @@ package dev.hwf.launcher.journal;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.FileModes;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Set;
 
 /**
  * The right to act on one run: held by the hwf process that is reading the scheduler, submitting
@@ -31,8 +33,10 @@ public final class RunLock implements AutoCloseable {
         Path dir = journalFile.resolveSibling(journalFile.getFileName() + "-locks");
         FileChannel ch = null;
         try {
-            Files.createDirectories(dir);
-            ch = FileChannel.open(dir.resolve(runId + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileModes.mkdirs(dir, FileModes.PRIVATE.dir());
+            ch = FileChannel.open(dir.resolve(runId + ".lock"), Set.of(StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(
+                    FileModes.permissions(FileModes.PRIVATE.file())));
             FileLock l = ch.tryLock();
             if (l == null) {
                 ch.close();

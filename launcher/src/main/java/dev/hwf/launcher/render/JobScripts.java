@@ -2,6 +2,7 @@ package dev.hwf.launcher.render;
 
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
@@ -117,7 +118,8 @@ public final class JobScripts {
             return ScriptRenderer.render(ScriptRenderer.template(task, task.pilot() ? "packed"
                     : workflow.scheduler()), task, adapterFor(task),
                     new ScriptRenderer.Context(workflow.name(), runId, attempt, taskDir, request,
-                            workflow.serviceDependants().keySet(), serviceUrls, indexOffset));
+                            workflow.serviceDependants().keySet(), serviceUrls, indexOffset,
+                            FileModes.of(workflow.site().sharedWithGroup()).umask()));
         }
 
         /** Creates the task directory, renders the script and writes it there, executable. */

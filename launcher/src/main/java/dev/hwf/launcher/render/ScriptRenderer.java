@@ -5,6 +5,7 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.workflow.Task;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +26,8 @@ import java.util.regex.Pattern;
  */
 public final class ScriptRenderer {
     /** The placeholders a template may use. */
-    public static final Set<String> PLACEHOLDERS =
-            Set.of("directives", "exports", "task_dir", "command", "workflow", "run", "task", "attempt", "template");
+    public static final Set<String> PLACEHOLDERS = Set.of("directives", "exports", "task_dir", "command", "workflow",
+            "run", "task", "attempt", "template", "umask");
 
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([A-Za-z_]+)\\s*}}");
 
@@ -38,15 +39,27 @@ public final class ScriptRenderer {
      *
      * @param services    the names of the workflow's service tasks
      * @param serviceUrls host:port of those that are ready now, by name
+     * @param umask       the umask the job writes hwf's own files under (logs, exit code and ready
+     *                    files): {@code 077}, or {@code 027} with {@code site.share: group}
      */
     public record Context(String workflow, String runId, int attempt, String taskDir, JobRequest request,
-                          Set<String> services, Map<String, String> serviceUrls, int indexOffset) {
+                          Set<String> services, Map<String, String> serviceUrls, int indexOffset, String umask) {
         public Context {
             services = Set.copyOf(services);
             serviceUrls = Map.copyOf(serviceUrls);
             if (indexOffset < 0) {
                 throw new IllegalArgumentException("index offset < 0: " + indexOffset);
             }
+            if (!umask.matches("0?[0-7]{3}")) {
+                throw new IllegalArgumentException("not a umask: " + umask);
+            }
+        }
+
+        /** A script whose files are private. */
+        public Context(String workflow, String runId, int attempt, String taskDir, JobRequest request,
+                       Set<String> services, Map<String, String> serviceUrls, int indexOffset) {
+            this(workflow, runId, attempt, taskDir, request, services, serviceUrls, indexOffset,
+                    FileModes.PRIVATE.umask());
         }
 
         /** A script whose scheduler array indices are the element indices. */
@@ -99,6 +112,7 @@ public final class ScriptRenderer {
         values.put("run", ctx.runId());
         values.put("task", task.name());
         values.put("attempt", Integer.toString(ctx.attempt()));
+        values.put("umask", ctx.umask());
         // the template path appears in a comment: keep it on one line
         values.put("template", template.name().replaceAll("[\\p{Cntrl}]", "?"));
         return substitute(template, values);

@@ -5,6 +5,7 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.ssh.SshConnection.SftpFailure;
 import java.io.ByteArrayInputStream;
@@ -42,8 +43,34 @@ public final class SftpFiles implements SiteFiles {
     private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
     private final Map<String, String> endpoints = new ConcurrentHashMap<>();
 
+    private final FileModes modes;
+
+    /** Files readable by their owner only. */
     public SftpFiles(SshConnection connection) {
+        this(connection, FileModes.PRIVATE);
+    }
+
+    /**
+     * Directories and files created with these modes: SFTP creates them as the server's umask
+     * says, so each is given its mode before it is used (a directory) or renamed into place (a file).
+     */
+    public SftpFiles(SshConnection connection, FileModes modes) {
         this.connection = connection;
+        this.modes = modes;
+    }
+
+    @Override
+    public FileModes modes() {
+        return modes;
+    }
+
+    @Override
+    public Integer mode(String path) {
+        try {
+            return connection.sftp("reading the mode of " + path, ch -> ch.stat(glob(path)).getPermissions() & 0777);
+        } catch (SftpFailure e) {
+            return null;
+        }
     }
 
     @Override
@@ -120,6 +147,7 @@ public final class SftpFiles implements SiteFiles {
             }
             throw e;
         }
+        ch.chmod(modes.dir(), glob(dir)); // ours: its mode, whatever the server's umask
     }
 
     private static String parent(String dir) {
@@ -133,9 +161,7 @@ public final class SftpFiles implements SiteFiles {
         try {
             connection.sftp("writing " + path, ch -> {
                 ch.put(new ByteArrayInputStream(bytes), glob(tmp), ChannelSftp.OVERWRITE);
-                if (executable) {
-                    ch.chmod(0755, glob(tmp));
-                }
+                ch.chmod(executable ? modes.executable() : modes.file(), glob(tmp));
                 ch.rename(glob(tmp), glob(path)); // posix-rename@openssh.com where offered: replaces the target
                 return null;
             });

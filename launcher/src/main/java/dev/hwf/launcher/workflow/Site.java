@@ -16,14 +16,33 @@ package dev.hwf.launcher.workflow;
  *                     what the scheduler says; null to use what it says
  * @param maxArraySize an array job's indices stay below this, over what the scheduler says; null
  *                     to use what it says
+ * @param share        who may read the run and task directories hwf makes: {@value #PRIVATE} (the
+ *                     owner only, the default) or {@value #GROUP} (the owner's group too); null
+ *                     when read from a journal written before the key existed, which is private
  */
 public record Site(String host, int port, String user, String identityFile, String knownHosts,
-                   String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize) {
+                   String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize,
+                   String share) {
+    /** {@code share: private}: run directories readable by their owner only. */
+    public static final String PRIVATE = "private";
+    /** {@code share: group}: run directories readable by the owner's group as well. */
+    public static final String GROUP = "group";
+
+    /** A site with the default sharing. */
+    public Site(String host, int port, String user, String identityFile, String knownHosts,
+                String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize) {
+        this(host, port, user, identityFile, knownHosts, workdir, gpuPartition, flavor, maxJobs, maxArraySize, null);
+    }
 
     /** A site that sets no limits of its own. */
     public Site(String host, int port, String user, String identityFile, String knownHosts, String workdir,
                 String gpuPartition, String flavor) {
         this(host, port, user, identityFile, knownHosts, workdir, gpuPartition, flavor, null, null);
+    }
+
+    /** Whether the owner's group may read what hwf makes in the work directory. */
+    public boolean sharedWithGroup() {
+        return GROUP.equals(share);
     }
 
     /** The site of a workflow with no {@code site:} section. */

@@ -46,7 +46,7 @@ final class Validator {
     static final List<String> BUDGET_SCOPES = List.of("run", "campaign");
     static final List<String> SCHEDULERS = SchedulerRegistry.names();
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
-            "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize");
+            "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share");
     /** Every scheduler's flavors: pbspro, torque (PBS). */
     static final List<String> FLAVORS = SchedulerRegistry.flavors();
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
@@ -426,8 +426,9 @@ final class Validator {
         }
         Integer maxJobs = integer(m.value("maxJobs"), "site.maxJobs", 1);
         Integer maxArraySize = integer(m.value("maxArraySize"), "site.maxArraySize", 1);
+        String share = choice(m.value("share"), "site.share", List.of(Site.PRIVATE, Site.GROUP));
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
-                flavor, maxJobs, maxArraySize);
+                flavor, maxJobs, maxArraySize, share);
     }
 
     /** Reads the keys defaults and tasks share. */

@@ -36,6 +36,46 @@ class LocalFilesTest {
     }
 
     @Test
+    void whatHwfCreatesIsItsOwnersAloneAndAnExistingDirectoryKeepsItsMode() throws Exception {
+        FileModes.setMode(tmp, 0755); // a work directory the user made, open to all
+        Path task = tmp.resolve("w/run/task");
+        files.mkdirs(task.toString());
+        assertEquals(0755, FileModes.of(tmp), "not hwf's to change");
+        assertEquals(0700, FileModes.of(tmp.resolve("w")));
+        assertEquals(0700, FileModes.of(tmp.resolve("w/run")));
+        assertEquals(0700, FileModes.of(task));
+        files.write(task.resolve("job.1.sh").toString(), "#!/bin/bash\n", true);
+        files.write(task.resolve("queue").toString(), "x\n", false);
+        assertEquals(0700, FileModes.of(task.resolve("job.1.sh")));
+        assertEquals(0600, FileModes.of(task.resolve("queue")));
+        assertEquals(0600, files.mode(task.resolve("queue").toString()));
+        assertEquals(null, files.mode(task.resolve("none").toString()));
+
+        LocalFiles shared = new LocalFiles(FileModes.GROUP);
+        Path team = tmp.resolve("team/run");
+        shared.mkdirs(team.toString());
+        shared.write(team.resolve("job.1.sh").toString(), "#!/bin/bash\n", true);
+        shared.write(team.resolve("f").toString(), "x\n", false);
+        assertEquals(0750, FileModes.of(team));
+        assertEquals(0750, FileModes.of(team.resolve("job.1.sh")));
+        assertEquals(0640, FileModes.of(team.resolve("f")));
+        assertEquals("077", FileModes.PRIVATE.umask());
+        assertEquals("027", FileModes.GROUP.umask());
+    }
+
+    @Test
+    void aJournalOrWorkDirectoryOpenToOthersIsToldOnce() {
+        assertTrue(Exposure.check(tmp + "/a", 0644, false, "the journal", "chmod 600"));
+        assertFalse(Exposure.check(tmp + "/a", 0644, false, "the journal", "chmod 600"), "once per path");
+        assertFalse(Exposure.check(tmp + "/b", 0600, false, "the journal", "chmod 600"));
+        assertFalse(Exposure.check(tmp + "/c", null, false, "the journal", "chmod 600"), "not there yet");
+        assertTrue(Exposure.check(tmp + "/c", 0711 | 0040, false, "w", "chmod 700"), "now it is, and open");
+        assertFalse(Exposure.check(tmp + "/d", 0750, true, "w", "chmod 750"), "the group may, when shared");
+        assertTrue(Exposure.check(tmp + "/e", 0701, true, "w", "chmod 750"), "others may look in");
+        assertFalse(Exposure.check(tmp + "/f", 0702, false, "w", "chmod 700"), "writing is not reading");
+    }
+
+    @Test
     void mkdirsMakesTheWholePathAndIsIdempotent() {
         Path dir = tmp.resolve("w/run 1/task");
         files.mkdirs(dir.toString());

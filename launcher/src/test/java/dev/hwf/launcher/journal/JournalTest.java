@@ -13,6 +13,7 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.Journal.Event;
 import dev.hwf.launcher.workflow.Workflow;
@@ -158,6 +159,26 @@ class JournalTest {
         journal = Journal.open(file);
         assertEquals("RUNNING", journal.run(id).state());
         assertEquals(4, journal.snapshot(id).elements().size());
+    }
+
+    @Test
+    void theJournalItsWriteAheadLogAndItsLocksAreTheOwnersAlone() throws Exception {
+        journal.close();
+        Path deep = dir.resolve("new/hwf/journal.db");
+        journal = Journal.open(deep);
+        String id = newRun();
+        try (RunLock lock = journal.tryLockRun(id)) {
+            assertNotNull(lock);
+        }
+        assertEquals(0700, FileModes.of(deep.getParent()), "the directory hwf made for it");
+        assertEquals(0700, FileModes.of(dir.resolve("new")));
+        for (String name : List.of("journal.db", "journal.db-wal", "journal.db-shm")) {
+            Path p = deep.resolveSibling(name);
+            assertTrue(Files.exists(p), name);
+            assertEquals(0600, FileModes.of(p), name);
+        }
+        assertEquals(0700, FileModes.of(deep.resolveSibling("journal.db-locks")));
+        assertEquals(0600, FileModes.of(deep.resolveSibling("journal.db-locks").resolve(id + ".lock")));
     }
 
     @Test

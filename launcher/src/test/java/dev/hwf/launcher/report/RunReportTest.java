@@ -103,8 +103,8 @@ class RunReportTest {
         assertFalse(json.matches("(?s).*\\d[eE][-+]?\\d.*"), "no exponent notation");
         @SuppressWarnings("unchecked")
         Map<String, Object> task = (Map<String, Object>) ((List<?>) m.get("tasks")).get(1);
-        assertEquals(List.of("name", "state", "reason", "exitCode", "after", "requested", "array", "arrayLimit",
-                "retriesAllowed", "taskDir", "submitted", "started", "ended", "used", "retries", "attempts", "elements"),
+        assertEquals(List.of("name", "state", "reason", "exitCode", "after", "env", "requested", "array",
+                "arrayLimit", "retriesAllowed", "taskDir", "submitted", "started", "ended", "used", "retries", "attempts", "elements"),
                 List.copyOf(task.keySet()));
     }
 

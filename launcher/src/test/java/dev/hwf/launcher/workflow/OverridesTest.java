@@ -116,8 +116,8 @@ class OverridesTest {
         assertTrue(problem(ps, "a..b", 0).message().contains("empty part"));
         assertTrue(problem(ps, "tasks.train", 0).message().contains("name a key of a task"));
         assertTrue(problem(ps, "name.first", 0).message().contains("not a map"));
-        // env.A is created as a map on the way, which env then refuses as a value.
-        assertTrue(problem(ps, "tasks.train.env.A", 0).message().contains("got a map"));
+        // env.A is created as a map on the way, which env then reads as a secret with a wrong key
+        assertTrue(problem(ps, "tasks.train.env.A.B", 0).message().contains("{fromEnv: VARIABLE}"));
         assertTrue(problem(ps, "tasks[9].cpus", 0).message().contains("out of range"));
         assertTrue(problem(ps, "tasks.train.after[3]", 0).message().contains("out of range"));
         assertTrue(problem(ps, "tasks.prep.env", 0).message().contains("not valid YAML"));

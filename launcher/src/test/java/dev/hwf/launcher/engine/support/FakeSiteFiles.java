@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine.support;
 
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.exec.TransportException;
 import java.nio.charset.StandardCharsets;
@@ -37,6 +38,17 @@ public final class FakeSiteFiles implements SiteFiles {
         if (unreachable) {
             throw new TransportException("sftp: site unreachable (FakeSiteFiles)", null);
         }
+    }
+
+    @Override
+    public FileModes modes() {
+        return FileModes.PRIVATE;
+    }
+
+    /** Paths are just names here: there are no modes to tell. */
+    @Override
+    public Integer mode(String path) {
+        return null;
     }
 
     // ------------------------------------------------------------------ the jobs' side (the test)
