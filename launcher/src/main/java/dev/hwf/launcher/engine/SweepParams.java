@@ -34,6 +34,18 @@ public final class SweepParams {
         return null;
     }
 
+    /** The task's modules, setup and container in the stored workflow; none when it cannot be read. */
+    public Task.Software software(String task) {
+        if (spec != null) {
+            for (Task t : spec.tasks()) {
+                if (t.name().equals(task)) {
+                    return t.software();
+                }
+            }
+        }
+        return Task.Software.NONE;
+    }
+
     /** Whether the task is a service in the stored workflow. */
     public boolean isService(String task) {
         return spec != null && spec.tasks().stream().anyMatch(t -> t.name().equals(task) && t.isService());
