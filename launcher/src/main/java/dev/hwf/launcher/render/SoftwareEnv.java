@@ -66,11 +66,13 @@ public final class SoftwareEnv {
             }
         }
         if (sw.setup() != null) {
-            sb.append("# setup: the task's own lines; the first that fails ends the element (as under set -e)\n")
-                    .append("trap 'hwf_setup_code=$?; hwf_reason \"setup failed (exit $hwf_setup_code)\";"
-                            + " exit \"$hwf_setup_code\"' ERR\n")
+            sb.append("# setup: the task's own lines; the first that fails ends the element (as under set -e),\n")
+                    .append("# and so does an exit with a code other than 0\n")
+                    .append("trap 'exit $?' ERR\n")
+                    .append("trap 'hwf_setup_code=$?; trap - EXIT; [ \"$hwf_setup_code\" = 0 ]"
+                            + " || hwf_reason \"setup failed (exit $hwf_setup_code)\"' EXIT\n")
                     .append(sw.setup().stripTrailing()).append('\n')
-                    .append("trap - ERR\n");
+                    .append("trap - ERR EXIT\n");
         }
         return sb.toString();
     }

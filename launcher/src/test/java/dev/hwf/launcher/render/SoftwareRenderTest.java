@@ -143,6 +143,14 @@ class SoftwareRenderTest {
     }
 
     @Test
+    void anExitInSetupIsASetupFailureToo() throws Exception {
+        Workflow wf = parse("name: sw\ntasks:\n  - name: a\n    setup: exit 7\n    command: echo ran > ran.txt\n");
+        assertEquals(7, run(wf, "a", Map.of()));
+        assertEquals("setup failed (exit 7)\n", read("a", "reason.1.0"));
+        assertEquals("hwf: setup failed (exit 7)\n", read("a", "err.1.0.log"));
+    }
+
+    @Test
     void aFailingCommandAfterSetupIsNotASetupFailure() throws Exception {
         Workflow wf = parse("name: sw\ntasks:\n  - name: a\n    setup: 'true'\n    command: 'false; exit 4'\n");
         assertEquals(4, run(wf, "a", Map.of()));
