@@ -84,7 +84,7 @@ class SoftwareEnvIT {
                     modules: []
                     env: { DOSE: "0.5" }
                     container: { image: %s, engine: podman }
-                    command: echo "dose=$DOSE task=$HWF_TASK index=$HWF_ARRAY_INDEX in $(cat /etc/hwf-image)" > in-box.txt
+                    command: echo "dose=$DOSE task=$HWF_TASK index=$HWF_ARRAY_INDEX in $(cat /etc/hwf-image)" >o.txt
                 """.formatted(IMAGE));
         Hwf.Result r = hwf.run(Duration.ofSeconds(300), "submit", wf.toString(), "--set", "scheduler=" + scheduler,
                 "--set", "site.workdir=" + work);
@@ -113,7 +113,7 @@ class SoftwareEnvIT {
         assertEquals("SUCCEEDED", box.get("state").asText(), status + "\n"
                 + Files.readString(runDir.resolve("box/err.1.0.log")));
         assertEquals("dose=0.5 task=box index=0 in hwf test image",
-                Files.readString(runDir.resolve("box/in-box.txt")).strip());
+                Files.readString(runDir.resolve("box/o.txt")).strip());
         assertEquals(IMAGE, box.get("container").get("image").asText());
         assertEquals("podman", box.get("container").get("engine").asText());
         assertFalse(box.has("modules"), "modules: [] overrides the defaults: " + box);

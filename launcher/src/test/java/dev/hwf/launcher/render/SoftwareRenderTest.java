@@ -196,7 +196,8 @@ class SoftwareRenderTest {
         String dir = work.resolve(RUN).resolve("train").toString();
         String image = work.resolve("app.sif").toString();
         String script = render(wf, "train");
-        assertTrue(script.contains("exec apptainer exec --bind " + dir + " --bind " + work + " --bind /tmp:/scratch --pwd "
+        assertTrue(script.contains("exec apptainer exec --bind " + dir + " --bind " + work
+                + " --bind /tmp:/scratch --pwd "
                 + dir + " --nv " + image + " bash -c 'echo \"lr=$LR task=$HWF_TASK in $PWD\" > result.txt'"), script);
         Map<String, String> env = new HashMap<>();
         env.put("PATH", bin + ":" + System.getenv("PATH"));
@@ -227,7 +228,8 @@ class SoftwareRenderTest {
         String p = render(wf, "p");
         String dir = work.resolve(RUN).resolve("p").toString();
         assertTrue(p.contains("exec podman run --rm --network=host --volume " + dir + ":" + dir + " --volume " + work
-                + ":" + work + " --volume /data:/data:ro --workdir " + dir + " --device nvidia.com/gpu=all --env 'HWF_*'"), p);
+                + ":" + work + " --volume /data:/data:ro --workdir " + dir
+                + " --device nvidia.com/gpu=all --env 'HWF_*'"), p);
         assertTrue(p.contains(" --env DOSE --env lr localhost/app:1 bash -c 'run \"$lr\"'"), p);
     }
 
@@ -240,9 +242,10 @@ class SoftwareRenderTest {
         assertTrue(srun.contains(" docker://x bash -c './sim --n 1'\n"), srun);
         String mpirun = render(parse(head + "    launcher: mpirun\n    command: ./sim --n 1\n"), "t");
         assertTrue(mpirun.contains("\nmpirun -np 4 apptainer exec --bind "), mpirun);
-        String torchrun = render(parse(head + "    gpus: 2\n    launcher: torchrun\n    command: train.py --epochs 3\n"),
-                "t");
-        assertTrue(torchrun.contains("--rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" --no-python apptainer exec --bind "),
+        String torchrun = render(parse(head + "    gpus: 2\n    launcher: torchrun\n"
+                + "    command: train.py --epochs 3\n"), "t");
+        assertTrue(torchrun.contains("--rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\""
+                + " --no-python apptainer exec --bind "),
                 torchrun);
         assertTrue(torchrun.contains(" --nv docker://x python3 train.py --epochs 3"), torchrun);
     }

@@ -64,7 +64,8 @@ class SoftwareValidationTest {
     void aTaskWithoutThemHasNoneAndAnOldJournalStillReads() {
         Workflow wf = parse("name: x\ntasks:\n  - name: a\n    command: run\n");
         assertTrue(wf.task("a").software().isEmpty());
-        String json = SpecCodec.toJson(wf).replace(",\"software\":{\"modules\":[],\"setup\":null,\"container\":null}", "");
+        String json = SpecCodec.toJson(wf)
+                .replace(",\"software\":{\"modules\":[],\"setup\":null,\"container\":null}", "");
         assertTrue(!json.contains("software"), json);
         Task back = SpecCodec.fromJson(json).task("a");
         assertTrue(back.software().isEmpty());
