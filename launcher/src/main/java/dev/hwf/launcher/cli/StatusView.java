@@ -12,6 +12,7 @@ import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.report.SoftwareJson;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -85,6 +86,7 @@ final class StatusView {
             if (sweeps.isService(t.name())) {
                 task.put("endpoint", snap.endpoint(t.name()));
             }
+            task.putAll(SoftwareJson.of(sweeps.software(t.name())));
             if (t.arraySize() > 0) {
                 Map<Integer, String> ranOn = pilotsOf(snap, t.name());
                 List<Object> elements = new ArrayList<>();

@@ -93,7 +93,7 @@ final class Observe {
                 killed.add(new History.Killed(e, code, st == null ? null : st.state()));
                 continue;
             } else if (code != null) {
-                after = RetryPolicy.outcome(e, task, code, st, now);
+                after = RetryPolicy.outcome(e, task, code, scan.reasons().get(key), st, now);
             } else if (statuses == null) {
                 continue; // the scheduler could not be read: unknown, keep waiting
             } else if (st != null) {

@@ -118,7 +118,8 @@ final class ObservePacked {
                 return seen(changes, ranOn, ready);
             }
             if (code != null) {
-                changes.add(new Change(e, RetryPolicy.outcome(e, pass.wf().task(e.task()), code, null, pass.now())));
+                changes.add(new Change(e, RetryPolicy.outcome(e, pass.wf().task(e.task()), code,
+                        code == 0 ? null : reason(pass, e), null, pass.now())));
                 continue;
             }
             int[] pilot = Packed.pilotOf(agent);
@@ -149,13 +150,25 @@ final class ObservePacked {
      * none (or it cannot be read now: the next pass looks again).
      */
     private static String endpoint(Pass pass, ElementRecord e) {
+        return firstLine(pass, e, "ready");
+    }
+
+    /**
+     * Why a failed element ended before its command ran, from its reason file read by name (only
+     * for an element that failed); null when there is none: its exit code is the reason.
+     */
+    private static String reason(Pass pass, ElementRecord e) {
+        return firstLine(pass, e, "reason");
+    }
+
+    private static String firstLine(Pass pass, ElementRecord e, String kind) {
         try {
-            byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/ready." + e.attempt() + "."
+            byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/" + kind + "." + e.attempt() + "."
                     + e.index(), 0, 512);
             return text == null ? null
                     : SiteFiles.TaskDirScan.endpoint(new String(text, java.nio.charset.StandardCharsets.UTF_8));
         } catch (HwfException ex) {
-            LOG.warn("task {}: cannot read its ready file now ({}); will look again", e.task(), ex.getMessage());
+            LOG.warn("task {}: cannot read its {} file now ({}); will look again", e.task(), kind, ex.getMessage());
             return null;
         }
     }

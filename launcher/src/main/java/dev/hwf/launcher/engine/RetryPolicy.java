@@ -25,8 +25,17 @@ final class RetryPolicy {
 
     /** The element's outcome from its exit code file. */
     static ElementRecord outcome(ElementRecord e, Task task, int code, JobStatus st, Instant now) {
+        return outcome(e, task, code, null, st, now);
+    }
+
+    /**
+     * The same, where the job said why it failed before its command ran (a reason file: a module
+     * that could not be loaded, setup that failed); null = it did not.
+     */
+    static ElementRecord outcome(ElementRecord e, Task task, int code, String reason, JobStatus st, Instant now) {
         return code == 0 ? e.with(JobState.SUCCEEDED, 0, null, now)
-                : retryOrEnd(e.with(JobState.FAILED, code, failureReason(code, st), now), e, task);
+                : retryOrEnd(e.with(JobState.FAILED, code, reason != null ? reason : failureReason(code, st), now),
+                        e, task);
     }
 
     /** The element's outcome from a final state the scheduler (its queue or its accounting) reported. */

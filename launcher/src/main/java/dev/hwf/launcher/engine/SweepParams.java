@@ -21,29 +21,35 @@ public final class SweepParams {
         return new SweepParams(SpecCodec.fromJsonOrNull(run.spec()));
     }
 
-    /** Element {@code index}'s parameters in matrix order, or null when the task is no sweep. */
-    public Map<String, String> params(String task, int index) {
+    /** The task in the stored workflow, or null when there is no such task or no readable workflow. */
+    private Task task(String name) {
         if (spec == null) {
             return null;
         }
-        for (Task t : spec.tasks()) {
-            if (t.name().equals(task)) {
-                return t.isSweep() && index >= 0 && index < t.array() ? t.params(index) : null;
-            }
-        }
-        return null;
+        return spec.tasks().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
+    }
+
+    /** Element {@code index}'s parameters in matrix order, or null when the task is no sweep. */
+    public Map<String, String> params(String task, int index) {
+        Task t = task(task);
+        return t != null && t.isSweep() && index >= 0 && index < t.array() ? t.params(index) : null;
     }
 
     /** The task's environment as shown ({@link Task#shownEnv}: secrets as references), or null when unknown. */
     public Map<String, String> env(String task) {
-        if (spec == null) {
-            return null;
-        }
-        return spec.tasks().stream().filter(t -> t.name().equals(task)).findFirst().map(Task::shownEnv).orElse(null);
+        Task t = task(task);
+        return t == null ? null : t.shownEnv();
+    }
+
+    /** The task's modules, setup and container in the stored workflow; none when it cannot be read. */
+    public Task.Software software(String task) {
+        Task t = task(task);
+        return t == null ? Task.Software.NONE : t.software();
     }
 
     /** Whether the task is a service in the stored workflow. */
     public boolean isService(String task) {
-        return spec != null && spec.tasks().stream().anyMatch(t -> t.name().equals(task) && t.isService());
+        Task t = task(task);
+        return t != null && t.isService();
     }
 }

@@ -112,6 +112,7 @@ public final class LocalFiles implements SiteFiles {
         Map<String, Integer> codes = new HashMap<>();
         Set<String> started = new HashSet<>();
         Map<String, String> ready = new HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
         try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of(taskDir))) {
             for (Path p : dir) {
                 String name = p.getFileName().toString();
@@ -129,10 +130,11 @@ public final class LocalFiles implements SiteFiles {
                     continue;
                 }
                 Matcher r = READY.matcher(name);
-                if (r.matches()) {
-                    String endpoint = readEndpoint(p);
-                    if (endpoint != null) {
-                        ready.put(r.group(1) + "." + r.group(2), endpoint);
+                Matcher why = TaskDirScan.REASON.matcher(name);
+                if (r.matches() || why.matches()) {
+                    String line = readLine(p);
+                    if (line != null) {
+                        (r.matches() ? ready : reasons).put(name.substring(name.indexOf('.') + 1), line);
                     }
                 }
             }
@@ -142,10 +144,11 @@ public final class LocalFiles implements SiteFiles {
             // unreadable now is "unknown, keep waiting", never a failure
             return new TaskDirScan(Map.of(), Set.of());
         }
-        return new TaskDirScan(codes, started, ready);
+        return new TaskDirScan(codes, started, ready, reasons);
     }
 
-    private static String readEndpoint(Path p) {
+    /** A ready file's endpoint or a reason file's reason: the first line. */
+    private static String readLine(Path p) {
         try {
             return TaskDirScan.endpoint(Files.readString(p, StandardCharsets.UTF_8));
         } catch (IOException e) {

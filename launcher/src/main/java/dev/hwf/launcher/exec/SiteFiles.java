@@ -3,6 +3,7 @@ package dev.hwf.launcher.exec;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Files in the work directory where jobs run: on this machine, or on a cluster over SFTP. */
 public interface SiteFiles {
@@ -45,7 +46,9 @@ public interface SiteFiles {
     /**
      * What a task directory says about its elements: exit codes from {@code exit.A.I} files,
      * which elements started (an {@code out.A.I.log} exists) and, for a service, where it answers
-     * once ready (the first line of {@code ready.A.I}, host:port), keyed by {@code "A.I"}.
+     * once ready (the first line of {@code ready.A.I}, host:port), and why an element ended before
+     * its command ran (the first line of {@code reason.A.I}, e.g. {@code module gcc/12 not loaded}),
+     * keyed by {@code "A.I"}.
      */
     TaskDirScan scan(String taskDir);
 
@@ -57,10 +60,24 @@ public interface SiteFiles {
     byte[] read(String path, long offset, int max);
 
     /** The result of {@link #scan}. A missing directory scans as empty. */
-    record TaskDirScan(Map<String, Integer> exitCodes, Set<String> started, Map<String, String> ready) {
+    record TaskDirScan(Map<String, Integer> exitCodes, Set<String> started, Map<String, String> ready,
+                       Map<String, String> reasons) {
+        /** The file a job script's software environment leaves when it fails: see render.SoftwareEnv. */
+        public static final Pattern REASON = Pattern.compile("reason\\.(\\d+)\\.(\\d+)");
+
         /** A scan that found no ready file. */
         public TaskDirScan(Map<String, Integer> exitCodes, Set<String> started) {
             this(exitCodes, started, Map.of());
+        }
+
+        /** A scan that found no reason file. */
+        public TaskDirScan(Map<String, Integer> exitCodes, Set<String> started, Map<String, String> ready) {
+            this(exitCodes, started, ready, Map.of());
+        }
+
+        /** The reason in a reason file's text: its first line, or null when it is empty (half-written). */
+        public static String reason(String text) {
+            return endpoint(text); // the same rule: one short line
         }
 
         /** The endpoint in a ready file's text: its first line, or null when there is none yet. */

@@ -27,8 +27,19 @@ public final class DistributedLaunch {
 
     /** The command as the job script runs it: unchanged without a launcher. */
     public static String command(Task task, SchedulerAdapter adapter) {
+        return command(task, adapter, null);
+    }
+
+    /**
+     * The same, with the task's container (if any) inside each rank: the launcher starts the
+     * container, which runs the command.
+     *
+     * @param taskDir the task directory, bound into the container; null when there is no container
+     */
+    public static String command(Task task, SchedulerAdapter adapter, String taskDir) {
         if (task.launcher() == null) {
-            return task.command();
+            return task.software().container() == null ? task.command()
+                    : "exec " + SoftwareEnv.inContainer(task, taskDir, task.command());
         }
         if (PilotJobs.EACH_NODE.equals(task.launcher())) { // hwf's pilot jobs: the agent once on each node
             return perNode(task, adapter, task.command().strip());
@@ -46,17 +57,21 @@ public final class DistributedLaunch {
         sb.append("export HWF_NNODES=").append(nodes).append(" HWF_NPROC_PER_NODE=").append(perNode)
                 .append(" WORLD_SIZE=").append(world).append('\n');
         String cmd = task.command().strip();
+        List<String> image = SoftwareEnv.containerWords(task, taskDir);
+        String inRank = SoftwareEnv.inContainer(task, taskDir, cmd);
         switch (task.launcher()) {
             case "torchrun" -> {
+                // with a container, each worker torchrun starts is the container running python on the script
                 String torchrun = "torchrun --nnodes=" + nodes + " --nproc-per-node=" + perNode
-                        + " --rdzv-backend=c10d --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" " + cmd;
+                        + " --rdzv-backend=c10d --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" "
+                        + (image.isEmpty() ? cmd : "--no-python " + String.join(" ", image) + " python3 " + cmd);
                 // more than one node: one torchrun per node; each starts its processes and they meet
                 // at the endpoint
                 sb.append(nodes == 1 ? torchrun : perNode(task, adapter, torchrun));
             }
-            case "mpirun" -> sb.append("mpirun -np ").append(world).append(' ').append(cmd);
+            case "mpirun" -> sb.append("mpirun -np ").append(world).append(' ').append(inRank);
             case "srun" -> sb.append("srun --nodes=").append(nodes).append(" --ntasks=").append(world)
-                    .append(" --ntasks-per-node=").append(perNode).append(' ').append(cmd);
+                    .append(" --ntasks-per-node=").append(perNode).append(' ').append(inRank);
             default -> throw new IllegalArgumentException("unknown launcher " + task.launcher());
         }
         return sb.toString();

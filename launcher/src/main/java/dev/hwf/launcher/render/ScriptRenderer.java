@@ -106,8 +106,9 @@ public final class ScriptRenderer {
         values.put("exports", exports(task, adapter, ctx));
         values.put("task_dir", ShellQuote.quote(ctx.taskDir()));
         // a task with a launcher gets its launch line here, so templates without a new placeholder work
-        String command = DistributedLaunch.command(task, adapter);
-        values.put("command", task.isService() ? ServiceLaunch.wrap(task, command) : command);
+        String command = DistributedLaunch.command(task, adapter, ctx.taskDir());
+        values.put("command", SoftwareEnv.prelude(task) + (task.isService() ? ServiceLaunch.wrap(task, command)
+                : command));
         values.put("workflow", ctx.workflow());
         values.put("run", ctx.runId());
         values.put("task", task.name());

@@ -341,7 +341,8 @@ public final class ReportHtml {
                     .append(r.gpus() > 0 ? "<b class=\"gpu\">" + plural(r.gpuTotal(), "GPU") + "</b> · " : "")
                     .append(esc(memory(r.memoryMb()))).append(r.memoryMb() > 0 ? " per node" : "").append(" · walltime ")
                     .append(esc(walltime(r.walltimeSeconds())))
-                    .append(r.partition() == null ? "" : " · " + esc(r.partition())).append("</span></td><td>");
+                    .append(r.partition() == null ? "" : " · " + esc(r.partition()))
+                    .append(esc(SoftwareJson.text(r.software()))).append("</span></td><td>");
             if (t.arraySize() > 0) {
                 h.append("array of ").append(t.arraySize()).append("<br><span class=\"dim\">")
                         .append(t.arrayLimit() > 0 ? "≤ " + t.arrayLimit() + " at once · " : "")

@@ -110,6 +110,7 @@ public final class ReportJson {
         req.put("memoryMb", q.memoryMb());
         req.put("walltimeSeconds", q.walltimeSeconds());
         req.put("partition", q.partition());
+        req.putAll(SoftwareJson.of(q.software()));
         x.put("requested", req);
         x.put("array", t.arraySize());
         x.put("arrayLimit", t.arrayLimit());

@@ -65,9 +65,10 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
      * @param gpus     GPUs per node as written
      * @param gpuTotal GPUs held: gpus × nodes
      * @param memoryMb per node; 0 = the scheduler's default
+     * @param software the modules, setup and container the command ran with
      */
     public record Resources(int nodes, int ntasks, int cpus, int cores, int gpus, int gpuTotal, long memoryMb,
-                            long walltimeSeconds, String partition) {
+                            long walltimeSeconds, String partition, Task.Software software) {
     }
 
     /**
@@ -261,7 +262,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         int cpus = Math.max(1, t.cpus());
         int cores = dev.hwf.launcher.engine.Accounting.cores(t);
         return new Resources(nodes, ntasks, cpus, cores, t.gpus(), t.gpus() * nodes, t.memoryMb(),
-                t.walltimeSeconds(), t.partition());
+                t.walltimeSeconds(), t.partition(), t.software());
     }
 
     /** One attempt of one element, from the attempt row and the element's recorded state changes. */

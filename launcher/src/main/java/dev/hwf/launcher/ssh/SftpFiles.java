@@ -237,6 +237,7 @@ public final class SftpFiles implements SiteFiles {
         Map<String, Integer> codes = new HashMap<>();
         Set<String> started = new HashSet<>();
         Map<String, String> ready = new HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
         for (String name : names) {
             Matcher m = EXIT.matcher(name);
             if (m.matches()) {
@@ -259,8 +260,10 @@ public final class SftpFiles implements SiteFiles {
                 continue;
             }
             Matcher r = READY.matcher(name);
-            if (r.matches()) {
-                // written once, atomically, by a service's job: kept like an exit code once read
+            Matcher why = TaskDirScan.REASON.matcher(name);
+            if (r.matches() || why.matches()) {
+                // written once, atomically, by a service's job (or, a reason, by a job whose software
+                // failed to load): kept like an exit code once read; a reason file exists only then
                 String file = taskDir + "/" + name;
                 String endpoint = endpoints.get(file);
                 if (endpoint == null) {
@@ -270,11 +273,11 @@ public final class SftpFiles implements SiteFiles {
                     }
                 }
                 if (endpoint != null) {
-                    ready.put(r.group(1) + "." + r.group(2), endpoint);
+                    (r.matches() ? ready : reasons).put(name.substring(name.indexOf('.') + 1), endpoint);
                 }
             }
         }
-        return new TaskDirScan(codes, started, ready);
+        return new TaskDirScan(codes, started, ready, reasons);
     }
 
     @Override

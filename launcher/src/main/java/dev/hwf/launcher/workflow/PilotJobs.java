@@ -42,6 +42,6 @@ public final class PilotJobs {
         String command = "bash -c " + ShellQuote.quote(agent);
         return new Task(Pilot.TASK, command, List.of(), p.nodes(), p.nodes(), p.cpus(), p.memoryMb(),
                 p.walltimeSeconds(), p.partition(), p.account(), p.qos(), Map.of(), 0, p.directives(), null, p.gpus(),
-                p.jobs(), 0, Map.of(), p.nodes() > 1 ? EACH_NODE : null, null, false, secrets);
+                p.jobs(), 0, Map.of(), p.nodes() > 1 ? EACH_NODE : null, null, false, secrets, Task.Software.NONE);
     }
 }

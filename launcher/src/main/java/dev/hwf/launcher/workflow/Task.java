@@ -26,12 +26,15 @@ import java.util.Map;
  *                        submission ({@code NAME: {fromEnv: VAR}}): the job's variable to the
  *                        submitting environment's variable it is read from. Only these names are
  *                        kept; the values are written nowhere (SPEC section 6, secrets)
+ * @param software        modules, setup lines and container of the command (SPEC section 6); null
+ *                        or {@link Software#NONE} = none
  */
 public record Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                    long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                    Map<String, String> env, int retries, List<String> directives, String template,
                    int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
-                   String launcher, Service service, boolean pilot, Map<String, String> secrets) {
+                   String launcher, Service service, boolean pilot, Map<String, String> secrets,
+                   Software software) {
 
     /**
      * What makes a task a service: the port it answers on, on the node it lands on, and an
@@ -41,7 +44,43 @@ public record Task(String name, String command, List<String> after, int nodes, i
     public record Service(int port, String ready) {
     }
 
+    /**
+     * Where the command's software comes from: environment modules loaded before it, shell lines
+     * run after them (a virtual environment, conda), and a container image it runs in.
+     *
+     * @param modules   module names, loaded in this order; empty = none
+     * @param setup     shell code run after the modules, before the command; null = none
+     * @param container the image the command runs in; null = none
+     */
+    public record Software(List<String> modules, String setup, Container container) {
+        public static final Software NONE = new Software(List.of(), null, null);
+
+        public Software {
+            modules = modules == null ? List.of() : List.copyOf(modules);
+        }
+
+        public boolean isEmpty() {
+            return modules.isEmpty() && setup == null && container == null;
+        }
+    }
+
+    /**
+     * A container image and the engine that runs it.
+     *
+     * @param image  a path (absolute once validated) or a URI such as docker://...; for podman an
+     *               image name
+     * @param engine apptainer, singularity or podman
+     * @param binds  extra bind mounts, {@code src[:dest[:options]]}
+     */
+    public record Container(String image, String engine, List<String> binds) {
+        public Container {
+            binds = binds == null ? List.of() : List.copyOf(binds);
+        }
+    }
+
     public Task {
+        // null when read from a journal written before software environments existed
+        software = software == null ? Software.NONE : software;
         after = List.copyOf(after);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         directives = List.copyOf(directives);
@@ -56,14 +95,15 @@ public record Task(String name, String command, List<String> after, int nodes, i
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
     }
 
-    /** A task without secrets. */
+    /** A task without secrets, modules, setup or container. */
     public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                 long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                 Map<String, String> env, int retries, List<String> directives, String template,
                 int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
                 String launcher, Service service, boolean pilot) {
         this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
-                retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, Map.of());
+                retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, Map.of(),
+                Software.NONE);
     }
 
     /** How a secret shows wherever hwf prints a task's environment: never its value. */

@@ -52,7 +52,8 @@ final class Validator {
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
     static final List<String> TASK_KEYS = List.of("name", "command", "after", "nodes", "ntasks", "cpus",
             "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries", "directives",
-            "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready", "pilot");
+            "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready", "pilot",
+            "modules", "setup", "container");
     static final List<String> DEFAULT_KEYS = TASK_KEYS.stream()
             .filter(k -> !List.of("name", "command", "after", "array", "arrayLimit", "template", "matrix",
                     "launcher", "service", "port", "ready", "pilot").contains(k))
@@ -61,6 +62,8 @@ final class Validator {
     private final String source;
     private final Path baseDir;
     private final List<Problem> problems;
+    /** modules, setup and container; made once the site is known (image paths depend on it). */
+    private SoftwareKeys software;
 
     Validator(String source, Path baseDir, List<Problem> problems) {
         this.source = source;
@@ -94,6 +97,7 @@ final class Validator {
         Node serviceNode;
         boolean pilot;
         Node pilotNode;
+        SoftwareKeys.Given software = SoftwareKeys.Given.NOTHING;
     }
 
     /** What a task needs beyond its fields to be checked against the other tasks. */
@@ -263,12 +267,14 @@ final class Validator {
         }
 
         Site site = site(root.value("site"), scheduler);
+        software = new SoftwareKeys(baseDir, site.host() != null, problems);
 
         Fields defaults = new Fields();
         MapNode defaultsMap = map(root.value("defaults"), "defaults", "a map of task settings");
         if (defaultsMap != null) {
             checkKeys(defaultsMap, "defaults", DEFAULT_KEYS, "in defaults");
             fields(defaultsMap, "defaults", defaults);
+            defaults.software = software.read(defaultsMap, "defaults");
         }
 
         Double budget = budget(root.value("budget"));
@@ -793,6 +799,7 @@ final class Validator {
 
         Fields f = new Fields();
         fields(m, path, f);
+        f.software = software.read(m, path);
         f.array = integer(m.value("array"), join(path, "array"), 0);
         f.arrayLimit = integer(m.value("arrayLimit"), join(path, "arrayLimit"), 1);
         Node arrayNode = m.value("array");
@@ -1109,7 +1116,7 @@ final class Validator {
                 first(t.retries, d.retries, 0), directives, t.template, gpus,
                 t.matrix != null ? Task.sweepSize(t.matrix) : first(t.array, null, 0),
                 first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher, t.service, t.pilot,
-                secrets);
+                secrets, t.software.over(d.software));
     }
 
     private static <T> T first(T own, T fallback, T otherwise) {

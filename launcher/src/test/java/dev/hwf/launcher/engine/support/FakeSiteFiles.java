@@ -142,6 +142,7 @@ public final class FakeSiteFiles implements SiteFiles {
         Map<String, Integer> codes = new HashMap<>();
         Set<String> started = new HashSet<>();
         Map<String, String> ready = new HashMap<>();
+        Map<String, String> reasons = new HashMap<>();
         String prefix = taskDir + "/";
         for (Map.Entry<String, String> f : files.entrySet()) {
             if (!f.getKey().startsWith(prefix) || f.getKey().indexOf('/', prefix.length()) >= 0) {
@@ -155,9 +156,11 @@ public final class FakeSiteFiles implements SiteFiles {
                 started.add(m.group(1) + "." + m.group(2));
             } else if ((m = READY.matcher(name)).matches() && TaskDirScan.endpoint(f.getValue()) != null) {
                 ready.put(m.group(1) + "." + m.group(2), TaskDirScan.endpoint(f.getValue()));
+            } else if ((m = TaskDirScan.REASON.matcher(name)).matches() && TaskDirScan.reason(f.getValue()) != null) {
+                reasons.put(m.group(1) + "." + m.group(2), TaskDirScan.reason(f.getValue()));
             }
         }
-        return new TaskDirScan(codes, started, ready);
+        return new TaskDirScan(codes, started, ready, reasons);
     }
 
     @Override
