@@ -224,6 +224,8 @@ public final class RunJob {
         return (contribution, chunk) -> {
             RunSnapshot snap = journal.openSnapshot(runId);
             Workflow wf = SpecCodec.fromJson(snap.run().spec());
+            // reused tasks' directories point at where they ran (made at submit; again here after a crash)
+            dev.hwf.launcher.engine.ReusePlan.link(scheduler.files(), journal, snap);
             JobScripts scripts = new JobScripts(wf, runId, snap.run().workdir(), scheduler.adapter());
             for (Task t : wf.tasks()) {
                 if (snap.task(t.name()).attempt() > 0) {

@@ -4,6 +4,8 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.batch.RunJob;
+import dev.hwf.launcher.engine.Definitions;
+import dev.hwf.launcher.engine.ReusePlan;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.engine.Scheduler;
 import dev.hwf.launcher.engine.Schedulers;
@@ -38,7 +40,7 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "hwf", mixinStandardHelpOptions = true, versionProvider = HwfCommand.Version.class,
         description = "Runs YAML workflows of batch jobs on Slurm, PBS, LSF or local processes, journaled in SQLite.",
         subcommands = {HwfCommand.Submit.class, HwfCommand.Validate.class, HwfCommand.Render.class,
-                HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class, HwfCommand.Resume.class,
+                HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class, ResumeCommand.class,
                 HwfCommand.Cancel.class, HwfCommand.Runs.class, LogsCommand.class, ReportCommand.class,
                 UsageCommand.class, CompletionCommand.class, AgentCommand.class},
         footer = {"", "Examples:",
@@ -196,9 +198,16 @@ public final class HwfCommand implements Runnable {
                 + "submit and record nothing.")
         boolean dryRun;
 
+        @Option(names = "--reuse", arity = "0..1", fallbackValue = "", paramLabel = "RUN",
+                description = "Record SUCCEEDED at once, without submitting them, the tasks whose definition and "
+                        + "upstream match a SUCCEEDED task of RUN (default: the newest run of this workflow).")
+        String reuse;
+
         @Override
         public Integer call() {
-            Workflow wf = args.load();
+            String text = WorkflowLoader.read(args.file);
+            Workflow wf = WorkflowLoader.parse(text, args.file.toString(),
+                    args.file.toAbsolutePath().normalize().getParent(), args.sets);
             Scheduler scheduler = Schedulers.forWorkflow(wf);
             String workdir = workdir(wf, scheduler);
             if (dryRun) {
@@ -217,8 +226,18 @@ public final class HwfCommand implements Runnable {
             LOG.debug("scripts render, {} answers", wf.scheduler());
             try (Journal journal = hwf.openJournal()) {
                 Instant now = Instant.now();
-                String runId = journal.createRun(wf, SpecCodec.toJson(wf), workdir, now);
+                Map<String, String> defs = Definitions.of(wf, scheduler.adapter());
+                Journal.Reuse reused = reuse == null ? null
+                        : ReusePlan.plan(journal, wf, defs, reuse, scheduler.adapter());
+                String runId = journal.createRun(wf, SpecCodec.toJson(wf), workdir, now, text, args.sets, defs,
+                        reused);
                 LOG.debug("run {} recorded", runId);
+                if (reused != null) {
+                    ReusePlan.link(scheduler.files(), journal, journal.openSnapshot(runId));
+                    hwf.hint("run " + runId + ": " + (reused.tasks().isEmpty() ? "no task" : String.join(", ",
+                            reused.tasks())) + " reused from run " + reused.from() + " (definition and upstream"
+                            + " unchanged); nothing is submitted for " + (reused.tasks().size() == 1 ? "it" : "them"));
+                }
                 if (detach) {
                     hwf.out.println(runId);
                     hwf.out.flush();
@@ -362,41 +381,6 @@ public final class HwfCommand implements Runnable {
                 hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n"
                         : StatusView.table(snap, hwf.terminal()));
                 return ExitCodes.OK;
-            }
-        }
-    }
-
-    @Command(name = "resume", mixinStandardHelpOptions = true,
-            description = {"Run again what failed, was cancelled or never started in a run.",
-                    "What depends on it runs too; jobs still queued or running are followed, not submitted again; "
-                    + "nothing that SUCCEEDED runs again. Exit codes as submit."},
-            footer = {"", "Examples:", "  hwf resume lucid-dose-20261122-101500-1a2b",
-                    "  hwf -q resume lucid-dose-20261122-101500-1a2b   # only the final line"})
-    static final class Resume implements java.util.concurrent.Callable<Integer> {
-        @picocli.CommandLine.ParentCommand
-        HwfCommand hwf;
-
-        @Parameters(index = "0", paramLabel = "RUN", description = "Run id (see 'hwf runs').")
-        String runId;
-
-        @Override
-        public Integer call() {
-            try (Journal journal = hwf.openJournal()) {
-                RunRecord run = journal.run(runId);
-                if ("SUCCEEDED".equals(run.state())) {
-                    hwf.out.println("run " + runId + " SUCCEEDED; nothing to resume");
-                    return ExitCodes.OK;
-                }
-                Workflow wf = SpecCodec.fromJson(run.spec());
-                Scheduler scheduler = Schedulers.forWorkflow(wf);
-                Schedulers.probe(scheduler);
-                int again;
-                try (var lock = journal.lockRun(runId, Duration.ofSeconds(120))) {
-                    again = journal.resume(runId, wf.serviceDependants(), Instant.now());
-                }
-                hwf.hint("run " + runId + ": resuming; " + again + " element(s) to run again, jobs still "
-                        + "queued or running are followed");
-                return ended(hwf, runJob(hwf, journal, scheduler, wf, false).resume(runId));
             }
         }
     }

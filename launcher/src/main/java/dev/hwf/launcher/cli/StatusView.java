@@ -45,6 +45,7 @@ final class StatusView {
         run.put("reason", r.reason());
         run.put("submitted", time(r.submittedAt()));
         run.put("ended", time(r.endedAt()));
+        run.put("version", r.version());
         List<Object> tasks = new ArrayList<>();
         Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
         SweepParams sweeps = SweepParams.of(r);
@@ -57,6 +58,9 @@ final class StatusView {
             task.put("attempt", t.attempt());
             task.put("exitCode", t.exitCode());
             task.put("reason", t.reason());
+            if (t.reusedFrom() != null) {
+                task.put("reusedFrom", t.reusedFrom());
+            }
             task.put("submitted", time(t.submittedAt()));
             task.put("started", time(t.startedAt()));
             task.put("ended", time(t.endedAt()));
@@ -72,6 +76,7 @@ final class StatusView {
                     at.put("jobName", a.jobName());
                     at.put("elements", a.indexList());
                     at.put("submitted", time(a.submittedAt()));
+                    at.put("version", a.version());
                     if (a.ranOn() != null) {
                         at.put("pilot", a.ranOn());
                     }
@@ -208,6 +213,9 @@ final class StatusView {
         if (r.reason() != null) {
             sb.append("  (").append(r.reason()).append(')');
         }
+        if (r.version() > 1) {
+            sb.append("  workflow version ").append(r.version());
+        }
         sb.append("\n\n");
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"TASK", "STATE", "ATTEMPT", "JOB", "EXIT", "ELEMENTS", "REASON"});
@@ -215,7 +223,8 @@ final class StatusView {
             rows.add(new String[] {t.name(), t.state().name(), Integer.toString(t.attempt()),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
                     t.arraySize() > 0 ? elementSummary(snap.counts(t.name())) : "-",
-                    t.reason() == null ? (snap.endpoint(t.name()) == null ? "" : "ready at " + snap.endpoint(t.name()))
+                    t.reusedFrom() != null ? "reused from " + t.reusedFrom() : t.reason() == null
+                            ? (snap.endpoint(t.name()) == null ? "" : "ready at " + snap.endpoint(t.name()))
                             : t.reason()});
         }
         int[] width = new int[rows.get(0).length];

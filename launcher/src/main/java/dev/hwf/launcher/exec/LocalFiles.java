@@ -108,6 +108,17 @@ public final class LocalFiles implements SiteFiles {
     }
 
     @Override
+    public void link(String target, String link) {
+        try {
+            Files.createSymbolicLink(Path.of(link), Path.of(target));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // linked already
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot link " + link + " to " + target + ": " + e, e);
+        }
+    }
+
+    @Override
     public TaskDirScan scan(String taskDir) {
         Map<String, Integer> codes = new HashMap<>();
         Set<String> started = new HashSet<>();

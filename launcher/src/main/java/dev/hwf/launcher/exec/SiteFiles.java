@@ -43,6 +43,9 @@ public interface SiteFiles {
     /** Deletes a file; nothing when there is none. */
     void delete(String path);
 
+    /** Makes {@code link} a symbolic link to {@code target}; nothing when {@code link} exists already. */
+    void link(String target, String link);
+
     /**
      * What a task directory says about its elements: exit codes from {@code exit.A.I} files,
      * which elements started (an {@code out.A.I.log} exists) and, for a service, where it answers

@@ -13,9 +13,17 @@ import java.time.Instant;
  *                 elements went out as several array jobs below the site's array size limit)
  * @param ranOn    where it ran, when hwf learns that other than from the scheduler: for an attempt
  *                 of a packed task, the name of the pilot agent that claimed it; else null
+ * @param version  the run's workflow version the attempt ran (see {@code hwf resume --file})
  */
 public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
-                            Instant submittedAt, String endpoint, Instant readyAt, int indexOffset, String ranOn) {
+                            Instant submittedAt, String endpoint, Instant readyAt, int indexOffset, String ranOn,
+                            int version) {
+    /** An attempt of a run's first workflow version. */
+    public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
+                         String endpoint, Instant readyAt, int indexOffset, String ranOn) {
+        this(task, attempt, jobName, jobId, indices, submittedAt, endpoint, readyAt, indexOffset, ranOn, 1);
+    }
+
     public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
                          String endpoint, Instant readyAt, int indexOffset) {
         this(task, attempt, jobName, jobId, indices, submittedAt, endpoint, readyAt, indexOffset, null);

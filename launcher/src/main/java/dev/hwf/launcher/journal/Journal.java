@@ -47,7 +47,7 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 5;
+    public static final int SCHEMA_VERSION = 6;
 
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter RUN_STAMP =
@@ -188,6 +188,9 @@ public final class Journal implements AutoCloseable {
                 if (version < 5) {
                     runScript(c, "/journal/schema-5.sql");
                 }
+                if (version < 6) {
+                    runScript(c, "/journal/schema-6.sql");
+                }
                 try (Statement s = c.createStatement()) {
                     s.executeUpdate("CREATE TABLE IF NOT EXISTS hwf_schema (version INTEGER NOT NULL)");
                     s.executeUpdate("DELETE FROM hwf_schema");
@@ -295,6 +298,17 @@ public final class Journal implements AutoCloseable {
      * @return the run id
      */
     public String createRun(Workflow wf, String specJson, String workdir, Instant now) {
+        return createRun(wf, specJson, workdir, now, null, List.of(), Map.of(), null);
+    }
+
+    /**
+     * Records a new run as above, with its workflow's version 1 (the file's {@code text} and the
+     * {@code sets} applied to it, each task's definition hash) and, for {@code hwf submit --reuse},
+     * the tasks recorded SUCCEEDED at once from run {@code reuseFrom}: their elements, attempts and
+     * job ids as that run has them.
+     */
+    public String createRun(Workflow wf, String specJson, String workdir, Instant now, String text,
+                            List<String> sets, Map<String, String> definitions, Reuse reuse) {
         return inTransaction(c -> {
             String id = unusedRunId(c, wf.name(), now);
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_run(id, workflow, scheduler, state, "
@@ -349,9 +363,298 @@ public final class Journal implements AutoCloseable {
                 }
                 el.executeBatch();
             }
+            insertVersion(c, id, new WorkflowVersion(1, wf.source(), text, sets, specJson, definitions, "submit", now));
             event(c, id, null, null, null, now, "RUNNING", "submitted", null);
+            if (reuse != null && !reuse.tasks().isEmpty()) {
+                reuse(c, id, reuse, now);
+            }
             return id;
         });
+    }
+
+    /** Tasks of a new run that are recorded SUCCEEDED at once, as run {@code from} has them. */
+    public record Reuse(String from, java.util.Set<String> tasks) {
+        public Reuse {
+            tasks = java.util.Set.copyOf(tasks);
+        }
+    }
+
+    private void reuse(Connection c, String runId, Reuse reuse, Instant now) throws SQLException {
+        for (String task : reuse.tasks()) {
+            try (PreparedStatement el = c.prepareStatement("UPDATE hwf_element SET state=o.state, attempt=o.attempt, "
+                    + "tries=o.tries, job_id=o.job_id, exit_code=o.exit_code, reason=?, started_at=o.started_at, "
+                    + "ended_at=o.ended_at, earlier_seconds=o.earlier_seconds FROM (SELECT * FROM hwf_element WHERE "
+                    + "run_id=? AND task=? AND state='SUCCEEDED') AS o WHERE hwf_element.run_id=? "
+                    + "AND hwf_element.task=? AND hwf_element.idx=o.idx");
+                 PreparedStatement att = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
+                         + "job_id, indices, submitted_at, endpoint, ready_at, index_offset, ran_on, version) SELECT ?, "
+                         + "task, attempt, job_name, job_id, indices, submitted_at, endpoint, ready_at, index_offset, "
+                         + "ran_on, version FROM hwf_attempt WHERE run_id=? AND task=?");
+                 PreparedStatement mark = c.prepareStatement("UPDATE hwf_task SET reused_from=?, attempt=o.attempt, "
+                         + "job_id=o.job_id, submitted_at=o.submitted_at FROM (SELECT * FROM hwf_task WHERE run_id=? "
+                         + "AND name=?) AS o WHERE hwf_task.run_id=? AND hwf_task.name=o.name")) {
+                el.setString(1, "reused from " + reuse.from());
+                el.setString(2, reuse.from());
+                el.setString(3, task);
+                el.setString(4, runId);
+                el.setString(5, task);
+                el.executeUpdate();
+                att.setString(1, runId);
+                att.setString(2, reuse.from());
+                att.setString(3, task);
+                att.executeUpdate();
+                mark.setString(1, reuse.from());
+                mark.setString(2, reuse.from());
+                mark.setString(3, task);
+                mark.setString(4, runId);
+                mark.executeUpdate();
+            }
+            event(c, runId, task, null, null, now, "REUSED", "SUCCEEDED in run " + reuse.from()
+                    + ", definition unchanged", null);
+        }
+        refreshDerived(c, runId, reuse.tasks(), now);
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper VERSION_JSON =
+            new com.fasterxml.jackson.databind.ObjectMapper();
+
+    private static void insertVersion(Connection c, String runId, WorkflowVersion v) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_version(run_id, version, source, text, sets, "
+                + "spec, definitions, note, created_at) VALUES (?,?,?,?,?,?,?,?,?)")) {
+            ps.setString(1, runId);
+            ps.setInt(2, v.version());
+            ps.setString(3, v.source());
+            ps.setString(4, v.text());
+            ps.setString(5, VERSION_JSON.writeValueAsString(v.sets()));
+            ps.setString(6, v.spec());
+            ps.setString(7, v.definitions().isEmpty() ? null : VERSION_JSON.writeValueAsString(
+                    new java.util.TreeMap<>(v.definitions())));
+            ps.setString(8, v.note());
+            ps.setString(9, v.createdAt().toString());
+            ps.executeUpdate();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Every version of a run's workflow, oldest first. */
+    public List<WorkflowVersion> versions(String runId) {
+        return inTransaction(c -> {
+            List<WorkflowVersion> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT * FROM hwf_version WHERE run_id=? ORDER BY version")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String defs = rs.getString("definitions");
+                        out.add(new WorkflowVersion(rs.getInt("version"), rs.getString("source"),
+                                rs.getString("text"), List.of(VERSION_JSON.readValue(rs.getString("sets"),
+                                String[].class)), rs.getString("spec"), defs == null ? Map.of()
+                                : VERSION_JSON.readValue(defs, new com.fasterxml.jackson.core.type.TypeReference<
+                                        java.util.TreeMap<String, String>>() { }), rs.getString("note"),
+                                instant(rs, "created_at")));
+                    }
+                }
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new HwfException(ExitCodes.BAD_INPUT, "journal " + file + ": a workflow version of run " + runId
+                        + " cannot be read: " + e.getOriginalMessage(), e);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * What {@code hwf resume --file/--set} changes in a run, decided beforehand from its tasks.
+     *
+     * @param order      the tasks of the new version, in its order
+     * @param arraySizes each task's array size in the new version (0 for a plain task)
+     * @param drop       tasks of the run the new version leaves out; each must never have been submitted
+     * @param add        tasks the new version adds
+     * @param rerun      tasks whose every element runs again, with why ("definition changed", ...);
+     *                   none may have an element queued or running
+     */
+    public record Revision(List<String> order, Map<String, Integer> arraySizes, java.util.Set<String> drop,
+                           java.util.Set<String> add, Map<String, String> rerun) {
+        public Revision {
+            order = List.copyOf(order);
+            arraySizes = Map.copyOf(arraySizes);
+            drop = java.util.Set.copyOf(drop);
+            add = java.util.Set.copyOf(add);
+            rerun = Map.copyOf(rerun);
+        }
+    }
+
+    /**
+     * Switches a run to its next workflow version, in one transaction: the version is recorded and
+     * made the run's, tasks are dropped and added, the tasks to rerun have every element WAITING
+     * again (an array resized to its new size), and then what failed, was cancelled or never ran is
+     * resumed as {@link #resume} does. Killed at any instant, the run is either as it was or wholly
+     * on the new version.
+     *
+     * @param expected the version the caller planned from: another switch since is refused
+     * @return how many elements will run
+     */
+    public int switchVersion(String runId, int expected, WorkflowVersion next, Revision revision,
+                             Map<String, List<String>> serviceDependants, Instant now) {
+        return inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_run SET version=?, spec=?, source=? "
+                    + "WHERE id=? AND version=?")) {
+                ps.setInt(1, next.version());
+                ps.setString(2, next.spec());
+                ps.setString(3, next.source());
+                ps.setString(4, runId);
+                ps.setInt(5, expected);
+                if (ps.executeUpdate() != 1) {
+                    throw new HwfException(ExitCodes.BAD_INPUT, "run " + runId + " changed while this resume planned"
+                            + " (another resume?); run the command again");
+                }
+            }
+            insertVersion(c, runId, next);
+            for (String task : revision.drop()) {
+                dropTask(c, runId, task);
+            }
+            for (String task : revision.add()) {
+                try (PreparedStatement ps = c.prepareStatement("INSERT INTO hwf_task(run_id, name, position, state, "
+                        + "array_size) VALUES (?,?,0,'WAITING',0)")) {
+                    ps.setString(1, runId);
+                    ps.setString(2, task);
+                    ps.executeUpdate();
+                }
+                resize(c, runId, task, 0, revision.arraySizes().get(task), "added in version " + next.version());
+            }
+            int n = 0;
+            for (Map.Entry<String, String> r : revision.rerun().entrySet()) {
+                n += rerun(c, runId, r.getKey(), revision.arraySizes().get(r.getKey()), r.getValue());
+            }
+            try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET position=? WHERE run_id=? AND name=?")) {
+                int pos = 0;
+                for (String task : revision.order()) {
+                    ps.setInt(1, pos++);
+                    ps.setString(2, runId);
+                    ps.setString(3, task);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            event(c, runId, null, null, null, now, "VERSION", "workflow version " + next.version() + " ("
+                    + next.note() + ")", null);
+            return n + resume(c, runId, serviceDependants, now);
+        });
+    }
+
+    private static void dropTask(Connection c, String runId, String task) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT max(attempt) FROM hwf_element WHERE run_id=? "
+                + "AND task=?")) {
+            ps.setString(1, runId);
+            ps.setString(2, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getInt(1) > 0) {
+                    throw new HwfException(ExitCodes.BAD_INPUT, "task " + task + " of run " + runId + " was submitted"
+                            + " already; a resume cannot remove it: keep it in the workflow");
+                }
+            }
+        }
+        for (String sql : List.of("DELETE FROM hwf_element WHERE run_id=? AND task=?",
+                "DELETE FROM hwf_count WHERE run_id=? AND task=?", "DELETE FROM hwf_task WHERE run_id=? AND name=?")) {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, runId);
+                ps.setString(2, task);
+                ps.executeUpdate();
+            }
+        }
+    }
+
+    /** Every element of the task WAITING again with the reason; refused while one is queued or running. */
+    private static int rerun(Connection c, String runId, String task, int arraySize, String reason)
+            throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM hwf_element WHERE run_id=? AND task=? "
+                + "AND state IN " + sqlStates(LIVE))) {
+            ps.setString(1, runId);
+            ps.setString(2, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next() && rs.getInt(1) > 0) {
+                    throw new HwfException(ExitCodes.BAD_INPUT, "task " + task + " has " + rs.getInt(1) + " element(s)"
+                            + " queued or running, which run its old definition; wait for them to end (hwf watch "
+                            + runId + ") or cancel the run (hwf cancel " + runId + "), then resume");
+                }
+            }
+        }
+        int n;
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', tries=0, reason=?, "
+                + "missing_since=NULL, " + BANK_TRY + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? "
+                + "AND state<>'WAITING'")) {
+            ps.setString(1, "run again: " + reason);
+            ps.setString(2, runId);
+            ps.setString(3, task);
+            n = ps.executeUpdate();
+        }
+        int before;
+        try (PreparedStatement ps = c.prepareStatement("SELECT array_size FROM hwf_task WHERE run_id=? AND name=?")) {
+            ps.setString(1, runId);
+            ps.setString(2, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                before = rs.next() ? rs.getInt(1) : 0;
+            }
+        }
+        return n + resize(c, runId, task, before, arraySize, "run again: " + reason);
+    }
+
+    /**
+     * Gives a task {@code to} elements where it had {@code from} (array sizes; 0 is one element):
+     * new ones WAITING with the reason, the ones past the end removed. Returns how many were added.
+     */
+    private static int resize(Connection c, String runId, String task, int from, int to, String reason)
+            throws SQLException {
+        int had = from == 0 && hasElement(c, runId, task) ? 1 : from;
+        int want = Math.max(1, to);
+        try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_task SET array_size=? WHERE run_id=? AND name=?")) {
+            ps.setInt(1, to);
+            ps.setString(2, runId);
+            ps.setString(3, task);
+            ps.executeUpdate();
+        }
+        if (want < had) {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM hwf_element WHERE run_id=? AND task=? "
+                    + "AND idx>=?")) {
+                ps.setString(1, runId);
+                ps.setString(2, task);
+                ps.setInt(3, want);
+                ps.executeUpdate();
+            }
+            return 0;
+        }
+        if (want == had) {
+            return 0;
+        }
+        try (PreparedStatement el = c.prepareStatement("INSERT INTO hwf_element(run_id, task, idx, state, reason) "
+                + "VALUES (?,?,?,'WAITING',?)");
+             PreparedStatement count = c.prepareStatement("INSERT INTO hwf_count(run_id, task, state, reason, n, "
+                     + "seconds) VALUES (?,?,'WAITING',?,?,0) ON CONFLICT(run_id, task, state, reason) DO UPDATE "
+                     + "SET n = n + excluded.n")) {
+            for (int i = had; i < want; i++) {
+                el.setString(1, runId);
+                el.setString(2, task);
+                el.setInt(3, i);
+                el.setString(4, reason);
+                el.addBatch();
+            }
+            el.executeBatch();
+            count.setString(1, runId);
+            count.setString(2, task);
+            count.setString(3, reason);
+            count.setInt(4, want - had);
+            count.executeUpdate();
+        }
+        return want - had;
+    }
+
+    private static boolean hasElement(Connection c, String runId, String task) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM hwf_element WHERE run_id=? AND task=? LIMIT 1")) {
+            ps.setString(1, runId);
+            ps.setString(2, task);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next();
+            }
+        }
     }
 
     /**
@@ -713,7 +1016,8 @@ public final class Journal implements AutoCloseable {
                          + BANK_TRY + ", started_at=NULL, ended_at=NULL WHERE run_id=? AND task=? AND idx=? "
                          + "AND state='WAITING'");
                  PreparedStatement att = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
-                         + "indices, submitted_at, index_offset) VALUES (?,?,?,?,?,?,?)")) {
+                         + "indices, submitted_at, index_offset, version) VALUES (?,?,?,?,?,?,?,"
+                         + "(SELECT version FROM hwf_run WHERE id=?))")) {
                 for (Claim claim : claims) {
                     java.sql.Savepoint sp = c.setSavepoint("claim");
                     task.setInt(1, claim.attempt());
@@ -748,6 +1052,7 @@ public final class Journal implements AutoCloseable {
                     att.setString(5, claim.indices().toString());
                     att.setString(6, now.toString());
                     att.setInt(7, claim.indexOffset());
+                    att.setString(8, runId); // the run's workflow version this attempt runs
                     att.executeUpdate();
                     event(c, runId, claim.task(), null, claim.attempt(), now, "SUBMITTING", "job name "
                             + claim.jobName(), null);
@@ -1100,7 +1405,12 @@ public final class Journal implements AutoCloseable {
      * need it running.
      */
     public int resume(String runId, Map<String, List<String>> serviceDependants, Instant now) {
-        return inTransaction(c -> {
+        return inTransaction(c -> resume(c, runId, serviceDependants, now));
+    }
+
+    private int resume(Connection c, String runId, Map<String, List<String>> serviceDependants, Instant now)
+            throws SQLException {
+        {
             int n;
             try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state='WAITING', tries=0, "
                     + "reason='resumed after ' || coalesce(reason, state), missing_since=NULL, " + BANK_TRY
@@ -1138,7 +1448,7 @@ public final class Journal implements AutoCloseable {
             event(c, runId, null, null, null, now, "RESUMED", n + " element(s) to run again", null);
             refreshDerived(c, runId, null, now);
             return n;
-        });
+        }
     }
 
     private RunRecord runOf(Connection c, String runId) throws SQLException {
@@ -1371,14 +1681,14 @@ public final class Journal implements AutoCloseable {
     private static RunRecord runRow(ResultSet rs) throws SQLException {
         return new RunRecord(rs.getString("id"), rs.getString("workflow"), rs.getString("scheduler"),
                 rs.getString("state"), rs.getString("reason"), rs.getString("source"), rs.getString("spec"),
-                rs.getString("workdir"), instant(rs, "submitted_at"), instant(rs, "ended_at"));
+                rs.getString("workdir"), instant(rs, "submitted_at"), instant(rs, "ended_at"), rs.getInt("version"));
     }
 
     private static TaskRecord taskRow(ResultSet rs) throws SQLException {
         return new TaskRecord(rs.getString("name"), rs.getInt("position"), JobState.valueOf(rs.getString("state")),
                 rs.getString("reason"), rs.getInt("attempt"), rs.getString("job_id"), intOrNull(rs, "exit_code"),
                 rs.getInt("array_size"), instant(rs, "submitted_at"), instant(rs, "started_at"),
-                instant(rs, "ended_at"));
+                instant(rs, "ended_at"), rs.getString("reused_from"));
     }
 
     private static ElementRecord elementRow(ResultSet rs) throws SQLException {
@@ -1391,7 +1701,7 @@ public final class Journal implements AutoCloseable {
     private static AttemptRecord attemptRow(ResultSet rs) throws SQLException {
         return new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
                 rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at"), rs.getString("endpoint"),
-                instant(rs, "ready_at"), rs.getInt("index_offset"), rs.getString("ran_on"));
+                instant(rs, "ready_at"), rs.getInt("index_offset"), rs.getString("ran_on"), rs.getInt("version"));
     }
 
     private static Integer intOrNull(ResultSet rs, String col) throws SQLException {

@@ -332,7 +332,8 @@ public final class ReportHtml {
         for (RunReport.TaskReport t : report.tasks()) {
             RunReport.Resources r = t.requested();
             h.append("<tr data-task=\"").append(esc(t.name())).append("\"><td><b>").append(esc(t.name()))
-                    .append("</b>").append(envCell(t)).append("</td><td>").append(badge(t.state())).append("</td><td>")
+                    .append("</b>").append(t.reusedFrom() == null ? "" : "<br><span class=\"dim reused\">reused from "
+                            + esc(t.reusedFrom()) + "</span>").append(envCell(t)).append("</td><td>").append(badge(t.state())).append("</td><td>")
                     .append(t.after().isEmpty() ? "<span class=\"dim\">–</span>" : esc(String.join(", ", t.after())))
                     .append("</td><td class=\"req\">").append(plural(r.nodes(), "node")).append(" × ")
                     .append(plural(r.ntasks(), "task"))

@@ -128,6 +128,9 @@ public final class ReportJson {
         if (t.service()) {
             x.put("endpoint", t.endpoint());
         }
+        if (t.reusedFrom() != null) {
+            x.put("reusedFrom", t.reusedFrom());
+        }
         List<Object> attempts = new ArrayList<>();
         for (RunReport.AttemptInfo a : t.attempts()) {
             Map<String, Object> y = new LinkedHashMap<>();
@@ -136,6 +139,7 @@ public final class ReportJson {
             y.put("jobName", a.jobName());
             y.put("elements", a.elements());
             y.put("submitted", time(a.submitted()));
+            y.put("version", a.version());
             if (a.ranOn() != null) {
                 y.put("pilot", a.ranOn());
             }

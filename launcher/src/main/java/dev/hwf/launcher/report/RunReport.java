@@ -76,13 +76,14 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
      * @param runSeconds    running time of all its elements and attempts, added up
      * @param service       whether the task is a service ({@code service: true})
      * @param endpoint      where a service's current attempt answers (host:port), or null
+     * @param reusedFrom    the run this task's SUCCEEDED result was taken from ({@code submit --reuse}), or null
      */
     public record TaskReport(String name, String state, String reason, Integer exitCode, List<String> after,
                              Resources requested, int arraySize, int arrayLimit, int retriesAllowed,
                              String taskDir, List<AttemptInfo> attempts, int retries, Instant submitted,
                              Instant started, Instant ended, double runSeconds, double coreHours, double gpuHours,
                              List<ElementReport> elements, boolean service, String endpoint,
-                             Map<String, String> env) {
+                             Map<String, String> env, String reusedFrom) {
         public TaskReport {
             env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
             after = List.copyOf(after);
@@ -91,10 +92,13 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         }
     }
 
-    /** One submission of a task: its job id and the elements it carried. */
-    /** One attempt; {@code ranOn}: for a packed task's attempt, the pilot agent that ran it (or null). */
+    /**
+     * One submission of a task: its job id and the elements it carried; {@code ranOn}: for a packed
+     * task's attempt, the pilot agent that ran it (or null); {@code version}: the run's workflow
+     * version it ran.
+     */
     public record AttemptInfo(int attempt, String jobId, String jobName, List<Integer> elements, Instant submitted,
-                              String ranOn) {
+                              String ranOn, int version) {
         public AttemptInfo {
             elements = List.copyOf(elements);
         }
@@ -246,9 +250,9 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
             tasks.add(new TaskReport(t.name(), t.state().name(), t.reason(), t.exitCode(), spec.after(), res,
                     spec.array(), spec.arrayLimit(), spec.retries(), dir,
                     attempts.stream().map(a -> new AttemptInfo(a.attempt(), a.jobId(), a.jobName(), a.indexList(),
-                            a.submittedAt(), a.ranOn())).toList(), retries, t.submittedAt(), t.startedAt(), t.endedAt(),
-                    runSeconds, taskCore, taskGpu, elements, spec.isService(),
-                    snap.endpoint(t.name()), spec.shownEnv()));
+                            a.submittedAt(), a.ranOn(), a.version())).toList(), retries, t.submittedAt(),
+                    t.startedAt(), t.endedAt(), runSeconds, taskCore, taskGpu, elements, spec.isService(),
+                    snap.endpoint(t.name()), spec.shownEnv(), t.reusedFrom()));
         }
         Summary summary = new Summary(run.id(), run.workflow(), run.scheduler(), host, run.state(), run.reason(),
                 run.workdir(), run.submittedAt(), run.endedAt(), now, run.submittedAt(), end, tasks.size(),

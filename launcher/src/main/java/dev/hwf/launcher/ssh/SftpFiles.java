@@ -188,6 +188,27 @@ public final class SftpFiles implements SiteFiles {
         unlessMissing("delete", path, ch -> ch.rm(glob(path)));
     }
 
+    @Override
+    public void link(String target, String link) {
+        try {
+            connection.sftp("linking " + link, ch -> {
+                try {
+                    ch.lstat(glob(link));
+                    return null; // linked already
+                } catch (SftpException e) {
+                    if (e.id != ChannelSftp.SSH_FX_NO_SUCH_FILE) {
+                        throw e;
+                    }
+                }
+                ch.symlink(target, link); // OpenSSH's sftp-server takes the two as the protocol draft names them
+                return null;
+            });
+        } catch (SftpFailure e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot link " + link + " to " + target + " on " + where()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     /** An SFTP operation on a path for which a missing path is no failure. */
     private interface PathOp {
         void on(ChannelSftp ch) throws SftpException;

@@ -38,6 +38,11 @@ public record Workflow(String name, String scheduler, Site site, List<Task> task
         this(name, scheduler, site, tasks, source, null);
     }
 
+    /** Whether the workflow has a task of this name. */
+    public boolean has(String taskName) {
+        return tasks.stream().anyMatch(t -> t.name().equals(taskName));
+    }
+
     public Task task(String taskName) {
         for (Task t : tasks) {
             if (t.name().equals(taskName)) {

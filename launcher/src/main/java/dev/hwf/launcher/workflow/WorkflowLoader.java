@@ -25,6 +25,11 @@ public final class WorkflowLoader {
 
     /** Reads, applies overrides, validates. Throws WorkflowException listing ALL problems. */
     public static Workflow load(Path file, List<String> sets) {
+        return parse(read(file), file.toString(), file.toAbsolutePath().normalize().getParent(), sets);
+    }
+
+    /** The text of a workflow file, UTF-8; a WorkflowException when there is none to read. */
+    public static String read(Path file) {
         String source = file.toString();
         if (!Files.exists(file)) {
             throw single(source, "file not found: " + Text.show(file.toAbsolutePath().toString()));
@@ -41,8 +46,7 @@ public final class WorkflowLoader {
         } catch (IOException e) {
             throw single(source, "cannot read the file: " + e.getMessage());
         }
-        Path baseDir = file.toAbsolutePath().normalize().getParent();
-        return parse(text, source, baseDir, sets);
+        return text;
     }
 
     /**

@@ -739,7 +739,11 @@ class JournalTest {
         try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
             // a journal as hwf 0.1 wrote it: schema 1, no endpoint nor earlier-tries columns, nor
             // schema 3's site limits and index offsets, nor schema 4's state counts, nor schema 5's
-            // pilot agents
+            // pilot agents, nor schema 6's workflow versions and reused tasks
+            s.executeUpdate("DROP TABLE hwf_version");
+            s.executeUpdate("ALTER TABLE hwf_run DROP COLUMN version");
+            s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN version");
+            s.executeUpdate("ALTER TABLE hwf_task DROP COLUMN reused_from");
             for (String trigger : List.of("update", "delete")) {
                 s.executeUpdate("DROP TRIGGER hwf_count_" + trigger);
             }
@@ -757,6 +761,11 @@ class JournalTest {
         journal = Journal.open(file);
         assertEquals(Journal.SCHEMA_VERSION, count("SELECT max(version) FROM hwf_schema"));
         assertEquals(id, journal.run(id).id());
+        assertEquals(1, journal.run(id).version());
+        WorkflowVersion first = journal.versions(id).get(0);
+        assertEquals(1, first.version());
+        assertNull(first.text(), "an older hwf kept no workflow text");
+        assertEquals(journal.run(id).spec(), first.spec(), "the run's workflow kept as its version 1");
         assertEquals(0.0, journal.snapshot(id).elements().get(0).earlierSeconds());
         journal.claim(id, task, 0, List.of(0), "hwf-a-1", T0);
         for (TaskRecord t : journal.snapshot(id).tasks()) { // the counts of the runs it held were taken in the upgrade

@@ -45,6 +45,13 @@ public final class FakeSiteFiles implements SiteFiles {
         return FileModes.PRIVATE;
     }
 
+    /** A link is the target's name, kept as the link's content. */
+    @Override
+    public synchronized void link(String target, String link) {
+        reach();
+        files.putIfAbsent(link, "-> " + target);
+    }
+
     /** Paths are just names here: there are no modes to tell. */
     @Override
     public Integer mode(String path) {
