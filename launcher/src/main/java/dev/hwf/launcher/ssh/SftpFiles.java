@@ -200,7 +200,7 @@ public final class SftpFiles implements SiteFiles {
                         throw e;
                     }
                 }
-                ch.symlink(target, link); // OpenSSH's sftp-server takes the two as the protocol draft names them
+                ch.symlink(target, link); // link -> target on OpenSSH's sftp-server (ResumeEditIT checks it)
                 return null;
             });
         } catch (SftpFailure e) {
