@@ -442,6 +442,8 @@ public final class ReportHtml {
                     .append("<th class=\"n\">Ran</th><th>Outcome</th><th>Logs</th></tr></thead><tbody>\n");
             java.util.Map<Integer, String> ranOn = new java.util.HashMap<>(); // packed attempts: their pilot agent
             t.attempts().stream().filter(a -> a.ranOn() != null).forEach(a -> ranOn.put(a.attempt(), a.ranOn()));
+            java.util.Map<Integer, Integer> version = new java.util.HashMap<>(); // the workflow version each ran
+            t.attempts().forEach(a -> version.put(a.attempt(), a.version()));
             for (RunReport.ElementReport e : t.elements()) {
                 if (e.segments().isEmpty()) {
                     h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
@@ -452,7 +454,9 @@ public final class ReportHtml {
                 }
                 for (RunReport.Segment g : e.segments()) {
                     h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
-                            .append("<td class=\"n\">").append(g.attempt()).append("</td><td>")
+                            .append("<td class=\"n\">").append(g.attempt())
+                            .append(version.getOrDefault(g.attempt(), 1) > 1 ? " <span class=\"dim\" title=\"workflow"
+                                    + " version\">v" + version.get(g.attempt()) + "</span>" : "").append("</td><td>")
                             .append(g.jobId() == null ? "<span class=\"dim\">–</span>" : esc(g.jobId()))
                             .append(ranOn.containsKey(g.attempt()) ? " <span class=\"dim\">on "
                                     + esc(ranOn.get(g.attempt())) + "</span>" : "").append("</td><td>")
