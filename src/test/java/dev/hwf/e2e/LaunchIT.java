@@ -51,11 +51,11 @@ class LaunchIT {
         assertEquals(0, r.code(), r.all());
         String run = Hwf.runId(r);
         List<String> out = Files.readAllLines(work.resolve(run).resolve("train").resolve("out.1.0.log"));
-        assertEquals(List.of("arg:--nnodes=1", "arg:--nproc-per-node=2", "arg:--rdzv-backend=c10d"),
+        assertEquals(List.of("arg:--nnodes=1", "arg:--nproc_per_node=2", "arg:--rdzv_backend=c10d"),
                 out.subList(0, 3), out.toString());
         String endpoint = out.get(3);
-        assertTrue(endpoint.startsWith("arg:--rdzv-endpoint="), out.toString());
-        String addr = endpoint.substring("arg:--rdzv-endpoint=".length(), endpoint.lastIndexOf(':'));
+        assertTrue(endpoint.startsWith("arg:--rdzv_endpoint="), out.toString());
+        String addr = endpoint.substring("arg:--rdzv_endpoint=".length(), endpoint.lastIndexOf(':'));
         int port = Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
         assertTrue(port >= 29500 && port < 30000, out.toString());
         if ("local".equals(scheduler)) {

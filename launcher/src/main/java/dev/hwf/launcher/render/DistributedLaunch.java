@@ -61,10 +61,12 @@ public final class DistributedLaunch {
         String inRank = SoftwareEnv.inContainer(task, taskDir, cmd);
         switch (task.launcher()) {
             case "torchrun" -> {
+                // underscore spellings: PyTorch before 2.0 knows only these, and every later version
+                // still accepts them (sites keep old PyTorch modules for years)
                 // with a container, each worker torchrun starts is the container running python on the script
-                String torchrun = "torchrun --nnodes=" + nodes + " --nproc-per-node=" + perNode
-                        + " --rdzv-backend=c10d --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" "
-                        + (image.isEmpty() ? cmd : "--no-python " + String.join(" ", image) + " python3 " + cmd);
+                String torchrun = "torchrun --nnodes=" + nodes + " --nproc_per_node=" + perNode
+                        + " --rdzv_backend=c10d --rdzv_endpoint=\"$MASTER_ADDR:$MASTER_PORT\" "
+                        + (image.isEmpty() ? cmd : "--no_python " + String.join(" ", image) + " python3 " + cmd);
                 // more than one node: one torchrun per node; each starts its processes and they meet
                 // at the endpoint
                 sb.append(nodes == 1 ? torchrun : perNode(task, adapter, torchrun));

@@ -63,8 +63,8 @@ class LaunchRenderTest {
                 """.formatted(scheduler, launcher, nodes, more);
     }
 
-    private static final String RDZV = "torchrun --nnodes=2 --nproc-per-node=4 --rdzv-backend=c10d"
-            + " --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" train.py --epochs 3";
+    private static final String RDZV = "torchrun --nnodes=2 --nproc_per_node=4 --rdzv_backend=c10d"
+            + " --rdzv_endpoint=\"$MASTER_ADDR:$MASTER_PORT\" train.py --epochs 3";
 
     @Test
     void slurmTwoNodeTorchrunStartsOneTorchrunPerNodeWithSrun() {
@@ -106,8 +106,8 @@ class LaunchRenderTest {
     void singleNodeTorchrunOnEverySchedulerRunsTorchrunDirectly() {
         for (String scheduler : List.of("slurm", "pbs", "lsf", "local")) {
             List<String> lines = commandLines(render(parse(task(scheduler, "torchrun", 1, "gpus: 4")), "train", work));
-            assertEquals("torchrun --nnodes=1 --nproc-per-node=4 --rdzv-backend=c10d"
-                    + " --rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\" train.py --epochs 3", lines.get(lines.size() - 1),
+            assertEquals("torchrun --nnodes=1 --nproc_per_node=4 --rdzv_backend=c10d"
+                    + " --rdzv_endpoint=\"$MASTER_ADDR:$MASTER_PORT\" train.py --epochs 3", lines.get(lines.size() - 1),
                     scheduler);
         }
         List<String> local = commandLines(render(parse(task("local", "torchrun", 1, "ntasks: 2")), "train", work));
@@ -197,8 +197,8 @@ class LaunchRenderTest {
         assertTrue(p.waitFor(20, TimeUnit.SECONDS));
         assertEquals(0, p.exitValue(), console);
         List<String> out = Files.readAllLines(dir.resolve("out.1.0.log"));
-        assertEquals(List.of("arg:--nnodes=1", "arg:--nproc-per-node=2", "arg:--rdzv-backend=c10d"), out.subList(0, 3));
-        assertTrue(out.get(3).matches("arg:--rdzv-endpoint=127\\.0\\.0\\.1:(29[5-9]\\d\\d)"), out.toString());
+        assertEquals(List.of("arg:--nnodes=1", "arg:--nproc_per_node=2", "arg:--rdzv_backend=c10d"), out.subList(0, 3));
+        assertTrue(out.get(3).matches("arg:--rdzv_endpoint=127\\.0\\.0\\.1:(29[5-9]\\d\\d)"), out.toString());
         String port = out.get(3).substring(out.get(3).lastIndexOf(':') + 1);
         assertEquals(List.of("arg:train.py", "arg:--name", "arg:it's train", "MASTER_ADDR=127.0.0.1",
                 "MASTER_PORT=" + port, "WORLD_SIZE=2 HWF_NNODES=1 HWF_NPROC_PER_NODE=2"), out.subList(4, 10));
@@ -261,8 +261,8 @@ class LaunchRenderTest {
         List<String> lines = Files.readAllLines(log).stream().sorted().toList();
         assertEquals(2, lines.size(), lines.toString());
         for (int i = 0; i < 2; i++) {
-            assertTrue(lines.get(i).matches("n" + (i + 1) + ": --nnodes=2 --nproc-per-node=2 --rdzv-backend=c10d "
-                    + "--rdzv-endpoint=n1:29\\d\\d\\d train.py --epochs 3 \\| n1:29\\d\\d\\d 4 train "
+            assertTrue(lines.get(i).matches("n" + (i + 1) + ": --nnodes=2 --nproc_per_node=2 --rdzv_backend=c10d "
+                    + "--rdzv_endpoint=n1:29\\d\\d\\d train.py --epochs 3 \\| n1:29\\d\\d\\d 4 train "
                     + "\\[it's \\$\\(not run\\)\\] " + java.util.regex.Pattern.quote(dir.toString())), lines.get(i));
         }
     }

@@ -244,8 +244,8 @@ class SoftwareRenderTest {
         assertTrue(mpirun.contains("\nmpirun -np 4 apptainer exec --bind "), mpirun);
         String torchrun = render(parse(head + "    gpus: 2\n    launcher: torchrun\n"
                 + "    command: train.py --epochs 3\n"), "t");
-        assertTrue(torchrun.contains("--rdzv-endpoint=\"$MASTER_ADDR:$MASTER_PORT\""
-                + " --no-python apptainer exec --bind "),
+        assertTrue(torchrun.contains("--rdzv_endpoint=\"$MASTER_ADDR:$MASTER_PORT\""
+                + " --no_python apptainer exec --bind "),
                 torchrun);
         assertTrue(torchrun.contains(" --nv docker://x python3 train.py --epochs 3"), torchrun);
     }
