@@ -20,6 +20,14 @@ hwf_daemon_binary slurmd # up-realistic.sh starts them from their Debian file na
 for n in n1 n2 n3; do
     hwf_stop "slurmd -N $n" "$DIR/slurmd-$n.pid" "$HWF_COMM" || rc=1
 done
+# the nodes' network namespaces and bridge (up-realistic.sh section 4), once their slurmds are gone;
+# kept when up-realistic.sh only restarts Slurm
+if [ "${HWF_KEEP_DB:-0}" != 1 ]; then
+    for n in n1 n2 n3; do
+        [ ! -e "/var/run/netns/hwf-$n" ] || ip netns delete "hwf-$n" || rc=1
+    done
+    ! ip link show hwfbr0 >/dev/null 2>&1 || ip link delete hwfbr0 || rc=1
+fi
 hwf_daemon_binary slurmctld
 hwf_stop slurmctld "$DIR/slurmctld.pid" "$HWF_COMM" || rc=1
 hwf_stop slurmdbd "$DIR/slurmdbd.pid" slurmdbd || rc=1

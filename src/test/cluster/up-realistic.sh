@@ -10,8 +10,8 @@
 #   user and QOS limits in sacctmgr -> slurmctld (6827) -> slurmd -N n1|n2|n3 (6831-6833)
 #   -> nodes resumed if drained -> smoke jobs (after a start only) -> how to use it.
 #
-# The cluster "hwfreal": nodes n1 n2 n3 (all on this host: multiple-slurmd, NodeHostname=<host>,
-# one port each), CPUs=2 and RealMemory=2000 each; partitions cpu (n[1-3], default) and gpu (n3,
+# The cluster "hwfreal": nodes n1 n2 n3 (all on this host: multiple-slurmd, one port each; each in
+# network and UTS namespaces of its own where the kernel allows, see section 4), CPUs=2 and RealMemory=2000 each; partitions cpu (n[1-3], default) and gpu (n3,
 # gres gpu:2 from two empty dummy files: --gres=gpu:N is scheduled, no CUDA_VISIBLE_DEVICES).
 # AccountingStorageEnforce=associations,limits,qos; account hwf with user root (default account);
 # QOS normal: MaxSubmitJobsPerUser=20, MaxJobsPerUser=6. MaxArraySize=101. Memory: task/cgroup with
@@ -107,12 +107,62 @@ for i in "${!NODES[@]}"; do
     hwf_port_free_for "slurmd -N ${NODES[$i]}" "$DIR/slurmd-${NODES[$i]}.pid" $((NODE_PORT0 + i + 1))
 done
 
-# ---- 4. configuration ----------------------------------------------------------------------
+# ---- 4. nodes as hosts, then configuration --------------------------------------------------
 hwf_loopback_host
 HOST=$HWF_HOST ADDR=$HWF_ADDR
-# Node names do not resolve by themselves; jobs that reach another node by name (MASTER_ADDR,
-# a service's host) need them to.
-hwf_loopback_names "${NODES[@]}"
+# Each node is a host of its own where the kernel allows (HWF_REAL_NETNS=auto, the default): a
+# network namespace hwf-nX (its own loopback and address 10.77.0.1X on a veth pair, the host end on
+# bridge hwfbr0, 10.77.0.1/24, which exists only on this host) and, for its slurmd and every job
+# it starts, a UTS namespace whose host name is the node's name. /etc/hosts maps n1..n3 to those
+# addresses, so MASTER_ADDR, a service's host or Open MPI's peers are reached like another
+# machine's; slurmctld listens on 10.77.0.1 (the nodes' side of the bridge). HWF_REAL_NETNS=no, or
+# no 'ip netns' here: one-host nodes, the names on 127.0.0.1.
+NETNS=${HWF_REAL_NETNS:-auto}
+BRIDGE=hwfbr0
+NET=10.77.0
+netns_up() {
+    ip link show "$BRIDGE" >/dev/null 2>&1 || ip link add "$BRIDGE" type bridge || return 1
+    # (grep reads a variable: under pipefail, 'ip ... | grep -q' fails when grep stops reading early)
+    local have
+    have=$(ip addr show dev "$BRIDGE")
+    grep -q "inet $NET.1/24" <<<"$have" || ip addr add "$NET.1/24" dev "$BRIDGE" || return 1
+    ip link set "$BRIDGE" up || return 1
+    local i n
+    for i in "${!NODES[@]}"; do
+        n=${NODES[$i]}
+        [ -e "/var/run/netns/hwf-$n" ] || ip netns add "hwf-$n" || return 1
+        if ! ip link show "hwf-$n" >/dev/null 2>&1; then
+            ip link add "hwf-$n" type veth peer name eth0 netns "hwf-$n" || return 1
+        fi
+        ip link set "hwf-$n" master "$BRIDGE" up || return 1
+        ip -n "hwf-$n" link set lo up || return 1
+        have=$(ip -n "hwf-$n" addr show dev eth0)
+        grep -q "inet $NET.1$((i + 1))/24" <<<"$have" || ip -n "hwf-$n" addr add "$NET.1$((i + 1))/24" dev eth0 \
+            || return 1
+        ip -n "hwf-$n" link set eth0 up || return 1
+    done
+}
+# the node lines this script wrote before, whichever kind, go; rewritten in place (it may be a bind mount)
+hosts=$(grep -v ' # added by hwf src/test/cluster/up-realistic.sh$' /etc/hosts || true)
+printf '%s\n' "$hosts" >/etc/hosts
+if [ "$NETNS" != no ] && command -v ip >/dev/null && command -v nsenter >/dev/null && netns_up; then
+    NETNS=yes
+    # slurmctld binds to the address of its own host name (NoCtldInAddrAny) and must find that name in
+    # SlurmctldHost: it runs in a UTS namespace of its own named hwf-ctld, which is the bridge's address
+    CTLD_HOST=hwf-ctld CTLD_ADDR=$NET.1
+    hosts="$NET.1 $CTLD_HOST # added by hwf src/test/cluster/up-realistic.sh"$'\n'"$hosts"
+    for i in "${!NODES[@]}"; do
+        hosts="$NET.1$((i + 1)) ${NODES[$i]} # added by hwf src/test/cluster/up-realistic.sh"$'\n'"$hosts"
+    done
+    printf '%s\n' "$hosts" >/etc/hosts
+else
+    [ "$NETNS" = no ] || hwf_log "no network namespaces here (ip netns, veth, bridge): one-host nodes"
+    NETNS=no
+    CTLD_HOST=$HOST CTLD_ADDR=$ADDR
+    # Node names do not resolve by themselves; jobs that reach another node by name (MASTER_ADDR,
+    # a service's host) need them to.
+    hwf_loopback_names "${NODES[@]}"
+fi
 
 if [ ! -s "$DB/slurm.pass" ]; then
     (umask 077 && head -c 24 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' >"$DB/slurm.pass")
@@ -123,13 +173,18 @@ node_lines=""
 for i in "${!NODES[@]}"; do
     gres=""
     [ "${NODES[$i]}" != n3 ] || gres=" Gres=gpu:2"
-    node_lines+="NodeName=${NODES[$i]} NodeHostname=$HOST NodeAddr=$ADDR Port=$((NODE_PORT0 + i + 1)) CPUs=2 RealMemory=2000${gres} State=UNKNOWN"$'\n'
+    if [ "$NETNS" = yes ]; then
+        where="NodeHostname=${NODES[$i]} NodeAddr=$NET.1$((i + 1))"
+    else
+        where="NodeHostname=$HOST NodeAddr=$ADDR"
+    fi
+    node_lines+="NodeName=${NODES[$i]} $where Port=$((NODE_PORT0 + i + 1)) CPUs=2 RealMemory=2000${gres} State=UNKNOWN"$'\n'
 done
 
 cat >"$DIR/slurm.conf.new" <<EOF
 $MARK
 ClusterName=$CLUSTER
-SlurmctldHost=$HOST($ADDR)
+SlurmctldHost=$CTLD_HOST($CTLD_ADDR)
 SlurmUser=root
 SlurmdUser=root
 AuthType=auth/munge
@@ -299,13 +354,26 @@ sacct_has assoc where cluster="$CLUSTER" account="$ACCOUNT" user=root format=Use
 
 ctld_up() { scontrol ping 2>/dev/null | grep -q 'is UP'; }
 if ! hwf_alive "$DIR/slurmctld.pid" "$CTLD_COMM"; then
-    (exec -a slurmctld "$CTLD_BIN") || hwf_die "slurmctld did not start"
+    if [ "$NETNS" = yes ]; then
+        unshare --uts bash -c 'hostname "$1" && exec -a slurmctld "$2"' hwf-slurmctld "$CTLD_HOST" "$CTLD_BIN" \
+            || hwf_die "slurmctld did not start"
+    else
+        (exec -a slurmctld "$CTLD_BIN") || hwf_die "slurmctld did not start"
+    fi
     started+=(slurmctld)
 fi
 wait_for "slurmctld does not answer 'scontrol ping'" ctld_up
 for n in "${NODES[@]}"; do
     if ! hwf_alive "$DIR/slurmd-$n.pid" "$SLURMD_COMM"; then
-        (exec -a slurmd "$SLURMD_BIN" -N "$n") || hwf_die "slurmd -N $n did not start"
+        if [ "$NETNS" = yes ]; then
+            # in the node's network namespace, under its own host name. nsenter, not 'ip netns exec':
+            # that one mounts a fresh /sys, which hides the cgroup v1 hierarchies slurmd needs
+            nsenter --net="/var/run/netns/hwf-$n" unshare --uts \
+                bash -c 'hostname "$1" && exec -a slurmd "$2" -N "$1"' hwf-slurmd "$n" "$SLURMD_BIN" \
+                || hwf_die "slurmd -N $n did not start in namespace hwf-$n"
+        else
+            (exec -a slurmd "$SLURMD_BIN" -N "$n") || hwf_die "slurmd -N $n did not start"
+        fi
         started+=("slurmd-$n")
     fi
 done
@@ -331,7 +399,12 @@ fi
 echo "hwf realistic cluster '$CLUSTER' up in $(hwf_elapsed) s (${started[*]:-everything was already running}): $(sinfo --version)"
 echo "  nodes n1 n2 n3 (2 CPUs, 2000 MB each; n3 gres gpu:2), partitions cpu (default, n[1-3]) and gpu (n3)"
 echo "  QOS normal MaxSubmitJobsPerUser=$MAX_SUBMIT MaxJobsPerUser=$MAX_JOBS; MaxArraySize=$MAX_ARRAY; memory enforced by cgroup v1"
-echo "  ports: slurmctld $CTLD_PORT, slurmd $((NODE_PORT0 + 1))-$((NODE_PORT0 + ${#NODES[@]})), slurmdbd $DBD_PORT, mariadbd $DB_PORT (all on $ADDR)"
+if [ "$NETNS" = yes ]; then
+    echo "  nodes are hosts: n1..n3 at $NET.11-$NET.13 (network and UTS namespaces hwf-nX, bridge $BRIDGE $NET.1/24)"
+    echo "  ports: slurmctld $CTLD_PORT on $CTLD_ADDR, slurmd $((NODE_PORT0 + 1))-$((NODE_PORT0 + ${#NODES[@]})) on the nodes, slurmdbd $DBD_PORT and mariadbd $DB_PORT on $ADDR"
+else
+    echo "  ports: slurmctld $CTLD_PORT, slurmd $((NODE_PORT0 + 1))-$((NODE_PORT0 + ${#NODES[@]})), slurmdbd $DBD_PORT, mariadbd $DB_PORT (all on $ADDR)"
+fi
 [ -z "$smoke" ] || echo "$smoke"
 echo "  state, spool, logs, pid files and the MariaDB datadir under $DIR; stop it with $HERE/down-realistic.sh"
 echo "  use it:  export SLURM_CONF=$DIR/slurm.conf"

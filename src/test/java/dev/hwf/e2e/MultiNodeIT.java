@@ -32,8 +32,17 @@ class MultiNodeIT {
     private static final String DDP = """
             import os, socket, sys
             import torch, torch.distributed as dist
+            import time
             rank, world = int(os.environ["SLURM_PROCID"]), int(os.environ["WORLD_SIZE"])
+            partner = os.environ.get("PARTNER")  # a sweep: both elements' stores must be up at once
+            if partner:
+                open(f"here.{os.environ['HWF_ARRAY_INDEX']}.{rank}", "w").close()
+                deadline = time.time() + 120
+                while not os.path.exists(partner) and time.time() < deadline:
+                    time.sleep(0.2)
             dist.init_process_group("gloo", init_method="env://", rank=rank, world_size=world)
+            if partner:
+                dist.barrier(); time.sleep(2); dist.barrier()  # hold the port while the other element runs
             torch.manual_seed(rank)  # different data on every rank
             model = torch.nn.parallel.DistributedDataParallel(torch.nn.Linear(4, 1))
             opt = torch.optim.SGD(model.parameters(), lr=0.1)
@@ -42,8 +51,8 @@ class MultiNodeIT {
                 loss = ((model(x) - x.sum(1, keepdim=True)) ** 2).mean()
                 opt.zero_grad(); loss.backward(); opt.step()
             w = [round(v, 6) for v in torch.cat([p.detach().flatten() for p in model.parameters()]).tolist()]
-            with open(f"rank.{rank}", "w") as f:
-                f.write(f"{os.environ['SLURMD_NODENAME']} {world} {w}\\n")
+            with open(f"rank.{os.environ.get('HWF_ARRAY_INDEX', '0')}.{rank}", "w") as f:
+                f.write(f"{socket.gethostname()} {world} {os.environ['MASTER_ADDR']}:{os.environ['MASTER_PORT']} {w}\\n")
             dist.destroy_process_group()
             """;
 
@@ -106,13 +115,77 @@ class MultiNodeIT {
         Set<String> weights = new TreeSet<>();
         Set<String> nodes = new TreeSet<>();
         for (String line : ranks) {
-            String[] f = line.split(" ", 3);
+            String[] f = line.split(" ", 4);
             nodes.add(f[0]);
             assertEquals("4", f[1], "world size");
-            weights.add(f[2]);
+            assertTrue(f[2].startsWith("n1:"), "the rendezvous on the first node, by its name: " + line);
+            weights.add(f[3]);
         }
         assertEquals(1, weights.size(), "all ranks agree on the all-reduced weights: " + ranks);
-        assertEquals(2, nodes.size(), "ranks on two nodes: " + ranks);
+        assertEquals(Set.of("n1", "n2"), nodes, "ranks on two hosts, each with its own name: " + ranks);
+    }
+
+    /** A sweep of two 2-node DDP elements on the same two nodes at once: each rendezvous has its own port. */
+    @Test
+    void aSweepOfTwoNodeTrainingsOnTheSameNodesDoesNotCollideOnThePort() throws Exception {
+        Path wf = hwf.workflow("sweep.yaml", """
+                name: ddp-sweep
+                scheduler: slurm
+                site: { workdir: "%s" }
+                tasks:
+                  - name: train
+                    launcher: srun
+                    nodes: 2
+                    ntasks: 2
+                    memory: 700M
+                    walltime: "00:10:00"
+                    matrix: { lr: ["0.1", "0.01"] }
+                    directives: ["--nodelist=n1,n2"]
+                    env: { OMP_NUM_THREADS: "1" }
+                    command: env PARTNER=here.$((1 - HWF_ARRAY_INDEX)).0 %s %s
+                """.formatted(work, PYTHON, scratch.resolve("ddp.py")));
+        Hwf.Result r = hwf.run("submit", wf.toString());
+        assertEquals(0, r.code(), r.all());
+        List<String> ranks = lines(work.resolve(Hwf.runId(r)).resolve("train"), "rank.");
+        assertEquals(4, ranks.size(), ranks.toString());
+        Set<String> endpoints = new TreeSet<>();
+        ranks.forEach(l -> endpoints.add(l.split(" ")[2]));
+        assertEquals(2, endpoints.size(), "one rendezvous port per element, both on n1: " + ranks);
+    }
+
+    /**
+     * The model service on one node; the simulation elements, on the other nodes, reach it by that
+     * node's name.
+     */
+    @Test
+    void aServiceOnOneNodeIsReachedFromTheOthersByItsName() throws Exception {
+        Path wf = hwf.workflow("svc.yaml", """
+                name: svc
+                scheduler: slurm
+                site: { workdir: "%s" }
+                tasks:
+                  - name: model
+                    service: true
+                    port: 18790
+                    directives: ["--nodelist=n1"]
+                    command: exec %s -m http.server "$HWF_SERVICE_PORT" --bind "$HWF_SERVICE_HOST"
+                  - name: simulate
+                    after: [model]
+                    array: 2
+                    directives: ["--exclude=n1"]
+                    command: |
+                      %s -c 'import os, socket, urllib.request
+                      u = os.environ["HWF_SERVICE_MODEL_URL"]
+                      print(socket.gethostname(), u, urllib.request.urlopen("http://" + u + "/").status)'
+                """.formatted(work, PYTHON, PYTHON));
+        Hwf.Result r = hwf.run("submit", wf.toString());
+        assertEquals(0, r.code(), r.all());
+        Path sim = work.resolve(Hwf.runId(r)).resolve("simulate");
+        for (int i = 0; i < 2; i++) {
+            String[] f = Files.readString(sim.resolve("out.1." + i + ".log")).strip().split(" ");
+            assertTrue(!f[0].equals("n1") && f[1].equals("n1:18790") && f[2].equals("200"),
+                    "element " + i + " on another node reached the service at n1 by name: " + String.join(" ", f));
+        }
     }
 
     @Test
@@ -128,10 +201,8 @@ class MultiNodeIT {
                     ntasks: 4
                     memory: 500M
                     walltime: "00:10:00"
-                    # the tests run as root, which Open MPI refuses unless told; the test nodes share
-                    # one host name, under which Open MPI's shared-memory transport names its segments,
-                    # so two "nodes" would collide: TCP between all ranks
-                    env: { OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1", OMPI_MCA_btl: "self,tcp" }
+                    # the tests run as root, which Open MPI refuses unless told
+                    env: { OMPI_ALLOW_RUN_AS_ROOT: "1", OMPI_ALLOW_RUN_AS_ROOT_CONFIRM: "1" }
                     command: %s %s
                 """.formatted(work, PYTHON, scratch.resolve("hello_mpi.py")));
         Hwf.Result r = hwf.run("submit", wf.toString());

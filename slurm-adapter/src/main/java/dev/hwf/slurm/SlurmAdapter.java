@@ -68,8 +68,11 @@ public class SlurmAdapter implements SchedulerAdapter {
 
     @Override
     public String rendezvousLines() {
+        // an array's elements share SLURM_ARRAY_JOB_ID, and their own SLURM_JOB_IDs may be that one
+        // plus or minus their index (Slurm numbers the elements it splits off as it goes): the array's
+        // number plus the element's index gives each element of one array its own port
         return "MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)\n"
-                + "hwf_job_number=${SLURM_JOB_ID%%[!0-9]*}\n";
+                + "hwf_job_number=${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID%%[!0-9]*}}\n";
     }
 
     /** srun runs the line once per node with the job's environment; each copy starts its node's processes. */

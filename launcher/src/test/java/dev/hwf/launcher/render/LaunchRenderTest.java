@@ -72,7 +72,7 @@ class LaunchRenderTest {
         assertEquals(List.of(
                 "# distributed launch (launcher: torchrun): rendezvous on the first host of the allocation",
                 "MASTER_ADDR=$(scontrol show hostnames \"$SLURM_JOB_NODELIST\" | head -n 1)",
-                "hwf_job_number=${SLURM_JOB_ID%%[!0-9]*}",
+                "hwf_job_number=${SLURM_ARRAY_JOB_ID:-${SLURM_JOB_ID%%[!0-9]*}}",
                 "MASTER_PORT=$((29500 + (10#${hwf_job_number:-0} + HWF_ARRAY_INDEX) % 500))",
                 "export MASTER_ADDR MASTER_PORT",
                 "export HWF_NNODES=2 HWF_NPROC_PER_NODE=4 WORLD_SIZE=8",
