@@ -36,13 +36,14 @@ import picocli.CommandLine.Parameters;
                         + "changed runs again with all it feeds, and every other SUCCEEDED task is kept. Exit "
                         + "codes as submit."},
         footer = {"", "Examples:", "  hwf resume lucid-dose-20261122-101500-1a2b",
-                "  hwf resume lucid-dose-20261122-101500-1a2b --file fixed.yaml --dry-run   # what would run, why",
-                "  hwf resume lucid-dose-20261122-101500-1a2b --file fixed.yaml",
-                "  hwf resume lucid-dose-20261122-101500-1a2b --set tasks.b.command='./b --fixed'",
-                "  hwf -q resume lucid-dose-20261122-101500-1a2b   # only the final line",
-                "", "--file takes the file as it is now, with this command's --set; --set alone applies to the",
-                "run's current workflow text (and the --set it was made with). Tasks keep their names; a task",
-                "that ran cannot be removed. 'hwf status RUN' shows each attempt's workflow version."})
+                "  hwf resume RUN --file fixed.yaml --dry-run     # what would run, and why",
+                "  hwf resume RUN --file fixed.yaml",
+                "  hwf resume RUN --set tasks.b.command='./b --fixed'",
+                "  hwf -q resume RUN                              # only the final line",
+                "", "--file takes the file as it is now, with this command's --set; --set",
+                "alone applies to the run's current workflow text (and the --set it was",
+                "made with). Tasks keep their names; a task that ran cannot be removed.",
+                "'hwf status RUN --json' shows each attempt's workflow version."})
 final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     HwfCommand hwf;
