@@ -10,7 +10,9 @@
 #                             pilot (PILOT=N elements of true and a dependant, default 20,000, through 2 one-node
 #                             pilot jobs vs xargs -P) |
 #                             sleepy (SLEEPY=N elements of sleep 0.1, default 1,000: pilot against a plain array) |
-#                             pilotmillion (1,000,000 packed elements queued: peak memory of hwf and of an agent)
+#                             pilotmillion (1,000,000 packed elements queued: peak memory of hwf and of an agent) |
+#                             chain (CHAIN=N tasks of true, default 10, each after the one before, followed by
+#                             hwf submit with default settings, against the same chain as sbatch --dependency)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -434,4 +436,49 @@ if [ "$SCEN" = capped ]; then
         "exit $code, $failed not SUCCEEDED, peak live $peak (cap $cap)"
     export HWF_JOURNAL="$WORK/journal.db"
 fi
+# --- 9. chain: ten tasks of true, each after the one before, followed to the end ---------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = chain ]; then
+    n=${CHAIN:-10}
+    chain_yaml() { # name dependencies
+        { echo "name: $1"; echo "scheduler: slurm"; echo "site: { dependencies: $2 }"
+          echo "defaults: { memory: 10M, partition: cpu }"; echo "tasks:"
+          echo "  - { name: t1, command: \"true\" }"
+          for i in $(seq 2 "$n"); do echo "  - { name: t$i, after: [t$((i - 1))], command: \"true\" }"; done
+        } > "$WORK/$1.yaml"
+    }
+    chain_yaml chain scheduler; chain_yaml chainhwf hwf
+    dir="$WORK/floor-chain"; mkdir -p "$dir"
+    printf '#!/bin/bash\n#SBATCH --mem=10M\n#SBATCH --partition=cpu\ntrue\n' > "$dir/t.sh"
+    floor_chain_ms() { # the same chain as sbatch --dependency=afterok, timed until the last job has left the queue
+        local t0 id last
+        t0=$(now_ms)
+        id=$(sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/t.sh")
+        for _ in $(seq 2 "$n"); do
+            id=$(sbatch --parsable --dependency=afterok:"$id" --chdir="$dir" --output=/dev/null "$dir/t.sh")
+        done
+        last=$id
+        while [ -n "$(squeue --noheader --jobs="$last" --states=PENDING,RUNNING,CONFIGURING,COMPLETING \
+            --format=%i 2>/dev/null)" ]; do sleep 0.1; done
+        echo $(( $(now_ms) - t0 ))
+    }
+    hwf_chain_ms() { # yaml: hwf submit, followed to the end with the default poll interval
+        local t0
+        t0=$(now_ms)
+        env -u HWF_POLL_INTERVAL "$HWF" submit "$1" -q --set site.workdir="$WORK/wchain" > /dev/null
+        echo $(( $(now_ms) - t0 ))
+    }
+    h=(); f=(); hh=()
+    for _ in $(seq "$REPS"); do
+        clean_queue
+        f+=("$(floor_chain_ms)")
+        h+=("$(hwf_chain_ms "$WORK/chain.yaml")")
+        hh+=("$(hwf_chain_ms "$WORK/chainhwf.yaml")")
+    done
+    fm=$(printf '%s\n' "${f[@]}" | median)
+    row "chain$n of true (dependencies: scheduler)" "$(printf '%s\n' "${h[@]}" | median)" "$fm" \
+        "sbatch --dependency=afterok chain" "default settings; runs: ${h[*]} / floor ${f[*]}"
+    row "chain$n of true (dependencies: hwf)" "$(printf '%s\n' "${hh[@]}" | median)" "$fm" \
+        "sbatch --dependency=afterok chain" "default settings; runs: ${hh[*]}"
+fi
+
 echo "(written to $OUT)"

@@ -34,7 +34,10 @@ final class Observe {
      * @param statusRead whether the scheduler answered the status call; null when there was no
      *                   live job to ask about
      */
-    record Observation(PhaseResult result, Boolean statusRead) {
+    record Observation(PhaseResult result, Boolean statusRead, Set<String> listed) {
+        Observation(PhaseResult result, Boolean statusRead) {
+            this(result, statusRead, Set.of());
+        }
     }
 
     static Observation run(Pass pass) {
@@ -65,6 +68,7 @@ final class Observe {
         List<Journal.Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
         List<History.Killed> killed = new ArrayList<>();
+        Set<String> takenBack = CancelDependants.staleDownTheChain(pass).keySet();
         for (ElementRecord e : live) {
             Task task = pass.wf().task(e.task());
             TaskDirScan scan = scans.computeIfAbsent(e.task(),
@@ -94,8 +98,10 @@ final class Observe {
                 continue;
             } else if (code != null) {
                 after = RetryPolicy.outcome(e, task, code, scan.reasons().get(key), st, now);
-            } else if (statuses == null) {
-                continue; // the scheduler could not be read: unknown, keep waiting
+            } else if (statuses == null || e.state() == JobState.QUEUED && takenBack.contains(e.task())) {
+                // the scheduler could not be read: unknown, keep waiting; or a dependant whose
+                // dependency no longer holds, which CancelDependants takes back and records
+                continue;
             } else if (st != null) {
                 JobState s = st.state();
                 if (s.isLive() && task.isArray() && st.arrayIndex() == null && s == JobState.RUNNING) {
@@ -121,8 +127,12 @@ final class Observe {
         changes.addAll(History.lostOrFound(pass, overdue));
         changes.addAll(History.howKilled(pass, killed));
         changes.addAll(packedChanges);
+        Set<String> listed = new java.util.HashSet<>();
+        if (statuses != null) {
+            statuses.values().forEach(st -> listed.add(st.jobId().value()));
+        }
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
-                .and(packedSeen.recorded()), statuses != null);
+                .and(packedSeen.recorded()), statuses != null, listed);
     }
 
     /**

@@ -46,7 +46,8 @@ final class Validator {
     static final List<String> BUDGET_SCOPES = List.of("run", "campaign");
     static final List<String> SCHEDULERS = SchedulerRegistry.names();
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
-            "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share");
+            "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share",
+            "dependencies");
     /** Every scheduler's flavors: pbspro, torque (PBS). */
     static final List<String> FLAVORS = SchedulerRegistry.flavors();
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
@@ -401,7 +402,8 @@ final class Validator {
         List<String> flavors = SchedulerRegistry.flavors(scheduler);
         if (m == null) {
             // The flavor default holds without a site section too.
-            return flavors.isEmpty() ? Site.local() : new Site(null, 22, null, null, null, null, null, flavors.get(0));
+            return new Site(null, 22, null, null, null, null, null, flavors.isEmpty() ? null : flavors.get(0), null, null,
+                    null, Site.SCHEDULER);
         }
         checkKeys(m, "site", SITE_KEYS, "in site");
         String host = matching(m.value("host"), "site.host", HOST,
@@ -433,8 +435,9 @@ final class Validator {
         Integer maxJobs = integer(m.value("maxJobs"), "site.maxJobs", 1);
         Integer maxArraySize = integer(m.value("maxArraySize"), "site.maxArraySize", 1);
         String share = choice(m.value("share"), "site.share", List.of(Site.PRIVATE, Site.GROUP));
+        String dependencies = choice(m.value("dependencies"), "site.dependencies", List.of(Site.SCHEDULER, Site.HWF));
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
-                flavor, maxJobs, maxArraySize, share);
+                flavor, maxJobs, maxArraySize, share, dependencies == null ? Site.SCHEDULER : dependencies);
     }
 
     /** Reads the keys defaults and tasks share. */
