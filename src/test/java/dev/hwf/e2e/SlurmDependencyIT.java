@@ -113,32 +113,52 @@ class SlurmDependencyIT {
         assertTrue(b.get("reason").asText().endsWith("upstream a FAILED"), b.toString());
         assertEquals("upstream b CANCELLED", Hwf.task(status, "c").get("reason").asText());
         assertTrue(!b.get("jobId").isNull(), "b was handed to Slurm early: " + b);
-        assertTrue(!Files.exists(work.resolve(run).resolve("b-ran")) && !Files.exists(work.resolve(run).resolve("c-ran")));
+        Path runDir = work.resolve(run);
+        assertTrue(!Files.exists(runDir.resolve("b-ran")) && !Files.exists(runDir.resolve("c-ran")), "nothing ran");
+    }
+
+    private static final String RETRIED_HEAD = """
+            name: deps-retry
+            tasks:
+              - name: a
+                retries: 1
+                command: |
+                  echo "a $HWF_ATTEMPT" >> ../ran.log; sleep 2
+                  [ -f ../tried ] || { touch ../tried; exit 4; }
+              - name: b
+                after: [a]
+                array: 2
+                command: echo "b $HWF_ARRAY_INDEX" >> ../ran.log
+              - name: c
+                after: [b]
+                command: echo "c" >> ../ran.log
+            """;
+
+    private static final Map<String, Integer> RETRIED_ONCE_EACH = Map.of("a 1", 1, "a 2", 1, "b 0", 1, "b 1", 1,
+            "c", 1);
+
+    @Test
+    void killedBetweenTakingDependantsBackAndRecordingItLosesNothingAndLeavesNothingPending() throws Exception {
+        Path wf = hwf.workflow("retry.yaml", RETRIED_HEAD);
+        hwf.env.put("HWF_CRASH_POINT", "after-cancel-dependants");
+        Hwf.Result r = hwf.run(Duration.ofSeconds(180), "submit", wf.toString(), "--set", "scheduler=slurm",
+                "--set", "site.workdir=" + work);
+        hwf.env.remove("HWF_CRASH_POINT");
+        assertEquals(137, r.code(), r.all());
+        String run = Hwf.runId(r);
+        assertEquals("SUCCEEDED", hwf.pollUntilEnded(run, Duration.ofSeconds(120)));
+        assertEquals(RETRIED_ONCE_EACH, ranCount(run), "every element ran exactly once");
+        assertEquals(List.of(), queued(run).stream().filter(l -> l.contains("PENDING")).toList());
     }
 
     @Test
     void aRetriedHeadIsFollowedByItsDependantsAndEachTaskRunsOnce() throws Exception {
-        Path wf = hwf.workflow("retry.yaml", """
-                name: deps-retry
-                tasks:
-                  - name: a
-                    retries: 1
-                    command: |
-                      echo "a $HWF_ATTEMPT" >> ../ran.log; sleep 2
-                      [ -f ../tried ] || { touch ../tried; exit 4; }
-                  - name: b
-                    after: [a]
-                    array: 2
-                    command: echo "b $HWF_ARRAY_INDEX" >> ../ran.log
-                  - name: c
-                    after: [b]
-                    command: echo "c" >> ../ran.log
-                """);
+        Path wf = hwf.workflow("retry.yaml", RETRIED_HEAD);
         Hwf.Result r = hwf.run(Duration.ofSeconds(180), "submit", wf.toString(), "--set", "scheduler=slurm",
                 "--set", "site.workdir=" + work);
         assertEquals(0, r.code(), r.all());
         String run = Hwf.runId(r);
-        assertEquals(Map.of("a 1", 1, "a 2", 1, "b 0", 1, "b 1", 1, "c", 1), ranCount(run));
+        assertEquals(RETRIED_ONCE_EACH, ranCount(run));
         JsonNode status = hwf.status(run);
         assertEquals("SUCCEEDED", status.get("state").asText());
         JsonNode b = Hwf.task(status, "b");

@@ -87,7 +87,8 @@ final class CancelDependants {
                 for (String up : t.after()) {
                     Dependencies.Stale s = out.get(up);
                     if (s != null) {
-                        out.put(t.name(), s.forGood() ? new Dependencies.Stale(up, true, "upstream " + up + " CANCELLED")
+                        out.put(t.name(), s.forGood()
+                                ? new Dependencies.Stale(up, true, "upstream " + up + " CANCELLED")
                                 : new Dependencies.Stale(up, false, "upstream " + up + " is submitted again; so is this"));
                         grew = true;
                         break;

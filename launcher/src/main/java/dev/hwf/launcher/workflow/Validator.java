@@ -402,8 +402,8 @@ final class Validator {
         List<String> flavors = SchedulerRegistry.flavors(scheduler);
         if (m == null) {
             // The flavor default holds without a site section too.
-            return new Site(null, 22, null, null, null, null, null, flavors.isEmpty() ? null : flavors.get(0), null, null,
-                    null, Site.SCHEDULER);
+            String flavor = flavors.isEmpty() ? null : flavors.get(0);
+            return new Site(null, 22, null, null, null, null, null, flavor, null, null, null, Site.SCHEDULER);
         }
         checkKeys(m, "site", SITE_KEYS, "in site");
         String host = matching(m.value("host"), "site.host", HOST,
