@@ -41,6 +41,15 @@ final class Observe {
     }
 
     static Observation run(Pass pass) {
+        return run(pass, true);
+    }
+
+    /**
+     * @param askScheduler false for a pass that reads the files only: an element without an exit
+     *                     code file, or killed by a signal (whose cause is the scheduler's to say),
+     *                     waits for the next full pass
+     */
+    static Observation run(Pass pass, boolean askScheduler) {
         List<ElementRecord> live = new ArrayList<>();
         List<ElementRecord> packed = new ArrayList<>();
         Set<JobId> jobs = new LinkedHashSet<>();
@@ -61,8 +70,8 @@ final class Observe {
         Instant now = pass.now();
         // Status first, files second: a job the scheduler no longer shows has written its file
         // before it ended, so the files read afterwards are complete.
-        Map<String, JobStatus> statuses = SchedulerCalls.readStatus(scheduler,
-                scheduler.adapter().statusCommand(jobs), false);
+        Map<String, JobStatus> statuses = askScheduler ? SchedulerCalls.readStatus(scheduler,
+                scheduler.adapter().statusCommand(jobs), false) : null;
         Map<String, TaskDirScan> scans = new HashMap<>();
         List<Change> changes = new ArrayList<>();
         List<Journal.Ready> ready = new ArrayList<>();
@@ -92,7 +101,9 @@ final class Observe {
             JobStatus st = statuses == null ? null
                     : SchedulerCalls.lookup(statuses, e.jobId(), pass.schedulerIndex(e));
             ElementRecord after;
-            if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
+            if (code != null && RetryPolicy.killedBySignal(code) && !askScheduler) {
+                continue;
+            } else if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
                 // how it was killed (memory, time, node) is the scheduler's to say
                 killed.add(new History.Killed(e, code, st == null ? null : st.state()));
                 continue;
@@ -132,7 +143,7 @@ final class Observe {
             statuses.values().forEach(st -> listed.add(st.jobId().value()));
         }
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
-                .and(packedSeen.recorded()), statuses != null, listed);
+                .and(packedSeen.recorded()), askScheduler ? statuses != null : null, listed);
     }
 
     /**

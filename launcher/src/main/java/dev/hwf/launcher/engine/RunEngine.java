@@ -65,13 +65,58 @@ public final class RunEngine {
      * over the same run right now, this one does nothing and returns the run as it stands.
      */
     public RunSnapshot advance(String runId) {
+        return advance(runId, true);
+    }
+
+    /**
+     * A pass that asks the scheduler nothing about the run's jobs: what their exit code files say is
+     * recorded, and what that lets go is submitted ({@link Follow}: between two full passes, once an
+     * exit code file has appeared). Jobs whose files say nothing wait for the next full pass.
+     */
+    public RunSnapshot advanceFromFiles(String runId) {
+        return advance(runId, false);
+    }
+
+    private RunSnapshot advance(String runId, boolean askScheduler) {
         try (RunLock lock = journal.tryLockRun(runId)) {
             if (lock == null) {
                 LOG.debug("run {}: another hwf process is on it; skipping this pass", runId);
                 return journal.openSnapshot(runId);
             }
-            return advanceLocked(runId);
+            return advanceLocked(runId, askScheduler);
         }
+    }
+
+    /**
+     * Whether a live element of the run as last read has written its exit code file since: one
+     * directory listing per task with live jobs (a stat-sized call here, one SFTP listing on the open
+     * connection over SSH). False when the files cannot be read now.
+     */
+    public boolean endsWritten(RunSnapshot snap) {
+        java.util.Map<String, java.util.Set<String>> wanted = new java.util.LinkedHashMap<>();
+        for (ElementRecord e : snap.elements()) {
+            if (e.state().isLive() && e.jobId() != null && !Packed.isPacked(e.jobId())) {
+                wanted.computeIfAbsent(e.task(), t -> new java.util.HashSet<>())
+                        .add("exit." + e.attempt() + "." + e.index());
+            }
+        }
+        for (java.util.Map.Entry<String, java.util.Set<String>> t : wanted.entrySet()) {
+            String dir = dev.hwf.launcher.render.RunLayout.taskDir(snap.run().workdir(), runId(snap), t.getKey());
+            try {
+                for (String name : scheduler.files().list(dir)) {
+                    if (t.getValue().contains(name)) {
+                        return true;
+                    }
+                }
+            } catch (dev.hwf.launcher.exec.TransportException e) {
+                return false; // unknown now: the next full pass reads it
+            }
+        }
+        return false;
+    }
+
+    private static String runId(RunSnapshot snap) {
+        return snap.run().id();
     }
 
     /** How many passes in a row could not read the scheduler (for backing off). */
@@ -79,7 +124,7 @@ public final class RunEngine {
         return statusFailures;
     }
 
-    private RunSnapshot advanceLocked(String runId) {
+    private RunSnapshot advanceLocked(String runId, boolean askScheduler) {
         RunSnapshot snap = journal.openSnapshot(runId);
         if (snap.run().isFinished()) {
             return snap;
@@ -98,10 +143,10 @@ public final class RunEngine {
             }
         });
         Exposure.workdir(scheduler.files(), snap.run().workdir()); // once per process: a stat, or an SFTP one
-        PhaseResult orphans = RecoverOrphans.run(pass);
+        PhaseResult orphans = askScheduler ? RecoverOrphans.run(pass) : PhaseResult.NONE;
         pass = write(pass, orphans).knowing(jobIds(orphans));
         pass = pass.at(clock.instant());
-        Observe.Observation seen = Observe.run(pass);
+        Observe.Observation seen = Observe.run(pass, askScheduler);
         if (seen.statusRead() != null) {
             statusFailures = seen.statusRead() ? 0 : statusFailures + 1;
         }
