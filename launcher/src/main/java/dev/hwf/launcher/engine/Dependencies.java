@@ -33,7 +33,8 @@ final class Dependencies {
 
     /** Whether the task is one to hand to the scheduler before its upstream has ended. */
     static boolean early(Pass pass, Task t) {
-        if (t.after().isEmpty() || t.pilot() || t.isService() || !pass.wf().site().schedulerDependencies()
+        if (t.after().isEmpty() || !t.afterEach().isEmpty() || t.pilot() || t.isService()
+                || !pass.wf().site().schedulerDependencies()
                 || !pass.scheduler().adapter().offersDependencies()) {
             return false;
         }

@@ -21,7 +21,7 @@ final class Pass {
         /** The first WAITING elements of a task, in index order. */
         List<ElementRecord> first(String task, int limit);
 
-        /** Every element of a small task (the pilot jobs), whatever its state. */
+        /** Every element of a task, whatever its state (the pilot jobs; an afterEach upstream). */
         List<ElementRecord> all(String task);
     }
 
@@ -145,7 +145,7 @@ final class Pass {
         return snap.counts(task).of(JobState.WAITING);
     }
 
-    /** Every element of a small task, whatever its state, as the journal holds them now. */
+    /** Every element of a task, whatever its state, as the journal holds them now (see {@link WaitingReader#all}). */
     List<ElementRecord> all(String task) {
         return waitingReader.all(task);
     }

@@ -20,6 +20,9 @@ final class UpstreamGate implements SubmitGate {
     public Verdict check(Task task, int waiting) {
         boolean early = Dependencies.upstream(pass, task) != null;
         for (String up : task.after()) {
+            if (task.elementWise(up)) {
+                continue; // element by element: ElementWise picks the elements whose partners SUCCEEDED
+            }
             if (pass.wf().task(up).isService()) {
                 if (Services.readyEndpoint(pass.snap(), up) == null) {
                     return Verdict.hold("waiting for service " + up + " to be ready");
