@@ -17,6 +17,8 @@
 #                             the barrier of after) |
 #                             aot (hwf --version, status --json of 10,000 elements and runs of 1,000 runs with
 #                             JDK 17 and its class-data archive and with a JDK 25 and its AOT cache) |
+#                             busy (a chain of BUSY_CHAIN=5 tasks while BUSY_FILL=40 one-second jobs fill the
+#                             node: early submission against dependencies: hwf) |
 #                             footprint (peak RSS of a followed submit of 300 tasks and a gather, JDK 17 and 25)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
@@ -488,6 +490,41 @@ if [ -z "$SCEN" ] || [ "$SCEN" = chain ]; then
         "sbatch --dependency=afterok chain" "default settings; runs: ${h[*]} / floor ${f[*]}"
     row "chain$n of true (dependencies: hwf)" "$(printf '%s\n' "${hh[@]}" | median)" "$fm" \
         "sbatch --dependency=afterok chain" "default settings; runs: ${hh[*]}"
+fi
+
+# --- 9b. busy: another user's queue fills the node right after the pipeline starts ---------------
+if [ -z "$SCEN" ] || [ "$SCEN" = busy ]; then
+    n=${BUSY_CHAIN:-5}; fill=${BUSY_FILL:-40}
+    busy_yaml() { # name dependencies
+        { echo "name: $1"; echo "scheduler: slurm"; echo "site: { dependencies: $2 }"
+          echo "defaults: { memory: 10M, partition: cpu }"; echo "tasks:"
+          echo "  - { name: t1, command: \"sleep 2\" }"
+          for i in $(seq 2 "$n"); do echo "  - { name: t$i, after: [t$((i - 1))], command: \"sleep 2\" }"; done
+        } > "$WORK/$1.yaml"
+    }
+    busy_yaml busy scheduler; busy_yaml busyhwf hwf
+    dir="$WORK/filler"; mkdir -p "$dir"
+    printf '#!/bin/bash\n#SBATCH --mem=10M\n#SBATCH --partition=cpu\nsleep 1\n' > "$dir/f.sh"
+    busy_ms() { # yaml: the pipeline's makespan while $fill one-second jobs arrive just after it started
+        local t0 pid
+        t0=$(now_ms)
+        env -u HWF_POLL_INTERVAL "$HWF" submit "$1" -q --set site.workdir="$WORK/wbusy" > /dev/null &
+        pid=$!
+        sleep 2 # the pipeline's first pass is done: its head runs
+        for _ in $(seq "$fill"); do sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/f.sh" > /dev/null; done
+        wait "$pid"
+        echo $(( $(now_ms) - t0 ))
+        while [ -n "$(squeue --noheader --states=PENDING,RUNNING --format=%i)" ]; do sleep 1; done
+    }
+    e=(); l=()
+    for _ in $(seq "$REPS"); do
+        clean_queue
+        e+=("$(busy_ms "$WORK/busy.yaml")")
+        l+=("$(busy_ms "$WORK/busyhwf.yaml")")
+    done
+    row "chain$n of sleep 2, node filled after" "$(printf '%s\n' "${e[@]}" | median)" \
+        "$(printf '%s\n' "${l[@]}" | median)" "the same, dependencies: hwf" \
+        "$fill one-second jobs queued 2 s in; runs: ${e[*]} / ${l[*]}"
 fi
 
 # --- 10. each: a 2-stage element-wise pipeline against the same stages with a barrier --------------
