@@ -10,7 +10,16 @@
 #                             pilot (PILOT=N elements of true and a dependant, default 20,000, through 2 one-node
 #                             pilot jobs vs xargs -P) |
 #                             sleepy (SLEEPY=N elements of sleep 0.1, default 1,000: pilot against a plain array) |
-#                             pilotmillion (1,000,000 packed elements queued: peak memory of hwf and of an agent)
+#                             pilotmillion (1,000,000 packed elements queued: peak memory of hwf and of an agent) |
+#                             chain (CHAIN=N tasks of true, default 10, each after the one before, followed by
+#                             hwf submit with default settings, against the same chain as sbatch --dependency) |
+#                             each (two arrays of EACH=N elements, default 20, sleeping 1-5 s: afterEach against
+#                             the barrier of after) |
+#                             aot (hwf --version, status --json of 10,000 elements and runs of 1,000 runs with
+#                             JDK 17 and its class-data archive and with a JDK 25 and its AOT cache) |
+#                             busy (a chain of BUSY_CHAIN=5 tasks while BUSY_FILL=40 one-second jobs fill the
+#                             node: early submission against dependencies: hwf) |
+#                             footprint (peak RSS of a followed submit of 300 tasks and a gather, JDK 17 and 25)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -77,6 +86,18 @@ floor_loop_ms() { # n -> bash loop of sbatch --parsable over n ready scripts
     echo $((t1 - t0))
 }
 version_ms() { local t0; t0=$(now_ms); "$HWF" --version > /dev/null; echo $(( $(now_ms) - t0 )); }
+copy_runs() { # run prefix: 999 copies of the run's row in the journal, so that it holds 1,000 runs
+    python3 - "$HWF_JOURNAL" "$1" "$2" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1]); run = sys.argv[2]; prefix = sys.argv[3]
+row = db.execute("select workflow, scheduler, source, spec, workdir, submitted_at from hwf_run where id=?",
+                 (run,)).fetchone()
+db.executemany("insert into hwf_run(id, workflow, scheduler, state, source, spec, workdir, submitted_at) "
+               "values (?,?,?,?,?,?,?,?)",
+               [(f"{prefix}-{i:04d}", row[0], row[1], "SUCCEEDED", row[2], row[3], row[4], row[5]) for i in range(999)])
+db.commit()
+PY
+}
 
 : > "$OUT"
 {
@@ -152,15 +173,7 @@ if [ -z "$SCEN" ] || [ "$SCEN" = status ]; then
     arrays status10k 10 1000
     submit_ms "$WORK/status10k.yaml" > /dev/null
     run=$(cat "$WORK/last-run")
-    # 1000 runs in the journal: copies of the real run's row (the runs list reads only that table)
-    python3 - "$HWF_JOURNAL" "$run" <<'PY'
-import sqlite3, sys
-db = sqlite3.connect(sys.argv[1]); run = sys.argv[2]
-row = db.execute("select workflow, scheduler, source, spec, workdir, submitted_at from hwf_run where id=?", (run,)).fetchone()
-db.executemany("insert into hwf_run(id, workflow, scheduler, state, source, spec, workdir, submitted_at) values (?,?,?,?,?,?,?,?)",
-               [(f"bench-copy-{i:04d}", row[0], row[1], "SUCCEEDED", row[2], row[3], row[4], row[5]) for i in range(999)])
-db.commit()
-PY
+    copy_runs "$run" bench-copy # 1000 runs in the journal (the runs list reads only that table)
     s_t=(); r_t=(); u_t=(); ver_t=()
     for _ in $(seq "$REPS"); do
         t0=$(now_ms); "$HWF" status "$run" --json > "$WORK/status.json"; s_t+=($(( $(now_ms) - t0 )))
@@ -434,4 +447,162 @@ if [ "$SCEN" = capped ]; then
         "exit $code, $failed not SUCCEEDED, peak live $peak (cap $cap)"
     export HWF_JOURNAL="$WORK/journal.db"
 fi
+# --- 9. chain: ten tasks of true, each after the one before, followed to the end ---------------------
+if [ -z "$SCEN" ] || [ "$SCEN" = chain ]; then
+    n=${CHAIN:-10}
+    chain_yaml() { # name dependencies
+        { echo "name: $1"; echo "scheduler: slurm"; echo "site: { dependencies: $2 }"
+          echo "defaults: { memory: 10M, partition: cpu }"; echo "tasks:"
+          echo "  - { name: t1, command: \"true\" }"
+          for i in $(seq 2 "$n"); do echo "  - { name: t$i, after: [t$((i - 1))], command: \"true\" }"; done
+        } > "$WORK/$1.yaml"
+    }
+    chain_yaml chain scheduler; chain_yaml chainhwf hwf
+    dir="$WORK/floor-chain"; mkdir -p "$dir"
+    printf '#!/bin/bash\n#SBATCH --mem=10M\n#SBATCH --partition=cpu\ntrue\n' > "$dir/t.sh"
+    floor_chain_ms() { # the same chain as sbatch --dependency=afterok, timed until the last job has left the queue
+        local t0 id last
+        t0=$(now_ms)
+        id=$(sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/t.sh")
+        for _ in $(seq 2 "$n"); do
+            id=$(sbatch --parsable --dependency=afterok:"$id" --chdir="$dir" --output=/dev/null "$dir/t.sh")
+        done
+        last=$id
+        while [ -n "$(squeue --noheader --jobs="$last" --states=PENDING,RUNNING,CONFIGURING,COMPLETING \
+            --format=%i 2>/dev/null)" ]; do sleep 0.1; done
+        echo $(( $(now_ms) - t0 ))
+    }
+    hwf_chain_ms() { # yaml: hwf submit, followed to the end with the default poll interval
+        local t0
+        t0=$(now_ms)
+        env -u HWF_POLL_INTERVAL "$HWF" submit "$1" -q --set site.workdir="$WORK/wchain" > /dev/null
+        echo $(( $(now_ms) - t0 ))
+    }
+    h=(); f=(); hh=()
+    for _ in $(seq "$REPS"); do
+        clean_queue
+        f+=("$(floor_chain_ms)")
+        h+=("$(hwf_chain_ms "$WORK/chain.yaml")")
+        hh+=("$(hwf_chain_ms "$WORK/chainhwf.yaml")")
+    done
+    fm=$(printf '%s\n' "${f[@]}" | median)
+    row "chain$n of true (dependencies: scheduler)" "$(printf '%s\n' "${h[@]}" | median)" "$fm" \
+        "sbatch --dependency=afterok chain" "default settings; runs: ${h[*]} / floor ${f[*]}"
+    row "chain$n of true (dependencies: hwf)" "$(printf '%s\n' "${hh[@]}" | median)" "$fm" \
+        "sbatch --dependency=afterok chain" "default settings; runs: ${hh[*]}"
+fi
+
+# --- 9b. busy: another user's queue fills the node right after the pipeline starts ---------------
+if [ -z "$SCEN" ] || [ "$SCEN" = busy ]; then
+    n=${BUSY_CHAIN:-5}; fill=${BUSY_FILL:-40}
+    busy_yaml() { # name dependencies
+        { echo "name: $1"; echo "scheduler: slurm"; echo "site: { dependencies: $2 }"
+          echo "defaults: { memory: 10M, partition: cpu }"; echo "tasks:"
+          echo "  - { name: t1, command: \"sleep 2\" }"
+          for i in $(seq 2 "$n"); do echo "  - { name: t$i, after: [t$((i - 1))], command: \"sleep 2\" }"; done
+        } > "$WORK/$1.yaml"
+    }
+    busy_yaml busy scheduler; busy_yaml busyhwf hwf
+    dir="$WORK/filler"; mkdir -p "$dir"
+    printf '#!/bin/bash\n#SBATCH --mem=10M\n#SBATCH --partition=cpu\nsleep 1\n' > "$dir/f.sh"
+    busy_ms() { # yaml: the pipeline's makespan while $fill one-second jobs arrive just after it started
+        local t0 pid
+        t0=$(now_ms)
+        env -u HWF_POLL_INTERVAL "$HWF" submit "$1" -q --set site.workdir="$WORK/wbusy" > /dev/null &
+        pid=$!
+        sleep 2 # the pipeline's first pass is done: its head runs
+        for _ in $(seq "$fill"); do sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/f.sh" > /dev/null; done
+        wait "$pid"
+        echo $(( $(now_ms) - t0 ))
+        while [ -n "$(squeue --noheader --states=PENDING,RUNNING --format=%i)" ]; do sleep 1; done
+    }
+    e=(); l=()
+    for _ in $(seq "$REPS"); do
+        clean_queue
+        e+=("$(busy_ms "$WORK/busy.yaml")")
+        l+=("$(busy_ms "$WORK/busyhwf.yaml")")
+    done
+    row "chain$n of sleep 2, node filled after" "$(printf '%s\n' "${e[@]}" | median)" \
+        "$(printf '%s\n' "${l[@]}" | median)" "the same, dependencies: hwf" \
+        "$fill one-second jobs queued 2 s in; runs: ${e[*]} / ${l[*]}"
+fi
+
+# --- 10. each: a 2-stage element-wise pipeline against the same stages with a barrier --------------
+if [ -z "$SCEN" ] || [ "$SCEN" = each ]; then
+    n=${EACH:-20}
+    # EACH_SLURM_CONF=/var/tmp/hwf-cluster-real/slurm.conf runs it on the realistic cluster's 3 nodes
+    # (6 cores; src/test/cluster/up-realistic.sh), where the stages do not fill every core
+    if [ -n "${EACH_SLURM_CONF:-}" ]; then export SLURM_CONF="$EACH_SLURM_CONF"; fi
+    each_yaml() { # name dependency-key
+        # each element sleeps 1-5 s, drawn once per index (the same draw in both files)
+        { echo "name: $1"; echo "scheduler: slurm"
+          echo "defaults: { memory: 10M, partition: cpu }"; echo "tasks:"
+          echo "  - { name: sim, array: $n, command: \"sleep \$(( (HWF_ARRAY_INDEX * 7 + 3) % 5 + 1 ))\" }"
+          echo "  - { name: fit, array: $n, $2: [sim], command: \"sleep \$(( (HWF_ARRAY_INDEX * 3 + 4) % 5 + 1 ))\" }"
+        } > "$WORK/$1.yaml"
+    }
+    each_yaml each afterEach; each_yaml barrier after
+    each_ms() { local t0; t0=$(now_ms); env -u HWF_POLL_INTERVAL "$HWF" submit "$1" -q \
+        --set site.workdir="$WORK/weach" > /dev/null; echo $(( $(now_ms) - t0 )); }
+    e=(); b=()
+    for _ in $(seq "$REPS"); do
+        clean_queue
+        e+=("$(each_ms "$WORK/each.yaml")")
+        b+=("$(each_ms "$WORK/barrier.yaml")")
+    done
+    row "2 stages x $n, afterEach" "$(printf '%s\n' "${e[@]}" | median)" "$(printf '%s\n' "${b[@]}" | median)" \
+        "the same with after (barrier)" \
+        "makespan, default settings; runs: ${e[*]} / ${b[*]}${SLURM_CONF:+; $SLURM_CONF}"
+    if [ -n "${EACH_SLURM_CONF:-}" ]; then unset SLURM_CONF; fi
+fi
+
+# --- 11. aot: start-up with a JDK 25 AOT cache against JDK 17 with its class-data archive ---------
+if [ "$SCEN" = aot ]; then
+    J25=${J25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
+    J17=${J17:-$(ls -d /usr/lib/jvm/java-17-openjdk*/bin/java 2>/dev/null | head -n 1)}
+    clean_queue
+    arrays aot10k 10 1000
+    HWF_JAVA="$J17" submit_ms "$WORK/aot10k.yaml" > /dev/null
+    run=$(cat "$WORK/last-run")
+    copy_runs "$run" bench-aot
+    HWF_JAVA="$J25" "$HWF" --version > /dev/null # makes the AOT cache once, as a first use does
+    for j in "$J17" "$J25"; do
+        jv=$(HWF_JAVA="$j" "$HWF" --version | sed -n 2p | awk '{ print $2 }')
+        for cmd in "--version" "status $run --json" "runs"; do
+            ts=(); fl=()
+            for _ in $(seq "$REPS"); do
+                t0=$(now_ms); HWF_JAVA="$j" "$HWF" $cmd > /dev/null; ts+=($(( $(now_ms) - t0 )))
+                t0=$(now_ms); "$j" -version 2> /dev/null; fl+=($(( $(now_ms) - t0 )))
+            done
+            row "JDK $jv: hwf ${cmd/$run/RUN}" "$(printf '%s\n' "${ts[@]}" | median)" \
+                "$(printf '%s\n' "${fl[@]}" | median)" "java -version, same JDK" "runs: ${ts[*]}"
+        done
+    done
+fi
+
+# --- 12. footprint: peak RSS of a followed submit of 300 tasks and a gather -------------------------
+if [ "$SCEN" = footprint ]; then
+    { echo "name: fp"; echo "tasks:"
+      for i in $(seq 1 300); do echo "  - { name: t$i, command: \"true\" }"; done
+      printf '  - { name: gather, after: [%s], command: "true" }\n' "$(seq -s, -f 't%g' 1 300)"
+    } > "$WORK/fp.yaml"
+    j17=${J17:-$(ls -d /usr/lib/jvm/java-17-openjdk*/bin/java | head -n 1)}
+    j25=${J25:-$(ls -d /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -n 1)}
+    # the last: JDK 17 with the JVM's own heap sizing (an initial heap of 1/64 of memory), as before
+    jvm_heap="-Xms$(( $(free -m | awk '/Mem:/ { print $2 }') / 64 ))m -XX:MaxHeapFreeRatio=70"
+    for way in "$j17|" "$j25|" "$j17|$jvm_heap"; do
+        j=${way%%|*}; extra=${way#*|}
+        rss=(); ts=()
+        for _ in $(seq "$REPS"); do
+            HWF_JAVA="$j" HWF_JAVA_OPTS="$extra" /usr/bin/time -f '%e %M' -o "$WORK/time" "$HWF" submit \
+                "$WORK/fp.yaml" -q --set site.workdir="$WORK/wfp" > /dev/null
+            read -r sec kb < "$WORK/time"
+            rss+=($((kb / 1024))); ts+=("$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')")
+        done
+        row "submit, 300 tasks + gather, $(basename "$(dirname "$(dirname "$j")")") ${extra:+(JVM heap)}" \
+            "$(printf '%s\n' "${ts[@]}" | median)" "-" "-" \
+            "peak RSS $(printf '%s\n' "${rss[@]}" | median) MiB (runs: ${rss[*]} MiB; local scheduler)"
+    done
+fi
+
 echo "(written to $OUT)"

@@ -92,6 +92,15 @@ abstract class SchedulerScenarios {
         assertTrue(Files.exists(taskDir(run, "second").resolve("job.1.sh")));
     }
 
+    /**
+     * Whether the scheduler keeps dependencies, so that dependants wait in its queue under them
+     * ({@code site.dependencies: scheduler}): a dependant of a failing task is then submitted, and
+     * cancelled once its upstream has failed, instead of never being submitted.
+     */
+    boolean dependantsWaitInTheQueue() {
+        return false;
+    }
+
     @Test
     void failingTaskFailsRunAndItsDependantsNeverRun() throws IOException {
         Path wf = hwf.workflow("fail.yaml", """
@@ -125,7 +134,9 @@ abstract class SchedulerScenarios {
         assertEquals("SUCCEEDED", Hwf.task(status, "ok").get("state").asText());
         assertFalse(Files.exists(work.resolve(run).resolve("downstream-ran")));
         assertFalse(Files.exists(work.resolve(run).resolve("further-ran")));
-        assertTrue(downstream.get("jobId").isNull(), "a dependant of a failed task was submitted");
+        if (!dependantsWaitInTheQueue()) {
+            assertTrue(downstream.get("jobId").isNull(), "a dependant of a failed task was submitted");
+        }
         assertEquals("3", Files.readString(taskDir(run, "broken").resolve("exit.1.0")).strip());
         assertEquals("about to fail", Files.readString(taskDir(run, "broken").resolve("err.1.0.log")).strip());
     }

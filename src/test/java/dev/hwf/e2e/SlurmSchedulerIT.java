@@ -21,6 +21,11 @@ class SlurmSchedulerIT extends SchedulerScenarios {
     }
 
     @Override
+    boolean dependantsWaitInTheQueue() {
+        return true;
+    }
+
+    @Override
     String pollInterval() {
         return "1";
     }

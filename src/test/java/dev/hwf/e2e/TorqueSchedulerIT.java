@@ -37,6 +37,11 @@ class TorqueSchedulerIT extends SchedulerScenarios {
     }
 
     @Override
+    boolean dependantsWaitInTheQueue() {
+        return true;
+    }
+
+    @Override
     String pollInterval() {
         return "1";
     }

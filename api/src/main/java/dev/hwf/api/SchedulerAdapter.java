@@ -157,6 +157,54 @@ public interface SchedulerAdapter {
         return List.of();
     }
 
+    // ------------------------------------------------------------------ dependencies
+
+    /**
+     * Whether this scheduler keeps dependencies between jobs: a job submitted with
+     * {@link #afterSuccess} waits in its queue until its upstream jobs have succeeded. False (the
+     * default) for a scheduler without them (the local one): hwf then submits a dependant only once
+     * its upstream has ended, whatever {@code site.dependencies} says.
+     */
+    default boolean offersDependencies() {
+        return false;
+    }
+
+    /**
+     * Whether a dependency may name one element of an array job ({@link Upstream#arrayIndex()}), not
+     * only whole jobs. False by default.
+     */
+    default boolean offersElementDependencies() {
+        return false;
+    }
+
+    /**
+     * The submit command {@code submit} (built by {@link #submitCommand}) made to wait until every
+     * one of {@code upstream} has succeeded ({@code afterok}). Null when the scheduler cannot say
+     * that (the default; or, say, a dependency on one element of an array where the scheduler
+     * knows only whole arrays): hwf then releases the dependant itself once its upstream ended.
+     */
+    default Command afterSuccess(Command submit, List<Upstream> upstream) {
+        return null;
+    }
+
+    /**
+     * The submit command {@code submit} made to wait, element by element, for the element with the
+     * same scheduler array index of the array job {@code upstream} to succeed (Slurm's
+     * {@code aftercorr}). Null when the scheduler has no such dependency (the default).
+     */
+    default Command afterEachSuccess(Command submit, JobId upstream) {
+        return null;
+    }
+
+    /**
+     * Whether a submit command with a dependency was refused because of the dependency itself (an
+     * upstream job the scheduler has already forgotten): nothing was submitted, and hwf submits
+     * the dependant again once it has seen how its upstream ended.
+     */
+    default boolean isDependencyRefusal(int exitCode, String stdout, String stderr) {
+        return false;
+    }
+
     // ------------------------------------------------------------------ facts about the scheduler
 
     /**

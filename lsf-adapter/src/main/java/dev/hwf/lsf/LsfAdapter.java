@@ -8,6 +8,7 @@ import dev.hwf.api.JobStatus;
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.api.Upstream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -169,6 +170,45 @@ public class LsfAdapter implements SchedulerAdapter {
         String dir = taskDir(r.taskDir());
         noControl("script path", scriptPath);
         return new Command(List.of("bsub", "-cwd", dir, "-o", dir + "/lsf-%J_%I.out"), scriptPath);
+    }
+
+    @Override
+    public boolean offersDependencies() {
+        return true;
+    }
+
+    @Override
+    public boolean offersElementDependencies() {
+        return true;
+    }
+
+    /**
+     * {@code bsub -w "done(ID) && done(ID[N])" ...}: a whole job (every element of an array) by its
+     * id, one element by its LSF index (hwf's index + 1).
+     */
+    @Override
+    public Command afterSuccess(Command submit, List<Upstream> upstream) {
+        if (!"bsub".equals(submit.argv().get(0))) {
+            throw new IllegalArgumentException("not a bsub command: " + submit.display());
+        }
+        List<String> terms = new ArrayList<>();
+        for (Upstream u : upstream) {
+            String id = u.job().value();
+            if (!id.matches("[0-9]+")) {
+                throw new IllegalArgumentException("not an LSF job id: " + id);
+            }
+            terms.add("done(" + id + (u.arrayIndex() == null ? "" : "[" + (u.arrayIndex() + 1) + "]") + ")");
+        }
+        List<String> argv = new ArrayList<>(submit.argv());
+        argv.addAll(1, List.of("-w", String.join(" && ", terms)));
+        return new Command(argv, submit.stdinFile(), submit.env());
+    }
+
+    /** bsub's words for a dependency on a job it does not know: nothing was submitted. */
+    @Override
+    public boolean isDependencyRefusal(int exitCode, String stdout, String stderr) {
+        String text = joined(stdout, stderr);
+        return exitCode != 0 && (text.contains("Dependency condition") || text.contains("No matching job found"));
     }
 
     /** {@code Job <123> is submitted to queue <normal>.} (or "to default queue"), wherever it is in the output. */

@@ -10,6 +10,7 @@ import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.api.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -237,6 +238,63 @@ public class PbsAdapter implements SchedulerAdapter {
         List<String> argv = plain.argv();
         return Command.of("sh", "-c", "cd \"$1\" && exec qsub -v \"$3\" \"$2\"", "hwf-qsub", argv.get(4),
                 argv.get(5), ShellQuote.variableList(fromEnvironment));
+    }
+
+    @Override
+    public boolean offersDependencies() {
+        return true;
+    }
+
+    /**
+     * {@code qsub -W depend=afterok:ID:ID ...}; for an array on Torque {@code afterokarray:ID[]}
+     * (PBS Pro takes an array's {@code ID[]} in {@code afterok}). PBS depends on whole arrays only:
+     * a dependency on one element is not said here (null), and hwf releases such a dependant itself.
+     */
+    @Override
+    public Command afterSuccess(Command submit, List<Upstream> upstream) {
+        List<String> plain = new ArrayList<>();
+        List<String> arrays = new ArrayList<>();
+        for (Upstream u : upstream) {
+            PbsJobId id = PbsJobId.parse(u.job().value());
+            if (u.arrayIndex() != null || id == null || id.index() != null) {
+                return null;
+            }
+            (torque && id.array() ? arrays : plain).add(id.jobId().value());
+        }
+        List<String> clauses = new ArrayList<>();
+        if (!plain.isEmpty()) {
+            clauses.add("afterok:" + String.join(":", plain));
+        }
+        if (!arrays.isEmpty()) {
+            clauses.add("afterokarray:" + String.join(":", arrays));
+        }
+        if (clauses.isEmpty()) {
+            return submit;
+        }
+        return withQsubOption(submit, "-W", "depend=" + String.join(",", clauses));
+    }
+
+    /** qsub's words for an upstream job the server does not know: nothing was submitted. */
+    @Override
+    public boolean isDependencyRefusal(int exitCode, String stdout, String stderr) {
+        String text = joined(stdout, stderr);
+        return exitCode != 0 && (text.contains("Unknown Job Id") || text.contains("dependency"));
+    }
+
+    /**
+     * The {@code sh -c '... exec qsub ...'} command with one more qsub option, its value handed to the
+     * shell as one more positional argument (so no value reaches the shell's parser).
+     */
+    private static Command withQsubOption(Command submit, String option, String value) {
+        List<String> argv = new ArrayList<>(submit.argv());
+        String script = argv.get(2);
+        if (!"sh".equals(argv.get(0)) || !script.contains("exec qsub ")) {
+            throw new IllegalArgumentException("not a qsub command: " + submit.display());
+        }
+        int position = argv.size() - 3; // $0 is argv[3]
+        argv.set(2, script.replace("exec qsub ", "exec qsub " + option + " \"$" + position + "\" "));
+        argv.add(value);
+        return new Command(argv, submit.stdinFile(), submit.env());
     }
 
     // ------------------------------------------------------------------ submit

@@ -9,6 +9,7 @@ import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.api.Upstream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -189,6 +190,64 @@ public class SlurmAdapter implements SchedulerAdapter {
         return text.contains("unable to contact slurm controller") || text.contains("socket timed out")
                 || text.contains("temporarily unable") || text.contains("zero bytes were transmitted")
                 || text.contains("connection refused");
+    }
+
+    @Override
+    public boolean offersDependencies() {
+        return true;
+    }
+
+    @Override
+    public boolean offersElementDependencies() {
+        return true;
+    }
+
+    /**
+     * {@code sbatch --dependency=afterok:ID:ID_N ...}: a whole job by its id (for an array, every
+     * element of it), one element of an array as {@code ID_N}.
+     */
+    @Override
+    public Command afterSuccess(Command submit, List<Upstream> upstream) {
+        StringBuilder dep = new StringBuilder("afterok");
+        for (Upstream u : upstream) {
+            dep.append(':').append(jobId(u.job().value()));
+            if (u.arrayIndex() != null) {
+                dep.append('_').append(u.arrayIndex());
+            }
+        }
+        return withOption(submit, "--dependency=" + dep);
+    }
+
+    /** {@code sbatch --dependency=aftercorr:ID ...}: element N waits for element N of array job ID. */
+    @Override
+    public Command afterEachSuccess(Command submit, JobId upstream) {
+        return withOption(submit, "--dependency=aftercorr:" + jobId(upstream.value()));
+    }
+
+    /**
+     * sbatch's "Job dependency problem": an upstream job id the controller does not know (gone
+     * from its memory after MinJobAge) or cannot depend on.
+     */
+    @Override
+    public boolean isDependencyRefusal(int exitCode, String stdout, String stderr) {
+        return exitCode != 0 && joined(stdout, stderr).contains("Job dependency problem");
+    }
+
+    private static String jobId(String id) {
+        if (!id.matches("[0-9]+")) {
+            throw new IllegalArgumentException("not a Slurm job id: " + id);
+        }
+        return id;
+    }
+
+    /** The sbatch command with one more option before its first argument. */
+    private static Command withOption(Command submit, String option) {
+        if (!"sbatch".equals(submit.argv().get(0))) {
+            throw new IllegalArgumentException("not an sbatch command: " + submit.display());
+        }
+        List<String> argv = new ArrayList<>(submit.argv());
+        argv.add(1, option);
+        return new Command(argv, submit.stdinFile(), submit.env());
     }
 
     @Override

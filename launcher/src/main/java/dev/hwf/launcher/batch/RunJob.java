@@ -3,6 +3,7 @@ package dev.hwf.launcher.batch;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.Follow;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.engine.Scheduler;
 import dev.hwf.launcher.engine.SpecCodec;
@@ -51,6 +52,8 @@ public final class RunJob {
     private final Scheduler scheduler;
     private final RunEngine engine;
     private final Duration interval;
+    /** The monitor step's pace, made at its first pass. */
+    private Follow follow;
     private final Consumer<RunSnapshot> progress;
     /** The run as the last pass left it: the monitor step starts from it instead of reading the run again. */
     private RunSnapshot last;
@@ -255,22 +258,14 @@ public final class RunJob {
             if (snap.run().isFinished()) {
                 return RepeatStatus.FINISHED;
             }
-            Thread.sleep(backoff(interval, engine.consecutiveStatusFailures()).toMillis());
-            snap = engine.advance(runId); // reads the run afresh: a change made meanwhile by another process counts
+            if (follow == null) {
+                follow = new Follow(engine, interval);
+            }
+            snap = follow.next(runId, snap); // reads the run afresh: a change made meanwhile by another process counts
             last = snap;
             progress.accept(snap);
             return snap.run().isFinished() ? RepeatStatus.FINISHED : RepeatStatus.CONTINUABLE;
         };
-    }
-
-    /**
-     * The pause before the next pass: the interval, doubled for each pass in a row that could not
-     * read the scheduler, at most 60 s (and never less than the interval).
-     */
-    static Duration backoff(Duration interval, int failures) {
-        long factor = 1L << Math.min(failures, 6);
-        long ms = Math.min(interval.toMillis() * factor, Math.max(60_000, interval.toMillis()));
-        return Duration.ofMillis(ms);
     }
 
     private Tasklet finish(String runId) {

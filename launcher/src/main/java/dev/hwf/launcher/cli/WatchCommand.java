@@ -2,6 +2,7 @@ package dev.hwf.launcher.cli;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.Follow;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.engine.Scheduler;
 import dev.hwf.launcher.engine.Schedulers;
@@ -67,9 +68,9 @@ final class WatchCommand implements Callable<Integer> {
             RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
             RunSnapshot snap = engine.advance(id);
             progress.accept(snap);
+            Follow follow = new Follow(engine, every);
             while (!snap.run().isFinished()) {
-                Thread.sleep(backoff(every, engine.consecutiveStatusFailures()).toMillis());
-                snap = engine.advance(id);
+                snap = follow.next(id, snap);
                 progress.accept(snap);
             }
             return HwfCommand.ended(hwf, snap);
@@ -85,11 +86,5 @@ final class WatchCommand implements Callable<Integer> {
                     + "most 86400, e.g. --interval 5; got " + interval);
         }
         return Duration.ofMillis(Math.max(1, (long) (interval * 1000)));
-    }
-
-    /** As submit's monitor: doubled per pass in a row that could not read the scheduler, at most 60 s. */
-    static Duration backoff(Duration every, int failures) {
-        long factor = 1L << Math.min(failures, 6);
-        return Duration.ofMillis(Math.min(every.toMillis() * factor, Math.max(60_000, every.toMillis())));
     }
 }

@@ -23,6 +23,9 @@ final class CancelBlocked {
                 continue;
             }
             for (String up : t.after()) {
+                if (t.elementWise(up)) {
+                    continue; // only the partners of failed elements: ElementWise.blocked
+                }
                 JobState s = pass.snap().task(up).state();
                 if (s == JobState.FAILED || s == JobState.CANCELLED) {
                     changes.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, "upstream " + up + " " + s));
@@ -30,6 +33,6 @@ final class CancelBlocked {
                 }
             }
         }
-        return PhaseResult.of(List.of(), changes);
+        return PhaseResult.of(ElementWise.blocked(pass), changes);
     }
 }

@@ -17,7 +17,8 @@ import java.util.TreeSet;
  * What counts as "the same definition" of a task, for {@code hwf resume --file} and
  * {@code hwf submit --reuse}: a SHA-256 over the task's first job script as hwf renders it, with
  * the run's names made neutral (run id {@value #RUN}, work directory {@value #WORKDIR}), followed by
- * the names of the tasks it runs after. The script holds everything that decides what the job does:
+ * the names of the tasks it runs after (and element by element, afterEach). The script holds what
+ * decides what the job does:
  * the directives (resources, partition, account, directives), the exports (env, secrets by reference,
  * sweep parameters, array size), the modules, setup and container lines, the launch line and the
  * command, all within the template it was rendered from (its text, read when the hash is taken).
@@ -39,7 +40,8 @@ public final class Definitions {
             if (Pilot.TASK.equals(t.name()) && wf.pilot() != null) {
                 continue;
             }
-            String text = scripts.first(t).text() + "\n# after: " + new TreeSet<>(t.after());
+            String text = scripts.first(t).text() + "\n# after: " + new TreeSet<>(t.after())
+                    + (t.afterEach().isEmpty() ? "" : "\n# afterEach: " + new TreeSet<>(t.afterEach()));
             out.put(t.name(), sha256(text));
         }
         return out;

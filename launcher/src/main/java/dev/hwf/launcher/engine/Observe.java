@@ -34,10 +34,22 @@ final class Observe {
      * @param statusRead whether the scheduler answered the status call; null when there was no
      *                   live job to ask about
      */
-    record Observation(PhaseResult result, Boolean statusRead) {
+    record Observation(PhaseResult result, Boolean statusRead, Set<String> listed) {
+        Observation(PhaseResult result, Boolean statusRead) {
+            this(result, statusRead, Set.of());
+        }
     }
 
     static Observation run(Pass pass) {
+        return run(pass, true);
+    }
+
+    /**
+     * @param askScheduler false for a pass that reads the files only: an element without an exit
+     *                     code file, or killed by a signal (whose cause is the scheduler's to say),
+     *                     waits for the next full pass
+     */
+    static Observation run(Pass pass, boolean askScheduler) {
         List<ElementRecord> live = new ArrayList<>();
         List<ElementRecord> packed = new ArrayList<>();
         Set<JobId> jobs = new LinkedHashSet<>();
@@ -58,13 +70,14 @@ final class Observe {
         Instant now = pass.now();
         // Status first, files second: a job the scheduler no longer shows has written its file
         // before it ended, so the files read afterwards are complete.
-        Map<String, JobStatus> statuses = SchedulerCalls.readStatus(scheduler,
-                scheduler.adapter().statusCommand(jobs), false);
+        Map<String, JobStatus> statuses = askScheduler ? SchedulerCalls.readStatus(scheduler,
+                scheduler.adapter().statusCommand(jobs), false) : null;
         Map<String, TaskDirScan> scans = new HashMap<>();
         List<Change> changes = new ArrayList<>();
         List<Journal.Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
         List<History.Killed> killed = new ArrayList<>();
+        Set<String> takenBack = CancelDependants.staleDownTheChain(pass).keySet();
         for (ElementRecord e : live) {
             Task task = pass.wf().task(e.task());
             TaskDirScan scan = scans.computeIfAbsent(e.task(),
@@ -88,14 +101,18 @@ final class Observe {
             JobStatus st = statuses == null ? null
                     : SchedulerCalls.lookup(statuses, e.jobId(), pass.schedulerIndex(e));
             ElementRecord after;
-            if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
+            if (code != null && RetryPolicy.killedBySignal(code) && !askScheduler) {
+                continue;
+            } else if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
                 // how it was killed (memory, time, node) is the scheduler's to say
                 killed.add(new History.Killed(e, code, st == null ? null : st.state()));
                 continue;
             } else if (code != null) {
                 after = RetryPolicy.outcome(e, task, code, scan.reasons().get(key), st, now);
-            } else if (statuses == null) {
-                continue; // the scheduler could not be read: unknown, keep waiting
+            } else if (statuses == null || e.state() == JobState.QUEUED && takenBack.contains(e.task())) {
+                // the scheduler could not be read: unknown, keep waiting; or a dependant whose
+                // dependency no longer holds, which CancelDependants takes back and records
+                continue;
             } else if (st != null) {
                 JobState s = st.state();
                 if (s.isLive() && task.isArray() && st.arrayIndex() == null && s == JobState.RUNNING) {
@@ -121,8 +138,12 @@ final class Observe {
         changes.addAll(History.lostOrFound(pass, overdue));
         changes.addAll(History.howKilled(pass, killed));
         changes.addAll(packedChanges);
+        Set<String> listed = new java.util.HashSet<>();
+        if (statuses != null) {
+            statuses.values().forEach(st -> listed.add(st.jobId().value()));
+        }
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
-                .and(packedSeen.recorded()), statuses != null);
+                .and(packedSeen.recorded()), askScheduler ? statuses != null : null, listed);
     }
 
     /**

@@ -21,7 +21,7 @@ final class Pass {
         /** The first WAITING elements of a task, in index order. */
         List<ElementRecord> first(String task, int limit);
 
-        /** Every element of a small task (the pilot jobs), whatever its state. */
+        /** Every element of a task, whatever its state (the pilot jobs; an afterEach upstream). */
         List<ElementRecord> all(String task);
     }
 
@@ -30,25 +30,53 @@ final class Pass {
     private final Scheduler scheduler;
     private final Instant now;
     private final WaitingReader waitingReader;
+    private final java.util.Set<String> knownJobs;
     private Map<String, List<ElementRecord>> byTask;
     private Map<String, Integer> offsets;
 
     Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader) {
+        this(snap, wf, scheduler, now, waitingReader, java.util.Set.of());
+    }
+
+    private Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader,
+                 java.util.Set<String> knownJobs) {
         this.snap = snap;
         this.wf = wf;
         this.scheduler = scheduler;
         this.now = now;
         this.waitingReader = waitingReader;
+        this.knownJobs = knownJobs;
     }
 
     /** The same pass over the run as read again. */
     Pass reread(RunSnapshot again, Instant at) {
-        return new Pass(again, wf, scheduler, at, waitingReader);
+        return new Pass(again, wf, scheduler, at, waitingReader, knownJobs);
+    }
+
+    /**
+     * The same pass, knowing that these jobs exist in the scheduler now: it listed them in this
+     * pass's status answer, or took them in this pass.
+     */
+    Pass knowing(java.util.Collection<String> jobIds) {
+        if (jobIds.isEmpty()) {
+            return this;
+        }
+        java.util.Set<String> all = new java.util.HashSet<>(knownJobs);
+        all.addAll(jobIds);
+        Pass p = new Pass(snap, wf, scheduler, now, waitingReader, java.util.Set.copyOf(all));
+        p.byTask = byTask;
+        p.offsets = offsets;
+        return p;
+    }
+
+    /** Whether the scheduler has shown, in this pass, that it holds the job (see {@link #knowing}). */
+    boolean knows(String jobId) {
+        return knownJobs.contains(jobId);
     }
 
     /** The same pass over the same reading of the run, with the clock read again (a phase starts). */
     Pass at(Instant at) {
-        Pass p = new Pass(snap, wf, scheduler, at, waitingReader);
+        Pass p = new Pass(snap, wf, scheduler, at, waitingReader, knownJobs);
         p.byTask = byTask;
         p.offsets = offsets;
         return p;
@@ -117,7 +145,7 @@ final class Pass {
         return snap.counts(task).of(JobState.WAITING);
     }
 
-    /** Every element of a small task, whatever its state, as the journal holds them now. */
+    /** Every element of a task, whatever its state, as the journal holds them now (see {@link WaitingReader#all}). */
     List<ElementRecord> all(String task) {
         return waitingReader.all(task);
     }

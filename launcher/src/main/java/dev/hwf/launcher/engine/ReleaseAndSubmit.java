@@ -57,6 +57,7 @@ final class ReleaseAndSubmit {
                 case GO -> {
                     // only the elements that go are read; the journal holds the others back in bulk
                     List<ElementRecord> going = v.max() <= 0 ? List.of()
+                            : !t.afterEach().isEmpty() ? ElementWise.ready(pass, t, v.max())
                             : pass.firstWaiting(t.name(), Math.min(v.max(), waiting));
                     List<Journal.Claim> claims = claims(pass, t, going, limits.maxArraySize());
                     int released = claims.stream().mapToInt(c -> c.indices().size()).sum();

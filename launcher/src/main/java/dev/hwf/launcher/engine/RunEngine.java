@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  *       ({@link History} for jobs gone from the queue; {@link RetryPolicy} for what a failure
  *       means);</li>
  *   <li>{@link TendServices}: services stopped once unneeded, dependants of a dead service failed;</li>
- *   <li>{@link CancelBlocked}: work whose upstream failed, until nothing more is found;</li>
+ *   <li>{@link CancelDependants} and {@link CancelBlocked}: work whose upstream failed (queued
+ *       dependants the scheduler holds, then WAITING work), until nothing more is found;</li>
  *   <li>{@link ReleaseAndSubmit}: every task with WAITING work past the {@link SubmitGates},
- *       claimed then submitted by {@link Submission}.</li>
+ *       claimed then submitted by {@link Submission}; again while what went out lets dependants go
+ *       under the scheduler's dependency ({@link Dependencies}).</li>
  * </ol>
  * Any number of passes, by any number of hwf processes, one after another or at once, lead to the
  * same end: every transition is a compare-and-set in the journal, and a task is claimed there
@@ -41,6 +43,7 @@ public final class RunEngine {
     private final Submission submission;
     private final SubmitBackoff backoff = new SubmitBackoff();
     private final SiteLimitsReader limits;
+    private final CrashHook crash;
     /** Passes in a row whose status call went unanswered (kept across passes, for backing off). */
     private int statusFailures;
 
@@ -54,6 +57,7 @@ public final class RunEngine {
         this.clock = clock;
         this.submission = new Submission(journal, clock, crash, backoff);
         this.limits = new SiteLimitsReader(journal, clock);
+        this.crash = crash;
     }
 
     /**
@@ -61,13 +65,58 @@ public final class RunEngine {
      * over the same run right now, this one does nothing and returns the run as it stands.
      */
     public RunSnapshot advance(String runId) {
+        return advance(runId, true);
+    }
+
+    /**
+     * A pass that asks the scheduler nothing about the run's jobs: what their exit code files say is
+     * recorded, and what that lets go is submitted ({@link Follow}: between two full passes, once an
+     * exit code file has appeared). Jobs whose files say nothing wait for the next full pass.
+     */
+    public RunSnapshot advanceFromFiles(String runId) {
+        return advance(runId, false);
+    }
+
+    private RunSnapshot advance(String runId, boolean askScheduler) {
         try (RunLock lock = journal.tryLockRun(runId)) {
             if (lock == null) {
                 LOG.debug("run {}: another hwf process is on it; skipping this pass", runId);
                 return journal.openSnapshot(runId);
             }
-            return advanceLocked(runId);
+            return advanceLocked(runId, askScheduler);
         }
+    }
+
+    /**
+     * Whether a live element of the run as last read has written its exit code file since: one
+     * directory listing per task with live jobs (a stat-sized call here, one SFTP listing on the open
+     * connection over SSH). False when the files cannot be read now.
+     */
+    public boolean endsWritten(RunSnapshot snap) {
+        java.util.Map<String, java.util.Set<String>> wanted = new java.util.LinkedHashMap<>();
+        for (ElementRecord e : snap.elements()) {
+            if (e.state().isLive() && e.jobId() != null && !Packed.isPacked(e.jobId())) {
+                wanted.computeIfAbsent(e.task(), t -> new java.util.HashSet<>())
+                        .add("exit." + e.attempt() + "." + e.index());
+            }
+        }
+        for (java.util.Map.Entry<String, java.util.Set<String>> t : wanted.entrySet()) {
+            String dir = dev.hwf.launcher.render.RunLayout.taskDir(snap.run().workdir(), runId(snap), t.getKey());
+            try {
+                for (String name : scheduler.files().list(dir)) {
+                    if (t.getValue().contains(name)) {
+                        return true;
+                    }
+                }
+            } catch (dev.hwf.launcher.exec.TransportException e) {
+                return false; // unknown now: the next full pass reads it
+            }
+        }
+        return false;
+    }
+
+    private static String runId(RunSnapshot snap) {
+        return snap.run().id();
     }
 
     /** How many passes in a row could not read the scheduler (for backing off). */
@@ -75,7 +124,7 @@ public final class RunEngine {
         return statusFailures;
     }
 
-    private RunSnapshot advanceLocked(String runId) {
+    private RunSnapshot advanceLocked(String runId, boolean askScheduler) {
         RunSnapshot snap = journal.openSnapshot(runId);
         if (snap.run().isFinished()) {
             return snap;
@@ -94,31 +143,54 @@ public final class RunEngine {
             }
         });
         Exposure.workdir(scheduler.files(), snap.run().workdir()); // once per process: a stat, or an SFTP one
-        pass = write(pass, RecoverOrphans.run(pass));
+        PhaseResult orphans = askScheduler ? RecoverOrphans.run(pass) : PhaseResult.NONE;
+        pass = write(pass, orphans).knowing(jobIds(orphans));
         pass = pass.at(clock.instant());
-        Observe.Observation seen = Observe.run(pass);
+        Observe.Observation seen = Observe.run(pass, askScheduler);
         if (seen.statusRead() != null) {
             statusFailures = seen.statusRead() ? 0 : statusFailures + 1;
         }
-        pass = write(pass, seen.result()).at(clock.instant());
+        pass = write(pass, seen.result()).knowing(seen.listed()).at(clock.instant());
         pass = write(pass, TendServices.run(pass));
         pass = write(pass, PilotKeeper.run(pass));
         pass = cancelBlocked(pass);
-        pass = pass.at(clock.instant());
-        Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission, backoff, limits);
-        pass = write(pass, sent.result());
-        if (sent.claimed()) { // claims not yet submitted are in the journal only: read them again
-            pass = pass.reread(journal.refresh(pass.snap(), sent.claimedTasks()), clock.instant());
+        // what goes out may let dependants go at once, under the scheduler's dependency on it: a
+        // chain of N tasks is submitted in N rounds of one pass
+        for (int round = 0; round < pass.wf().tasks().size(); round++) {
+            pass = pass.at(clock.instant());
+            Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission, backoff, limits);
+            pass = write(pass, sent.result()).knowing(jobIds(sent.result()));
+            if (sent.claimed()) { // claims not yet submitted are in the journal only: read them again
+                pass = pass.reread(journal.refresh(pass.snap(), sent.claimedTasks()), clock.instant());
+            }
+            if (sent.result().jobIds().isEmpty() || !waitsEarly(pass)) {
+                break;
+            }
         }
         // a submission refused for good ends its dependants in this pass, not the next
         return cancelBlocked(pass).snap();
     }
 
-    /** {@link CancelBlocked} until it finds nothing: each round goes one more step down a chain. */
+    private static java.util.Set<String> jobIds(PhaseResult r) {
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        r.jobIds().forEach(s -> ids.add(s.jobId()));
+        return ids;
+    }
+
+    /** Whether a task with WAITING elements could go early, under the scheduler's dependency. */
+    private static boolean waitsEarly(Pass pass) {
+        return pass.wf().tasks().stream()
+                .anyMatch(t -> pass.waitingCount(t.name()) > 0 && Dependencies.early(pass, t));
+    }
+
+    /**
+     * {@link CancelDependants} and {@link CancelBlocked} until they find nothing: each round goes one
+     * more step down a chain.
+     */
     private Pass cancelBlocked(Pass pass) {
         for (int i = 0; i <= pass.wf().tasks().size(); i++) {
             pass = pass.at(clock.instant());
-            PhaseResult blocked = CancelBlocked.run(pass);
+            PhaseResult blocked = CancelDependants.run(pass, crash).and(CancelBlocked.run(pass));
             if (blocked.isEmpty()) {
                 break;
             }

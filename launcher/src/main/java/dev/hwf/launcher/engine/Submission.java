@@ -118,6 +118,13 @@ final class Submission {
                             limit);
                     backoff.refused(clock.instant());
                     failed.addAll(notSubmitted(p.claim, "held: the scheduler refused more jobs now: " + limit));
+                } else if (scheduler.adapter().isDependencyRefusal(result.exitCode(), result.stdout(),
+                        result.stderr())) {
+                    // an upstream job the scheduler no longer knows: the next pass sees how it ended
+                    LOG.info("task {}: the scheduler refused the job's dependency ({}); it waits for its upstream",
+                            p.claim.task(), result.firstErrorLine());
+                    failed.addAll(notSubmitted(p.claim, "waiting for " + String.join(", ",
+                            pass.wf().task(p.claim.task()).after())));
                 } else if (scheduler.adapter().isTransientSubmitFailure(result.exitCode(), result.stdout(),
                         result.stderr())) {
                     LOG.warn("task {}: the scheduler could not take the job now ({}); will look for job {} by name "
@@ -197,8 +204,14 @@ final class Submission {
                 AgentJars.copyTo(scheduler.files(), pass.taskDir(t.name()) + "/" + PilotJobs.AGENT_JARS);
             }
             // secrets go into the submit command's environment, read now, so a retry reads them again
-            return new Prepared(c, scheduler.adapter().submitCommand(script.request(), script.path(),
-                    t.secrets().keySet()).withEnv(Secrets.values(t, System::getenv)));
+            Command submit = Dependencies.submitCommand(pass, t, scheduler.adapter().submitCommand(script.request(),
+                    script.path(), t.secrets().keySet()).withEnv(Secrets.values(t, System::getenv)));
+            if (submit == null) { // its upstream's jobs can no longer be named: it waits for them to end
+                journal.apply(pass.runId(), notSubmitted(c, "waiting for " + String.join(", ", t.after())),
+                        clock.instant());
+                return null;
+            }
+            return new Prepared(c, submit);
         } catch (TransportException e) {
             // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
             // claimed and a later pass hands it back, as for a submit that did not complete

@@ -98,6 +98,7 @@ public final class ReportJson {
         x.put("reason", t.reason());
         x.put("exitCode", t.exitCode());
         x.put("after", t.after());
+        x.put("afterEach", t.afterEach()); // of after, the tasks waited for element by element
         x.put("env", t.env()); // a secret as <from $VAR>, never its value
         RunReport.Resources q = t.requested();
         Map<String, Object> req = new LinkedHashMap<>();

@@ -83,8 +83,9 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                              String taskDir, List<AttemptInfo> attempts, int retries, Instant submitted,
                              Instant started, Instant ended, double runSeconds, double coreHours, double gpuHours,
                              List<ElementReport> elements, boolean service, String endpoint,
-                             Map<String, String> env, String reusedFrom) {
+                             Map<String, String> env, String reusedFrom, List<String> afterEach) {
         public TaskReport {
+            afterEach = afterEach == null ? List.of() : List.copyOf(afterEach);
             env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
             after = List.copyOf(after);
             attempts = List.copyOf(attempts);
@@ -252,7 +253,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                     attempts.stream().map(a -> new AttemptInfo(a.attempt(), a.jobId(), a.jobName(), a.indexList(),
                             a.submittedAt(), a.ranOn(), a.version())).toList(), retries, t.submittedAt(),
                     t.startedAt(), t.endedAt(), runSeconds, taskCore, taskGpu, elements, spec.isService(),
-                    snap.endpoint(t.name()), spec.shownEnv(), t.reusedFrom()));
+                    snap.endpoint(t.name()), spec.shownEnv(), t.reusedFrom(), spec.afterEach()));
         }
         Summary summary = new Summary(run.id(), run.workflow(), run.scheduler(), host, run.state(), run.reason(),
                 run.workdir(), run.submittedAt(), run.endedAt(), now, run.submittedAt(), end, tasks.size(),

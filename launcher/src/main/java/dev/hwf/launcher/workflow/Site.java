@@ -19,14 +19,30 @@ package dev.hwf.launcher.workflow;
  * @param share        who may read the run and task directories hwf makes: {@value #PRIVATE} (the
  *                     owner only, the default) or {@value #GROUP} (the owner's group too); null
  *                     when read from a journal written before the key existed, which is private
+ * @param dependencies where a dependant waits for its upstream: {@value #SCHEDULER} (in the
+ *                     scheduler's queue, under its own dependency, once the upstream jobs exist; the
+ *                     default) or {@value #HWF} (hwf submits it once its upstream has ended); null
+ *                     when read from a journal written before the key existed, which is {@value #HWF}
  */
 public record Site(String host, int port, String user, String identityFile, String knownHosts,
                    String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize,
-                   String share) {
+                   String share, String dependencies) {
     /** {@code share: private}: run directories readable by their owner only. */
     public static final String PRIVATE = "private";
     /** {@code share: group}: run directories readable by the owner's group as well. */
     public static final String GROUP = "group";
+    /** {@code dependencies: scheduler}: dependants wait in the scheduler's queue. */
+    public static final String SCHEDULER = "scheduler";
+    /** {@code dependencies: hwf}: hwf submits a dependant once its upstream has ended. */
+    public static final String HWF = "hwf";
+
+    /** A site with the given sharing, whose runs were recorded before {@code dependencies} existed. */
+    public Site(String host, int port, String user, String identityFile, String knownHosts,
+                String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize,
+                String share) {
+        this(host, port, user, identityFile, knownHosts, workdir, gpuPartition, flavor, maxJobs, maxArraySize, share,
+                null);
+    }
 
     /** A site with the default sharing. */
     public Site(String host, int port, String user, String identityFile, String knownHosts,
@@ -47,7 +63,12 @@ public record Site(String host, int port, String user, String identityFile, Stri
 
     /** The site of a workflow with no {@code site:} section. */
     public static Site local() {
-        return new Site(null, 22, null, null, null, null, null, null);
+        return new Site(null, 22, null, null, null, null, null, null, null, null, null, SCHEDULER);
+    }
+
+    /** Whether dependants are handed to the scheduler once their upstream jobs exist. */
+    public boolean schedulerDependencies() {
+        return SCHEDULER.equals(dependencies);
     }
 
     public boolean isRemote() {

@@ -28,13 +28,16 @@ import java.util.Map;
  *                        kept; the values are written nowhere (SPEC section 6, secrets)
  * @param software        modules, setup lines and container of the command (SPEC section 6); null
  *                        or {@link Software#NONE} = none
+ * @param afterEach       the tasks of {@code after} this array waits for element by element: its
+ *                        element i goes once element i of each SUCCEEDED (SPEC section 6); empty =
+ *                        none, and null when read from a journal written before the key existed
  */
 public record Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                    long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                    Map<String, String> env, int retries, List<String> directives, String template,
                    int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
                    String launcher, Service service, boolean pilot, Map<String, String> secrets,
-                   Software software) {
+                   Software software, List<String> afterEach) {
 
     /**
      * What makes a task a service: the port it answers on, on the node it lands on, and an
@@ -81,6 +84,7 @@ public record Task(String name, String command, List<String> after, int nodes, i
     public Task {
         // null when read from a journal written before software environments existed
         software = software == null ? Software.NONE : software;
+        afterEach = afterEach == null ? List.of() : List.copyOf(afterEach);
         after = List.copyOf(after);
         env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
         directives = List.copyOf(directives);
@@ -93,6 +97,22 @@ public record Task(String name, String command, List<String> after, int nodes, i
         // null when read from a journal written before secrets existed
         secrets = secrets == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
+    }
+
+    /** A task that waits for no task element by element. */
+    public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
+                long memoryMb, long walltimeSeconds, String partition, String account, String qos,
+                Map<String, String> env, int retries, List<String> directives, String template,
+                int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
+                String launcher, Service service, boolean pilot, Map<String, String> secrets, Software software) {
+        this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
+                retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, secrets,
+                software, List.of());
+    }
+
+    /** Whether this task waits for {@code upstream} element by element ({@code afterEach}). */
+    public boolean elementWise(String upstream) {
+        return afterEach.contains(upstream);
     }
 
     /** A task without secrets, modules, setup or container. */

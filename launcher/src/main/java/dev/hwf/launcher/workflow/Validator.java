@@ -46,16 +46,17 @@ final class Validator {
     static final List<String> BUDGET_SCOPES = List.of("run", "campaign");
     static final List<String> SCHEDULERS = SchedulerRegistry.names();
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
-            "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share");
+            "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share",
+            "dependencies");
     /** Every scheduler's flavors: pbspro, torque (PBS). */
     static final List<String> FLAVORS = SchedulerRegistry.flavors();
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
     static final List<String> TASK_KEYS = List.of("name", "command", "after", "nodes", "ntasks", "cpus",
             "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries", "directives",
             "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready", "pilot",
-            "modules", "setup", "container");
+            "modules", "setup", "container", "afterEach");
     static final List<String> DEFAULT_KEYS = TASK_KEYS.stream()
-            .filter(k -> !List.of("name", "command", "after", "array", "arrayLimit", "template", "matrix",
+            .filter(k -> !List.of("name", "command", "after", "afterEach", "array", "arrayLimit", "template", "matrix",
                     "launcher", "service", "port", "ready", "pilot").contains(k))
             .toList();
 
@@ -102,7 +103,7 @@ final class Validator {
 
     /** What a task needs beyond its fields to be checked against the other tasks. */
     private record Parsed(String name, Pos namePos, String path, String command, List<String> after,
-                          List<Node> afterNodes, Fields fields) {
+                          List<Node> afterNodes, Fields fields, List<String> afterEach, List<Node> afterEachNodes) {
     }
 
     // ---- problems ----
@@ -401,7 +402,8 @@ final class Validator {
         List<String> flavors = SchedulerRegistry.flavors(scheduler);
         if (m == null) {
             // The flavor default holds without a site section too.
-            return flavors.isEmpty() ? Site.local() : new Site(null, 22, null, null, null, null, null, flavors.get(0));
+            String flavor = flavors.isEmpty() ? null : flavors.get(0);
+            return new Site(null, 22, null, null, null, null, null, flavor, null, null, null, Site.SCHEDULER);
         }
         checkKeys(m, "site", SITE_KEYS, "in site");
         String host = matching(m.value("host"), "site.host", HOST,
@@ -433,8 +435,9 @@ final class Validator {
         Integer maxJobs = integer(m.value("maxJobs"), "site.maxJobs", 1);
         Integer maxArraySize = integer(m.value("maxArraySize"), "site.maxArraySize", 1);
         String share = choice(m.value("share"), "site.share", List.of(Site.PRIVATE, Site.GROUP));
+        String dependencies = choice(m.value("dependencies"), "site.dependencies", List.of(Site.SCHEDULER, Site.HWF));
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
-                flavor, maxJobs, maxArraySize, share);
+                flavor, maxJobs, maxArraySize, share, dependencies == null ? Site.SCHEDULER : dependencies);
     }
 
     /** Reads the keys defaults and tasks share. */
@@ -713,6 +716,7 @@ final class Validator {
             }
         }
         checkAfter(parsed, byName);
+        checkAfterEach(parsed, byName);
         if (!problems.isEmpty()) {
             return List.of(); // no records from a file that will be refused
         }
@@ -779,23 +783,10 @@ final class Validator {
 
         List<String> after = new ArrayList<>();
         List<Node> afterNodes = new ArrayList<>();
-        ListNode afterList = list(m.value("after"), join(path, "after"),
-                "a list of task names, e.g. [simulate]");
-        if (afterList != null) {
-            for (int i = 0; i < afterList.items.size(); i++) {
-                Node item = afterList.items.get(i);
-                String key = join(path, "after") + "[" + i + "]";
-                if (absent(item)) {
-                    at(item, key, "empty entry; name a task");
-                    continue;
-                }
-                String dep = text(item, key, "a task name");
-                if (dep != null && !after.contains(dep)) {
-                    after.add(dep);
-                    afterNodes.add(item);
-                }
-            }
-        }
+        taskNames(m, join(path, "after"), after, afterNodes);
+        List<String> afterEach = new ArrayList<>();
+        List<Node> afterEachNodes = new ArrayList<>();
+        taskNames(m, join(path, "afterEach"), afterEach, afterEachNodes);
 
         Fields f = new Fields();
         fields(m, path, f);
@@ -825,7 +816,8 @@ final class Validator {
         if (template != null) {
             f.template = resolveTemplate(template, templateNode, join(path, "template"));
         }
-        return new Parsed(name, nameNode == null ? m.pos : nameNode.pos, path, command, after, afterNodes, f);
+        return new Parsed(name, nameNode == null ? m.pos : nameNode.pos, path, command, after, afterNodes, f,
+                afterEach, afterEachNodes);
     }
 
     /** A true/false key; false when absent or wrong (which is reported). */
@@ -939,18 +931,82 @@ final class Validator {
         }
     }
 
+    /** The task names listed under {@code key} (after, afterEach), each once, with their nodes. */
+    private void taskNames(MapNode m, String key, List<String> names, List<Node> nodes) {
+        String last = key.substring(key.lastIndexOf('.') + 1);
+        ListNode list = list(m.value(last), key, "a list of task names, e.g. [simulate]");
+        if (list == null) {
+            return;
+        }
+        for (int i = 0; i < list.items.size(); i++) {
+            Node item = list.items.get(i);
+            String itemKey = key + "[" + i + "]";
+            if (absent(item)) {
+                at(item, itemKey, "empty entry; name a task");
+                continue;
+            }
+            String dep = text(item, itemKey, "a task name");
+            if (dep != null && !names.contains(dep)) {
+                names.add(dep);
+                nodes.add(item);
+            }
+        }
+    }
+
+    /**
+     * Every afterEach names an array of the same size as the task's own, not also in after: element
+     * i waits for element i (SPEC section 6).
+     */
+    private void checkAfterEach(List<Parsed> parsed, Map<String, Parsed> byName) {
+        for (Parsed p : parsed) {
+            for (int i = 0; i < p.afterEach.size(); i++) {
+                String dep = p.afterEach.get(i);
+                Node node = p.afterEachNodes.get(i);
+                String key = join(p.path, "afterEach");
+                Parsed up = byName.get(dep);
+                if (up == null || dep.equals(p.name)) {
+                    continue; // reported with after's rules
+                }
+                if (p.after.contains(dep)) {
+                    at(node, key, Text.show(dep) + " is in after as well; name it in one of them");
+                    continue;
+                }
+                int mine = elements(p.fields);
+                int theirs = elements(up.fields);
+                if (mine == 0 || theirs == 0 || mine != theirs) {
+                    at(node, key, "element i waits for element i of " + Text.show(dep) + ", so both must be arrays of "
+                            + "the same size; this task has " + sizeText(mine) + ", " + dep + " has "
+                            + sizeText(theirs));
+                }
+            }
+        }
+    }
+
+    private static int elements(Fields f) {
+        if (f.matrix != null) {
+            return Task.sweepSize(f.matrix);
+        }
+        return f.array == null ? 0 : f.array;
+    }
+
+    private static String sizeText(int n) {
+        return n == 0 ? "no array" : n + " element" + (n == 1 ? "" : "s");
+    }
+
     /** Every after names a task and the tasks do not wait for each other in a circle. */
     private void checkAfter(List<Parsed> parsed, Map<String, Parsed> byName) {
         Map<String, List<String>> edges = new HashMap<>();
         Map<String, Node> edgeNodes = new HashMap<>();
         for (Parsed p : parsed) {
-            for (int i = 0; i < p.after.size(); i++) {
-                String dep = p.after.get(i);
-                Node node = p.afterNodes.get(i);
+            for (int i = 0; i < p.after.size() + p.afterEach.size(); i++) {
+                boolean each = i >= p.after.size();
+                String dep = each ? p.afterEach.get(i - p.after.size()) : p.after.get(i);
+                Node node = each ? p.afterEachNodes.get(i - p.after.size()) : p.afterNodes.get(i);
+                String key = join(p.path, each ? "afterEach" : "after");
                 if (dep.equals(p.name)) {
-                    at(node, join(p.path, "after"), "a task cannot run after itself");
+                    at(node, key, "a task cannot run after itself");
                 } else if (!byName.containsKey(dep)) {
-                    at(node, join(p.path, "after"), "no task named " + Text.show(dep)
+                    at(node, key, "no task named " + Text.show(dep)
                             + "; tasks are: " + String.join(", ", byName.keySet()));
                 } else if (p.name != null && byName.get(p.name) == p) {
                     edges.computeIfAbsent(p.name, k -> new ArrayList<>()).add(dep);
@@ -1110,13 +1166,15 @@ final class Validator {
         }
         List<String> directives = t.directives != null ? t.directives
                 : d.directives != null ? d.directives : List.of();
-        return new Task(p.name, p.command, p.after, first(t.nodes, d.nodes, 1), first(t.ntasks, d.ntasks, 1),
+        List<String> upstream = new ArrayList<>(p.after);
+        upstream.addAll(p.afterEach); // every upstream task is in after; afterEach says which wait element-wise
+        return new Task(p.name, p.command, upstream, first(t.nodes, d.nodes, 1), first(t.ntasks, d.ntasks, 1),
                 first(t.cpus, d.cpus, 1), first(t.memoryMb, d.memoryMb, 0L), first(t.walltime, d.walltime, 0L),
                 partition, t.account != null ? t.account : d.account, t.qos != null ? t.qos : d.qos, env,
                 first(t.retries, d.retries, 0), directives, t.template, gpus,
                 t.matrix != null ? Task.sweepSize(t.matrix) : first(t.array, null, 0),
                 first(t.arrayLimit, null, 0), t.matrix != null ? t.matrix : Map.of(), t.launcher, t.service, t.pilot,
-                secrets, t.software.over(d.software));
+                secrets, t.software.over(d.software), p.afterEach);
     }
 
     private static <T> T first(T own, T fallback, T otherwise) {

@@ -73,6 +73,7 @@ class PassLimitsTest extends PassTestCase {
         h.start("""
                 name: refused
                 scheduler: slurm
+                site: {dependencies: hwf}   # b waits for a in hwf, so that a alone is refused
                 tasks:
                   - name: a
                     retries: 1

@@ -87,6 +87,7 @@ class PassSubmitTest extends PassTestCase {
         h.start("""
                 name: chain
                 scheduler: slurm
+                site: {dependencies: hwf}   # b not yet submitted when the run is cancelled
                 tasks:
                   - { name: a, command: echo a }
                   - { name: b, after: [a], array: 3, command: echo b }

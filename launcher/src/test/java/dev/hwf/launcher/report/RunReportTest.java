@@ -103,7 +103,7 @@ class RunReportTest {
         assertFalse(json.matches("(?s).*\\d[eE][-+]?\\d.*"), "no exponent notation");
         @SuppressWarnings("unchecked")
         Map<String, Object> task = (Map<String, Object>) ((List<?>) m.get("tasks")).get(1);
-        assertEquals(List.of("name", "state", "reason", "exitCode", "after", "env", "requested", "array",
+        assertEquals(List.of("name", "state", "reason", "exitCode", "after", "afterEach", "env", "requested", "array",
                 "arrayLimit", "retriesAllowed", "taskDir", "submitted", "started", "ended", "used", "retries", "attempts", "elements"),
                 List.copyOf(task.keySet()));
     }

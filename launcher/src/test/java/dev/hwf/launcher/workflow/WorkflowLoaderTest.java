@@ -32,7 +32,7 @@ class WorkflowLoaderTest {
         assertEquals("slurm", wf.scheduler());
         assertEquals(file.toString(), wf.source());
         assertEquals(new Site("login1.example.org", 22, "alice", "~/.ssh/id_ed25519", "~/.ssh/known_hosts",
-                "/scratch/alice/hwf", "gpu", null), wf.site());
+                "/scratch/alice/hwf", "gpu", null, null, null, null, Site.SCHEDULER), wf.site());
         assertEquals(List.of("simulate", "train"), wf.tasks().stream().map(Task::name).toList());
 
         Task simulate = wf.task("simulate");

@@ -5,6 +5,7 @@ import static dev.hwf.launcher.workflow.WorkflowAssertions.problem;
 import static dev.hwf.launcher.workflow.WorkflowAssertions.problems;
 import static dev.hwf.launcher.workflow.WorkflowAssertions.resource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -139,6 +140,18 @@ class WorkflowRulesTest {
                 + "tasks: [{name: a, command: x}]\n", "w.yaml", null, List.of());
         assertEquals(200, wf.site().maxJobs());
         assertEquals(1000, wf.site().maxArraySize());
+    }
+
+    @Test
+    void dependenciesAreTheSchedulersUnlessTheSiteSaysHwf() {
+        Problem p = only(problems("name: p\nsite:\n  dependencies: slurm\ntasks: [{name: a, command: x}]\n"),
+                "site.dependencies", 3);
+        assertTrue(p.message().contains("scheduler") && p.message().contains("hwf"), p.message());
+        String tasks = "tasks: [{name: a, command: x}]\n";
+        assertTrue(WorkflowLoader.parse("name: p\nscheduler: slurm\n" + tasks, "w.yaml", null, List.of()).site()
+                .schedulerDependencies());
+        assertFalse(WorkflowLoader.parse("name: p\nsite: {dependencies: hwf}\n" + tasks, "w.yaml", null, List.of())
+                .site().schedulerDependencies());
     }
 
     @Test

@@ -1,0 +1,71 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.launcher.journal.RunSnapshot;
+import java.time.Duration;
+
+/**
+ * The pace of a followed run ({@code submit}, {@code resume}, {@code watch}): a full pass, which
+ * asks the scheduler, once per interval (doubled for each pass in a row the scheduler did not
+ * answer, at most 60 s); between them, every {@link #CHECK}, a look at the live elements' exit code
+ * files ({@link RunEngine#endsWritten}: one directory listing per task with live elements, locally
+ * or over SFTP on the open connection), and as soon as one has appeared a pass that reads the files
+ * only ({@link RunEngine#advanceFromFiles}). So an element that ended releases its dependants within
+ * about a second, while the scheduler is still asked at most once per interval.
+ */
+public final class Follow {
+    /** How often the exit code files are looked at between two full passes. */
+    public static final Duration CHECK = Duration.ofMillis(500);
+
+    private final RunEngine engine;
+    private final Duration interval;
+    private long nextFull;
+    /** Whether the last files-only pass ended nothing: none is made again before the next full pass. */
+    private boolean filesSaidAll;
+
+    /** The next full pass comes one interval from now. */
+    public Follow(RunEngine engine, Duration interval) {
+        this.engine = engine;
+        this.interval = interval;
+        this.nextFull = System.nanoTime() + interval.toNanos();
+    }
+
+    /**
+     * Waits for the next pass and makes it: a full one when it is due, else a files-only one as soon
+     * as a live element of {@code last} has written its exit code file. Returns the run after it.
+     */
+    public RunSnapshot next(String runId, RunSnapshot last) throws InterruptedException {
+        long due = nextFull + backoff(interval, engine.consecutiveStatusFailures()).minus(interval).toNanos();
+        while (true) {
+            long left = due - System.nanoTime();
+            if (left <= 0) {
+                nextFull = System.nanoTime() + interval.toNanos();
+                filesSaidAll = false;
+                return engine.advance(runId);
+            }
+            Thread.sleep(Math.max(1, Math.min(left / 1_000_000, CHECK.toMillis())));
+            if (!filesSaidAll && due - System.nanoTime() > 0 && engine.endsWritten(last)) {
+                RunSnapshot after = engine.advanceFromFiles(runId);
+                // a file that decided nothing (a signal, whose cause the scheduler says) is not read again
+                // and again: the full pass settles it
+                filesSaidAll = live(after).containsAll(live(last));
+                return after;
+            }
+        }
+    }
+
+    private static java.util.Set<String> live(RunSnapshot snap) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        snap.elements().forEach(e -> out.add(e.task() + "/" + e.index() + "/" + e.attempt()));
+        return out;
+    }
+
+    /**
+     * The pause before the next full pass: the interval, doubled for each pass in a row that could
+     * not read the scheduler, at most 60 s (and never less than the interval).
+     */
+    public static Duration backoff(Duration interval, int failures) {
+        long factor = 1L << Math.min(failures, 6);
+        long ms = Math.min(interval.toMillis() * factor, Math.max(60_000, interval.toMillis()));
+        return Duration.ofMillis(ms);
+    }
+}
