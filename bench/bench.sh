@@ -508,11 +508,12 @@ if [ -z "$SCEN" ] || [ "$SCEN" = busy ]; then
     busy_ms() { # yaml: the pipeline's makespan while $fill one-second jobs arrive just after it started
         local t0 pid
         t0=$(now_ms)
-        env -u HWF_POLL_INTERVAL "$HWF" submit "$1" -q --set site.workdir="$WORK/wbusy" > /dev/null &
+        env -u HWF_POLL_INTERVAL "$HWF" submit "$1" -q --set site.workdir="$WORK/wbusy" > /dev/null \
+            2> "$WORK/busy.err" &
         pid=$!
         sleep 2 # the pipeline's first pass is done: its head runs
         for _ in $(seq "$fill"); do sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/f.sh" > /dev/null; done
-        wait "$pid"
+        wait "$pid" || { echo "hwf submit $1 failed:" >&2; cat "$WORK/busy.err" >&2; return 1; }
         echo $(( $(now_ms) - t0 ))
         while [ -n "$(squeue --noheader --states=PENDING,RUNNING --format=%i)" ]; do sleep 1; done
     }
