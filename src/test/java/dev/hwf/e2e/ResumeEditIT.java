@@ -73,8 +73,9 @@ class ResumeEditIT {
         Path fixed = hwf.workflow("fixed.yaml", CHAIN.formatted(site).replace("exit 3", "echo fixed"));
         Hwf.Result plan = hwf.run("resume", run, "--file", fixed.toString(), "--dry-run");
         assertEquals(0, plan.code(), plan.all());
+        // c runs, or runs again where the scheduler held it queued under b (then cancelled when b failed)
         assertTrue(plan.out().matches("(?s).*\\n  a +kept +unchanged\\n  b +runs again +definition changed\\n"
-                + "  c +runs +upstream changed\\n.*"), plan.out());
+                + "  c +runs( again)? +upstream changed\\n.*"), plan.out());
         Hwf.Result resumed = hwf.run("resume", run, "--file", fixed.toString());
         assertEquals(0, resumed.code(), resumed.all());
         JsonNode status = hwf.status(run);
@@ -82,7 +83,8 @@ class ResumeEditIT {
         assertEquals(2, status.get("version").asInt());
         assertEquals(List.of(1), attempts(status, "a"), "a keeps its single attempt");
         assertEquals(List.of(1, 2), attempts(status, "b"), "b failed under version 1, ran under version 2");
-        assertEquals(List.of(2), attempts(status, "c"));
+        List<Integer> c = attempts(status, "c");
+        assertEquals(2, c.get(c.size() - 1), "c ran under version 2: " + c);
         assertEquals(List.of("a ran"), Files.readAllLines(runDir.resolve("a.log")));
         assertEquals(2, Files.readAllLines(runDir.resolve("c.log")).size());
 

@@ -24,7 +24,8 @@ import java.util.Map;
  * upstream element is run again, in a new job).
  *
  * <p>Only ordinary jobs go early: not a service (its dependants wait for it to be ready), not a
- * dependant of a service, nothing packed into pilots (their elements are no scheduler's jobs), and
+ * dependant of a service, nothing packed into pilots (their elements are no scheduler's jobs),
+ * nothing of a run under a GPU-hour budget (the budget is checked before each submission), and
  * nothing on a scheduler without dependencies (the local one).
  */
 final class Dependencies {
@@ -33,8 +34,10 @@ final class Dependencies {
 
     /** Whether the task is one to hand to the scheduler before its upstream has ended. */
     static boolean early(Pass pass, Task t) {
+        // a run under a GPU-hour budget keeps hwf's release: a dependant queued early would start
+        // even once its upstream has spent the budget, which hwf checks before each submission
         if (t.after().isEmpty() || !t.afterEach().isEmpty() || t.pilot() || t.isService()
-                || !pass.wf().site().schedulerDependencies()
+                || pass.wf().budgetGpuHours() != null || !pass.wf().site().schedulerDependencies()
                 || !pass.scheduler().adapter().offersDependencies()) {
             return false;
         }
