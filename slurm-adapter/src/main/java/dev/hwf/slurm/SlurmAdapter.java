@@ -153,9 +153,7 @@ public class SlurmAdapter implements SchedulerAdapter {
         if (fromEnvironment.isEmpty()) {
             return plain;
         }
-        List<String> argv = new ArrayList<>(plain.argv());
-        argv.add(1, "--export=ALL," + ShellQuote.variableList(fromEnvironment));
-        return Command.of(argv);
+        return withOption(plain, "--export=ALL," + ShellQuote.variableList(fromEnvironment));
     }
 
     @Override

@@ -98,9 +98,8 @@ final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
             }
             Scheduler scheduler = Schedulers.forWorkflow(next);
             Map<String, String> nextDefs = Definitions.of(next, scheduler.adapter());
-            Map<String, String> oldDefs = current.definitions().isEmpty() ? Definitions.of(old, scheduler.adapter())
-                    : current.definitions();
-            Revise plan = Revise.plan(journal.openSnapshot(runId), old, oldDefs, next, nextDefs);
+            Revise plan = Revise.plan(journal.openSnapshot(runId), old, Definitions.of(current, old,
+                    scheduler.adapter()), next, nextDefs);
             if (dryRun) {
                 hwf.out.println("run " + runId + (edit ? ": workflow version " + current.version() + " -> "
                         + (current.version() + 1) + " (" + note + ")" : ": resume") + "; per task:");

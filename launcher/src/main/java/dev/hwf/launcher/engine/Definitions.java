@@ -47,6 +47,15 @@ public final class Definitions {
         return out;
     }
 
+    /**
+     * The definitions a version of a run was made with; for a version recorded before hwf kept them,
+     * those of its workflow ({@code wf}) as this hwf renders it now.
+     */
+    public static Map<String, String> of(dev.hwf.launcher.journal.WorkflowVersion version, Workflow wf,
+                                         SchedulerAdapter adapter) {
+        return version.definitions().isEmpty() ? of(wf, adapter) : version.definitions();
+    }
+
     static String sha256(String text) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")

@@ -41,11 +41,8 @@ public final class ReusePlan {
                     + ", not " + wf.name() + "; --reuse takes a run of the same workflow");
         }
         List<WorkflowVersion> versions = journal.versions(source.id());
-        Map<String, String> sourceDefs = versions.get(versions.size() - 1).definitions();
         Workflow sourceWf = SpecCodec.fromJson(source.spec());
-        if (sourceDefs.isEmpty()) {
-            sourceDefs = Definitions.of(sourceWf, adapter);
-        }
+        Map<String, String> sourceDefs = Definitions.of(versions.get(versions.size() - 1), sourceWf, adapter);
         RunSnapshot snap = journal.openSnapshot(source.id());
         Set<String> reused = new LinkedHashSet<>();
         for (Task t : Revise.upstreamFirst(wf)) {
