@@ -111,13 +111,20 @@ public final class HwfCommand implements Runnable {
     }
 
     Journal openJournal() {
-        Path p = journal;
-        if (p == null) {
-            String env = System.getenv("HWF_JOURNAL");
-            p = env != null && !env.isBlank() ? Path.of(env)
-                    : dev.hwf.launcher.Home.path(".hwf", "journal.db");
+        return Journal.open(journalPath());
+    }
+
+    /** The journal for a command that only reads it ({@link Journal#openForReading}). */
+    Journal openJournalForReading() {
+        return Journal.openForReading(journalPath());
+    }
+
+    private Path journalPath() {
+        if (journal != null) {
+            return journal;
         }
-        return Journal.open(p);
+        String env = System.getenv("HWF_JOURNAL");
+        return env != null && !env.isBlank() ? Path.of(env) : dev.hwf.launcher.Home.path(".hwf", "journal.db");
     }
 
     /** The time between two passes over a followed run: HWF_POLL_INTERVAL, else the scheduler's default. */
@@ -374,7 +381,7 @@ public final class HwfCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Journal journal = hwf.openJournal()) {
+            try (Journal journal = hwf.openJournalForReading()) {
                 String id = runOrNewest(journal, runId);
                 // the table shows per-task counts: the elements one by one are read for --json only
                 RunSnapshot snap = json ? journal.snapshot(id) : journal.openSnapshot(id);
@@ -424,7 +431,7 @@ public final class HwfCommand implements Runnable {
 
         @Override
         public Integer call() {
-            try (Journal journal = hwf.openJournal()) {
+            try (Journal journal = hwf.openJournalForReading()) {
                 List<RunRecord> runs = journal.runs();
                 if (json) {
                     hwf.out.println(StatusView.json(runs.stream().map(StatusView::runObject).toList()));

@@ -64,7 +64,7 @@ final class LogsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         RunSnapshot snap;
-        try (Journal journal = hwf.openJournal()) {
+        try (Journal journal = hwf.openJournalForReading()) {
             snap = journal.snapshot(runId);
         }
         Target target = locate(snap, task, element, attempt, stderr);

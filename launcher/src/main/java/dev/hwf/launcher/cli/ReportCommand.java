@@ -69,7 +69,7 @@ final class ReportCommand implements Callable<Integer> {
         }
         RunSnapshot snap;
         List<Journal.Event> events;
-        try (Journal journal = hwf.openJournal()) {
+        try (Journal journal = hwf.openJournalForReading()) {
             String id = HwfCommand.runOrNewest(journal, runId);
             snap = journal.snapshot(id);
             events = journal.events(id);

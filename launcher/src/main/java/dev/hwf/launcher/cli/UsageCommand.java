@@ -95,7 +95,7 @@ final class UsageCommand implements Callable<Integer> {
     public Integer call() {
         List<RunSnapshot> snapshots;
         String journalFile;
-        try (Journal journal = hwf.openJournal()) {
+        try (Journal journal = hwf.openJournalForReading()) {
             journalFile = journal.file().toString();
             List<RunRecord> runs = journal.runs();
             if (workflow != null && runs.stream().noneMatch(r -> r.workflow().equals(workflow))) {

@@ -58,6 +58,7 @@ public final class ReusePlan {
 
     private static RunRecord newest(Journal journal, String workflow) {
         return journal.runs().stream().filter(r -> r.workflow().equals(workflow)).findFirst()
+                .map(r -> journal.run(r.id()))
                 .orElseThrow(() -> new HwfException(ExitCodes.BAD_INPUT, "no earlier run of workflow " + workflow
                         + " in this journal to reuse from ('hwf runs' lists them); submit without --reuse"));
     }

@@ -54,11 +54,13 @@ public final class Journal implements AutoCloseable {
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
 
     private final Path file;
-    private final HikariDataSource dataSource;
+    private final DataSource dataSource;
+    private final Runnable closer;
 
-    private Journal(Path file, HikariDataSource dataSource) {
+    private Journal(Path file, DataSource dataSource, Runnable closer) {
         this.file = file;
         this.dataSource = dataSource;
+        this.closer = closer;
     }
 
     /** Opens (creating when absent) the journal at {@code file}. */
@@ -96,7 +98,7 @@ public final class Journal implements AutoCloseable {
         hikari.setMinimumIdle(0);
         hikari.setInitializationFailTimeout(-1);
         HikariDataSource ds = new HikariDataSource(hikari);
-        Journal journal = new Journal(abs, ds);
+        Journal journal = new Journal(abs, ds, ds::close);
         try {
             journal.probe(sqlite);
             journal.migrate();
@@ -105,6 +107,50 @@ public final class Journal implements AutoCloseable {
             throw e;
         }
         return journal;
+    }
+
+    /**
+     * Opens the journal at {@code file} for commands that only read it ({@code status}, {@code runs},
+     * {@code report}, {@code logs}): one plain SQLite connection per read, no pool, no schema
+     * upgrade, transactions that begin DEFERRED (in WAL mode a reader never waits for a writer, so
+     * these commands answer while a submit or poll holds the write lock), and {@code query_only}, so
+     * a write through it fails instead of changing anything. A journal that is absent or needs an
+     * upgrade is opened as {@link #open} does, which creates or upgrades it.
+     */
+    public static Journal openForReading(Path file) {
+        Path abs = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs)) {
+            return open(file);
+        }
+        Exposure.journal(abs.toString(), FileModes.of(abs));
+        SQLiteConfig config = new SQLiteConfig();
+        config.setBusyTimeout(30_000);
+        config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
+        SQLiteDataSource sqlite = new SQLiteDataSource(config) {
+            @Override
+            public Connection getConnection() throws SQLException {
+                Connection c = super.getConnection();
+                try (Statement s = c.createStatement()) {
+                    s.execute("PRAGMA query_only = 1");
+                } catch (SQLException e) {
+                    c.close();
+                    throw e;
+                }
+                return c;
+            }
+        };
+        sqlite.setUrl("jdbc:sqlite:" + abs);
+        Journal journal = new Journal(abs, sqlite, () -> { });
+        int version;
+        try {
+            version = journal.inTransaction(Journal::schemaVersion);
+        } catch (HwfException e) {
+            return open(file); // not a journal, or not readable: the ordinary open says what is wrong
+        }
+        if (version > SCHEMA_VERSION) {
+            throw journal.tooNew(version);
+        }
+        return version < SCHEMA_VERSION ? open(file) : journal;
     }
 
     public Path file() {
@@ -117,7 +163,7 @@ public final class Journal implements AutoCloseable {
 
     @Override
     public void close() {
-        dataSource.close();
+        closer.run();
     }
 
     /**
@@ -165,9 +211,7 @@ public final class Journal implements AutoCloseable {
         inTransaction(c -> {
             int version = schemaVersion(c);
             if (version > SCHEMA_VERSION) {
-                throw new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " has schema version " + version
-                        + ", newer than this hwf understands (" + SCHEMA_VERSION + "). Use a newer hwf, or "
-                        + "another journal with --journal.");
+                throw tooNew(version);
             }
             if (version < SCHEMA_VERSION) {
                 if (version < 1) {
@@ -199,6 +243,12 @@ public final class Journal implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    private HwfException tooNew(int version) {
+        return new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " has schema version " + version
+                + ", newer than this hwf understands (" + SCHEMA_VERSION + "). Use a newer hwf, or another journal "
+                + "with --journal.");
     }
 
     private static int schemaVersion(Connection c) throws SQLException {
@@ -701,12 +751,16 @@ public final class Journal implements AutoCloseable {
                 "no run '" + id + "' in journal " + file + "; 'hwf runs' lists the runs it holds"));
     }
 
-    /** All runs, newest first. */
+    /** All runs, newest first, without their source and spec (null there: {@link #run} reads them). */
     public List<RunRecord> runs() {
         return inTransaction(c -> {
             List<RunRecord> out = new ArrayList<>();
+            // every column but the workflow's text and JSON, which a list of runs never shows and a
+            // journal of a thousand runs would read a thousand times
             try (Statement s = c.createStatement();
-                 ResultSet rs = s.executeQuery("SELECT * FROM hwf_run ORDER BY submitted_at DESC, id DESC")) {
+                 ResultSet rs = s.executeQuery("SELECT id, workflow, scheduler, state, reason, NULL AS source, "
+                         + "NULL AS spec, workdir, submitted_at, ended_at, version FROM hwf_run "
+                         + "ORDER BY submitted_at DESC, id DESC")) {
                 while (rs.next()) {
                     out.add(runRow(rs));
                 }

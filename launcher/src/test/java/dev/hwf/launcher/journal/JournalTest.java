@@ -781,6 +781,94 @@ class JournalTest {
         assertEquals(1, journal.events(id).stream().filter(e -> "READY".equals(e.state())).count());
     }
 
+    // ------------------------------------------------------------------ the reading path
+
+    @Test
+    void aReaderAnswersWhileAnotherProcessHoldsTheWriteLockAndShowsOnlyWhatWasCommitted() throws Exception {
+        String id = newRun();
+        journal.close();
+        // another process in the middle of a pass: the write lock taken, a change not yet committed
+        try (Connection writer = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = writer.createStatement()) {
+            s.execute("BEGIN IMMEDIATE");
+            s.executeUpdate("UPDATE hwf_run SET state='FAILED' WHERE id='" + id + "'");
+
+            // the ordinary open waits for that lock (its busy timeout is 30 s); the reader does not
+            try (Journal reader = assertTimeoutPreemptively(Duration.ofSeconds(5),
+                    () -> Journal.openForReading(file))) {
+                assertEquals("RUNNING", assertTimeoutPreemptively(Duration.ofSeconds(5),
+                        () -> reader.run(id)).state());
+                assertEquals(List.of(id), reader.runs().stream().map(RunRecord::id).toList());
+                assertEquals(4, reader.snapshot(id).elements().size());
+            }
+            s.execute("COMMIT");
+        }
+        try (Journal reader = Journal.openForReading(file)) {
+            assertEquals("FAILED", reader.run(id).state());
+        }
+        journal = Journal.open(file); // for @AfterEach
+    }
+
+    @Test
+    void aReaderCannotWriteAndChangesNothing() {
+        String id = newRun();
+        try (Journal reader = Journal.openForReading(file)) {
+            assertThrows(RuntimeException.class, () -> reader.finishRun(id, "CANCELLED", "by a reader", T0));
+        }
+        assertEquals("RUNNING", journal.run(id).state());
+        assertEquals(0, journal.events(id).stream().filter(e -> "CANCELLED".equals(e.state())).count());
+    }
+
+    @Test
+    void aReaderOfAnAbsentJournalCreatesItAsTheOrdinaryOpenDoes() throws Exception {
+        Path absent = dir.resolve("new/journal.db");
+        try (Journal reader = Journal.openForReading(absent)) {
+            assertEquals(List.of(), reader.runs());
+        }
+        assertTrue(Files.isRegularFile(absent));
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(absent)));
+    }
+
+    @Test
+    void aReaderOfAnOlderJournalUpgradesItAndOfANewerOneRefusesIt() throws SQLException {
+        journal.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE hwf_schema SET version=" + (Journal.SCHEMA_VERSION + 1));
+        }
+        HwfException e = assertThrows(HwfException.class, () -> Journal.openForReading(file));
+        assertEquals(ExitCodes.BAD_INPUT, e.exitCode());
+        assertTrue(e.getMessage().contains("newer than this hwf understands"), e.getMessage());
+
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement()) {
+            // as schema 5 was: no workflow versions, no reused tasks
+            s.executeUpdate("DROP TABLE hwf_version");
+            s.executeUpdate("ALTER TABLE hwf_run DROP COLUMN version");
+            s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN version");
+            s.executeUpdate("ALTER TABLE hwf_task DROP COLUMN reused_from");
+            s.executeUpdate("UPDATE hwf_schema SET version=5");
+        }
+        try (Journal reader = Journal.openForReading(file)) {
+            assertEquals(List.of(), reader.runs());
+        }
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT max(version) FROM hwf_schema")) {
+            assertEquals(Journal.SCHEMA_VERSION, rs.getInt(1));
+        }
+        journal = Journal.open(file); // for @AfterEach
+    }
+
+    @Test
+    void aReaderOfSomethingThatIsNoJournalSaysSo() throws Exception {
+        Path text = dir.resolve("notes.txt");
+        Files.writeString(text, "these are my notes, not a database\n".repeat(50));
+        HwfException e = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> assertThrows(HwfException.class, () -> Journal.openForReading(text)));
+        assertTrue(e.getMessage().contains("not a valid hwf journal"), e.getMessage());
+    }
+
     @Test
     void aJournalFromANewerHwfIsRefused() throws SQLException {
         journal.close();
