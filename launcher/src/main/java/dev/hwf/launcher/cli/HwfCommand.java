@@ -39,10 +39,6 @@ import picocli.CommandLine.ScopeType;
  */
 @Command(name = "hwf", mixinStandardHelpOptions = true, versionProvider = HwfCommand.Version.class,
         description = "Runs YAML workflows of batch jobs on Slurm, PBS, LSF or local processes, journaled in SQLite.",
-        subcommands = {HwfCommand.Submit.class, HwfCommand.Validate.class, HwfCommand.Render.class,
-                HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class, ResumeCommand.class,
-                HwfCommand.Cancel.class, HwfCommand.Runs.class, LogsCommand.class, ReportCommand.class,
-                UsageCommand.class, CompletionCommand.class, AgentCommand.class},
         footer = {"", "Examples:",
                 "  hwf submit workflows/hybrid.yaml       run a workflow, follow it to its end",
                 "  hwf submit big.yaml --detach           submit, return; then cron 'hwf poll'",
@@ -59,6 +55,12 @@ import picocli.CommandLine.ScopeType;
                 "'hwf COMMAND --help' shows a command's options and examples."})
 public final class HwfCommand implements Runnable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HwfCommand.class);
+
+    /** hwf's commands, in the order 'hwf --help' lists them; {@link Main} adds them to the command line. */
+    static final List<Class<?>> COMMANDS = List.of(HwfCommand.Submit.class, HwfCommand.Validate.class,
+            HwfCommand.Render.class, HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class,
+            ResumeCommand.class, HwfCommand.Cancel.class, HwfCommand.Runs.class, LogsCommand.class,
+            ReportCommand.class, UsageCommand.class, CompletionCommand.class, AgentCommand.class);
     final PrintStream out;
     final PrintStream err;
 

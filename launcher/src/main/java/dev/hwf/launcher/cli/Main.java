@@ -5,6 +5,7 @@ import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.ssh.SshConnections;
 import java.io.PrintStream;
 import java.io.PrintWriter;
+import java.util.List;
 import picocli.CommandLine;
 
 /** The {@code hwf} program. Exit codes follow SPEC.md section 4. */
@@ -16,6 +17,31 @@ public final class Main {
         System.exit(run(args, System.out, System.err));
     }
 
+    /**
+     * The commands to build the command line with: the one {@code args} names, or all of them when
+     * they name none (help, a usage error, a misspelt command and its suggestions), or name the one
+     * that describes them all (completion). picocli builds each command's model from its annotations
+     * when it is added, which for all fourteen costs about as much as the JVM's start.
+     */
+    static List<Class<?>> commands(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--journal")) {
+                i++; // its value
+            } else if (!a.startsWith("-")) {
+                for (Class<?> c : HwfCommand.COMMANDS) {
+                    if (c.getAnnotation(CommandLine.Command.class).name().equals(a)) {
+                        return c == CompletionCommand.class ? HwfCommand.COMMANDS : List.of(c);
+                    }
+                }
+                break;
+            } else if (a.equals("--")) {
+                break;
+            }
+        }
+        return HwfCommand.COMMANDS;
+    }
+
     /** Runs one hwf command and returns its exit code; used by {@link #main} and by tests. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Logging.configure(args);
@@ -24,6 +50,9 @@ public final class Main {
             return ExitCodes.BAD_INPUT;
         }
         CommandLine cli = new CommandLine(new HwfCommand(out, err));
+        for (Class<?> command : commands(args)) {
+            cli.addSubcommand(command);
+        }
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {

@@ -42,6 +42,22 @@ class CliTest {
     }
 
     @Test
+    void onlyTheNamedCommandIsBuiltButHelpMisspellingsAndCompletionSeeThemAll() {
+        assertEquals(List.of(HwfCommand.Runs.class), Main.commands(new String[] {"runs", "--json"}));
+        assertEquals(List.of(HwfCommand.Status.class),
+                Main.commands(new String[] {"--journal", "status", "-q", "status"}), "--journal's value is no command");
+        assertEquals(List.of(HwfCommand.Submit.class), Main.commands(new String[] {"-v", "submit", "w.yaml"}));
+        assertEquals(HwfCommand.COMMANDS, Main.commands(new String[] {"--help"}));
+        assertEquals(HwfCommand.COMMANDS, Main.commands(new String[] {"stauts"}));
+        assertEquals(HwfCommand.COMMANDS, Main.commands(new String[] {"completion", "bash"}));
+        assertEquals(HwfCommand.COMMANDS, Main.commands(new String[0]));
+
+        Result typo = hwf("stauts");
+        assertEquals(2, typo.code());
+        assertTrue(typo.err().contains("Did you mean: hwf status"), typo.all());
+    }
+
+    @Test
     void versionAndUsageErrors() {
         Result v = hwf("--version");
         assertEquals(0, v.code());
