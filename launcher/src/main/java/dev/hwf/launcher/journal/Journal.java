@@ -65,6 +65,7 @@ public final class Journal implements AutoCloseable {
 
     /** Opens (creating when absent) the journal at {@code file}. */
     public static Journal open(Path file) {
+        SqliteNative.useKeptCopy();
         Path abs = file.toAbsolutePath().normalize();
         try {
             Path parent = abs.getParent();
@@ -118,6 +119,7 @@ public final class Journal implements AutoCloseable {
      * upgrade is opened as {@link #open} does, which creates or upgrades it.
      */
     public static Journal openForReading(Path file) {
+        SqliteNative.useKeptCopy();
         Path abs = file.toAbsolutePath().normalize();
         if (!Files.isRegularFile(abs)) {
             return open(file);

@@ -870,6 +870,27 @@ class JournalTest {
     }
 
     @Test
+    void sqliteNativeLibraryIsKeptBesideHwfAndSqliteJdbcIsPointedAtIt() throws Exception {
+        // open() in @BeforeEach kept it; a journal opened for reading finds it there
+        Path kept = SqliteNative.keptDir();
+        assertNotNull(kept);
+        Path lib = kept.resolve(org.sqlite.util.LibraryLoaderUtil.getNativeLibName());
+        try (Journal reader = Journal.openForReading(file)) {
+            assertEquals(List.of(), reader.runs());
+        }
+        assertTrue(Files.isRegularFile(lib), lib.toString());
+        assertEquals(kept.toString(), System.getProperty("org.sqlite.lib.path"));
+        try (var in = org.sqlite.SQLiteJDBCLoader.class.getResourceAsStream(
+                org.sqlite.util.LibraryLoaderUtil.getNativeLibResourcePath() + "/" + lib.getFileName())) {
+            assertTrue(java.util.Arrays.equals(in.readAllBytes(), Files.readAllBytes(lib)), "a whole copy");
+        }
+        assertEquals("rwxr-xr-x", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(lib)));
+        assertTrue(kept.toString().contains("sqlite-" + org.sqlite.SQLiteJDBCLoader.getVersion()),
+                "a new sqlite-jdbc keeps its own copy: " + kept);
+    }
+
+    @Test
     void aJournalFromANewerHwfIsRefused() throws SQLException {
         journal.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
