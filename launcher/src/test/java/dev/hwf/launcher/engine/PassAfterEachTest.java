@@ -243,4 +243,32 @@ class PassAfterEachTest extends PassTestCase {
         }
         assertEquals("7004", element(s, "fit", 3).jobId());
     }
+
+    @Test
+    void anElementWithTwoPartnersWaitsForBothInOneAftercorr() {
+        h.start("""
+                name: two
+                scheduler: slurm
+                tasks:
+                  - { name: sim, array: 2, command: ./sim }
+                  - { name: aux, array: 2, command: ./aux }
+                  - { name: fit, array: 2, afterEach: [sim, aux], command: ./fit }
+                """);
+        submitted("sim", 1, "7001");
+        submitted("aux", 1, "7002");
+        submitted("fit", 1, "7003");
+        h.pass();
+        assertEquals(Set.of(h.sbatch("sim", 1), h.sbatch("aux", 1), h.sbatch("fit", 1, "aftercorr:7001:7002")),
+                sbatchSent(0));
+
+        // aux[1] failed: fit[1] is taken back for good, naming it
+        h.files.exitFile(h.dir("aux"), 1, 1, 3);
+        h.runner.on("squeue", output(0, "7001_0|RUNNING|None\n7001_1|RUNNING|None\n7002_0|RUNNING|None\n"
+                + "7002_1|FAILED|NonZeroExitCode\n7003_0|PENDING|Dependency\n7003_1|PENDING|Dependency\n", ""));
+        h.runner.on("scancel", output(0, "", ""));
+        RunSnapshot s = h.passAfter(Duration.ofSeconds(5));
+        assertEquals(List.of(List.of("scancel", "7003_1")), h.runner.sent("scancel"));
+        assertEquals("upstream aux[1] FAILED", element(s, "fit", 1).reason());
+        assertEquals(JobState.QUEUED, element(s, "fit", 0).state());
+    }
 }
