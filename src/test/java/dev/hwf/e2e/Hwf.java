@@ -138,6 +138,46 @@ final class Hwf {
         throw new AssertionError("no task " + name + " in " + status);
     }
 
+    /** Runs a command of the site's (squeue, scontrol) to its end, which must be exit 0; its output. */
+    static String command(String... argv) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", argv) + " ran past 30 s");
+        }
+        assertEquals(0, p.exitValue(), out);
+        return out;
+    }
+
+    /**
+     * A run's jobs in squeue, one line each in {@code format} (which starts with {@code %j}: a job's
+     * name is hwf-RUN-TASK-ATTEMPT), without the "hwf-RUN-" before the task.
+     */
+    static List<String> queued(String run, String format, String... options) throws IOException,
+            InterruptedException {
+        List<String> argv = new ArrayList<>(List.of("squeue", "--noheader", "--format=" + format));
+        argv.addAll(List.of(options));
+        String prefix = "hwf-" + run + "-";
+        List<String> mine = new ArrayList<>();
+        for (String line : command(argv.toArray(String[]::new)).lines().toList()) {
+            if (line.startsWith(prefix)) {
+                mine.add(line.substring(prefix.length()));
+            }
+        }
+        return mine;
+    }
+
+    /** How often each line is in a run's ran.log (where the tests' commands write what ran), by line. */
+    static java.util.Map<String, Integer> ranCount(Path runDir) throws IOException {
+        java.util.Map<String, Integer> count = new java.util.TreeMap<>();
+        Path log = runDir.resolve("ran.log");
+        if (Files.exists(log)) {
+            Files.readAllLines(log).forEach(l -> count.merge(l.strip(), 1, Integer::sum));
+        }
+        return count;
+    }
+
     /** Writes a workflow file into the scratch directory. */
     Path workflow(String name, String yaml) {
         try {

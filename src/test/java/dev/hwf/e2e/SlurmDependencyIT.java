@@ -5,14 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,29 +41,13 @@ class SlurmDependencyIT {
                 "site.workdir=" + work);
     }
 
-    /** The run's jobs in squeue, as "task|state|reason" lines (a job's name is hwf-RUN-TASK-ATTEMPT). */
+    /** The run's jobs in squeue, as "task|state|reason" lines. */
     private static List<String> queued(String run) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("squeue", "--noheader", "--format=%j|%T|%r").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(p.waitFor(30, TimeUnit.SECONDS));
-        assertEquals(0, p.exitValue(), out);
-        String prefix = "hwf-" + run + "-";
-        List<String> mine = new ArrayList<>();
-        for (String line : out.lines().toList()) {
-            if (line.startsWith(prefix)) {
-                mine.add(line.substring(prefix.length()));
-            }
-        }
-        return mine;
+        return Hwf.queued(run, "%j|%T|%r");
     }
 
     private Map<String, Integer> ranCount(String run) throws IOException {
-        Map<String, Integer> count = new TreeMap<>();
-        Path log = work.resolve(run).resolve("ran.log");
-        if (Files.exists(log)) {
-            Files.readAllLines(log).forEach(l -> count.merge(l.strip(), 1, Integer::sum));
-        }
-        return count;
+        return Hwf.ranCount(work.resolve(run));
     }
 
     @Test

@@ -188,11 +188,19 @@ public interface SchedulerAdapter {
     }
 
     /**
+     * Whether a dependency may pair the elements of two array jobs ({@link #afterEachSuccess}).
+     * False by default: hwf then releases element-wise dependants ({@code afterEach}) itself.
+     */
+    default boolean offersElementWiseDependencies() {
+        return false;
+    }
+
+    /**
      * The submit command {@code submit} made to wait, element by element, for the element with the
-     * same scheduler array index of the array job {@code upstream} to succeed (Slurm's
+     * same scheduler array index of each of the array jobs {@code upstream} to succeed (Slurm's
      * {@code aftercorr}). Null when the scheduler has no such dependency (the default).
      */
-    default Command afterEachSuccess(Command submit, JobId upstream) {
+    default Command afterEachSuccess(Command submit, List<JobId> upstream) {
         return null;
     }
 

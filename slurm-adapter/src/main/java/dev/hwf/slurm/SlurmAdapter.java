@@ -216,10 +216,23 @@ public class SlurmAdapter implements SchedulerAdapter {
         return withOption(submit, "--dependency=" + dep);
     }
 
-    /** {@code sbatch --dependency=aftercorr:ID ...}: element N waits for element N of array job ID. */
     @Override
-    public Command afterEachSuccess(Command submit, JobId upstream) {
-        return withOption(submit, "--dependency=aftercorr:" + jobId(upstream.value()));
+    public boolean offersElementWiseDependencies() {
+        return true;
+    }
+
+    /**
+     * {@code sbatch --dependency=aftercorr:ID:ID ...}: element N waits for element N of each array
+     * job ID.
+     */
+    @Override
+    public Command afterEachSuccess(Command submit, List<JobId> upstream) {
+        if (upstream.isEmpty()) {
+            throw new IllegalArgumentException("aftercorr needs at least one job");
+        }
+        StringBuilder dep = new StringBuilder("aftercorr");
+        upstream.forEach(u -> dep.append(':').append(jobId(u.value())));
+        return withOption(submit, "--dependency=" + dep);
     }
 
     /**

@@ -33,8 +33,16 @@ class SlurmDependencyTest {
     }
 
     @Test
-    void elementWiseIsAftercorr() {
-        assertEquals("--dependency=aftercorr:4711", slurm.afterEachSuccess(plain(), new JobId("4711")).argv().get(1));
+    void elementWiseIsAftercorrOnEachUpstreamJob() {
+        assertEquals("--dependency=aftercorr:4711", slurm.afterEachSuccess(plain(), List.of(new JobId("4711")))
+                .argv().get(1));
+        // the form Slurm 22.05 took on the test cluster: element N waits for element N of both
+        assertEquals("--dependency=aftercorr:4711:4712", slurm.afterEachSuccess(plain(),
+                List.of(new JobId("4711"), new JobId("4712"))).argv().get(1));
+        assertTrue(slurm.offersElementWiseDependencies());
+        assertThrows(IllegalArgumentException.class, () -> slurm.afterEachSuccess(plain(), List.of()));
+        assertThrows(IllegalArgumentException.class, () -> slurm.afterEachSuccess(plain(),
+                List.of(new JobId("4711_2"))));
     }
 
     @Test

@@ -7,6 +7,7 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.Upstream;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import java.util.Map;
  * <p>Only ordinary jobs go early: not a service (its dependants wait for it to be ready), not a
  * dependant of a service, nothing packed into pilots (their elements are no scheduler's jobs),
  * nothing of a run under a GPU-hour budget (the budget is checked before each submission), and
- * nothing on a scheduler without dependencies (the local one).
+ * nothing on a scheduler without dependencies (the local one). Element-wise dependants
+ * ({@code afterEach}) are {@link AfterCorr}'s.
  */
 final class Dependencies {
     private Dependencies() {
@@ -34,14 +36,23 @@ final class Dependencies {
 
     /** Whether the task is one to hand to the scheduler before its upstream has ended. */
     static boolean early(Pass pass, Task t) {
+        return !t.after().isEmpty() && t.afterEach().isEmpty() && pass.scheduler().adapter().offersDependencies()
+                && mayHandOver(pass, t, t.after());
+    }
+
+    /**
+     * What every dependant handed over early needs, whatever its dependency: the site leaves
+     * dependencies to the scheduler, the run has no GPU-hour budget, and neither the task nor the
+     * upstream tasks it would wait for in the queue are services or packed.
+     */
+    static boolean mayHandOver(Pass pass, Task t, List<String> upstream) {
         // a run under a GPU-hour budget keeps hwf's release: a dependant queued early would start
         // even once its upstream has spent the budget, which hwf checks before each submission
-        if (t.after().isEmpty() || !t.afterEach().isEmpty() || t.pilot() || t.isService()
-                || pass.wf().budgetGpuHours() != null || !pass.wf().site().schedulerDependencies()
-                || !pass.scheduler().adapter().offersDependencies()) {
+        if (t.pilot() || t.isService() || pass.wf().budgetGpuHours() != null
+                || !pass.wf().site().schedulerDependencies()) {
             return false;
         }
-        for (String up : t.after()) {
+        for (String up : upstream) {
             Task u = pass.wf().task(up);
             if (u.isService() || u.pilot()) {
                 return false;
@@ -84,10 +95,14 @@ final class Dependencies {
     }
 
     /**
-     * The submit command with the task's dependency, or the command as it is when the task waits for
-     * nothing; null when the dependency cannot be said now (the task waits for the next pass).
+     * The submit command of a claimed attempt with the task's dependency (for {@code afterEach},
+     * {@link AfterCorr}'s), or the command as it is when the task waits for nothing; null when the
+     * dependency cannot be said now (the task waits for the next pass).
      */
-    static Command submitCommand(Pass pass, Task t, Command submit) {
+    static Command submitCommand(Pass pass, Task t, Journal.Claim c, Command submit) {
+        if (!t.afterEach().isEmpty()) {
+            return AfterCorr.submitCommand(pass, t, c.indices(), c.indexOffset(), submit);
+        }
         if (!early(pass, t)) {
             return submit;
         }

@@ -17,25 +17,35 @@ import java.util.Map;
  * element that fails for good, or is cancelled, cancels only its partner element (and, down the
  * chain, what waits for that one). hwf releases the elements itself, each pass: the upstream's
  * elements are read where the task has WAITING elements and, for cancelling, only where the
- * upstream has failed or cancelled ones.
+ * upstream has failed or cancelled ones. Where the scheduler pairs array elements itself
+ * ({@link AfterCorr}) the elements whose partners are live in its queue go too, and a queued one
+ * whose partner fails is taken back there.
  */
 final class ElementWise {
     private ElementWise() {
     }
 
-    /** The task's WAITING elements whose partners have all SUCCEEDED, in index order, at most {@code max}. */
-    static List<ElementRecord> ready(Pass pass, Task t, int max) {
+    /**
+     * The task's WAITING elements whose partners have all SUCCEEDED, in index order, at most {@code max};
+     * with {@code early} (the task's {@link AfterCorr#groups}), those whose partners can be waited for
+     * in the scheduler's queue as well.
+     */
+    static List<ElementRecord> ready(Pass pass, Task t, int max, Map<Integer, AfterCorr.Group> early) {
         BitSet ok = null;
-        for (String up : t.afterEach()) {
+        if (early != null) {
+            ok = new BitSet();
+            early.keySet().forEach(ok::set);
+        }
+        for (String up : early != null ? List.<String>of() : t.afterEach()) {
             BitSet done = indices(pass, up, JobState.SUCCEEDED);
             if (ok == null) {
                 ok = done;
             } else {
                 ok.and(done);
             }
-            if (ok.isEmpty()) {
-                return List.of();
-            }
+        }
+        if (ok.isEmpty()) {
+            return List.of();
         }
         List<ElementRecord> out = new ArrayList<>();
         for (ElementRecord e : pass.firstWaiting(t.name(), pass.waitingCount(t.name()))) {

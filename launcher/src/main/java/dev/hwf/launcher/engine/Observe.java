@@ -78,6 +78,11 @@ final class Observe {
         List<ElementRecord> overdue = new ArrayList<>();
         List<History.Killed> killed = new ArrayList<>();
         Set<String> takenBack = CancelDependants.staleDownTheChain(pass).keySet();
+        // (asked only of a pass that read the scheduler: a pass that reads files only leaves them as they are)
+        Set<String> elementsTakenBack = new java.util.HashSet<>();
+        if (statuses != null) {
+            AfterCorr.stale(pass).forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
+        }
         for (ElementRecord e : live) {
             Task task = pass.wf().task(e.task());
             TaskDirScan scan = scans.computeIfAbsent(e.task(),
@@ -109,7 +114,8 @@ final class Observe {
                 continue;
             } else if (code != null) {
                 after = RetryPolicy.outcome(e, task, code, scan.reasons().get(key), st, now);
-            } else if (statuses == null || e.state() == JobState.QUEUED && takenBack.contains(e.task())) {
+            } else if (statuses == null || e.state() == JobState.QUEUED && (takenBack.contains(e.task())
+                    || elementsTakenBack.contains(e.task() + "/" + e.index()))) {
                 // the scheduler could not be read: unknown, keep waiting; or a dependant whose
                 // dependency no longer holds, which CancelDependants takes back and records
                 continue;

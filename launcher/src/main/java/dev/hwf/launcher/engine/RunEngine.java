@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
  *       dependants the scheduler holds, then WAITING work), until nothing more is found;</li>
  *   <li>{@link ReleaseAndSubmit}: every task with WAITING work past the {@link SubmitGates},
  *       claimed then submitted by {@link Submission}; again while what went out lets dependants go
- *       under the scheduler's dependency ({@link Dependencies}).</li>
+ *       under the scheduler's dependency ({@link Dependencies}; element by element,
+ *       {@link AfterCorr}).</li>
  * </ol>
  * Any number of passes, by any number of hwf processes, one after another or at once, lead to the
  * same end: every transition is a compare-and-set in the journal, and a task is claimed there
@@ -180,7 +181,8 @@ public final class RunEngine {
     /** Whether a task with WAITING elements could go early, under the scheduler's dependency. */
     private static boolean waitsEarly(Pass pass) {
         return pass.wf().tasks().stream()
-                .anyMatch(t -> pass.waitingCount(t.name()) > 0 && Dependencies.early(pass, t));
+                .anyMatch(t -> pass.waitingCount(t.name()) > 0
+                        && (Dependencies.early(pass, t) || AfterCorr.early(pass, t)));
     }
 
     /**

@@ -204,7 +204,7 @@ final class Submission {
                 AgentJars.copyTo(scheduler.files(), pass.taskDir(t.name()) + "/" + PilotJobs.AGENT_JARS);
             }
             // secrets go into the submit command's environment, read now, so a retry reads them again
-            Command submit = Dependencies.submitCommand(pass, t, scheduler.adapter().submitCommand(script.request(),
+            Command submit = Dependencies.submitCommand(pass, t, c, scheduler.adapter().submitCommand(script.request(),
                     script.path(), t.secrets().keySet()).withEnv(Secrets.values(t, System::getenv)));
             if (submit == null) { // its upstream's jobs can no longer be named: it waits for them to end
                 journal.apply(pass.runId(), notSubmitted(c, "waiting for " + String.join(", ", t.after())),

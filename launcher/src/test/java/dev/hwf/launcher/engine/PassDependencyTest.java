@@ -4,12 +4,10 @@ import static dev.hwf.launcher.engine.support.FixtureRunner.output;
 import static dev.hwf.launcher.engine.support.PassHarness.element;
 import static dev.hwf.launcher.engine.support.PassHarness.squeue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.RunSnapshot;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -40,25 +38,12 @@ class PassDependencyTest extends PassTestCase {
                 command: ./c
             """;
 
-    /** hwf killed at a crash point: the test's stand-in for {@code kill -9}. */
-    private static final class Killed extends RuntimeException {
-        Killed(String point) {
-            super("hwf killed at " + point);
-        }
-    }
-
-    private List<String> sbatch(String task, int attempt, String dependency) {
-        List<String> argv = new ArrayList<>(h.sbatch(task, attempt));
-        argv.add(1, "--dependency=" + dependency);
-        return argv;
-    }
-
     /** Pass 1: the whole chain goes out, each under afterok on the one before. */
     private void submitChain(int retries) {
         h.start(CHAIN.formatted(retries));
         h.runner.on("sbatch", output(0, A + "\n", "")).then(output(0, B + "\n", "")).then(output(0, C + "\n", ""));
         RunSnapshot s = h.pass();
-        assertEquals(List.of(h.sbatch("a", 1), sbatch("b", 1, "afterok:" + A), sbatch("c", 1, "afterok:" + B)),
+        assertEquals(List.of(h.sbatch("a", 1), h.sbatch("b", 1, "afterok:" + A), h.sbatch("c", 1, "afterok:" + B)),
                 h.runner.sent());
         assertEquals(List.of(A, B, C), List.of(s.task("a").jobId(), s.task("b").jobId(), s.task("c").jobId()));
     }
@@ -123,7 +108,7 @@ class PassDependencyTest extends PassTestCase {
         RunSnapshot s = h.passAfter(Duration.ofSeconds(5));
         List<List<String>> sent = h.runner.sent();
         assertEquals(List.of("scancel", B, C), sent.get(4));
-        assertEquals(List.of(h.sbatch("a", 2), sbatch("b", 2, "afterok:7004"), sbatch("c", 2, "afterok:7005")),
+        assertEquals(List.of(h.sbatch("a", 2), h.sbatch("b", 2, "afterok:7004"), h.sbatch("c", 2, "afterok:7005")),
                 sent.subList(5, 8));
         assertEquals(List.of(2, 2, 2), List.of(s.task("a").attempt(), s.task("b").attempt(), s.task("c").attempt()));
         assertEquals(1, element(s, "b", 0).tries(), "taking a dependant back uses none of its retries");
@@ -133,17 +118,11 @@ class PassDependencyTest extends PassTestCase {
     @Test
     void killedBetweenTheCancelAndItsRecordTheNextPassRecordsItAndLeavesNothingPending() {
         submitChain(1);
-        h.use(h.engine(p -> {
-            if (p.equals("after-cancel-dependants")) {
-                throw new Killed(p);
-            }
-        }));
         headFailed();
-        assertThrows(Killed.class, () -> h.engine().advance(h.runId()));
+        h.passKilledAt("after-cancel-dependants");
         assertEquals(JobState.QUEUED, element(h.snapshot(), "b", 0).state(), "the cancel was not recorded");
 
         // the next hwf: Slurm says the jobs were cancelled; they were taken back, not cancelled for good
-        h.use(h.engine(CrashHook.NONE));
         h.runner.on("squeue", output(0, B + "|CANCELLED|None\n" + C + "|CANCELLED|None\n", ""));
         h.runner.on("scancel", output(0, "", ""));
         h.runner.on("sbatch", output(0, "7004\n", "")).then(output(0, "7005\n", "")).then(output(0, "7006\n", ""));
@@ -170,7 +149,7 @@ class PassDependencyTest extends PassTestCase {
                 """);
         h.runner.on("sbatch", output(0, A + "\n", "")).then(output(0, B + "\n", ""));
         h.pass();
-        assertEquals(sbatch("b", 1, "afterok:" + A), h.runner.sent().get(1));
+        assertEquals(h.sbatch("b", 1, "afterok:" + A), h.runner.sent().get(1));
 
         h.files.exitFile(h.dir("a"), 1, 1, 3);
         h.runner.on("squeue", output(0, A + "_0|RUNNING|None\n" + A + "_1|FAILED|NonZeroExitCode\n" + A
@@ -181,7 +160,7 @@ class PassDependencyTest extends PassTestCase {
         List<List<String>> sent = h.runner.sent();
         assertEquals(List.of("scancel", B), sent.get(3));
         assertEquals(h.sbatch("a", 2), sent.get(4));
-        assertEquals(sbatch("b", 2, "afterok:" + A + "_0:" + A + "_2:7004"), sent.get(5));
+        assertEquals(h.sbatch("b", 2, "afterok:" + A + "_0:" + A + "_2:7004"), sent.get(5));
         assertEquals("7005", s.task("b").jobId());
     }
 }

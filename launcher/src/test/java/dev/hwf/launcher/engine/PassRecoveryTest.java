@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.support.PassHarness;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
@@ -25,21 +26,6 @@ import org.junit.jupiter.api.Test;
 class PassRecoveryTest extends PassTestCase {
     private static final String JOB_A = "7001";
     private static final String JOB_B = "7002";
-
-    /** hwf killed at a crash point: the test's stand-in for {@code kill -9}. */
-    private static final class Killed extends RuntimeException {
-        Killed(String point) {
-            super("hwf killed at " + point);
-        }
-    }
-
-    private static CrashHook killAt(String point) {
-        return p -> {
-            if (p.equals(point)) {
-                throw new Killed(p);
-            }
-        };
-    }
 
     private static final String PLAIN = """
             name: orphan
@@ -191,8 +177,8 @@ class PassRecoveryTest extends PassTestCase {
         h.start(TWO);
 
         // hwf dies once both attempts are claimed and their scripts written, before any sbatch
-        h.use(h.engine(killAt("after-claim")));
-        assertThrows(Killed.class, () -> h.engine().advance(h.runId()));
+        h.use(h.engine(PassHarness.killAt("after-claim")));
+        assertThrows(PassHarness.Killed.class, () -> h.engine().advance(h.runId()));
         assertEquals(List.of(), h.runner.sent());
         RunSnapshot s = h.snapshot();
         for (ElementRecord e : s.elements()) {
@@ -237,10 +223,10 @@ class PassRecoveryTest extends PassTestCase {
         h.start(TWO);
 
         // hwf dies after both sbatch answered, before their ids were recorded
-        h.use(h.engine(killAt("after-submit")));
+        h.use(h.engine(PassHarness.killAt("after-submit")));
         h.runner.on("sbatch", h.dir("a") + "/", fixture("slurm/sbatch-parsable-plain").withJobId("21", JOB_A));
         h.runner.on("sbatch", h.dir("b") + "/", fixture("slurm/sbatch-parsable-array").withJobId("39", JOB_B));
-        assertThrows(Killed.class, () -> h.engine().advance(h.runId()));
+        assertThrows(PassHarness.Killed.class, () -> h.engine().advance(h.runId()));
         assertEquals(2, h.runner.sent("sbatch").size());
         for (ElementRecord e : h.snapshot().elements()) {
             assertNull(e.jobId(), e.toString());

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.engine.support;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hwf.launcher.engine.CrashHook;
 import dev.hwf.launcher.engine.RunEngine;
@@ -15,6 +16,7 @@ import dev.hwf.slurm.SlurmAdapter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -131,6 +133,39 @@ public final class PassHarness implements AutoCloseable {
         String log = wf.task(task).isArray() ? "slurm-%A_%a.out" : "slurm-%j.out";
         return List.of("sbatch", "--parsable", "--chdir=" + dir, "--output=" + dir + "/" + log,
                 dir + "/job." + attempt + ".sh");
+    }
+
+    /** The sbatch command hwf sends for an attempt of a task handed over early, under {@code dependency}. */
+    public List<String> sbatch(String task, int attempt, String dependency) {
+        List<String> argv = new ArrayList<>(sbatch(task, attempt));
+        argv.add(1, "--dependency=" + dependency);
+        return argv;
+    }
+
+    /** hwf killed at a crash point: the tests' stand-in for {@code kill -9}. */
+    public static final class Killed extends RuntimeException {
+        Killed(String point) {
+            super("hwf killed at " + point);
+        }
+    }
+
+    /** A crash hook that kills hwf ({@link Killed}) when it reaches {@code point}. */
+    public static CrashHook killAt(String point) {
+        return p -> {
+            if (p.equals(point)) {
+                throw new Killed(p);
+            }
+        };
+    }
+
+    /**
+     * One pass by an hwf killed when it reaches {@code point}, which it must reach; the passes after
+     * it are a new hwf's.
+     */
+    public void passKilledAt(String point) {
+        RunEngine killed = engine(killAt(point));
+        assertThrows(Killed.class, () -> killed.advance(runId));
+        engine = engine(CrashHook.NONE);
     }
 
     /** The squeue status query hwf sends for these job ids, in that order. */
