@@ -6,18 +6,27 @@ import java.time.Duration;
 /**
  * The pace of a followed run ({@code submit}, {@code resume}, {@code watch}): a full pass, which
  * asks the scheduler, once per interval (doubled for each pass in a row the scheduler did not
- * answer, at most 60 s); between them, every {@link #CHECK}, a look at the live elements' exit code
- * files ({@link RunEngine#endsWritten}: one directory listing per task with live elements, locally
- * or over SFTP on the open connection), and as soon as one has appeared a pass that reads the files
- * only ({@link RunEngine#advanceFromFiles}). So an element that ended releases its dependants within
+ * answer, at most 60 s); between them, a look at the live elements' exit code files
+ * ({@link RunEngine#endsWritten}: one directory listing per task with live elements, locally or over
+ * SFTP on the open connection), and as soon as one has appeared a pass that reads the files only
+ * ({@link RunEngine#advanceFromFiles}). So an element that ended releases its dependants within
  * about a second, while the scheduler is still asked at most once per interval.
+ *
+ * <p>Over SSH the files are looked at every {@link #CHECK}. Locally a look is a directory listing
+ * on this machine: it is made every {@link #LOCAL_CHECK}, or, where the listings grow long (tens of
+ * thousands of ended elements' files), after twenty times as long as the last look took, up to
+ * {@link #CHECK}; so looking never takes more than a twentieth of one core.
  */
 public final class Follow {
     /** How often the exit code files are looked at between two full passes. */
     public static final Duration CHECK = Duration.ofMillis(500);
+    /** How often they are looked at, at the most, where they are on this machine. */
+    public static final Duration LOCAL_CHECK = Duration.ofMillis(100);
 
     private final RunEngine engine;
     private final Duration interval;
+    /** The pause before the next look at the files. */
+    private long checkMillis;
     private long nextFull;
     /** Whether the last files-only pass ended nothing: none is made again before the next full pass. */
     private boolean filesSaidAll;
@@ -27,6 +36,7 @@ public final class Follow {
         this.engine = engine;
         this.interval = interval;
         this.nextFull = System.nanoTime() + interval.toNanos();
+        this.checkMillis = engine.filesAreLocal() ? LOCAL_CHECK.toMillis() : CHECK.toMillis();
     }
 
     /**
@@ -42,8 +52,8 @@ public final class Follow {
                 filesSaidAll = false;
                 return engine.advance(runId);
             }
-            Thread.sleep(Math.max(1, Math.min(left / 1_000_000, CHECK.toMillis())));
-            if (!filesSaidAll && due - System.nanoTime() > 0 && engine.endsWritten(last)) {
+            Thread.sleep(Math.max(1, Math.min(left / 1_000_000, checkMillis)));
+            if (!filesSaidAll && due - System.nanoTime() > 0 && looked(last)) {
                 RunSnapshot after = engine.advanceFromFiles(runId);
                 // a file that decided nothing (a signal, whose cause the scheduler says) is not read again
                 // and again: the full pass settles it
@@ -51,6 +61,21 @@ public final class Follow {
                 return after;
             }
         }
+    }
+
+    /** Whether a live element's exit code file has appeared; sets the pause before the next look. */
+    private boolean looked(RunSnapshot last) {
+        long t0 = System.nanoTime();
+        boolean ended = engine.endsWritten(last);
+        if (engine.filesAreLocal()) {
+            checkMillis = pause((System.nanoTime() - t0) / 1_000_000);
+        }
+        return ended;
+    }
+
+    /** The pause after a local look that took {@code tookMillis}: twenty times that, within the bounds. */
+    static long pause(long tookMillis) {
+        return Math.max(LOCAL_CHECK.toMillis(), Math.min(CHECK.toMillis(), 20 * tookMillis));
     }
 
     private static java.util.Set<String> live(RunSnapshot snap) {

@@ -116,6 +116,11 @@ public final class RunEngine {
         return false;
     }
 
+    /** Whether the run's files are on this machine (not over SSH): looking at them costs a local listing. */
+    public boolean filesAreLocal() {
+        return scheduler.files() instanceof dev.hwf.launcher.exec.LocalFiles;
+    }
+
     private static String runId(RunSnapshot snap) {
         return snap.run().id();
     }

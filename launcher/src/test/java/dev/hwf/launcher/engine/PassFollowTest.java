@@ -59,4 +59,14 @@ class PassFollowTest extends PassTestCase {
         assertEquals(JobState.QUEUED, element(s, "a", 0).state());
         assertEquals(1, h.runner.sent().size(), "asked nothing");
     }
+
+    @Test
+    void localFilesAreLookedAtOftenUnlessLookingGrowsCostlyAndRemoteOnesEveryHalfSecond() {
+        assertEquals(100, Follow.pause(0), "a cheap local listing: ten looks a second");
+        assertEquals(100, Follow.pause(5));
+        assertEquals(300, Follow.pause(15), "twenty times what the last look took");
+        assertEquals(500, Follow.pause(400), "never rarer than over SSH");
+        h.start(CHAIN);
+        assertFalse(h.engine().filesAreLocal(), "the harness's files stand for a remote site's");
+    }
 }
