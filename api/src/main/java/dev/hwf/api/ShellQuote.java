@@ -22,6 +22,14 @@ public final class ShellQuote {
         return "'" + value.replace("'", "'\\''") + "'";
     }
 
+    /**
+     * True when the value stays on one line wherever it goes (a script's directive, a secret's
+     * value, a line a remote shell reads): no line break, no NUL.
+     */
+    public static boolean isOneLine(String value) {
+        return value.indexOf('\n') < 0 && value.indexOf('\r') < 0 && value.indexOf('\0') < 0;
+    }
+
     /** True when the string is a valid shell variable name. */
     public static boolean isVariableName(String name) {
         return name.matches("[A-Za-z_][A-Za-z0-9_]*");

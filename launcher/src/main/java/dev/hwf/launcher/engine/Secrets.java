@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.workflow.Task;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -24,7 +25,7 @@ final class Secrets {
             if (value == null) {
                 return "secret " + variable + " not set";
             }
-            if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+            if (!ShellQuote.isOneLine(value)) {
                 return "secret " + variable + " is not one line";
             }
         }

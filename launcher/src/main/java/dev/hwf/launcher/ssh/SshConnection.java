@@ -145,8 +145,7 @@ public final class SshConnection implements AutoCloseable {
      */
     public CommandResult exec(String commandLine, Map<String, String> env, String display, Duration timeout) {
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!ShellQuote.isVariableName(e.getKey()) || e.getValue().indexOf('\n') >= 0
-                    || e.getValue().indexOf('\r') >= 0 || e.getValue().indexOf('\0') >= 0) {
+            if (!ShellQuote.isVariableName(e.getKey()) || !ShellQuote.isOneLine(e.getValue())) {
                 throw new IllegalArgumentException("variable " + e.getKey() + " cannot be passed over SSH:"
                         + " a value must be one line");
             }

@@ -2,6 +2,7 @@ package dev.hwf.launcher.workflow;
 
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.sched.SchedulerRegistry;
 import dev.hwf.launcher.workflow.YamlTree.Entry;
 import dev.hwf.launcher.workflow.YamlTree.Kind;
@@ -195,7 +196,7 @@ final class Validator {
             at(n, key, what + " must not be empty");
             return null;
         }
-        if (v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\0') >= 0) {
+        if (!ShellQuote.isOneLine(v)) {
             at(n, key, what + " must be a single line without NUL characters, got " + Text.show(v));
             return null;
         }
@@ -576,7 +577,7 @@ final class Validator {
                     + " for hwf poll)");
             return null;
         }
-        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) {
+        if (!ShellQuote.isOneLine(value)) {
             at(from.value, refKey, "the value of " + variable + " holds a line break; a secret must be one line"
                     + " (encode it, e.g. with base64, and decode it in the command)");
             return null;
