@@ -149,24 +149,18 @@ final class Dependencies {
         BitSet carried = null;
         for (AttemptRecord a : pass.snap().attempts()) {
             if (a.task().equals(task) && a.attempt() == attempt) {
-                carried = bits(a);
+                carried = a.indexSet();
             }
         }
         if (carried == null) {
             return false;
         }
         for (AttemptRecord a : pass.snap().attempts()) {
-            if (a.task().equals(task) && a.attempt() > attempt && bits(a).intersects(carried)) {
+            if (a.task().equals(task) && a.attempt() > attempt && a.indexSet().intersects(carried)) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static BitSet bits(AttemptRecord a) {
-        BitSet b = new BitSet();
-        a.indexList().forEach(b::set);
-        return b;
     }
 
     /** What must become of a dependant's jobs already in the queue. */

@@ -40,6 +40,13 @@ public record AttemptRecord(String task, int attempt, String jobName, String job
         this(task, attempt, jobName, jobId, indices, submittedAt, null, null);
     }
 
+    /** The element indices as a set, for asking of many elements whether the attempt carried them. */
+    public java.util.BitSet indexSet() {
+        java.util.BitSet b = new java.util.BitSet();
+        indexList().forEach(b::set);
+        return b;
+    }
+
     /** The element indices as numbers. */
     public java.util.List<Integer> indexList() {
         String body = indices.replaceAll("[\\[\\]\\s]", "");
