@@ -78,14 +78,28 @@ final class AfterCorr {
      * the site's array size from the partners' offset.
      */
     static Map<Integer, Group> groups(Pass pass, Task t, Integer maxArraySize) {
+        Map<Integer, Group> all = pass.partnerGroups(t.name(), () -> partners(pass, t));
+        if (maxArraySize == null) {
+            return all;
+        }
+        Map<Integer, Group> out = new HashMap<>();
+        all.forEach((i, g) -> {
+            if (i - g.offset() < maxArraySize) {
+                out.put(i, g);
+            }
+        });
+        return out;
+    }
+
+    /** {@link #groups} whatever the site's array size: the upstream's elements read once per pass. */
+    private static Map<Integer, Group> partners(Pass pass, Task t) {
         int n = t.afterEach().size();
         Map<Integer, String[]> jobs = null;
         Map<Integer, Integer> offsets = new HashMap<>();
         for (int u = 0; u < n; u++) {
             Map<Integer, ElementRecord> found = new HashMap<>();
             for (ElementRecord p : pass.all(t.afterEach().get(u))) {
-                if (p.state() == JobState.SUCCEEDED || p.state().isLive() && p.jobId() != null
-                        && !Packed.isPacked(p.jobId()) && pass.knows(p.jobId())) {
+                if (p.state() == JobState.SUCCEEDED || p.state().isLive() && pass.knowsJobOf(p)) {
                     found.put(p.index(), p);
                 }
             }
@@ -113,13 +127,9 @@ final class AfterCorr {
         }
         Map<Integer, Group> out = new HashMap<>();
         for (Map.Entry<Integer, String[]> j : jobs.entrySet()) {
-            int i = j.getKey();
-            int offset = offsets.getOrDefault(i, 0);
-            if (maxArraySize == null || i - offset < maxArraySize) {
-                out.put(i, new Group(Arrays.asList(j.getValue()), offset));
-            }
+            out.put(j.getKey(), new Group(Arrays.asList(j.getValue()), offsets.getOrDefault(j.getKey(), 0)));
         }
-        return out;
+        return Map.copyOf(out);
     }
 
     /**
@@ -202,8 +212,7 @@ final class AfterCorr {
                 Map<Integer, Why> mine = new HashMap<>();
                 for (ElementRecord e : pass.elements(t.name())) {
                     Why w = why.get(e.index());
-                    if (w == null || e.state() != JobState.QUEUED || e.jobId() == null
-                            || Packed.isPacked(e.jobId())) {
+                    if (w == null || e.state() != JobState.QUEUED || !Packed.isSchedulerJob(e.jobId())) {
                         continue;
                     }
                     Integer index = pass.schedulerIndex(e);

@@ -124,7 +124,7 @@ final class Dependencies {
             if (!e.state().isLive()) {
                 continue;
             }
-            if (e.jobId() == null || Packed.isPacked(e.jobId()) || !pass.knows(e.jobId())) {
+            if (!pass.knowsJobOf(e)) {
                 return null;
             }
             byJob.computeIfAbsent(e.jobId(), k -> new ArrayList<>()).add(e);

@@ -16,6 +16,11 @@ final class Packed {
     private Packed() {
     }
 
+    /** Whether the job id is one a scheduler gave (not none yet, not a pilot's bundle). */
+    static boolean isSchedulerJob(String jobId) {
+        return jobId != null && !isPacked(jobId);
+    }
+
     static boolean isPacked(String jobId) {
         return jobId != null && jobId.startsWith(PREFIX);
     }

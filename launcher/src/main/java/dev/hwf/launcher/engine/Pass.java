@@ -33,6 +33,7 @@ final class Pass {
     private final java.util.Set<String> knownJobs;
     private Map<String, List<ElementRecord>> byTask;
     private Map<String, Integer> offsets;
+    private Map<String, Map<Integer, AfterCorr.Group>> partnerGroups;
 
     Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader) {
         this(snap, wf, scheduler, now, waitingReader, java.util.Set.of());
@@ -72,6 +73,23 @@ final class Pass {
     /** Whether the scheduler has shown, in this pass, that it holds the job (see {@link #knowing}). */
     boolean knows(String jobId) {
         return knownJobs.contains(jobId);
+    }
+
+    /** Whether the element is in a scheduler's job (not packed) that this pass {@link #knows}. */
+    boolean knowsJobOf(ElementRecord e) {
+        return Packed.isSchedulerJob(e.jobId()) && knows(e.jobId());
+    }
+
+    /**
+     * A task's {@link AfterCorr#groups}, worked out once per pass: the release that claims the
+     * elements and the submission that words their dependency ask alike.
+     */
+    Map<Integer, AfterCorr.Group> partnerGroups(String task, java.util.function.Supplier<Map<Integer,
+            AfterCorr.Group>> compute) {
+        if (partnerGroups == null) {
+            partnerGroups = new java.util.HashMap<>();
+        }
+        return partnerGroups.computeIfAbsent(task, k -> compute.get());
     }
 
     /** The same pass over the same reading of the run, with the clock read again (a phase starts). */

@@ -96,7 +96,7 @@ public final class RunEngine {
     public boolean endsWritten(RunSnapshot snap) {
         java.util.Map<String, java.util.Set<String>> wanted = new java.util.LinkedHashMap<>();
         for (ElementRecord e : snap.elements()) {
-            if (e.state().isLive() && e.jobId() != null && !Packed.isPacked(e.jobId())) {
+            if (e.state().isLive() && Packed.isSchedulerJob(e.jobId())) {
                 wanted.computeIfAbsent(e.task(), t -> new java.util.HashSet<>())
                         .add("exit." + e.attempt() + "." + e.index());
             }
