@@ -193,10 +193,7 @@ public class LsfAdapter implements SchedulerAdapter {
         }
         List<String> terms = new ArrayList<>();
         for (Upstream u : upstream) {
-            String id = u.job().value();
-            if (!id.matches("[0-9]+")) {
-                throw new IllegalArgumentException("not an LSF job id: " + id);
-            }
+            String id = ids(List.of(u.job())).get(0);
             terms.add("done(" + id + (u.arrayIndex() == null ? "" : "[" + (u.arrayIndex() + 1) + "]") + ")");
         }
         List<String> argv = new ArrayList<>(submit.argv());

@@ -18,13 +18,15 @@ import java.time.Duration;
  * {@link #CHECK}; so looking never takes more than a twentieth of one core.
  */
 public final class Follow {
-    /** How often the exit code files are looked at between two full passes. */
+    /** How often the exit code files are looked at between two full passes over SSH, and at the least here. */
     public static final Duration CHECK = Duration.ofMillis(500);
     /** How often they are looked at, at the most, where they are on this machine. */
     public static final Duration LOCAL_CHECK = Duration.ofMillis(100);
 
     private final RunEngine engine;
     private final Duration interval;
+    /** Whether the run's files are on this machine: looked at more often, as cheaply as it takes. */
+    private final boolean local;
     /** The pause before the next look at the files. */
     private long checkMillis;
     private long nextFull;
@@ -36,7 +38,8 @@ public final class Follow {
         this.engine = engine;
         this.interval = interval;
         this.nextFull = System.nanoTime() + interval.toNanos();
-        this.checkMillis = engine.filesAreLocal() ? LOCAL_CHECK.toMillis() : CHECK.toMillis();
+        this.local = engine.filesAreLocal();
+        this.checkMillis = local ? LOCAL_CHECK.toMillis() : CHECK.toMillis();
     }
 
     /**
@@ -67,7 +70,7 @@ public final class Follow {
     private boolean looked(RunSnapshot last) {
         long t0 = System.nanoTime();
         boolean ended = engine.endsWritten(last);
-        if (engine.filesAreLocal()) {
+        if (local) {
             checkMillis = pause((System.nanoTime() - t0) / 1_000_000);
         }
         return ended;

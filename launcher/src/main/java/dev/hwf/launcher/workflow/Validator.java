@@ -784,10 +784,10 @@ final class Validator {
 
         List<String> after = new ArrayList<>();
         List<Node> afterNodes = new ArrayList<>();
-        taskNames(m, join(path, "after"), after, afterNodes);
+        taskNames(m, path, "after", after, afterNodes);
         List<String> afterEach = new ArrayList<>();
         List<Node> afterEachNodes = new ArrayList<>();
-        taskNames(m, join(path, "afterEach"), afterEach, afterEachNodes);
+        taskNames(m, path, "afterEach", afterEach, afterEachNodes);
 
         Fields f = new Fields();
         fields(m, path, f);
@@ -932,10 +932,10 @@ final class Validator {
         }
     }
 
-    /** The task names listed under {@code key} (after, afterEach), each once, with their nodes. */
-    private void taskNames(MapNode m, String key, List<String> names, List<Node> nodes) {
-        String last = key.substring(key.lastIndexOf('.') + 1);
-        ListNode list = list(m.value(last), key, "a list of task names, e.g. [simulate]");
+    /** The task names listed under the task's {@code field} (after, afterEach), each once, with their nodes. */
+    private void taskNames(MapNode m, String path, String field, List<String> names, List<Node> nodes) {
+        String key = join(path, field);
+        ListNode list = list(m.value(field), key, "a list of task names, e.g. [simulate]");
         if (list == null) {
             return;
         }
