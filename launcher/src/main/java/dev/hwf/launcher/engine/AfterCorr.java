@@ -74,8 +74,8 @@ final class AfterCorr {
     /**
      * Each element whose partners have all SUCCEEDED or are live in jobs the pass knows, with where
      * they are, by index. Left out: an element with a partner in neither state, one whose partners
-     * are at different offsets (no one array job pairs with both), or one whose index would not fit
-     * the site's array size from the partners' offset.
+     * are at different offsets (no one array job pairs with both), or one waiting for a partner whose
+     * index would not fit the site's array size from the partners' offset.
      */
     static Map<Integer, Group> groups(Pass pass, Task t, Integer maxArraySize) {
         Map<Integer, Group> all = pass.partnerGroups(t.name(), () -> partners(pass, t));
@@ -84,7 +84,8 @@ final class AfterCorr {
         }
         Map<Integer, Group> out = new HashMap<>();
         all.forEach((i, g) -> {
-            if (i - g.offset() < maxArraySize) {
+            // an element whose partners all SUCCEEDED goes as usual, at the offset ArrayChunks gives it
+            if (g.done() || i - g.offset() < maxArraySize) {
                 out.put(i, g);
             }
         });

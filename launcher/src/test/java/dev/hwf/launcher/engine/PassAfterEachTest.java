@@ -245,6 +245,41 @@ class PassAfterEachTest extends PassTestCase {
     }
 
     @Test
+    void elementsPastTheArraySizeLimitWhosePartnersSucceededGoAsUsualAtTheirOwnOffset() {
+        // found on the realistic cluster (MaxArraySize 101): fit[101..] stayed WAITING for good
+        h.startWithLimits("""
+                name: late
+                scheduler: slurm
+                tasks:
+                  - { name: prep, command: ./prep }
+                  - { name: sim, array: 4, command: ./sim }
+                  - { name: fit, array: 4, after: [prep], afterEach: [sim], command: ./fit }
+                """, 2, null, null);
+        submitted("prep", 1, "7001");
+        submitted("sim", 1, "7002");
+        submitted("sim", 2, "7003");
+        h.pass();
+        for (int i = 0; i < 4; i++) {
+            h.files.exitFile(h.dir("sim"), i < 2 ? 1 : 2, i, 0);
+        }
+        h.runner.on("squeue", output(0, "7001|RUNNING|None\n", ""));
+        RunSnapshot s = h.passAfter(Duration.ofSeconds(5));
+        assertEquals(4, s.counts("sim").of(JobState.SUCCEEDED));
+
+        // prep succeeded: every partner has, so fit goes without a dependency, chunked by the limit
+        h.files.exitFile(h.dir("prep"), 1, 0, 0);
+        h.runner.on("squeue", output(0, "", ""));
+        submitted("fit", 1, "7004");
+        submitted("fit", 2, "7005");
+        s = h.passAfter(Duration.ofSeconds(5));
+        assertEquals(Set.of(h.sbatch("fit", 1), h.sbatch("fit", 2)), sbatchSent(3));
+        assertEquals(List.of("#SBATCH --array=0-1", "#SBATCH --array=0-1"), List.of(arrayLine("fit", 1),
+                arrayLine("fit", 2)));
+        assertEquals(List.of("7004", "7004", "7005", "7005"), List.of(element(s, "fit", 0).jobId(),
+                element(s, "fit", 1).jobId(), element(s, "fit", 2).jobId(), element(s, "fit", 3).jobId()));
+    }
+
+    @Test
     void anElementWithTwoPartnersWaitsForBothInOneAftercorr() {
         h.start("""
                 name: two
