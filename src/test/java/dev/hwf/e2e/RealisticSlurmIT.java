@@ -202,6 +202,49 @@ class RealisticSlurmIT {
     }
 
     @Test
+    void anElementWisePipelineAcrossMaxArraySizeAndTheSubmitLimitRunsEachElementOnceAfterItsOwnPartner()
+            throws Exception {
+        // 105 elements: past MaxArraySize 101, so the late elements go out at an offset (fit[101..104]
+        // once stayed WAITING for good here). Under the submit limit fit's lowest WAITING elements,
+        // whose partners have already SUCCEEDED, take the free places first, so here hwf releases fit
+        // itself; SlurmAfterEachIT shows the hand-over under aftercorr
+        Path wf = hwf.workflow("pairs.yaml", """
+                name: pairs
+                scheduler: slurm
+                defaults: { memory: 20M }
+                tasks:
+                  - name: sim
+                    array: 105
+                    command: sleep 1; date +%s.%N > "../sim-end-$HWF_ARRAY_INDEX"
+                  - name: fit
+                    array: 105
+                    afterEach: [sim]
+                    command: echo "$HWF_ARRAY_INDEX $(date +%s.%N) $SLURM_ARRAY_TASK_ID" > "../fit-$HWF_ARRAY_INDEX"
+                """);
+        Hwf.Result r = hwf.run("submit", wf.toString(), "--detach", "--set", "site.workdir=" + work);
+        assertEquals(0, r.code(), r.all());
+        String run = r.out().strip();
+        int most = pollSampling(run, Duration.ofMinutes(8));
+        assertTrue(most <= 20, "never more live elements than the QOS allows; saw " + most);
+
+        java.util.Map<Integer, Double> simEnd = new java.util.HashMap<>();
+        for (int i = 0; i < 105; i++) {
+            simEnd.put(i, Double.parseDouble(Files.readString(work.resolve(run).resolve("sim-end-" + i)).strip()));
+        }
+        List<String> fits = lines(run, "fit-");
+        assertEquals(105, fits.size(), "each fit element ran once");
+        Set<Integer> indices = new TreeSet<>();
+        for (String line : fits) {
+            String[] f = line.split(" ");
+            int i = Integer.parseInt(f[0]);
+            indices.add(i);
+            assertTrue(Double.parseDouble(f[1]) >= simEnd.get(i), "fit[" + i + "] started after sim[" + i + "] ended");
+            assertTrue(Integer.parseInt(f[2]) < 101, "every scheduler index is below MaxArraySize: " + line);
+        }
+        assertEquals(105, indices.size());
+    }
+
+    @Test
     void aTaskOverItsMemoryEndsFailedWithOutOfMemory() throws Exception {
         Path wf = hwf.workflow("oom.yaml", """
                 name: oom
