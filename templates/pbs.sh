@@ -8,19 +8,6 @@
 
 {{exports}}
 
-# A PBS Pro array is one X-Y range: when only some of its elements are submitted again, the
-# job gets HWF_ARRAY_ONLY (e.g. 2:5-7:9) and every other element of the range ends here, before
-# it runs or writes anything.
-if [ -n "${HWF_ARRAY_ONLY:-}" ]; then
-    hwf_wanted=no
-    for hwf_run in ${HWF_ARRAY_ONLY//:/ }; do
-        if [ "$HWF_ARRAY_INDEX" -ge "${hwf_run%-*}" ] && [ "$HWF_ARRAY_INDEX" -le "${hwf_run#*-}" ]; then
-            hwf_wanted=yes
-        fi
-    done
-    [ "$hwf_wanted" = yes ] || exit 0
-fi
-
 hwf_dir={{task_dir}}
 cd "$hwf_dir" || { echo "hwf: cannot enter task directory $hwf_dir" >&2; exit 1; }
 hwf_tag="$HWF_ATTEMPT.$HWF_ARRAY_INDEX"

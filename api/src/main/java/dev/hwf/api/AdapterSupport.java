@@ -31,7 +31,6 @@ public final class AdapterSupport {
         return List.copyOf(ids);
     }
 
-    /** A command's stderr and stdout as one text for messages: stderr first, blanks left out. */
     /** The first line of {@code text} that holds one of the phrases, stripped; null when none does. */
     public static String lineWith(String text, List<String> phrases) {
         for (String line : text.split("\n")) {
@@ -44,6 +43,7 @@ public final class AdapterSupport {
         return null;
     }
 
+    /** A command's stderr and stdout as one text for messages: stderr first, blanks left out. */
     public static String joined(String stdout, String stderr) {
         String out = stdout == null ? "" : stdout.strip();
         String err = stderr == null ? "" : stderr.strip();
@@ -51,5 +51,30 @@ public final class AdapterSupport {
             return err;
         }
         return err.isEmpty() ? out : err + "\n" + out;
+    }
+
+    /**
+     * Indices as runs: consecutive ones as {@code a-b}, single ones as {@code a}, in ascending order,
+     * joined by the separator ({@code 0-3,7} with ",").
+     */
+    public static String runs(java.util.SortedSet<Integer> sorted, String separator) {
+        List<String> parts = new java.util.ArrayList<>();
+        Integer start = null;
+        Integer prev = null;
+        for (int i : sorted) {
+            if (prev != null && i == prev + 1) {
+                prev = i;
+                continue;
+            }
+            if (start != null) {
+                parts.add(start.equals(prev) ? start.toString() : start + "-" + prev);
+            }
+            start = i;
+            prev = i;
+        }
+        if (start != null) {
+            parts.add(start.equals(prev) ? start.toString() : start + "-" + prev);
+        }
+        return String.join(separator, parts);
     }
 }

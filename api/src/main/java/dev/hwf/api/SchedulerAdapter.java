@@ -170,6 +170,27 @@ public interface SchedulerAdapter {
     }
 
     /**
+     * Whether a dependency on a whole array job ({@link #afterSuccess}) is met only once EVERY element
+     * of the array has succeeded. True by default (Slurm's {@code afterok}, Torque's
+     * {@code afterokarray}, LSF's {@code done()} on an array). False where the scheduler can release
+     * the dependant although an element failed: hwf then hands a dependant of an array to the
+     * scheduler only once the array has SUCCEEDED, that is, it releases it itself.
+     */
+    default boolean offersArrayDependencies() {
+        return true;
+    }
+
+    /**
+     * Whether an array job of these scheduler array indices starts those elements only. False where
+     * the scheduler's array form must cover more (PBS Pro's one {@code X-Y[:Z]} range for a sparse
+     * set, or two indices at least): the job script then ends every element hwf did not ask for at
+     * once, before it runs or writes anything (see the {@code HWF_ARRAY_ONLY} lines hwf renders).
+     */
+    default boolean startsOnly(List<Integer> arrayIndices) {
+        return true;
+    }
+
+    /**
      * Whether a dependency may name one element of an array job ({@link Upstream#arrayIndex()}), not
      * only whole jobs. False by default.
      */

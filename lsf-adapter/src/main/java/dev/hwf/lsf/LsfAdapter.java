@@ -140,22 +140,10 @@ public class LsfAdapter implements SchedulerAdapter {
             }
             sorted.add(i + 1);
         }
-        List<String> parts = new ArrayList<>();
-        Integer start = null;
-        Integer prev = null;
-        for (int i : sorted) {
-            if (prev != null && i == prev + 1) {
-                prev = i;
-                continue;
-            }
-            if (start != null) {
-                parts.add(start.equals(prev) ? start.toString() : start + "-" + prev);
-            }
-            start = i;
-            prev = i;
+        if (sorted.isEmpty()) {
+            throw new IllegalArgumentException("an array needs at least one index");
         }
-        parts.add(start.equals(prev) ? start.toString() : start + "-" + prev);
-        return String.join(",", parts);
+        return dev.hwf.api.AdapterSupport.runs(sorted, ",");
     }
 
     /** LSB_JOBINDEX is 1-based for array elements and 0 (or unset) for other jobs. */

@@ -40,9 +40,13 @@ import java.util.regex.Pattern;
  * service: a task's {@code qos} is not passed on, and a comment line in the header says so.</li>
  * <li>Arrays: Torque {@code -t 0-7%4} (any list, so retried elements go as {@code -t 2,5}); PBS Pro
  * {@code -J 0-7%4} and {@code -r y} (PBS Pro refuses arrays that may not be rerun on some sites); a
- * set that is no single range goes as a covering range plus {@code HWF_ARRAY_ONLY} (see
- * {@link PbsArrays}). HWF_ARRAY_INDEX is PBS's own index: {@code PBS_ARRAY_INDEX} (PBS Pro),
- * {@code PBS_ARRAYID} (Torque; {@code SLURM_ARRAY_TASK_ID} under Slurm's Torque wrappers).</li>
+ * set that is no single range goes as a covering range ({@link PbsArrays}), and {@link #startsOnly}
+ * says so, so the job script ends the range's other elements at once. HWF_ARRAY_INDEX is PBS's own
+ * index: {@code PBS_ARRAY_INDEX} (PBS Pro), {@code PBS_ARRAYID} (Torque; {@code SLURM_ARRAY_TASK_ID}
+ * under Slurm's Torque wrappers), plus the job's offset where a task went out as several arrays.</li>
+ * <li>Dependencies: PBS Pro's {@code afterok} on an array is met once the element that ended LAST
+ * succeeded (seen on OpenPBS 23.06.06), so a dependant of a PBS Pro array is released by hwf
+ * ({@link #offersArrayDependencies}); Torque's {@code afterokarray} waits for every element.</li>
  * <li>Job ids are kept without the server name ({@link PbsJobId}).</li>
  * <li>Status: PBS Pro {@code qstat -x -f -F json -t IDS} (finished jobs too, with the job history
  * the server keeps; every array element), read leniently ({@link LenientJson}); Torque
@@ -59,9 +63,6 @@ public class PbsAdapter implements SchedulerAdapter {
 
     /** The longest job name PBS Pro takes. */
     static final int JOB_NAME_LIMIT = 236;
-
-    /** The variable that tells the elements of a PBS Pro covering range which of them run. */
-    static final String ONLY_VARIABLE = "HWF_ARRAY_ONLY";
 
     private static final Pattern NAME_VALUE = Pattern.compile("[A-Za-z0-9_.,:+@-]+");
     private static final Pattern JOB_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
@@ -177,12 +178,8 @@ public class PbsAdapter implements SchedulerAdapter {
             if (torque) {
                 lines.add(pbs("-t " + PbsArrays.torque(r.arrayIndices()) + limit));
             } else {
-                PbsArrays.ProRange range = PbsArrays.pbsPro(r.arrayIndices());
-                lines.add(pbs("-J " + range.range() + limit));
+                lines.add(pbs("-J " + PbsArrays.pbsPro(r.arrayIndices()).range() + limit));
                 lines.add(pbs("-r y"));
-                if (range.only() != null) {
-                    lines.add(pbs("-v " + ONLY_VARIABLE + "=" + range.only()));
-                }
             }
         }
         for (String d : r.directives()) {
@@ -200,6 +197,12 @@ public class PbsAdapter implements SchedulerAdapter {
 
     private static int cores(int processes, JobRequest r) {
         return Math.multiplyExact(processes, r.cpusPerTask());
+    }
+
+    /** Torque's {@code -t} takes any list; PBS Pro's {@code -J} only one range of two indices or more. */
+    @Override
+    public boolean startsOnly(List<Integer> arrayIndices) {
+        return torque || PbsArrays.pbsPro(arrayIndices).only() == null;
     }
 
     @Override
@@ -243,6 +246,16 @@ public class PbsAdapter implements SchedulerAdapter {
     @Override
     public boolean offersDependencies() {
         return true;
+    }
+
+    /**
+     * PBS Pro: no. On OpenPBS 23.06.06 an array's own {@code Exit_status} is that of the element that
+     * ended last, and an {@code afterok:ID[]} dependant ran although another element had failed.
+     * Torque: yes ({@code afterokarray} waits for every element to end without error).
+     */
+    @Override
+    public boolean offersArrayDependencies() {
+        return torque;
     }
 
     /**
@@ -515,8 +528,9 @@ public class PbsAdapter implements SchedulerAdapter {
     // ------------------------------------------------------------------ recovery
 
     /**
-     * {@code qstat -f -F json} (PBS Pro) or {@code qstat -f} (Torque) over all jobs the server shows,
-     * filtered by name here: qstat selects no jobs by name.
+     * {@code qstat -x -f -F json} (PBS Pro: with the jobs that have finished, which the server keeps
+     * in its history, so an orphan that already ended is found too) or {@code qstat -f} (Torque) over
+     * all jobs the server shows, filtered by name here: qstat selects no jobs by name.
      */
     @Override
     public Command findByNameCommand(Collection<String> jobNames) {
@@ -524,7 +538,7 @@ public class PbsAdapter implements SchedulerAdapter {
             throw new IllegalArgumentException("no job names given");
         }
         jobNames.forEach(this::schedulerName);
-        return torque ? Command.of("qstat", "-f") : Command.of("qstat", "-f", "-F", "json");
+        return torque ? Command.of("qstat", "-f") : Command.of("qstat", "-x", "-f", "-F", "json");
     }
 
     @Override

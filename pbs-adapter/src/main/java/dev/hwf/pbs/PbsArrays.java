@@ -1,6 +1,6 @@
 package dev.hwf.pbs;
 
-import java.util.ArrayList;
+import dev.hwf.api.AdapterSupport;
 import java.util.List;
 import java.util.TreeSet;
 
@@ -10,13 +10,15 @@ import java.util.TreeSet;
  *
  * <p>For PBS Pro a set of indices that is no such range (a single index, or failed elements 2, 5 and
  * 9 resubmitted alone) is submitted as the smallest range that holds it, stepping by the largest step
- * that fits, and the job is told which of the range's elements to run: {@code HWF_ARRAY_ONLY} lists
- * them ({@code 2:5:9}, runs of consecutive indices as {@code a-b}), and the job script of the
- * {@code pbs} template ends every other element at once, before it runs or writes anything.
+ * that fits; the job script hwf renders for it ends every other element of the range at once, before
+ * it runs or writes anything ({@code HWF_ARRAY_ONLY}, in the element numbering the script uses).
  */
 final class PbsArrays {
 
-    /** A PBS Pro {@code -J} range and, when it holds more than the wanted indices, the ones to run. */
+    /**
+     * A PBS Pro {@code -J} range and, when it holds more than the wanted indices, the ones to run (in
+     * the scheduler's numbering, runs joined by ':'), else null.
+     */
     record ProRange(String range, String only) {
     }
 
@@ -37,29 +39,9 @@ final class PbsArrays {
         return sorted;
     }
 
-    /** Runs of consecutive indices as {@code a-b}, single ones as {@code a}, joined by the separator. */
-    static String runs(TreeSet<Integer> sorted, String separator) {
-        List<String> parts = new ArrayList<>();
-        Integer start = null;
-        Integer prev = null;
-        for (int i : sorted) {
-            if (prev != null && i == prev + 1) {
-                prev = i;
-                continue;
-            }
-            if (start != null) {
-                parts.add(start.equals(prev) ? start.toString() : start + "-" + prev);
-            }
-            start = i;
-            prev = i;
-        }
-        parts.add(start.equals(prev) ? start.toString() : start + "-" + prev);
-        return String.join(separator, parts);
-    }
-
     /** Torque's {@code -t} list: {@code 0-7}, {@code 2,5,9}, {@code 0-3,7}. */
     static String torque(List<Integer> indices) {
-        return runs(sorted(indices), ",");
+        return AdapterSupport.runs(sorted(indices), ",");
     }
 
     /** PBS Pro's {@code -J} range for the indices, with the indices to run when the range holds more. */
@@ -69,7 +51,7 @@ final class PbsArrays {
         int last = s.last();
         if (s.size() == 1) {
             // -J needs two indices at least: the next one is submitted too and ends at once
-            return new ProRange(first + "-" + (first + 1), runs(s, ":"));
+            return new ProRange(first + "-" + (first + 1), AdapterSupport.runs(s, ":"));
         }
         int step = 0;
         for (int i : s) {
@@ -77,7 +59,7 @@ final class PbsArrays {
         }
         String range = first + "-" + last + (step > 1 ? ":" + step : "");
         long covered = ((long) last - first) / step + 1;
-        return new ProRange(range, covered == s.size() ? null : runs(s, ":"));
+        return new ProRange(range, covered == s.size() ? null : AdapterSupport.runs(s, ":"));
     }
 
     private static int gcd(int a, int b) {

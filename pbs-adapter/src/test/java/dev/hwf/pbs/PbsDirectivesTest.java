@@ -2,6 +2,7 @@ package dev.hwf.pbs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobRequest;
@@ -97,26 +98,33 @@ class PbsDirectivesTest {
     }
 
     @Test
-    void pbsProRangesAndTheElementsToRunWhenTheRangeHoldsMore() {
+    void pbsProRangesAndWhetherTheRangeStartsMoreThanWanted() {
         JobRequest step = Requests.gpuArray(List.of(2, 5, 8), 0);
         assertTrue(pro.directives(step).contains("#PBS -J 2-8:3"), "an even step needs no list");
-        assertTrue(pro.directives(step).stream().noneMatch(l -> l.contains("HWF_ARRAY_ONLY")));
+        assertTrue(pro.startsOnly(step.arrayIndices()));
 
         List<String> sparse = pro.directives(Requests.gpuArray(List.of(2, 5, 9), 2));
         assertTrue(sparse.contains("#PBS -J 2-9%2"), sparse.toString());
-        assertTrue(sparse.contains("#PBS -v HWF_ARRAY_ONLY=2:5:9"), sparse.toString());
+        assertFalse(pro.startsOnly(List.of(2, 5, 9)), "2-9 starts 3, 4, 6, 7 and 8 too");
 
         List<String> single = pro.directives(Requests.gpuArray(List.of(4), 0));
         assertTrue(single.contains("#PBS -J 4-5"), "-J needs two indices: " + single);
-        assertTrue(single.contains("#PBS -v HWF_ARRAY_ONLY=4"), single.toString());
+        assertFalse(pro.startsOnly(List.of(4)), "4-5 starts 5 too");
 
-        List<String> runs = pro.directives(Requests.gpuArray(List.of(0, 1, 2, 6, 7, 9), 0));
-        assertTrue(runs.contains("#PBS -J 0-9"), runs.toString());
-        assertTrue(runs.contains("#PBS -v HWF_ARRAY_ONLY=0-2:6-7:9"), runs.toString());
+        assertTrue(pro.directives(Requests.gpuArray(List.of(0, 1, 2, 6, 7, 9), 0)).contains("#PBS -J 0-9"));
+        assertFalse(pro.startsOnly(List.of(0, 1, 2, 6, 7, 9)));
+        assertTrue(pro.directives(Requests.gpuArray(List.of(2, 6, 14), 0)).contains("#PBS -J 2-14:4"));
+        assertFalse(pro.startsOnly(List.of(2, 6, 14)), "2-14:4 starts 10 too");
+        assertTrue(pro.startsOnly(List.of(0, 1, 2, 3)));
 
-        List<String> gcd = pro.directives(Requests.gpuArray(List.of(2, 6, 14), 0));
-        assertTrue(gcd.contains("#PBS -J 2-14:4"), gcd.toString());
-        assertTrue(gcd.contains("#PBS -v HWF_ARRAY_ONLY=2:6:14"), gcd.toString());
+        // the elements to run are the script's business, in its own numbering: never a -v of qsub's
+        for (List<Integer> set : List.of(List.of(2, 5, 9), List.of(4), List.of(0, 1, 2, 6, 7, 9), List.of(2, 6, 14))) {
+            assertTrue(pro.directives(Requests.gpuArray(set, 0)).stream().noneMatch(l -> l.contains("HWF_ARRAY_ONLY")
+                    || l.startsWith("#PBS -v")), set.toString());
+        }
+        // Torque's -t takes any list: it starts exactly what it is given
+        assertTrue(torque.startsOnly(List.of(2, 5, 9)));
+        assertTrue(torque.startsOnly(List.of(4)));
     }
 
     private static String arrayLine(PbsAdapter a, List<Integer> indices, int limit) {

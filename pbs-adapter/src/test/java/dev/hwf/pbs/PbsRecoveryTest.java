@@ -21,7 +21,8 @@ class PbsRecoveryTest {
 
     @Test
     void findIsOneQstatOverAllJobs() {
-        assertEquals(List.of("qstat", "-f", "-F", "json"), pro.findByNameCommand(List.of(RUN + "simulate-1")).argv());
+        // -x: the server's history too, so an orphan that has already finished is found by its name
+        assertEquals(List.of("qstat", "-x", "-f", "-F", "json"), pro.findByNameCommand(List.of(RUN + "simulate-1")).argv());
         assertEquals(List.of("qstat", "-f"), torque.findByNameCommand(List.of(RUN + "simulate-1")).argv());
         assertThrows(IllegalArgumentException.class, () -> pro.findByNameCommand(List.of()));
         assertThrows(IllegalArgumentException.class, () -> pro.findByNameCommand(List.of("a b")));

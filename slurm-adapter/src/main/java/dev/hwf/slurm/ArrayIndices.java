@@ -36,33 +36,7 @@ final class ArrayIndices {
             }
             sorted.add(i);
         }
-        StringBuilder sb = new StringBuilder();
-        Integer start = null;
-        Integer prev = null;
-        for (int i : sorted) {
-            if (prev != null && i == prev + 1) {
-                prev = i;
-                continue;
-            }
-            appendRun(sb, start, prev);
-            start = i;
-            prev = i;
-        }
-        appendRun(sb, start, prev);
-        return sb.toString();
-    }
-
-    private static void appendRun(StringBuilder sb, Integer start, Integer end) {
-        if (start == null) {
-            return;
-        }
-        if (sb.length() > 0) {
-            sb.append(',');
-        }
-        sb.append(start);
-        if (end > start) {
-            sb.append('-').append(end);
-        }
+        return dev.hwf.api.AdapterSupport.runs(sorted, ",");
     }
 
     /**

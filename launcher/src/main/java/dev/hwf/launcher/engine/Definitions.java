@@ -40,7 +40,7 @@ public final class Definitions {
             if (Pilot.TASK.equals(t.name()) && wf.pilot() != null) {
                 continue;
             }
-            String text = scripts.first(t).text() + "\n# after: " + new TreeSet<>(t.after())
+            String text = scripts.definition(t).text() + "\n# after: " + new TreeSet<>(t.after())
                     + (t.afterEach().isEmpty() ? "" : "\n# afterEach: " + new TreeSet<>(t.afterEach()));
             out.put(t.name(), sha256(text));
         }

@@ -26,8 +26,11 @@ import java.util.Map;
  *
  * <p>Only ordinary jobs go early: not a service (its dependants wait for it to be ready), not a
  * dependant of a service, nothing packed into pilots (their elements are no scheduler's jobs),
- * nothing of a run under a GPU-hour budget (the budget is checked before each submission), and
- * nothing on a scheduler without dependencies (the local one). Element-wise dependants
+ * nothing of a run under a GPU-hour budget (the budget is checked before each submission),
+ * nothing on a scheduler without dependencies (the local one), and no dependant of an array that
+ * has not yet SUCCEEDED where the scheduler's dependency on an array can be met although an element
+ * failed (PBS Pro). The dependant's job script checks its upstream's exit code files all the same
+ * ({@link UpstreamChecks}). Element-wise dependants
  * ({@code afterEach}) are {@link AfterCorr}'s.
  */
 final class Dependencies {
@@ -73,9 +76,13 @@ final class Dependencies {
             return null;
         }
         List<Upstream> out = new ArrayList<>();
+        SchedulerAdapter adapter = pass.scheduler().adapter();
         for (String up : t.after()) {
             if (pass.snap().task(up).state() == JobState.SUCCEEDED) {
                 continue;
+            }
+            if (pass.wf().task(up).isArray() && !adapter.offersArrayDependencies()) {
+                return null; // the scheduler could release it although an element failed (PBS Pro)
             }
             StateCounts c = pass.snap().counts(up);
             if (c.of(JobState.WAITING) > 0 || c.of(JobState.FAILED) > 0 || c.of(JobState.CANCELLED) > 0) {
@@ -87,7 +94,6 @@ final class Dependencies {
             }
             out.addAll(jobs);
         }
-        SchedulerAdapter adapter = pass.scheduler().adapter();
         if (!adapter.offersElementDependencies() && out.stream().anyMatch(u -> u.arrayIndex() != null)) {
             return null;
         }

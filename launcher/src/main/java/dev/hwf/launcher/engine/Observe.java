@@ -20,7 +20,10 @@ import java.util.Set;
 /**
  * Phase 2: what became of the live jobs. ONE status call for all of them, then the task
  * directories' files: an exit code file decides an element's end (it wins over the scheduler's
- * word), a ready file a service's endpoint, a log file whether an array element has started.
+ * word), a ready file a service's endpoint, a log file whether an array element has started. An
+ * element is SUCCEEDED only on its own exit code file saying 0: a scheduler's "ended, exit 0"
+ * without that file (a job script that ended before its command, a file that was never written) is
+ * treated as a job gone without a trace, and after {@code lostAfter} it is lost, never a success.
  * Elements the scheduler stops showing get {@code missingSince}; past the scheduler's
  * {@code lostAfter} they go to {@link History}.
  */
@@ -113,13 +116,13 @@ final class Observe {
                 killed.add(new History.Killed(e, code, st == null ? null : st.state()));
                 continue;
             } else if (code != null) {
-                after = RetryPolicy.outcome(e, task, code, scan.reasons().get(key), st, now);
+                after = UpstreamChecks.outcome(pass, e, task, code, scan.reasons().get(key), st);
             } else if (statuses == null || e.state() == JobState.QUEUED && (takenBack.contains(e.task())
                     || elementsTakenBack.contains(e.task() + "/" + e.index()))) {
                 // the scheduler could not be read: unknown, keep waiting; or a dependant whose
                 // dependency no longer holds, which CancelDependants takes back and records
                 continue;
-            } else if (st != null) {
+            } else if (st != null && !RetryPolicy.endsWithoutFile(st)) {
                 JobState s = st.state();
                 if (s.isLive() && task.isArray() && st.arrayIndex() == null && s == JobState.RUNNING) {
                     // a job-level answer for an array: an element runs once its log exists
@@ -132,10 +135,16 @@ final class Observe {
                 after = s.isFinal() ? RetryPolicy.ended(e, task, st, now)
                         : e.with(s, null, null, now).withMissingSince(null);
             } else if (e.missingSince() == null) {
+                // gone from the queue, or ended "successfully" in the scheduler's word with no exit code
+                // file to say so: only the element's own file makes a success; past lostAfter without
+                // one it is lost (History), with the scheduler's word in its reason
                 after = e.withMissingSince(now);
             } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {
-                overdue.add(e);
-                continue;
+                if (st == null) {
+                    overdue.add(e); // the accounting may still know how it ended
+                    continue;
+                }
+                after = RetryPolicy.ended(e, task, st, now); // a success in the scheduler's word only: lost
             } else {
                 continue;
             }

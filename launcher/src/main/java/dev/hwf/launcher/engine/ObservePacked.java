@@ -118,8 +118,8 @@ final class ObservePacked {
                 return seen(changes, ranOn, ready);
             }
             if (code != null) {
-                changes.add(new Change(e, RetryPolicy.outcome(e, pass.wf().task(e.task()), code,
-                        code == 0 ? null : reason(pass, e), null, pass.now())));
+                changes.add(new Change(e, UpstreamChecks.outcome(pass, e, pass.wf().task(e.task()), code,
+                        code == 0 ? null : reason(pass, e), null)));
                 continue;
             }
             int[] pilot = Packed.pilotOf(agent);

@@ -98,9 +98,11 @@ final class RecoverOrphans {
             boolean graceOver = Duration.between(claimed, now).compareTo(pass.scheduler().submitGrace()) >= 0;
             Task task = pass.wf().task(first.task());
             for (ElementRecord e : g.getValue()) {
-                Integer code = scan.exitCodes().get(TaskDirScan.key(e.attempt(), e.index()));
+                String key = TaskDirScan.key(e.attempt(), e.index());
+                Integer code = scan.exitCodes().get(key);
                 if (code != null) {
-                    changes.add(new Change(e, RetryPolicy.outcome(e, task, code, null, now)));
+                    changes.add(new Change(e, UpstreamChecks.outcome(pass, e, task, code, scan.reasons().get(key),
+                            null)));
                 } else if (graceOver) {
                     changes.add(new Change(e, RetryPolicy.neverSubmitted(e, g.getKey())));
                 }

@@ -11,7 +11,8 @@ import java.time.Instant;
  * decision is a function of the element as read, its task and what the scheduler or the exit
  * code file said.
  *
- * <p>Rules: exit code 0 is SUCCEEDED, whatever the scheduler says. Anything else FAILED (a
+ * <p>Rules: exit code 0 (the element's own exit code file) is SUCCEEDED, whatever the scheduler
+ * says; nothing else is: a scheduler's success without that file is lost. Anything else FAILED (a
  * non-zero exit, a scheduler's FAILED/TIMEOUT/OUT_OF_MEMORY/NODE_FAIL, LOST) goes back to WAITING
  * while the element has tries left ({@code tries <= retries}), keeping its reason with
  * "; retry N of M" added; CANCELLED never runs again on its own.
@@ -19,6 +20,13 @@ import java.time.Instant;
 final class RetryPolicy {
     /** The reason of a job that vanished from the scheduler without an exit code file or accounting record. */
     static final String LOST = "LOST";
+
+    /**
+     * The reason of an element whose job the scheduler says ended with exit 0 while its job script
+     * left no exit code file: its command never ran, or ran without hwf's script around it.
+     */
+    static final String NO_EXIT_FILE = "LOST: the scheduler says its job ended with exit 0, but it left no exit code"
+            + " file (its command did not run)";
 
     private RetryPolicy() {
     }
@@ -38,10 +46,28 @@ final class RetryPolicy {
                         e, task);
     }
 
-    /** The element's outcome from a final state the scheduler (its queue or its accounting) reported. */
+    /**
+     * The element's outcome from a final state the scheduler (its queue or its accounting) reported,
+     * for an element without an exit code file. Never SUCCEEDED: the scheduler's "ended, exit 0"
+     * without the file the element's own job script writes is a job that ran nothing hwf knows of
+     * (a job script that ended before its command), so it is lost, with the scheduler's word in
+     * the reason.
+     */
     static ElementRecord ended(ElementRecord e, Task task, JobStatus st, Instant now) {
         JobState s = st.state();
-        return retryOrEnd(e.with(s, null, s == JobState.SUCCEEDED ? null : st.reason(), now), e, task);
+        if (s == JobState.SUCCEEDED) {
+            return retryOrEnd(e.with(JobState.FAILED, null, NO_EXIT_FILE, now), e, task);
+        }
+        return retryOrEnd(e.with(s, null, st.reason(), now), e, task);
+    }
+
+    /**
+     * Whether a scheduler's final state, for an element with no exit code file, waits for the file
+     * (as a job gone from the queue waits, up to {@code lostAfter}) rather than ending the element:
+     * an end the scheduler calls a success; any other end is a failure whatever the file says later.
+     */
+    static boolean endsWithoutFile(JobStatus st) {
+        return st.state() == JobState.SUCCEEDED;
     }
 
     /** A job gone from the scheduler with no trace of how it ended. */

@@ -169,7 +169,8 @@ final class Submission {
             }
             try {
                 // a packed dependant of a service gets its endpoint as a job does
-                JobScripts.Script script = scripts.attempt(t, c.attempt(), c.indices(), Services.readyUrls(pass, t), 0);
+                JobScripts.Script script = scripts.attempt(t, c.attempt(), c.indices(), Services.readyUrls(pass, t), 0,
+                        UpstreamChecks.of(pass, t));
                 script.write(pass.scheduler().files());
                 List<PilotDir.Item> items = new ArrayList<>();
                 for (int i : c.indices()) {
@@ -191,12 +192,14 @@ final class Submission {
         Scheduler scheduler = pass.scheduler();
         Map<String, String> serviceUrls = Services.readyUrls(pass, t);
         JobScripts.Script script = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
-                scheduler.adapter()).attempt(t, c.attempt(), c.indices(), serviceUrls, c.indexOffset());
+                scheduler.adapter()).attempt(t, c.attempt(), c.indices(), serviceUrls, c.indexOffset(),
+                UpstreamChecks.of(pass, t));
         try {
             if (c.attempt() > 1 || !serviceUrls.isEmpty() || c.indices().size() != t.elementCount()
-                    || !scheduler.files().exists(script.path())) {
+                    || script.checksUpstream() || !scheduler.files().exists(script.path())) {
                 // the run's render step wrote every first attempt's script already, for all the
-                // task's elements and without the endpoints of services, which are known only now
+                // task's elements, without the endpoints of services, which are known only now, and
+                // with its upstream's first attempts, where the journal now says which ran
                 script.write(scheduler.files());
             }
             if (Pilot.TASK.equals(t.name()) && pass.wf().site().host() != null) {

@@ -33,9 +33,51 @@ public final class JobScripts {
         this.adapter = adapter;
     }
 
-    /** A task's first attempt: every element, no service endpoints known yet. */
+    /**
+     * A task's first attempt: every element, no service endpoints known yet, and its upstream elements
+     * checked as in their first attempts (submission renders the script again with the attempts the
+     * journal holds then).
+     */
     public Script first(Task task) {
+        return new Script(task, 1, IntStream.range(0, task.elementCount()).boxed().toList(), Map.of(), 0,
+                firstAttempts(task));
+    }
+
+    /**
+     * A task's first attempt as it defines the task: {@link #first} without the upstream check, whose
+     * attempt numbers say where the upstream ran, not what the task does.
+     */
+    public Script definition(Task task) {
         return attempt(task, 1, IntStream.range(0, task.elementCount()).boxed().toList(), Map.of());
+    }
+
+    /** The upstream elements a task checks before its command, each as in its first attempt. */
+    private UpstreamCheck firstAttempts(Task task) {
+        java.util.List<UpstreamCheck.Upstream> out = new java.util.ArrayList<>();
+        for (String up : checkedUpstream(workflow, task)) {
+            Task u = workflow.task(up);
+            out.add(new UpstreamCheck.Upstream(up, RunLayout.taskDir(workdir, runId, up), u.isArray(),
+                    task.elementWise(up), List.of(new UpstreamCheck.Run(1, 0, u.elementCount() - 1))));
+        }
+        return new UpstreamCheck(out);
+    }
+
+    /**
+     * The upstream tasks whose elements a task's job checks before its command: those it runs after
+     * (whole, or element by element), less services (a dependant uses a running service; it does not
+     * wait for it to end) and the pilot jobs.
+     */
+    public static List<String> checkedUpstream(Workflow workflow, Task task) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(task.after());
+        names.addAll(task.afterEach());
+        List<String> out = new java.util.ArrayList<>();
+        for (String up : names) {
+            Task u = workflow.task(up);
+            if (!u.isService() && !(workflow.pilot() != null && dev.hwf.launcher.workflow.Pilot.TASK.equals(up))) {
+                out.add(up);
+            }
+        }
+        return out;
     }
 
     /**
@@ -55,7 +97,13 @@ public final class JobScripts {
      */
     public Script attempt(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls,
                           int indexOffset) {
-        return new Script(task, attempt, indices, serviceUrls, indexOffset);
+        return attempt(task, attempt, indices, serviceUrls, indexOffset, UpstreamCheck.NONE);
+    }
+
+    /** The same, with the upstream elements its job checks before the command runs. */
+    public Script attempt(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls,
+                          int indexOffset, UpstreamCheck upstream) {
+        return new Script(task, attempt, indices, serviceUrls, indexOffset, upstream);
     }
 
     private SchedulerAdapter adapterFor(Task task) {
@@ -81,9 +129,10 @@ public final class JobScripts {
         private final JobRequest request;
         private final Map<String, String> serviceUrls;
         private final int indexOffset;
+        private final UpstreamCheck upstream;
 
         private Script(Task task, int attempt, List<Integer> indices, Map<String, String> serviceUrls,
-                       int indexOffset) {
+                       int indexOffset, UpstreamCheck upstream) {
             this.task = task;
             this.attempt = attempt;
             this.jobName = RunLayout.jobName(runId, task.name(), attempt);
@@ -92,6 +141,12 @@ public final class JobScripts {
                     indices.stream().map(i -> i - indexOffset).toList(), adapterFor(task));
             this.serviceUrls = Map.copyOf(serviceUrls);
             this.indexOffset = indexOffset;
+            this.upstream = upstream;
+        }
+
+        /** Whether the job checks upstream elements before its command runs. */
+        public boolean checksUpstream() {
+            return !upstream.isEmpty();
         }
 
         public String jobName() {
@@ -119,7 +174,7 @@ public final class JobScripts {
                     : workflow.scheduler()), task, adapterFor(task),
                     new ScriptRenderer.Context(workflow.name(), runId, attempt, taskDir, request,
                             workflow.serviceDependants().keySet(), serviceUrls, indexOffset,
-                            FileModes.of(workflow.site().sharedWithGroup()).umask()));
+                            FileModes.of(workflow.site().sharedWithGroup()).umask(), upstream));
         }
 
         /** Creates the task directory, renders the script and writes it there, executable. */

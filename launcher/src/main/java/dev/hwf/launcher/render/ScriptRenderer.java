@@ -41,10 +41,13 @@ public final class ScriptRenderer {
      * @param serviceUrls host:port of those that are ready now, by name
      * @param umask       the umask the job writes hwf's own files under (logs, exit code and ready
      *                    files): {@code 077}, or {@code 027} with {@code site.share: group}
+     * @param upstream    the upstream elements the job checks before its command runs
      */
     public record Context(String workflow, String runId, int attempt, String taskDir, JobRequest request,
-                          Set<String> services, Map<String, String> serviceUrls, int indexOffset, String umask) {
+                          Set<String> services, Map<String, String> serviceUrls, int indexOffset, String umask,
+                          UpstreamCheck upstream) {
         public Context {
+            java.util.Objects.requireNonNull(upstream, "upstream");
             services = Set.copyOf(services);
             serviceUrls = Map.copyOf(serviceUrls);
             if (indexOffset < 0) {
@@ -53,6 +56,13 @@ public final class ScriptRenderer {
             if (!umask.matches("0?[0-7]{3}")) {
                 throw new IllegalArgumentException("not a umask: " + umask);
             }
+        }
+
+        /** A script that checks no upstream. */
+        public Context(String workflow, String runId, int attempt, String taskDir, JobRequest request,
+                       Set<String> services, Map<String, String> serviceUrls, int indexOffset, String umask) {
+            this(workflow, runId, attempt, taskDir, request, services, serviceUrls, indexOffset, umask,
+                    UpstreamCheck.NONE);
         }
 
         /** A script whose files are private. */
@@ -107,8 +117,9 @@ public final class ScriptRenderer {
         values.put("task_dir", ShellQuote.quote(ctx.taskDir()));
         // a task with a launcher gets its launch line here, so templates without a new placeholder work
         String command = DistributedLaunch.command(task, adapter, ctx.taskDir());
-        values.put("command", SoftwareEnv.prelude(task) + (task.isService() ? ServiceLaunch.wrap(task, command)
-                : command));
+        // the upstream check first: an element whose upstream did not succeed loads nothing and runs nothing
+        values.put("command", ctx.upstream().lines() + SoftwareEnv.prelude(task)
+                + (task.isService() ? ServiceLaunch.wrap(task, command) : command));
         values.put("workflow", ctx.workflow());
         values.put("run", ctx.runId());
         values.put("task", task.name());
@@ -132,6 +143,7 @@ public final class ScriptRenderer {
             sb.append("export HWF_ARRAY_INDEX=\"$((").append(ctx.indexOffset()).append(" + ")
                     .append(adapter.arrayIndexExpression()).append("))\"\n");
         }
+        sb.append(arrayOnly(adapter, ctx));
         sb.append("export HWF_ARRAY_SIZE=").append(task.array()).append('\n');
         for (Map.Entry<String, String> e : task.env().entrySet()) {
             if (!ShellQuote.isVariableName(e.getKey())) {
@@ -154,6 +166,31 @@ public final class ScriptRenderer {
         }
         sb.append(ServiceLaunch.dependantExports(task, ctx.serviceUrls(), ctx.services()));
         return sb.toString().stripTrailing();
+    }
+
+    /**
+     * For an array job that starts more elements than hwf asked for ({@link SchedulerAdapter#startsOnly}
+     * false: PBS Pro's one covering range), the lines that end every other element at once, before it
+     * runs or writes anything: {@code HWF_ARRAY_ONLY} lists the wanted elements in the numbering of
+     * HWF_ARRAY_INDEX (the element index, the job's offset included), so a template that compares
+     * the two itself agrees. Empty for every other job.
+     */
+    static String arrayOnly(SchedulerAdapter adapter, Context ctx) {
+        JobRequest r = ctx.request();
+        if (!r.isArray() || adapter.startsOnly(r.arrayIndices())) {
+            return "";
+        }
+        java.util.TreeSet<Integer> wanted = new java.util.TreeSet<>();
+        r.arrayIndices().forEach(i -> wanted.add(i + ctx.indexOffset()));
+        return "# this array job's range holds elements hwf did not ask for: they end here, running nothing\n"
+                + "export HWF_ARRAY_ONLY=" + dev.hwf.api.AdapterSupport.runs(wanted, ":") + "\n"
+                + "hwf_wanted=no\n"
+                + "for hwf_run in ${HWF_ARRAY_ONLY//:/ }; do\n"
+                + "    if [ \"$HWF_ARRAY_INDEX\" -ge \"${hwf_run%-*}\" ] && [ \"$HWF_ARRAY_INDEX\" -le \"${hwf_run#*-}\" ]; then\n"
+                + "        hwf_wanted=yes\n"
+                + "    fi\n"
+                + "done\n"
+                + "[ \"$hwf_wanted\" = yes ] || exit 0\n";
     }
 
     /**

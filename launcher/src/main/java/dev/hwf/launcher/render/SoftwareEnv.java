@@ -34,6 +34,17 @@ public final class SoftwareEnv {
     private SoftwareEnv() {
     }
 
+    /**
+     * {@code hwf_reason TEXT}: why the element ended before its command, written whole to
+     * {@code reason.ATTEMPT.INDEX} beside its exit code file (hwf reads its first line) and to stderr.
+     */
+    static final String REASON_FUNCTION = "hwf_reason() {\n"
+            + "    hwf_reason_file=\"reason.$HWF_ATTEMPT.$HWF_ARRAY_INDEX\"\n"
+            + "    (umask \"${hwf_own_umask:-077}\" && printf '%s\\n' \"$1\" >\"$hwf_reason_file.tmp\")"
+            + " && mv -f \"$hwf_reason_file.tmp\" \"$hwf_reason_file\"\n"
+            + "    echo \"hwf: $1\" >&2\n"
+            + "}\n";
+
     /** The lines before the command: the modules loaded, then setup; empty for a task with neither. */
     public static String prelude(Task task) {
         Task.Software sw = task.software();
@@ -43,12 +54,7 @@ public final class SoftwareEnv {
         StringBuilder sb = new StringBuilder();
         sb.append("# software environment: a failure here ends the element before its command runs, with the\n")
                 .append("# reason in reason.ATTEMPT.INDEX beside the exit code file\n")
-                .append("hwf_reason() {\n")
-                .append("    hwf_reason_file=\"reason.$HWF_ATTEMPT.$HWF_ARRAY_INDEX\"\n")
-                .append("    (umask \"${hwf_own_umask:-077}\" && printf '%s\\n' \"$1\" >\"$hwf_reason_file.tmp\")"
-                        + " && mv -f \"$hwf_reason_file.tmp\" \"$hwf_reason_file\"\n")
-                .append("    echo \"hwf: $1\" >&2\n")
-                .append("}\n");
+                .append(REASON_FUNCTION);
         if (!sw.modules().isEmpty()) {
             sb.append("# modules: the module command from the site's Lmod or Environment Modules\n")
                     .append("if ! declare -F module >/dev/null; then\n")

@@ -152,8 +152,9 @@ class PassLostTest extends PassTestCase {
         h.runner.on("squeue", fixture("slurm/squeue-purged-one"));
         h.runner.on("sacct", fixture("slurm/sacct-history-synthesized").withJobId("142", JOB));
         s = h.passAfter(LOST_AFTER);
-        assertEquals(JobState.SUCCEEDED, element(s, "t", 0).state());
-        assertNull(element(s, "t", 0).reason());
+        // COMPLETED in the accounting, but no exit code file of its own: never a success
+        assertEquals(JobState.FAILED, element(s, "t", 0).state());
+        assertEquals(RetryPolicy.NO_EXIT_FILE, element(s, "t", 0).reason());
         String[] reasons = {null, "FAILED", "TIMEOUT", "OUT_OF_MEMORY"};
         for (int i = 1; i < 4; i++) {
             assertEquals(JobState.FAILED, element(s, "t", i).state(), "element " + i);
@@ -161,7 +162,7 @@ class PassLostTest extends PassTestCase {
             assertNull(element(s, "t", i).exitCode(), "no exit code file, so no exit code");
         }
         assertEquals(JobState.FAILED, s.task("t").state());
-        assertEquals("element 1: FAILED", s.task("t").reason());
+        assertEquals("element 0: " + RetryPolicy.NO_EXIT_FILE, s.task("t").reason());
         assertEquals(List.of(), h.journal.events(h.runId()).stream().filter(e -> "LOST".equals(e.reason())).toList());
     }
 

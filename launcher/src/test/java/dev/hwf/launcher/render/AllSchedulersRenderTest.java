@@ -225,9 +225,8 @@ class AllSchedulersRenderTest {
     }
 
     /**
-     * PBS Pro resubmits failed elements 2, 5 and 6 of an array as the range 2-6 and tells the job which
-     * to run: elements 3 and 4 end before they run or write anything. (2 and 5 alone would be the range
-     * 2-5:3, which needs no list.)
+     * PBS Pro resubmits failed elements 2, 5 and 6 of an array as the range 2-6: elements 3 and 4 end
+     * before they run or write anything. (2 and 5 alone would be the range 2-5:3, which starts only them.)
      */
     @Test
     void pbsProRunsOnlyTheElementsAskedForWhenItsRangeHoldsMore() throws Exception {
@@ -236,22 +235,140 @@ class AllSchedulersRenderTest {
         Map<String, String> s = render("pbs", "-m abe", Map.of("train", List.of(2, 5, 6)));
         List<String> h = header(s.get("train"));
         assertTrue(h.contains("#PBS -J 2-6%4"), h.toString());
-        assertTrue(h.contains("#PBS -v HWF_ARRAY_ONLY=2:5-6"), h.toString());
+        assertTrue(s.get("train").contains("export HWF_ARRAY_ONLY=2:5-6\n"), s.get("train"));
+        assertEquals(Map.of(2, true, 3, false, 4, false, 5, true, 6, true),
+                runStarted("pbs", "pbspro", s.get("train"), 0, 8));
+    }
+
+    /**
+     * An array larger than the site's array size limit goes out as several jobs, each at an offset (its
+     * scheduler index 0 is element OFFSET); a retry or an element-wise release can land in such a
+     * chunk with one element, or a sparse few. On every scheduler, each element the scheduler starts
+     * for such a job runs its own element (the element index, offset included) or, where the
+     * scheduler's array form starts more than was asked for, ends before it runs or writes anything:
+     * exactly the wanted elements leave a log and an exit code file. (On PBS Pro the elements to run
+     * were once given in the scheduler's numbering and compared with the element index, so every
+     * element of an offset chunk ended at once, ran nothing, and PBS reported them exit 0.)
+     */
+    @Test
+    void offsetChunksOneElementChunksAndSparseRetriesRunExactlyTheirElementsOnEveryScheduler() throws Exception {
+        record Chunk(String what, List<Integer> elements, int offset) {
+        }
+        List<Chunk> chunks = List.of(new Chunk("the second chunk of 105 under an array size of 101",
+                        List.of(101, 102, 103, 104), 101),
+                new Chunk("a one-element last chunk", List.of(104), 104),
+                new Chunk("a sparse retry in an offset chunk", List.of(100, 101, 103, 106), 100),
+                new Chunk("a sparse retry in the first chunk", List.of(2, 5, 6), 0));
+        for (String[] sched : new String[][] {{"slurm", null}, {"pbs", "pbspro"}, {"pbs", "torque"}, {"lsf", null}}) {
+            for (Chunk c : chunks) {
+                String what = sched[0] + (sched[1] == null ? "" : "/" + sched[1]) + ", " + c.what();
+                List<String> sets = new ArrayList<>(List.of("tasks.train.array=110"));
+                if (sched[1] != null) {
+                    sets.add("site.flavor=" + sched[1]);
+                }
+                Workflow wf = WorkflowLoader.parse(WORKFLOW.replace("DIRECTIVE", "-x"), "render-all.yaml", work,
+                        withScheduler(sched[0], sets));
+                Scheduler s = Schedulers.forWorkflow(wf);
+                String script = new JobScripts(wf, RUN, work.toString(), s.adapter())
+                        .attempt(wf.task("train"), 1, c.elements(), Map.of(), c.offset()).text();
+                Map<Integer, Boolean> ran = runStarted(sched[0], sched[1], script, c.offset(), 110);
+                Map<Integer, Boolean> wanted = new java.util.TreeMap<>();
+                ran.keySet().forEach(i -> wanted.put(i, c.elements().contains(i)));
+                assertEquals(wanted, ran, what);
+                assertTrue(ran.keySet().containsAll(c.elements()), what + ": the scheduler starts them all " + ran);
+            }
+        }
+    }
+
+    private List<String> withScheduler(String scheduler, List<String> sets) {
+        List<String> all = new ArrayList<>(List.of("scheduler=" + scheduler, "site.workdir=" + work));
+        all.addAll(sets);
+        return all;
+    }
+
+    /**
+     * Runs the rendered array script in bash once for each element the scheduler's own array line
+     * starts, with that scheduler's index variable, and returns, by element index (scheduler index
+     * plus offset), whether the element ran: its log holds the command's output and its exit code file
+     * says 0. An element that did not run must have written nothing at all.
+     */
+    private Map<Integer, Boolean> runStarted(String scheduler, String flavor, String script, int offset, int size)
+            throws Exception {
         Path dir = Files.createDirectories(work.resolve(RUN).resolve("train"));
-        Path script = dir.resolve("job.1.sh");
-        Files.writeString(script, s.get("train"));
-        for (int i = 2; i <= 6; i++) {
-            assertEquals(0, bash(work, Map.of("PBS_ARRAY_INDEX", Integer.toString(i), "HWF_ARRAY_ONLY", "2:5-6"),
-                    script.toString()));
+        Path file = dir.resolve("job.1.sh");
+        Files.writeString(file, script);
+        Map<Integer, Boolean> ran = new java.util.TreeMap<>();
+        for (int index : startedIndices(header(script))) {
+            String variable = switch (scheduler) {
+                case "slurm" -> "SLURM_ARRAY_TASK_ID";
+                case "lsf" -> "LSB_JOBINDEX";
+                default -> "torque".equals(flavor) ? "PBS_ARRAYID" : "PBS_ARRAY_INDEX";
+            };
+            int value = "lsf".equals(scheduler) ? index + 1 : index;
+            Map<String, String> env = new LinkedHashMap<>(Map.of(variable, Integer.toString(value)));
+            for (String line : header(script)) { // variables the header hands the job, as qsub -v does
+                if (line.startsWith("#PBS -v ")) {
+                    for (String pair : line.substring(8).split(",")) {
+                        env.put(pair.substring(0, pair.indexOf('=')), pair.substring(pair.indexOf('=') + 1));
+                    }
+                }
+            }
+            assertEquals(0, bash(work, env, file.toString()), scheduler + " index " + index);
+            int element = index + offset;
+            Path log = dir.resolve("out.1." + element + ".log");
+            Path exit = dir.resolve("exit.1." + element);
+            boolean did = Files.exists(exit);
+            if (did) {
+                assertEquals("0", Files.readString(exit).strip());
+                assertEquals("shard " + element + " of " + size, Files.readString(log).strip());
+            } else {
+                try (var left = Files.list(dir)) {
+                    assertEquals(List.of("job.1.sh"), left.map(p -> p.getFileName().toString()).toList(),
+                            "element " + element + " ended early but wrote something");
+                }
+            }
+            ran.put(element, did);
+            try (var left = Files.list(dir)) {
+                for (Path p : left.toList()) {
+                    if (!p.equals(file)) {
+                        Files.delete(p);
+                    }
+                }
+            }
         }
-        for (int i : new int[] {2, 5, 6}) {
-            assertEquals("shard " + i + " of 8", Files.readString(dir.resolve("out.1." + i + ".log")).strip());
-            assertEquals("0", Files.readString(dir.resolve("exit.1." + i)).strip());
+        deleteTree(dir);
+        return ran;
+    }
+
+    /** The scheduler indices an array header starts: Slurm's --array, PBS's -J range or -t list, LSF's -J. */
+    private static List<Integer> startedIndices(List<String> header) {
+        for (String line : header) {
+            String spec = null;
+            if (line.startsWith("#SBATCH --array=")) {
+                spec = line.substring("#SBATCH --array=".length());
+            } else if (line.startsWith("#PBS -J ") || line.startsWith("#PBS -t ")) {
+                spec = line.substring(8);
+            } else if (line.startsWith("#BSUB -J ")) {
+                spec = line.substring(line.indexOf('[') + 1, line.indexOf(']'));
+            }
+            if (spec == null) {
+                continue;
+            }
+            spec = spec.replaceAll("%\\d+$", "");
+            List<Integer> out = new ArrayList<>();
+            for (String part : spec.split(",")) {
+                String[] stepped = part.split(":");
+                String[] range = stepped[0].split("-");
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                int step = stepped.length > 1 ? Integer.parseInt(stepped[1]) : 1;
+                for (int i = from; i <= to; i += step) {
+                    out.add(line.startsWith("#BSUB") ? i - 1 : i);
+                }
+            }
+            return out;
         }
-        for (int i : new int[] {3, 4}) {
-            assertFalse(Files.exists(dir.resolve("out.1." + i + ".log")), "element " + i + " ran");
-            assertFalse(Files.exists(dir.resolve("exit.1." + i)), "element " + i + " wrote an exit code");
-        }
+        throw new AssertionError("no array line in " + header);
     }
 
     private static int bash(Path dir, Map<String, String> env, String... args) throws Exception {
