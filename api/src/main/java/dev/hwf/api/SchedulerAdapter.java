@@ -157,6 +157,26 @@ public interface SchedulerAdapter {
         return List.of();
     }
 
+    // ------------------------------------------------------------------ secrets
+
+    /**
+     * The commands whose answers tell whether other users can read the variables a job is given at
+     * submission ({@link #submitCommand(JobRequest, String, java.util.Collection)}); none (the default)
+     * where the scheduler shows them to the job's owner and administrators only.
+     */
+    default List<Command> variableExposureCommands() {
+        return List.of();
+    }
+
+    /**
+     * From those commands' answers: null when other users cannot read a job's variables; else the
+     * setting that lets them, with what an administrator can change, in words a user can act on
+     * (PBS Pro: {@code query_other_jobs = True}). An answer that cannot be read counts as exposed.
+     */
+    default String variableExposure(List<Output> outputs) {
+        return null;
+    }
+
     // ------------------------------------------------------------------ dependencies
 
     /**

@@ -367,6 +367,22 @@ public class PbsAdapter implements SchedulerAdapter {
         return torque ? dev.hwf.api.SiteLimits.NONE : PbsLimits.parse(outputs, user, partitions);
     }
 
+    /** PBS Pro: the server's attributes ({@code query_other_jobs}); Torque: none. */
+    @Override
+    public List<Command> variableExposureCommands() {
+        return torque ? List.of() : List.of(PbsLimits.commands().get(0));
+    }
+
+    /**
+     * PBS Pro puts the variables {@code qsub -v} names into the job's {@code Variable_List}, which any
+     * user reads with {@code qstat -f} while the server's {@code query_other_jobs} is True (its
+     * default, seen on OpenPBS 23.06.06), and keeps them in its datastore.
+     */
+    @Override
+    public String variableExposure(List<dev.hwf.api.Output> outputs) {
+        return torque ? null : PbsLimits.exposure(outputs);
+    }
+
     @Override
     public Command statusCommand(Collection<JobId> jobs) {
         List<String> ids = ids(jobs);

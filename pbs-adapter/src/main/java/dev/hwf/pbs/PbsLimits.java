@@ -66,6 +66,27 @@ final class PbsLimits {
         return new SiteLimits(maxArray, maxJobs, source);
     }
 
+    /**
+     * Null when the server keeps jobs from other users' {@code qstat} ({@code query_other_jobs} False);
+     * else why a job's variables are readable by every user, with what an administrator can change.
+     */
+    static String exposure(List<Output> outputs) {
+        Map<String, Object> server = first(section(outputs, 0, "Server"));
+        if (server == null) {
+            return "the server's attributes could not be read ('qstat -Bf -F json' "
+                    + (outputs.isEmpty() ? "was not run" : "exited " + outputs.get(0).exitCode())
+                    + "), so hwf cannot tell whether other users can read a job's variables";
+        }
+        Object q = server.get("query_other_jobs");
+        // absent: the server's own default, True
+        if (q != null && "false".equalsIgnoreCase(q.toString().strip())) {
+            return null;
+        }
+        return "the PBS server has query_other_jobs = " + (q == null ? "True (its default)" : q)
+                + ": any user can read a job's variables, and so the value of a secret, with 'qstat -f'. An "
+                + "administrator can close this with: qmgr -c \"set server query_other_jobs = False\"";
+    }
+
     /** The user's cap in a max_queued value: their own entry, else the generic one; the overall one bounds both. */
     static Integer queued(Object value, String user) {
         if (!(value instanceof String text)) {

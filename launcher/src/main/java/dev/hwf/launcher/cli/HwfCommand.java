@@ -232,6 +232,7 @@ public final class HwfCommand implements Runnable {
             LOG.debug("workflow {} valid: {} tasks", wf.name(), wf.tasks().size());
             renderAll(wf, scheduler, wf.name() + "-check", workdir);
             Schedulers.probe(scheduler);
+            Schedulers.checkSecretsStayPrivate(scheduler, wf);
             LOG.debug("scripts render, {} answers", wf.scheduler());
             try (Journal journal = hwf.openJournal()) {
                 Instant now = Instant.now();
@@ -388,7 +389,7 @@ public final class HwfCommand implements Runnable {
                 // the table shows per-task counts: the elements one by one are read for --json only
                 RunSnapshot snap = json ? journal.snapshot(id) : journal.openSnapshot(id);
                 hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n"
-                        : StatusView.table(snap, hwf.terminal()));
+                        : StatusView.table(snap, hwf.terminal(), journal.mostTries(id)));
                 return ExitCodes.OK;
             }
         }

@@ -14,7 +14,7 @@ import java.util.function.Supplier;
 /**
  * Live progress of a followed run ({@code submit}, {@code resume}, {@code watch}), called after
  * every pass with the run as it stands. One line per task: state, elements done/running/failed of
- * the total, elapsed time, job id, attempt and reason.
+ * the total, elapsed time, job id, the try its live elements are on (from the second) and reason.
  *
  * <ul>
  *   <li>On a terminal the whole block (a header line for the run, then the tasks) is drawn again
@@ -64,7 +64,11 @@ final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> 
 
     private List<Row> rows(RunSnapshot snap, Instant now, boolean withElapsed) {
         List<Row> rows = new ArrayList<>();
+        java.util.Map<String, List<dev.hwf.launcher.journal.ElementRecord>> live = snap.elementsByTask();
         for (TaskRecord t : snap.tasks()) {
+            // how many times its live elements have run, this one included; not the attempt number,
+            // which also counts refused submissions and the chunks of a split array
+            int tries = StatusView.tries(live.get(t.name()));
             String elements = t.arraySize() > 0 ? StatusView.elementSummary(snap.counts(t.name())) : "";
             String elapsed = "";
             if (withElapsed && t.submittedAt() != null) {
@@ -72,7 +76,7 @@ final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> 
                 elapsed = elapsed(t.submittedAt(), end);
             }
             rows.add(new Row(new String[] {t.name(), t.state().name(), elements, elapsed,
-                    t.jobId() == null ? "" : "job " + t.jobId(), t.attempt() > 1 ? "attempt " + t.attempt() : "",
+                    t.jobId() == null ? "" : "job " + t.jobId(), tries > 1 ? "try " + tries : "",
                     t.reason() != null ? "(" + t.reason() + ")"
                             : snap.endpoint(t.name()) != null && t.state() == dev.hwf.api.JobState.RUNNING
                             ? "ready at " + snap.endpoint(t.name()) : ""}));

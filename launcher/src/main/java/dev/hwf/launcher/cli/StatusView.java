@@ -56,6 +56,7 @@ final class StatusView {
             task.put("state", t.state().name());
             task.put("jobId", t.jobId());
             task.put("attempt", t.attempt());
+            task.put("tries", tries(byTask.get(t.name())));
             task.put("exitCode", t.exitCode());
             task.put("reason", t.reason());
             if (t.reusedFrom() != null) {
@@ -101,6 +102,7 @@ final class StatusView {
                     el.put("state", e.state().name());
                     el.put("exitCode", e.exitCode());
                     el.put("attempt", e.attempt());
+                    el.put("tries", e.tries());
                     el.put("jobId", e.jobId());
                     el.put("reason", e.reason());
                     if (ranOn.containsKey(e.attempt())) {
@@ -120,6 +122,20 @@ final class StatusView {
         run.put("coreHours", Accounting.rounded(usage.total().coreHours()));
         run.put("gpuHours", Accounting.rounded(usage.total().gpuHours()));
         return run;
+    }
+
+    /**
+     * How many times a task's elements ran: the most tries of any of its elements (a try is a job that
+     * reached the scheduler; a submission refused for a limit, the chunks of a split array, and a job
+     * that ran nothing because its upstream had not succeeded are none). Not the attempt number, which
+     * counts hwf's submissions of the task.
+     */
+    static int tries(List<ElementRecord> elements) {
+        int most = 0;
+        for (ElementRecord e : elements == null ? List.<ElementRecord>of() : elements) {
+            most = Math.max(most, e.tries());
+        }
+        return most;
     }
 
     /** A packed task's attempts by number, each the pilot agent that ran it; none for other tasks. */
@@ -197,11 +213,16 @@ final class StatusView {
 
     /** The table {@code hwf status} prints, without colours. */
     static String table(RunSnapshot snap) {
-        return table(snap, Terminal.PLAIN);
+        return table(snap, Terminal.PLAIN, null);
     }
 
-    /** The table {@code hwf status} prints; state words coloured where the terminal allows. */
-    static String table(RunSnapshot snap, Terminal term) {
+    /**
+     * The table {@code hwf status} prints; state words coloured where the terminal allows.
+     *
+     * @param mostTries each task's most tries of an element ({@link dev.hwf.launcher.journal.Journal#mostTries}),
+     *                  or null to count them from the snapshot's elements (a complete snapshot)
+     */
+    static String table(RunSnapshot snap, Terminal term, Map<String, Integer> mostTries) {
         RunRecord r = snap.run();
         StringBuilder sb = new StringBuilder();
         sb.append("run ").append(r.id()).append("  workflow ").append(r.workflow()).append("  scheduler ")
@@ -218,9 +239,11 @@ final class StatusView {
         }
         sb.append("\n\n");
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"TASK", "STATE", "ATTEMPT", "JOB", "EXIT", "ELEMENTS", "REASON"});
+        rows.add(new String[] {"TASK", "STATE", "TRIES", "JOB", "EXIT", "ELEMENTS", "REASON"});
+        Map<String, List<ElementRecord>> byTask = mostTries == null ? snap.elementsByTask() : Map.of();
         for (TaskRecord t : snap.tasks()) {
-            rows.add(new String[] {t.name(), t.state().name(), Integer.toString(t.attempt()),
+            int tries = mostTries == null ? tries(byTask.get(t.name())) : mostTries.getOrDefault(t.name(), 0);
+            rows.add(new String[] {t.name(), t.state().name(), Integer.toString(tries),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
                     t.arraySize() > 0 ? elementSummary(snap.counts(t.name())) : "-",
                     t.reusedFrom() != null ? "reused from " + t.reusedFrom() : t.reason() == null

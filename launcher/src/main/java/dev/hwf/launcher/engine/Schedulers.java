@@ -75,6 +75,38 @@ public final class Schedulers {
         }
     }
 
+    /**
+     * Before anything is recorded: a workflow that takes secrets from the environment ({@code fromEnv})
+     * goes to a site where other users could read a job's variables only if it says it accepts that
+     * ({@code site.secrets: visible}); otherwise exit 2 naming the setting, with nothing half-written.
+     */
+    public static void checkSecretsStayPrivate(Scheduler s, Workflow wf) {
+        if (wf.site().secretsMayBeVisible()) {
+            return;
+        }
+        java.util.Optional<dev.hwf.launcher.workflow.Task> holder = wf.tasks().stream()
+                .filter(t -> !t.secrets().isEmpty()).findFirst();
+        List<Command> commands = s.adapter().variableExposureCommands();
+        if (holder.isEmpty() || commands.isEmpty()) {
+            return;
+        }
+        List<dev.hwf.api.Output> outputs = new java.util.ArrayList<>();
+        for (Command c : commands) {
+            CommandResult r = s.runner().run(c, COMMAND_TIMEOUT);
+            outputs.add(new dev.hwf.api.Output(r.exitCode(), r.stdout(), r.stderr()));
+        }
+        String exposure = s.adapter().variableExposure(outputs);
+        if (exposure != null) {
+            dev.hwf.launcher.workflow.Task t = holder.get();
+            String secret = t.secrets().keySet().iterator().next();
+            throw new HwfException(ExitCodes.BAD_INPUT, "task " + t.name() + " takes secret " + secret
+                    + " from your environment, but on " + s.runner().where() + " ('"
+                    + commands.stream().map(Command::display).collect(java.util.stream.Collectors.joining("', '"))
+                    + "') " + exposure + ". Until then, set site.secrets: visible to accept that other users can "
+                    + "read it, or pass the secret another way. Nothing was submitted.");
+        }
+    }
+
     /** "a, b, c or d". */
     private static String inWords(List<String> names) {
         int last = names.size() - 1;

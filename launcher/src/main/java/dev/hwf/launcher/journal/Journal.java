@@ -801,6 +801,27 @@ public final class Journal implements AutoCloseable {
         return inTransaction(c -> reread(c, runId, null, null, true));
     }
 
+    /**
+     * How many times each task's elements ran, at most (an element's tries: jobs that reached the
+     * scheduler since its last resume), by task name; read for {@code hwf status}'s table, whose
+     * snapshot holds the live elements only.
+     */
+    public Map<String, Integer> mostTries(String runId) {
+        return inTransaction(c -> {
+            Map<String, Integer> out = new java.util.HashMap<>();
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT task, max(tries) FROM hwf_element WHERE run_id=? GROUP BY task")) {
+                ps.setString(1, runId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.put(rs.getString(1), rs.getInt(2));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
     /** States of elements that are live: a job holds them. */
     private static final List<JobState> LIVE = List.of(JobState.QUEUED, JobState.RUNNING);
 

@@ -231,7 +231,8 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                                 seg.stderr(), tail));
                     }
                 }
-                retries += Math.max(0, segments.size() - 1);
+                // a segment of an attempt that never reached the scheduler (refused for a limit) is no try
+                retries += Math.max(0, (int) segments.stream().filter(g -> g.jobId() != null).count() - 1);
                 Instant neverRanEnd = null;
                 if (segments.isEmpty()) {
                     for (Journal.Event ev : evs) {

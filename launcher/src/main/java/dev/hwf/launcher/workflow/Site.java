@@ -26,7 +26,29 @@ package dev.hwf.launcher.workflow;
  */
 public record Site(String host, int port, String user, String identityFile, String knownHosts,
                    String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize,
-                   String share, String dependencies) {
+                   String share, String dependencies, String secrets) {
+    /**
+     * {@code secrets: private} (the default): a {@code fromEnv} secret goes only to a site where other
+     * users cannot read a job's variables; hwf refuses the workflow where they can (PBS Pro with
+     * {@code query_other_jobs = True}).
+     */
+    public static final String SECRETS_PRIVATE = "private";
+    /** {@code secrets: visible}: the site's users may read the secrets' values, and that is accepted. */
+    public static final String SECRETS_VISIBLE = "visible";
+
+    /** A site recorded before {@code secrets} existed: private. */
+    public Site(String host, int port, String user, String identityFile, String knownHosts,
+                String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize,
+                String share, String dependencies) {
+        this(host, port, user, identityFile, knownHosts, workdir, gpuPartition, flavor, maxJobs, maxArraySize, share,
+                dependencies, null);
+    }
+
+    /** Whether the workflow accepts that other users of the site may read its secrets. */
+    public boolean secretsMayBeVisible() {
+        return SECRETS_VISIBLE.equals(secrets);
+    }
+
     /** {@code share: private}: run directories readable by their owner only. */
     public static final String PRIVATE = "private";
     /** {@code share: group}: run directories readable by the owner's group as well. */

@@ -48,7 +48,7 @@ final class Validator {
     static final List<String> SCHEDULERS = SchedulerRegistry.names();
     static final List<String> SITE_KEYS = List.of("host", "port", "user", "identityFile", "knownHosts",
             "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share",
-            "dependencies");
+            "dependencies", "secrets");
     /** Every scheduler's flavors: pbspro, torque (PBS). */
     static final List<String> FLAVORS = SchedulerRegistry.flavors();
     static final List<String> LAUNCHERS = List.of("torchrun", "mpirun", "srun");
@@ -437,8 +437,9 @@ final class Validator {
         Integer maxArraySize = integer(m.value("maxArraySize"), "site.maxArraySize", 1);
         String share = choice(m.value("share"), "site.share", List.of(Site.PRIVATE, Site.GROUP));
         String dependencies = choice(m.value("dependencies"), "site.dependencies", List.of(Site.SCHEDULER, Site.HWF));
+        String secrets = choice(m.value("secrets"), "site.secrets", List.of(Site.SECRETS_PRIVATE, Site.SECRETS_VISIBLE));
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
-                flavor, maxJobs, maxArraySize, share, dependencies == null ? Site.SCHEDULER : dependencies);
+                flavor, maxJobs, maxArraySize, share, dependencies == null ? Site.SCHEDULER : dependencies, secrets);
     }
 
     /** Reads the keys defaults and tasks share. */
