@@ -46,6 +46,14 @@ if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null || ! command -v
         || die "apt-get install openssh-server openssh-client failed"
 fi
 
+# sshfs (FUSE) for JournalSoakIT, which mounts a directory through this login node and keeps a journal there
+if ! command -v sshfs >/dev/null || ! command -v fusermount3 >/dev/null; then
+    log "installing sshfs and fuse3"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq || die "apt-get update failed"
+    apt-get install -y -qq -o Dpkg::Use-Pty=0 sshfs fuse3 >/dev/null || die "apt-get install sshfs fuse3 failed"
+fi
+
 mkdir -p "$DIR"
 chmod 0700 "$DIR"
 

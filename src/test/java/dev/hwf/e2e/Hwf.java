@@ -28,8 +28,13 @@ final class Hwf {
     final java.util.Map<String, String> env = new java.util.HashMap<>();
 
     Hwf(Path scratch, String pollInterval) {
+        this(scratch, scratch.resolve("journal.db"), pollInterval);
+    }
+
+    /** With the journal elsewhere than in the scratch directory (on another file system). */
+    Hwf(Path scratch, Path journal, String pollInterval) {
         this.scratch = scratch;
-        this.journal = scratch.resolve("journal.db");
+        this.journal = journal;
         this.pollInterval = pollInterval;
     }
 

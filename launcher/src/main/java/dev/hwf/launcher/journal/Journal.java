@@ -49,6 +49,8 @@ public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
     public static final int SCHEMA_VERSION = 6;
 
+    /** How long a writer tries to switch a WAL journal to rollback mode while other processes read it. */
+    private static final java.time.Duration SWITCH_WAIT = java.time.Duration.ofSeconds(5);
     private static final SecureRandom RANDOM = new SecureRandom();
     private static final DateTimeFormatter RUN_STAMP =
             DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -63,8 +65,16 @@ public final class Journal implements AutoCloseable {
         this.closer = closer;
     }
 
-    /** Opens (creating when absent) the journal at {@code file}. */
+    /**
+     * Opens (creating when absent) the journal at {@code file}, in the journal mode its file system
+     * calls for, or the one {@code HWF_JOURNAL_MODE} names ({@link JournalStorage}).
+     */
     public static Journal open(Path file) {
+        return open(file, System.getenv("HWF_JOURNAL_MODE"));
+    }
+
+    /** {@link #open(Path)} with {@code modeSetting} in place of {@code HWF_JOURNAL_MODE}. */
+    static Journal open(Path file, String modeSetting) {
         SqliteNative.useKeptCopy();
         Path abs = file.toAbsolutePath().normalize();
         try {
@@ -84,9 +94,20 @@ public final class Journal implements AutoCloseable {
             throw new HwfException(ExitCodes.BAD_INPUT, "cannot create the journal's directory for " + abs + ": "
                     + e.getMessage() + ". Point --journal or HWF_JOURNAL at a writable place.");
         }
+        JournalStorage storage = JournalStorage.of(abs, modeSetting);
+        storage.checkLocks(abs);
         SQLiteConfig config = new SQLiteConfig();
-        config.setJournalMode(SQLiteConfig.JournalMode.WAL);
-        config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        if (storage.mode() == JournalStorage.Mode.WAL) {
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+        } else {
+            // a rollback journal, synced at each commit as SQLite advises for it; a cache large enough that
+            // even a large run's creation stays in memory until it commits: a transaction that spills
+            // pages into the file takes the exclusive lock early and keeps readers out until it ends
+            config.setJournalMode(SQLiteConfig.JournalMode.DELETE);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            config.setCacheSize(-64 * 1024);
+        }
         config.setBusyTimeout(30_000);
         config.enforceForeignKeys(true);
         config.setTransactionMode(SQLiteConfig.TransactionMode.IMMEDIATE);
@@ -101,7 +122,7 @@ public final class Journal implements AutoCloseable {
         HikariDataSource ds = new HikariDataSource(hikari);
         Journal journal = new Journal(abs, ds, ds::close);
         try {
-            journal.probe(sqlite);
+            journal.probe(sqlite, storage);
             journal.migrate();
         } catch (RuntimeException e) {
             ds.close();
@@ -125,6 +146,38 @@ public final class Journal implements AutoCloseable {
             return open(file);
         }
         Exposure.journal(abs.toString(), FileModes.of(abs));
+        Journal journal = new Journal(abs, reading(abs), () -> { });
+        int version;
+        try {
+            version = journal.inTransaction(Journal::schemaVersion);
+        } catch (HwfException e) {
+            return open(file); // not a journal, or not readable: the ordinary open says what is wrong
+        }
+        if (version > SCHEMA_VERSION) {
+            throw journal.tooNew(version);
+        }
+        return version < SCHEMA_VERSION ? open(file) : journal;
+    }
+
+    /**
+     * Opens the journal at {@code file} as it is, for {@code hwf journal check} and {@code backup}: read
+     * only, as {@link #openForReading} does, but never created nor upgraded, whatever its version.
+     */
+    public static Journal openAsItIs(Path file) {
+        SqliteNative.useKeptCopy();
+        Path abs = file.toAbsolutePath().normalize();
+        if (!Files.isRegularFile(abs)) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "no journal at " + abs + "; name the journal with --journal "
+                    + "PATH or HWF_JOURNAL");
+        }
+        return new Journal(abs, reading(abs), () -> { });
+    }
+
+    /**
+     * Plain SQLite connections for reading: no pool, transactions that begin DEFERRED, and
+     * {@code query_only}, so a write through one fails instead of changing anything.
+     */
+    private static SQLiteDataSource reading(Path abs) {
         SQLiteConfig config = new SQLiteConfig();
         config.setBusyTimeout(30_000);
         config.setTransactionMode(SQLiteConfig.TransactionMode.DEFERRED);
@@ -142,17 +195,7 @@ public final class Journal implements AutoCloseable {
             }
         };
         sqlite.setUrl("jdbc:sqlite:" + abs);
-        Journal journal = new Journal(abs, sqlite, () -> { });
-        int version;
-        try {
-            version = journal.inTransaction(Journal::schemaVersion);
-        } catch (HwfException e) {
-            return open(file); // not a journal, or not readable: the ordinary open says what is wrong
-        }
-        if (version > SCHEMA_VERSION) {
-            throw journal.tooNew(version);
-        }
-        return version < SCHEMA_VERSION ? open(file) : journal;
+        return sqlite;
     }
 
     public Path file() {
@@ -173,11 +216,82 @@ public final class Journal implements AutoCloseable {
      * that is not a database for its whole connection timeout (30 s) and then report only
      * "connection is not available", while SQLite says at once what is wrong with the file.
      */
-    private void probe(SQLiteDataSource sqlite) {
-        try (Connection c = sqlite.getConnection()) {
-            c.isValid(0); // opening applied the pragmas, which read the file's header
+    private void probe(SQLiteDataSource sqlite, JournalStorage storage) {
+        long deadline = System.nanoTime() + SWITCH_WAIT.toNanos();
+        while (true) {
+            String mode = "wal";
+            try (Connection c = sqlite.getConnection(); Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("PRAGMA journal_mode")) {
+                // opening applied the pragmas, which read the file's header and set the journal mode
+                mode = rs.next() ? rs.getString(1) : "";
+                if (storage.mode().pragma().equalsIgnoreCase(mode)) {
+                    return;
+                }
+            } catch (SQLException e) {
+                // SQLite leaves WAL only when no other connection is reading or writing the file, and says busy
+                boolean busy = String.valueOf(e.getMessage()).contains("SQLITE_BUSY");
+                if (!busy || storage.mode() != JournalStorage.Mode.ROLLBACK) {
+                    throw translate(e);
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " is in " + mode + " mode and hwf uses "
+                        + storage.mode().label() + " mode for it on " + storage.fileSystem() + (storage.forced()
+                        ? " (HWF_JOURNAL_MODE)" : "") + ", but another process has it open, so it could not be "
+                        + "switched. Run this again when the other hwf commands of this journal (cron's 'hwf poll' "
+                        + "too) have ended");
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new HwfException(ExitCodes.BAD_INPUT, "interrupted while opening journal " + file);
+            }
+        }
+    }
+
+    /**
+     * Copies the journal, as of one commit, into {@code target}, a new file that is its owner's alone
+     * from its first byte: SQLite's online backup inside one read transaction of {@code source}, so
+     * other processes may go on writing meanwhile. A copy that fails is removed.
+     */
+    static void backup(Connection source, Path target) throws SQLException, IOException {
+        FileModes.createFile(target, FileModes.PRIVATE.file());
+        boolean done = false;
+        try {
+            source.setAutoCommit(false);
+            try (Statement s = source.createStatement(); ResultSet rs = s.executeQuery(
+                    "SELECT count(*) FROM sqlite_master")) {
+                rs.next(); // the read transaction starts here: what the copy holds is fixed from now on
+            }
+            int rc = ((org.sqlite.SQLiteConnection) source).getDatabase()
+                    .backup("main", target.toString(), null, 100, 300, -1);
+            if (rc != 0) {
+                throw new SQLException("SQLite's backup ended with result code " + rc);
+            }
+            source.commit();
+            done = true;
+        } finally {
+            if (!done) {
+                source.rollback();
+                Files.deleteIfExists(target);
+                Files.deleteIfExists(target.resolveSibling(target.getFileName() + "-journal"));
+            }
+        }
+    }
+
+    /** {@link #backup(Connection, Path)} of this journal, through a connection of its own that only reads. */
+    public void backupTo(Path target) {
+        try (Connection c = reading(file).getConnection()) {
+            backup(c, target);
         } catch (SQLException e) {
             throw translate(e);
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, target + " exists already; hwf does not write over a file: "
+                    + "name a new one, or remove that one first");
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.TASK_FAILED, "cannot write the copy of journal " + file + " to " + target
+                    + ": " + e.getMessage() + ". Choose a writable place with room for it");
         }
     }
 
@@ -216,6 +330,9 @@ public final class Journal implements AutoCloseable {
                 throw tooNew(version);
             }
             if (version < SCHEMA_VERSION) {
+                if (version >= 1) {
+                    keepBeforeUpgrade(version);
+                }
                 if (version < 1) {
                     runScript(c, "/journal/schema-1.sql");
                     if (!tableExists(c, "BATCH_JOB_INSTANCE")) {
@@ -245,6 +362,26 @@ public final class Journal implements AutoCloseable {
             }
             return null;
         });
+    }
+
+    /**
+     * Keeps the journal as it is before it is upgraded from {@code version}, as {@code FILE.vN.bak} beside
+     * it. Called inside the upgrade's transaction, which holds the write lock, so the copy is the last
+     * state of the old version; one kept by an upgrade that did not finish is kept as it is.
+     */
+    private void keepBeforeUpgrade(int version) {
+        Path bak = file.resolveSibling(file.getFileName() + ".v" + version + ".bak");
+        if (Files.exists(bak)) {
+            return;
+        }
+        try (Connection c = reading(file).getConnection()) {
+            backup(c, bak);
+        } catch (SQLException | IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "journal " + file + " has schema version " + version
+                    + " and is to be upgraded to " + SCHEMA_VERSION + ", but a copy of it could not be kept as " + bak
+                    + " first (" + e.getMessage() + "); nothing was changed. Make room or fix the directory's "
+                    + "permissions, then run hwf again");
+        }
     }
 
     private HwfException tooNew(int version) {

@@ -28,7 +28,7 @@ class CliTest {
     @Test
     void everyCommandHasHelpWithExamples() {
         for (String cmd : List.of("submit", "validate", "render", "status", "watch", "poll", "resume", "cancel", "runs",
-                "logs", "report", "completion")) {
+                "logs", "report", "journal", "completion")) {
             Result r = hwf(cmd, "--help");
             assertEquals(0, r.code(), r.all());
             assertTrue(r.out().contains("Usage: hwf " + cmd), r.all());
@@ -99,9 +99,45 @@ class CliTest {
         assertTrue(complete(script, "hwf", "wa").lines().toList().contains("watch"));
         assertTrue(complete(script, "hwf", "logs", "r1", "t", "--st").lines().toList().contains("--stderr"));
         assertTrue(complete(script, "hwf", "report", "--ht").lines().toList().contains("--html"));
+        assertTrue(complete(script, "hwf", "journal", "ch").lines().toList().contains("check"));
         Result zsh = hwf("completion", "zsh");
         assertEquals(0, zsh.code());
         assertTrue(zsh.out().contains("bashcompinit"), "zsh loads bash completion support");
+    }
+
+    @Test
+    void journalCheckAndBackupSayWhatTheyFoundWithTheirExitCodes() throws IOException {
+        Path wf = tmp.resolve("wf.yaml");
+        Files.writeString(wf, "name: jb\ntasks:\n  - name: t\n    array: 3\n    command: 'true'\n");
+        Result run = hwf("-q", "submit", wf.toString(), "--set", "site.workdir=" + tmp.resolve("work"));
+        assertEquals(0, run.code(), run.all());
+        Result check = hwf("journal", "check");
+        assertEquals(0, check.code(), check.all());
+        assertTrue(check.out().contains("OK   counts       1 counts agree with 3 elements"), check.all());
+        assertTrue(check.out().endsWith("sound\n"), check.all());
+        Result json = hwf("journal", "check", "--json");
+        assertTrue(json.out().startsWith("{\"journal\":\"" + tmp.resolve("journal.db") + "\",\"sound\":true,"), json.all());
+
+        Path copy = tmp.resolve("backups/j.db");
+        Result backup = hwf("journal", "backup", copy.toString());
+        assertEquals(0, backup.code(), backup.all());
+        assertEquals(0600, dev.hwf.launcher.exec.FileModes.of(copy));
+        assertEquals(0700, dev.hwf.launcher.exec.FileModes.of(copy.getParent()));
+        Result copied = CliRun.hwf(copy, "runs", "--json");
+        assertEquals(hwf("runs", "--json").out(), copied.out(), "the copy holds the run");
+        Result again = hwf("journal", "backup", copy.toString());
+        assertEquals(2, again.code(), again.all());
+        assertTrue(again.err().contains(copy + " exists already"), again.all());
+
+        java.nio.file.Files.setPosixFilePermissions(tmp.resolve("journal.db"),
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Result open = hwf("journal", "check");
+        assertEquals(1, open.code(), open.all());
+        assertTrue(open.out().contains("FAIL fileModes") && open.out().contains("NOT SOUND"), open.all());
+        Result none = CliRun.hwf(tmp.resolve("absent.db"), "journal", "check");
+        assertEquals(2, none.code(), none.all());
+        assertTrue(none.err().contains("no journal at"), none.all());
+        assertEquals(2, hwf("journal").code(), "a subcommand is needed");
     }
 
     @Test

@@ -891,6 +891,20 @@ class JournalTest {
     }
 
     @Test
+    void theSqliteHwfShipsHasTheWalResetFix() throws SQLException {
+        // SQLite 3.7.0 to 3.51.2 can corrupt a WAL database when two processes write or checkpoint at the
+        // same moment, which is hwf's everyday pattern (a cron poll, a foreground submit); 3.51.3 fixed it
+        try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT sqlite_version()")) {
+            assertTrue(rs.next());
+            String version = rs.getString(1);
+            int[] v = java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
+            int n = v[0] * 1_000_000 + v[1] * 1_000 + (v.length > 2 ? v[2] : 0);
+            assertTrue(n >= 3_051_003, "SQLite " + version + " is older than 3.51.3, which fixed the WAL-reset bug");
+        }
+    }
+
+    @Test
     void aJournalFromANewerHwfIsRefused() throws SQLException {
         journal.close();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
