@@ -55,6 +55,8 @@ final class PbsLimits {
             Set<String> used = queues.isEmpty() && defaultQueue != null ? Set.of(defaultQueue) : queues;
             for (String q : used) {
                 if (all.get(q) instanceof Map<?, ?> attrs) {
+                    // a queue may set its own, smaller array size limit (qsub: "exceeds server or queue size limit")
+                    maxArray = SiteLimits.min(maxArray, number(attrs.get("max_array_size")));
                     Integer n = queued(attrs.get("max_queued"), user);
                     if (n != null && (maxJobs == null || n < maxJobs)) {
                         maxJobs = n;

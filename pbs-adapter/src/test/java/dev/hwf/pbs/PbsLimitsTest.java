@@ -19,7 +19,11 @@ class PbsLimitsTest {
     private final PbsAdapter pro = new PbsAdapter(PbsAdapter.PBSPRO);
 
     private static Output out(String name) {
-        Fixture f = Fixture.load("pbspro/limits", name);
+        return out("pbspro/limits", name);
+    }
+
+    private static Output out(String dir, String name) {
+        Fixture f = Fixture.load(dir, name);
         return new Output(f.exitCode(), f.stdout(), f.stderr());
     }
 
@@ -43,6 +47,21 @@ class PbsLimitsTest {
                 "tasks that name no queue go to the server's default_queue, workq");
         assertEquals(new SiteLimits(10, 3, "server max_queued"), pro.parseLimits(outs, "alice", Set.of("gpu"), Set.of()),
                 "queue gpu sets no limit of its own");
+    }
+
+    /**
+     * Found on a real OpenPBS 23.06.06: with queue workq's max_array_size at 3 below the server's 10000,
+     * qsub refused `-J 0-3` into workq; the smaller of the two, for the queues the run uses, is the limit.
+     */
+    @Test
+    void aQueuesOwnArraySizeLimitBelowTheServersIsTheLimit() {
+        List<Output> outs = List.of(out("pbspro/openpbs", "qstat-Bf-queue-max_array_size"),
+                out("pbspro/openpbs", "qstat-Qf-queue-max_array_size"));
+        assertEquals(3, pro.parseLimits(outs, "pbsuser", Set.of(), Set.of()).maxArraySize(),
+                "tasks that name no queue go to the default queue, workq");
+        assertEquals(10000, pro.parseLimits(outs, "pbsuser", Set.of("gpu"), Set.of()).maxArraySize(),
+                "queue gpu sets none: the server's");
+        assertEquals(3, pro.parseLimits(outs, "pbsuser", Set.of("gpu", "workq"), Set.of()).maxArraySize());
     }
 
     @Test
