@@ -11,6 +11,10 @@ import java.util.List;
  * nothing, and leaves {@code reason.ATTEMPT.INDEX} starting with {@link #NOT_RUN}; hwf then records
  * it as not run (never SUCCEEDED) and holds or cancels it as its upstream's state says.
  *
+ * <p>A missing file is looked for again after 1, 3 and 6 seconds ({@code HWF_UPSTREAM_WAIT} in the job's
+ * environment overrides the waits), listing its directory each time: on a network file system a file
+ * another node has just written may not show at once.
+ *
  * <p>So a dependant never runs after an upstream element that did not succeed, whatever the
  * scheduler's dependency semantics (PBS Pro releases an {@code afterok} on an array when the
  * element that ended last succeeded) and whether or not hwf is running. A whole-task check is the
@@ -114,6 +118,14 @@ public record UpstreamCheck(List<Upstream> upstreams) {
                 .append("        for ((i = from; i <= to; i++)); do\n")
                 .append("            code=\n")
                 .append("            read -r code 2>/dev/null <\"$dir/exit.$a.$i\"\n")
+                .append("            if [ \"$code\" != 0 ] && [ ! -e \"$dir/exit.$a.$i\" ]; then\n")
+                .append("                # a file another node wrote a moment ago can take a while to show on a\n")
+                .append("                # network file system (cached lookups): look again before giving up\n")
+                .append("                for hwf_wait in ${HWF_UPSTREAM_WAIT-1 3 6}; do\n")
+                .append("                    sleep \"$hwf_wait\"; ls \"$dir\" >/dev/null 2>&1\n")
+                .append("                    read -r code 2>/dev/null <\"$dir/exit.$a.$i\" && break\n")
+                .append("                done\n")
+                .append("            fi\n")
                 .append("            if [ \"$code\" != 0 ]; then\n")
                 .append("                if [ \"$array\" = 1 ]; then hwf_not_run \"$name[$i]\"; else hwf_not_run \"$name\"; fi\n")
                 .append("            fi\n")

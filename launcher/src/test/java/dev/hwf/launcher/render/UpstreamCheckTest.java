@@ -86,6 +86,7 @@ class UpstreamCheckTest {
         Files.writeString(file, script.text());
         ProcessBuilder pb = new ProcessBuilder("bash", file.toString()).redirectErrorStream(true);
         pb.environment().remove("SLURM_ARRAY_TASK_ID");
+        pb.environment().put("HWF_UPSTREAM_WAIT", waits);
         if (t.isArray()) {
             pb.environment().put("SLURM_ARRAY_TASK_ID", Integer.toString(index));
         }
@@ -93,6 +94,29 @@ class UpstreamCheckTest {
         p.getInputStream().readAllBytes();
         assertTrue(p.waitFor(20, TimeUnit.SECONDS), "bash did not finish");
         return p.exitValue();
+    }
+
+    /** How long the check looks again for a missing file: not at all, unless a test says otherwise. */
+    private String waits = "";
+
+    @Test
+    void aFileThatShowsUpAMomentLaterIsSeen() throws Exception {
+        allUpstreamSucceeded();
+        Path late = dir("sim").resolve("exit.3.2");
+        Files.delete(late);
+        waits = "1 1";
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(400);
+                Files.writeString(late, "0\n");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        writer.start();
+        assertEquals(0, run("train", 0));
+        writer.join();
+        assertEquals("trained 0", read("train", "out.1.0.log"), "sim[2]'s file came after the first look");
     }
 
     private String read(String task, String name) throws Exception {
