@@ -574,7 +574,7 @@ final class Validator {
         String value = System.getenv(variable); // the submitting environment
         if (value == null) {
             at(from.value, refKey, "the variable " + variable + " is not set here; hwf reads the secret from it at"
-                    + " each submission: export " + variable + " before running hwf (see the README's cron section"
+                    + " each submission: export " + variable + " before running hwf (see docs/guide/cron.md"
                     + " for hwf poll)");
             return null;
         }
