@@ -294,11 +294,11 @@ class JournalTest {
                 }
             }
             RunSnapshot all = journal.snapshot(id);
-            Map<String, Derived.Tally> sql = journal.inTransaction(c -> Journal.talliesOf(c, id, List.of("one", "big")));
+            Map<String, StateRollup.Tally> sql = journal.inTransaction(c -> RollupWrites.talliesOf(c, id, List.of("one", "big")));
             for (String task : List.of("one", "big")) {
                 List<ElementRecord> elements = all.elementsByTask().get(task);
-                assertEquals(Derived.Tally.of(elements), sql.get(task), "round " + round + ", task " + task);
-                assertEquals(Derived.task(elements, task.equals("big")), Derived.task(sql.get(task), task.equals("big")));
+                assertEquals(StateRollup.Tally.of(elements), sql.get(task), "round " + round + ", task " + task);
+                assertEquals(StateRollup.task(elements, task.equals("big")), StateRollup.task(sql.get(task), task.equals("big")));
             }
             RunSnapshot open = journal.openSnapshot(id);
             assertEquals(all.elements().stream().filter(e -> e.state().isLive()).toList(), open.elements());
@@ -393,7 +393,7 @@ class JournalTest {
     void aRunIdTakenAlreadyIsDrawnAgain() {
         String taken = newRun();
         Iterator<String> draws = List.of(taken, taken, "wf-20260101T000000Z-beef").iterator();
-        assertEquals("wf-20260101T000000Z-beef", journal.inTransaction(c -> Journal.unusedRunId(c, draws::next)));
+        assertEquals("wf-20260101T000000Z-beef", journal.inTransaction(c -> RunWrites.unusedRunId(c, draws::next)));
         String other = newRun();
         assertNotEquals(taken, other, "two runs of one workflow in the same second get different ids");
     }
@@ -675,8 +675,8 @@ class JournalTest {
     @Test
     void finishRunEndsOnlyARunningRun() {
         String id = newRun();
-        journal.finishRun(id, "CANCELLED", "cancelled by the user", T0.plusSeconds(3));
-        journal.finishRun(id, "FAILED", "too late", T0.plusSeconds(4));
+        journal.finishRun(id, RunState.CANCELLED, "cancelled by the user", T0.plusSeconds(3));
+        journal.finishRun(id, RunState.FAILED, "too late", T0.plusSeconds(4));
         RunRecord run = journal.run(id);
         assertEquals("CANCELLED", run.state());
         assertEquals("cancelled by the user", run.reason());
@@ -813,7 +813,7 @@ class JournalTest {
     void aReaderCannotWriteAndChangesNothing() {
         String id = newRun();
         try (Journal reader = Journal.openForReading(file)) {
-            assertThrows(RuntimeException.class, () -> reader.finishRun(id, "CANCELLED", "by a reader", T0));
+            assertThrows(RuntimeException.class, () -> reader.finishRun(id, RunState.CANCELLED, "by a reader", T0));
         }
         assertEquals("RUNNING", journal.run(id).state());
         assertEquals(0, journal.events(id).stream().filter(e -> "CANCELLED".equals(e.state())).count());
