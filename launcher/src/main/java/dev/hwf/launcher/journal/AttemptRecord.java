@@ -1,6 +1,9 @@
 package dev.hwf.launcher.journal;
 
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.BitSet;
+import java.util.List;
 
 /**
  * One submission of a task: recorded with its job name before the scheduler is asked, and with
@@ -41,16 +44,16 @@ public record AttemptRecord(String task, int attempt, String jobName, String job
     }
 
     /** The element indices as a set, for asking of many elements whether the attempt carried them. */
-    public java.util.BitSet indexSet() {
-        java.util.BitSet b = new java.util.BitSet();
+    public BitSet indexSet() {
+        BitSet b = new BitSet();
         indexList().forEach(b::set);
         return b;
     }
 
     /** The element indices as numbers. */
-    public java.util.List<Integer> indexList() {
+    public List<Integer> indexList() {
         String body = indices.replaceAll("[\\[\\]\\s]", "");
-        return body.isEmpty() ? java.util.List.of()
-                : java.util.Arrays.stream(body.split(",")).map(Integer::valueOf).toList();
+        return body.isEmpty() ? List.of()
+                : Arrays.stream(body.split(",")).map(Integer::valueOf).toList();
     }
 }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * A run with its tasks (in workflow order), their elements and attempts, read in one transaction.
@@ -70,7 +71,7 @@ public record RunSnapshot(RunRecord run, List<TaskRecord> tasks, List<ElementRec
     }
 
     /** The attempt row of a task, if it was recorded. */
-    public java.util.Optional<AttemptRecord> attempt(String task, int attempt) {
+    public Optional<AttemptRecord> attempt(String task, int attempt) {
         return attempts.stream().filter(a -> a.task().equals(task) && a.attempt() == attempt).findFirst();
     }
 

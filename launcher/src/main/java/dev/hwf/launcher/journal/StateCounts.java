@@ -1,7 +1,9 @@
 package dev.hwf.launcher.journal;
 
 import dev.hwf.api.JobState;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -39,7 +41,7 @@ public final class StateCounts {
         if (start == null || end == null) {
             return 0;
         }
-        return Math.max(0, java.time.Duration.between(start, end).toNanos()) / 1e9;
+        return Math.max(0, Duration.between(start, end).toNanos()) / 1e9;
     }
 
     public int of(JobState state) {
@@ -67,13 +69,13 @@ public final class StateCounts {
     @Override
     public boolean equals(Object o) {
         // SQLite's julianday() keeps milliseconds: the journal's sums may differ by up to one per element
-        return o instanceof StateCounts s && java.util.Arrays.equals(counts, s.counts)
+        return o instanceof StateCounts s && Arrays.equals(counts, s.counts)
                 && Math.abs(settledSeconds - s.settledSeconds) <= 0.01 + 0.001 * total();
     }
 
     @Override
     public int hashCode() {
-        return java.util.Arrays.hashCode(counts);
+        return Arrays.hashCode(counts);
     }
 
     @Override

@@ -39,7 +39,7 @@ public final class Transitions {
         ELEMENT.put(FAILED, EnumSet.of(WAITING));
         ELEMENT.put(CANCELLED, EnumSet.of(WAITING));
 
-        // A task's state is derived from its elements (Derived.task); one transaction can move
+        // A task's state is derived from its elements (StateRollup.task); one transaction can move
         // many elements, so a task may skip states, but a final task changes only by running
         // again: never straight to another final state.
         TASK.put(WAITING, EnumSet.of(QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED));

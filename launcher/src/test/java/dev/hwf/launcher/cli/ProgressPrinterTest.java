@@ -37,7 +37,7 @@ class ProgressPrinterTest {
                     train[i] == JobState.WAITING ? null : "42", null, null, null, null, null));
         }
         boolean trainLive = train[0] != JobState.WAITING;
-        JobState trainState = dev.hwf.launcher.journal.Derived.task(elements.subList(1, elements.size()), true).state();
+        JobState trainState = dev.hwf.launcher.journal.StateRollup.task(elements.subList(1, elements.size()), true).state();
         List<TaskRecord> tasks = List.of(
                 new TaskRecord("prep", 0, first, null, 1, "41", null, 0, T0, T0, first.isFinal() ? T0.plusSeconds(5) : null),
                 new TaskRecord("train", 1, trainState, null, trainLive ? 1 : 0, trainLive ? "42" : null, null,

@@ -22,36 +22,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** {@code hwf journal check} and {@code backup} on real SQLite files, sound and broken in the ways they report. */
-class JournalCheckTest {
-    private static final Instant T0 = Instant.parse("2030-01-02T03:04:05Z");
-    private static final String WORKFLOW = "name: jc\ntasks:\n  - name: a\n    command: 'true'\n"
+class JournalCheckTest extends JournalFixture {
+    private static final Instant CREATED = Instant.parse("2030-01-02T03:04:05Z");
+    /** a -> b, where b is an array of 5. */
+    private static final String CHECKED = "name: jc\ntasks:\n  - name: a\n    command: 'true'\n"
             + "  - name: b\n    after: [a]\n    array: 5\n    command: 'true'\n";
 
-    @TempDir
-    Path dir;
-
-    private Path file;
-    private Journal journal;
-
-    @BeforeEach
-    void open() {
-        file = dir.resolve("journal.db");
-        journal = Journal.open(file);
-    }
-
-    @AfterEach
-    void close() {
-        journal.close();
-    }
-
-    private String newRun() {
-        return journal.createRun(JournalTest.workflow(WORKFLOW), "{}", "/w", T0);
+    @Override
+    String newRun() {
+        return journal.createRun(workflow(CHECKED), "{}", "/w", CREATED);
     }
 
     private JournalCheck check(Path f) {
@@ -176,7 +158,7 @@ class JournalCheckTest {
             Future<Integer> writes = pool.submit(() -> {
                 int n = 0;
                 while (!stop.get() && n < 2000) {
-                    writer.createRun(JournalTest.workflow(WORKFLOW), "{}", "/w", T0);
+                    writer.createRun(workflow(CHECKED), "{}", "/w", CREATED);
                     n++;
                 }
                 return n;

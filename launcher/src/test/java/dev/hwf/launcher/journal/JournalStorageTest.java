@@ -114,7 +114,7 @@ class JournalStorageTest {
         Path file = dir.resolve("journal.db");
         String id;
         try (Journal j = Journal.open(file, "rollback")) {
-            id = j.createRun(JournalTest.workflow("name: rb\ntasks:\n  - name: a\n    command: 'true'\n"), "{}", "/w", T0);
+            id = j.createRun(JournalFixture.workflow("name: rb\ntasks:\n  - name: a\n    command: 'true'\n"), "{}", "/w", T0);
         }
         assertEquals("delete", journalMode(file));
         assertFalse(Files.exists(dir.resolve("journal.db-wal")));

@@ -4,9 +4,13 @@ import dev.hwf.api.JobState;
 import java.time.Instant;
 import java.util.List;
 
-/** How a task's state follows from its elements, and a run's from its tasks. Pure functions. */
-public final class Derived {
-    private Derived() {
+/**
+ * How element states roll up: a task's state, reason, exit code and times from its elements'
+ * ({@link #task}), and a run's state from its tasks' ({@link #run}). Pure functions; the journal
+ * applies them after every write that moves elements.
+ */
+public final class StateRollup {
+    private StateRollup() {
     }
 
     /** A task's state, reason, exit code and times, as derived from its elements. */
@@ -111,16 +115,16 @@ public final class Derived {
     }
 
     /** RUNNING while any task is not final; then SUCCEEDED, FAILED (any failed) or CANCELLED. */
-    public static String run(List<JobState> taskStates) {
+    public static RunState run(List<JobState> taskStates) {
         boolean allSucceeded = true;
         boolean anyFailed = false;
         for (JobState s : taskStates) {
             if (!s.isFinal()) {
-                return "RUNNING";
+                return RunState.RUNNING;
             }
             allSucceeded &= s == JobState.SUCCEEDED;
             anyFailed |= s == JobState.FAILED;
         }
-        return allSucceeded ? "SUCCEEDED" : anyFailed ? "FAILED" : "CANCELLED";
+        return allSucceeded ? RunState.SUCCEEDED : anyFailed ? RunState.FAILED : RunState.CANCELLED;
     }
 }
