@@ -54,7 +54,7 @@ final class JournalBackup {
         } catch (SQLException e) {
             throw db.translate(e);
         } catch (FileAlreadyExistsException e) {
-            throw new HwfException(ExitCodes.BAD_INPUT, target + " exists already; hwf does not write over a file: "
+            throw new HwfException(ExitCodes.TASK_FAILED, target + " exists already; hwf does not write over a file: "
                     + "name a new one, or remove that one first");
         } catch (IOException e) {
             throw new HwfException(ExitCodes.TASK_FAILED, "cannot write the copy of journal " + db.file() + " to "
