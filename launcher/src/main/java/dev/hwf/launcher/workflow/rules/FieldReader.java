@@ -45,7 +45,7 @@ public final class FieldReader {
     }
 
     /** The key path of {@code key} under {@code path}: tasks.train + walltime. */
-    public static String join(String path, String key) {
+    static String join(String path, String key) {
         return path.isEmpty() ? key : path + "." + key;
     }
 
