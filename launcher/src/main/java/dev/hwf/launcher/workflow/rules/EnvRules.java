@@ -103,8 +103,8 @@ final class EnvRules {
         String value = System.getenv(variable); // the submitting environment
         if (value == null) {
             read.at(from.value(), refKey, "the variable " + variable + " is not set here; hwf reads the secret from"
-                    + " it at each submission: export " + variable + " before running hwf (see the README's cron"
-                    + " section for hwf poll)");
+                    + " it at each submission: export " + variable + " before running hwf (see docs/guide/cron.md"
+                    + " for hwf poll)");
             return null;
         }
         if (!ShellQuote.isOneLine(value)) {
