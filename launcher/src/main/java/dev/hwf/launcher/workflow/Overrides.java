@@ -7,6 +7,7 @@ import dev.hwf.launcher.workflow.YamlTree.MapNode;
 import dev.hwf.launcher.workflow.YamlTree.Node;
 import dev.hwf.launcher.workflow.YamlTree.Scalar;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -170,7 +171,7 @@ final class Overrides {
      */
     private void selectTask(ListNode tasks, String[] segs, int from, String path, Node value) {
         for (int end = segs.length - 1; end > from; end--) {
-            String name = String.join(".", java.util.Arrays.copyOfRange(segs, from, end));
+            String name = String.join(".", Arrays.copyOfRange(segs, from, end));
             List<MapNode> found = new ArrayList<>();
             for (Node item : tasks.items) {
                 if (item instanceof MapNode task && task.value("name") instanceof Scalar s

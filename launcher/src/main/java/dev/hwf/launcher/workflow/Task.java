@@ -1,6 +1,9 @@
 package dev.hwf.launcher.workflow;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -86,17 +89,17 @@ public record Task(String name, String command, List<String> after, int nodes, i
         software = software == null ? Software.NONE : software;
         afterEach = afterEach == null ? List.of() : List.copyOf(afterEach);
         after = List.copyOf(after);
-        env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         directives = List.copyOf(directives);
         // null when read from a journal written before sweeps existed
-        java.util.LinkedHashMap<String, List<String>> m = new java.util.LinkedHashMap<>();
+        LinkedHashMap<String, List<String>> m = new LinkedHashMap<>();
         if (matrix != null) {
             matrix.forEach((k, v) -> m.put(k, List.copyOf(v)));
         }
-        matrix = java.util.Collections.unmodifiableMap(m);
+        matrix = Collections.unmodifiableMap(m);
         // null when read from a journal written before secrets existed
         secrets = secrets == null ? Map.of()
-                : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
+                : Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
     }
 
     /** A task that waits for no task element by element. */
@@ -133,7 +136,7 @@ public record Task(String name, String command, List<String> after, int nodes, i
 
     /** The task's environment as hwf shows it (status, report): values, and each secret as {@code <from $VAR>}. */
     public Map<String, String> shownEnv() {
-        Map<String, String> shown = new java.util.LinkedHashMap<>(env);
+        Map<String, String> shown = new LinkedHashMap<>(env);
         secrets.forEach((name, variable) -> shown.put(name, secretShown(variable)));
         return shown;
     }
@@ -185,7 +188,7 @@ public record Task(String name, String command, List<String> after, int nodes, i
      * letters, digits and '_' made '_'.
      */
     public static String serviceUrlVariable(String name) {
-        return "HWF_SERVICE_" + name.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9_]", "_") + "_URL";
+        return "HWF_SERVICE_" + name.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_") + "_URL";
     }
 
     /** Processes the launcher starts per node: the GPUs per node, else the task's processes per node. */
@@ -216,7 +219,7 @@ public record Task(String name, String command, List<String> after, int nodes, i
      * ..., 3 = lr 0.01 seed 1. Empty for a task without a sweep.
      */
     public Map<String, String> params(int index) {
-        Map<String, String> out = new java.util.LinkedHashMap<>();
+        Map<String, String> out = new LinkedHashMap<>();
         if (matrix.isEmpty()) {
             return out;
         }

@@ -1,19 +1,19 @@
 package dev.hwf.launcher.workflow;
 
 /** Message helpers: user text is shown escaped, so hostile values stay inert on a terminal. */
-final class Text {
+public final class Text {
     private static final int MAX_SHOWN = 60;
 
     private Text() {
     }
 
     /** The value in double quotes, control characters escaped, long values cut. */
-    static String show(String value) {
+    public static String show(String value) {
         return "\"" + escape(value, true, MAX_SHOWN) + "\"";
     }
 
     /** Control characters escaped, nothing else changed: for key paths built from the user's keys. */
-    static String escapeControls(String value) {
+    public static String escapeControls(String value) {
         return escape(value, false, Integer.MAX_VALUE);
     }
 
@@ -45,7 +45,7 @@ final class Text {
     }
 
     /** Edit distance, for "did you mean" hints on misspelt keys. */
-    static int distance(String a, String b) {
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         int[] cur = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {

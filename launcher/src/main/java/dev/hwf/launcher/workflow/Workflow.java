@@ -1,6 +1,8 @@
 package dev.hwf.launcher.workflow;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A validated workflow: every rule of SPEC section 1 holds (names, references, no cycles), and
@@ -53,8 +55,8 @@ public record Workflow(String name, String scheduler, Site site, List<Task> task
     }
 
     /** Each service task and the tasks that name it in after, in file order. */
-    public java.util.Map<String, List<String>> serviceDependants() {
-        java.util.Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+    public Map<String, List<String>> serviceDependants() {
+        Map<String, List<String>> out = new LinkedHashMap<>();
         for (Task s : tasks) {
             if (s.isService()) {
                 out.put(s.name(), tasks.stream().filter(t -> t.after().contains(s.name())).map(Task::name).toList());

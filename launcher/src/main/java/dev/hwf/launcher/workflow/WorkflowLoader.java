@@ -2,7 +2,9 @@ package dev.hwf.launcher.workflow;
 
 import dev.hwf.launcher.workflow.YamlTree.MapNode;
 import dev.hwf.launcher.workflow.YamlTree.Node;
+import dev.hwf.launcher.workflow.rules.KeyTable;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,7 +42,7 @@ public final class WorkflowLoader {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder()
-                    .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(file))).toString();
+                    .decode(ByteBuffer.wrap(Files.readAllBytes(file))).toString();
         } catch (CharacterCodingException e) {
             throw single(source, "is not UTF-8 text");
         } catch (IOException e) {
@@ -76,7 +78,7 @@ public final class WorkflowLoader {
         }
         if (!(root instanceof MapNode map)) {
             problems.add(new Problem(src, root.pos.line(), root.pos.column(), FILE_KEY,
-                    "expected a map of keys (" + String.join(", ", Validator.TOP_KEYS) + ") at the top level, got "
+                    "expected a map of keys (" + String.join(", ", KeyTable.TOP.keys()) + ") at the top level, got "
                             + root.describe()));
             throw fail(problems);
         }

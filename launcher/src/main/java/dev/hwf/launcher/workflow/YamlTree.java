@@ -8,6 +8,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,50 +19,62 @@ import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * A YAML document as a tree whose every node knows where it was written. Jackson's tree model
- * forgets locations, so the tree is built here from the streaming parser.
+ * forgets locations, so the tree is built here from the streaming parser. The rules in
+ * {@code workflow.rules} read it through the public accessors; only this package (the parser
+ * and {@code --set}) changes it.
  */
-final class YamlTree {
+public final class YamlTree {
     /** Where a node or key was written; {@link #SET} for values that came from a {@code --set}. */
-    record Pos(String file, int line, int column) {
+    public record Pos(String file, int line, int column) {
     }
 
     static final Pos SET = new Pos("--set", 0, 0);
 
-    abstract static sealed class Node permits MapNode, ListNode, Scalar {
+    public abstract static sealed class Node permits MapNode, ListNode, Scalar {
         final Pos pos;
 
         Node(Pos pos) {
             this.pos = pos;
         }
 
+        public Pos pos() {
+            return pos;
+        }
+
         /** How the node reads in a message: "a map", "the number 1.5", "text \"x\"". */
-        abstract String describe();
+        public abstract String describe();
     }
 
-    static final class MapNode extends Node {
+    public static final class MapNode extends Node {
         final Map<String, Entry> entries = new LinkedHashMap<>();
 
         MapNode(Pos pos) {
             super(pos);
         }
 
-        Entry get(String key) {
+        /** The entries in file order (a {@code --set} that adds a key puts it last). */
+        public Collection<Entry> entries() {
+            return Collections.unmodifiableCollection(entries.values());
+        }
+
+        public Entry get(String key) {
             return entries.get(key);
         }
 
         /** The value under key, or null when the key is absent. */
-        Node value(String key) {
+        public Node value(String key) {
             Entry e = entries.get(key);
             return e == null ? null : e.value;
         }
 
         @Override
-        String describe() {
+        public String describe() {
             return "a map";
         }
     }
 
-    static final class Entry {
+    /** One key of a map, where it was written, and its value (null when the key has none). */
+    public static final class Entry {
         final String key;
         final Pos keyPos;
         Node value;
@@ -70,25 +84,41 @@ final class YamlTree {
             this.keyPos = keyPos;
             this.value = value;
         }
+
+        public String key() {
+            return key;
+        }
+
+        public Pos keyPos() {
+            return keyPos;
+        }
+
+        public Node value() {
+            return value;
+        }
     }
 
-    static final class ListNode extends Node {
+    public static final class ListNode extends Node {
         final List<Node> items = new ArrayList<>();
 
         ListNode(Pos pos) {
             super(pos);
         }
 
+        public List<Node> items() {
+            return Collections.unmodifiableList(items);
+        }
+
         @Override
-        String describe() {
+        public String describe() {
             return "a list";
         }
     }
 
     /** INVALID marks a value already reported while reading (an alias, say); checks skip it quietly. */
-    enum Kind { STRING, INT, FLOAT, BOOL, NULL, INVALID }
+    public enum Kind { STRING, INT, FLOAT, BOOL, NULL, INVALID }
 
-    static final class Scalar extends Node {
+    public static final class Scalar extends Node {
         final Kind kind;
         /** The scalar as written (plain) or as decoded (quoted); "" for null. */
         final String text;
@@ -99,12 +129,20 @@ final class YamlTree {
             this.text = text == null ? "" : text;
         }
 
-        boolean isNull() {
+        public Kind kind() {
+            return kind;
+        }
+
+        public String text() {
+            return text;
+        }
+
+        public boolean isNull() {
             return kind == Kind.NULL;
         }
 
         @Override
-        String describe() {
+        public String describe() {
             return switch (kind) {
                 case STRING -> "text " + Text.show(text);
                 case INT, FLOAT -> "the number " + text;

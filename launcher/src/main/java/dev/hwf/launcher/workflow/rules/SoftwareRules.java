@@ -1,6 +1,11 @@
-package dev.hwf.launcher.workflow;
+package dev.hwf.launcher.workflow.rules;
 
-import dev.hwf.launcher.workflow.YamlTree.Kind;
+import static dev.hwf.launcher.workflow.rules.FieldReader.absent;
+import static dev.hwf.launcher.workflow.rules.FieldReader.alreadyReported;
+
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Text;
+import dev.hwf.launcher.workflow.YamlTree.Entry;
 import dev.hwf.launcher.workflow.YamlTree.ListNode;
 import dev.hwf.launcher.workflow.YamlTree.MapNode;
 import dev.hwf.launcher.workflow.YamlTree.Node;
@@ -17,27 +22,25 @@ import java.util.regex.Pattern;
  * {@code setup} and {@code container}. Each is checked where it is written, with its file, line
  * and key; a task's own key wins over the same key in {@code defaults}.
  */
-final class SoftwareKeys {
-    static final List<String> KEYS = List.of("modules", "setup", "container");
-    static final List<String> CONTAINER_KEYS = List.of("image", "engine", "binds");
+final class SoftwareRules {
     static final List<String> ENGINES = List.of("apptainer", "singularity", "podman");
     /** One module per entry: name/version as Lmod and Environment Modules spell them, nothing a shell reads. */
     static final Pattern MODULE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.+/@:~-]*");
     /** podman's transports whose reference is a path on this machine. */
     private static final List<String> PODMAN_PATHS = List.of("oci-archive:", "docker-archive:", "oci:", "dir:");
 
+    private final FieldReader read;
     private final Path baseDir;
     private final boolean remote;
-    private final List<Problem> problems;
 
     /**
      * @param remote the jobs run on a cluster reached over SSH: image paths are the cluster's, so
      *               they must be absolute and are not looked for here
      */
-    SoftwareKeys(Path baseDir, boolean remote, List<Problem> problems) {
+    SoftwareRules(FieldReader read, Path baseDir, boolean remote) {
+        this.read = read;
         this.baseDir = baseDir;
         this.remote = remote;
-        this.problems = problems;
     }
 
     /** What one map gives; null fields were not given (or were wrong, which is reported). */
@@ -56,30 +59,19 @@ final class SoftwareKeys {
                 container(m.value("container"), path + ".container"));
     }
 
-    private void at(Node n, String key, String message) {
-        problems.add(new Problem(n.pos.file(), n.pos.line(), n.pos.column(), Text.escapeControls(key), message));
-    }
-
-    private static boolean absent(Node n) {
-        return n == null || n instanceof Scalar s && s.isNull();
-    }
-
-    private static boolean reported(Node n) {
-        return n instanceof Scalar s && s.kind == Kind.INVALID;
-    }
-
+    /** A scalar's text, even a null's ("") or a refused one's: unlike FieldReader.text, which skips those. */
     private String scalar(Node n, String key, String what) {
         if (n instanceof Scalar s) {
-            return s.text;
+            return s.text();
         }
-        at(n, key, "expected " + what + ", got " + n.describe());
+        read.at(n, key, "expected " + what + ", got " + n.describe());
         return null;
     }
 
     /** A single line without NUL, not blank. */
     private String line(Node n, String key, String what) {
         if (absent(n)) {
-            at(n, key, what + " must not be empty");
+            read.at(n, key, what + " must not be empty");
             return null;
         }
         String v = scalar(n, key, what);
@@ -87,27 +79,27 @@ final class SoftwareKeys {
             return null;
         }
         if (v.isBlank() || v.indexOf('\n') >= 0 || v.indexOf('\r') >= 0 || v.indexOf('\0') >= 0) {
-            at(n, key, what + " must be a single, non-empty line without NUL characters, got " + Text.show(v));
+            read.at(n, key, what + " must be a single, non-empty line without NUL characters, got " + Text.show(v));
             return null;
         }
         return v;
     }
 
     private List<String> modules(Node n, String key) {
-        if (absent(n) || reported(n)) {
+        if (absent(n) || alreadyReported(n)) {
             return null;
         }
         if (!(n instanceof ListNode l)) {
-            at(n, key, "expected a list of modules, e.g. [gcc/12, cuda/12.2], got " + n.describe());
+            read.at(n, key, "expected a list of modules, e.g. [gcc/12, cuda/12.2], got " + n.describe());
             return null;
         }
         List<String> out = new ArrayList<>();
         boolean ok = true;
-        for (int i = 0; i < l.items.size(); i++) {
-            Node item = l.items.get(i);
-            String v = reported(item) ? null : line(item, key + "[" + i + "]", "a module");
+        for (int i = 0; i < l.items().size(); i++) {
+            Node item = l.items().get(i);
+            String v = alreadyReported(item) ? null : line(item, key + "[" + i + "]", "a module");
             if (v != null && !MODULE.matcher(v).matches()) {
-                at(item, key + "[" + i + "]", Text.show(v) + " is not a module name; give one module per entry"
+                read.at(item, key + "[" + i + "]", Text.show(v) + " is not a module name; give one module per entry"
                         + " (name or name/version: letters, digits and _ . + / @ : ~ -, not starting with - . / @"
                         + " : ~ +)");
                 v = null;
@@ -123,14 +115,14 @@ final class SoftwareKeys {
 
     /** Shell code: one text (lines with |), or a list of lines. */
     private String setup(Node n, String key) {
-        if (absent(n) || reported(n)) {
+        if (absent(n) || alreadyReported(n)) {
             return null;
         }
         String code;
         if (n instanceof ListNode l) {
             List<String> lines = new ArrayList<>();
-            for (int i = 0; i < l.items.size(); i++) {
-                String v = absent(l.items.get(i)) ? null : scalar(l.items.get(i), key + "[" + i + "]", "a line");
+            for (int i = 0; i < l.items().size(); i++) {
+                String v = absent(l.items().get(i)) ? null : scalar(l.items().get(i), key + "[" + i + "]", "a line");
                 if (v == null) {
                     return null;
                 }
@@ -144,33 +136,33 @@ final class SoftwareKeys {
             return null;
         }
         if (code.isBlank() || code.indexOf('\0') >= 0) {
-            at(n, key, "must be shell code without NUL characters, e.g. source ~/venvs/ml/bin/activate");
+            read.at(n, key, "must be shell code without NUL characters, e.g. source ~/venvs/ml/bin/activate");
             return null;
         }
         return code;
     }
 
     private Task.Container container(Node n, String key) {
-        if (absent(n) || reported(n)) {
+        if (absent(n) || alreadyReported(n)) {
             return null;
         }
         if (!(n instanceof MapNode m)) {
-            at(n, key, "expected a map, e.g. { image: images/app.sif, engine: apptainer }, got " + n.describe());
+            read.at(n, key, "expected a map, e.g. { image: images/app.sif, engine: apptainer }, got " + n.describe());
             return null;
         }
-        for (YamlTree.Entry e : m.entries.values()) {
-            if (!CONTAINER_KEYS.contains(e.key)) {
-                problems.add(new Problem(e.keyPos.file(), e.keyPos.line(), e.keyPos.column(),
-                        Text.escapeControls(key + "." + e.key), "unknown key " + Text.show(e.key)
-                        + "; allowed in container: " + String.join(", ", CONTAINER_KEYS)));
+        for (Entry e : m.entries()) {
+            // No "did you mean" here, unlike FieldReader.checkKeys: the message has always been without.
+            if (!KeyTable.CONTAINER.keys().contains(e.key())) {
+                read.at(e.keyPos(), key + "." + e.key(), "unknown key " + Text.show(e.key()) + "; "
+                        + KeyTable.CONTAINER.allowed());
             }
         }
         String engine = "apptainer";
         Node engineNode = m.value("engine");
-        if (!absent(engineNode) && !reported(engineNode)) {
+        if (!absent(engineNode) && !alreadyReported(engineNode)) {
             String v = scalar(engineNode, key + ".engine", "one of " + String.join(", ", ENGINES));
             if (v != null && !ENGINES.contains(v)) {
-                at(engineNode, key + ".engine", Text.show(v) + " is not allowed; use one of "
+                read.at(engineNode, key + ".engine", Text.show(v) + " is not allowed; use one of "
                         + String.join(", ", ENGINES));
             }
             engine = ENGINES.contains(v) ? v : null;
@@ -178,8 +170,8 @@ final class SoftwareKeys {
         Node imageNode = m.value("image");
         String image = null;
         if (imageNode == null) {
-            at(m, key + ".image", "missing; name the image, e.g. image: images/app.sif or docker://python:3.12");
-        } else if (!reported(imageNode)) {
+            read.at(m, key + ".image", "missing; name the image, e.g. image: images/app.sif or docker://python:3.12");
+        } else if (!alreadyReported(imageNode)) {
             image = line(imageNode, key + ".image", "an image");
         }
         if (image != null && engine != null) {
@@ -188,20 +180,20 @@ final class SoftwareKeys {
         List<String> binds = new ArrayList<>();
         Node bindsNode = m.value("binds");
         boolean bindsOk = true;
-        if (!absent(bindsNode) && !reported(bindsNode)) {
+        if (!absent(bindsNode) && !alreadyReported(bindsNode)) {
             if (bindsNode instanceof ListNode l) {
-                for (int i = 0; i < l.items.size(); i++) {
-                    String b = line(l.items.get(i), key + ".binds[" + i + "]", "a bind");
+                for (int i = 0; i < l.items().size(); i++) {
+                    String b = line(l.items().get(i), key + ".binds[" + i + "]", "a bind");
                     if (b != null && (b.indexOf(',') >= 0 || b.startsWith("-"))) {
-                        at(l.items.get(i), key + ".binds[" + i + "]", "give one bind per entry, src[:dest[:options]]"
-                                + " without ',' and not starting with '-', got " + Text.show(b));
+                        read.at(l.items().get(i), key + ".binds[" + i + "]", "give one bind per entry,"
+                                + " src[:dest[:options]] without ',' and not starting with '-', got " + Text.show(b));
                         b = null;
                     }
                     bindsOk &= b != null;
                     binds.add(b);
                 }
             } else {
-                at(bindsNode, key + ".binds", "expected a list of binds, e.g. [\"/scratch/data:/data\"], got "
+                read.at(bindsNode, key + ".binds", "expected a list of binds, e.g. [\"/scratch/data:/data\"], got "
                         + bindsNode.describe());
                 bindsOk = false;
             }
@@ -229,25 +221,22 @@ final class SoftwareKeys {
         }
         if (remote) {
             if (!path.startsWith("/")) {
-                at(n, key, "on a cluster reached over SSH the image path must be absolute (it is the cluster's), got "
-                        + Text.show(path));
+                read.at(n, key, "on a cluster reached over SSH the image path must be absolute (it is the"
+                        + " cluster's), got " + Text.show(path));
                 return null;
             }
             return image;
         }
         try {
-            Path p = path.equals("~") || path.startsWith("~/")
-                    ? Path.of(dev.hwf.launcher.Home.dir()).resolve(path.length() > 2 ? path.substring(2) : "")
-                    : baseDir.resolve(path);
-            p = p.toAbsolutePath().normalize();
+            Path p = LocalPaths.resolve(baseDir, path);
             if (!Files.exists(p)) {
-                at(n, key, "image not found: " + Text.show(p.toString()) + " (a relative path is read from the"
+                read.at(n, key, "image not found: " + Text.show(p.toString()) + " (a relative path is read from the"
                         + " workflow file's directory)");
                 return null;
             }
             return prefix + p;
         } catch (InvalidPathException e) {
-            at(n, key, Text.show(path) + " is not a valid path: " + e.getReason());
+            read.at(n, key, Text.show(path) + " is not a valid path: " + e.getReason());
             return null;
         }
     }

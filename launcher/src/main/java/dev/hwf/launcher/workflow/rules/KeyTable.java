@@ -1,0 +1,36 @@
+package dev.hwf.launcher.workflow.rules;
+
+import java.util.List;
+
+/**
+ * The keys one section of a workflow file may hold, declared once: the key check reads it, and
+ * so does the help a misspelt key gets ("allowed in site: host, port, ..."). Every section of
+ * the file is here, so this is also the list of every key a workflow has.
+ *
+ * @param where how messages name the section, e.g. "in site"
+ */
+public record KeyTable(String where, List<String> keys) {
+    public static final KeyTable TOP = new KeyTable("at the top level", List.of("name", "scheduler", "site",
+            "defaults", "tasks", "budget", "pilot"));
+    public static final KeyTable SITE = new KeyTable("in site", List.of("host", "port", "user", "identityFile",
+            "knownHosts", "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share", "dependencies",
+            "secrets"));
+    public static final KeyTable BUDGET = new KeyTable("in budget", List.of("gpuHours", "per"));
+    public static final KeyTable PILOT = new KeyTable("in pilot", List.of("jobs", "nodes", "cpus", "gpus", "memory",
+            "walltime", "partition", "queue", "account", "qos", "directives", "idle"));
+    public static final KeyTable TASK = new KeyTable("in a task", List.of("name", "command", "after", "nodes",
+            "ntasks", "cpus", "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries",
+            "directives", "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready",
+            "pilot", "modules", "setup", "container", "afterEach"));
+    /** A task's keys less those that only mean something for one task. */
+    public static final KeyTable DEFAULTS = new KeyTable("in defaults", TASK.keys.stream()
+            .filter(k -> !List.of("name", "command", "after", "afterEach", "array", "arrayLimit", "template", "matrix",
+                    "launcher", "service", "port", "ready", "pilot").contains(k))
+            .toList());
+    public static final KeyTable CONTAINER = new KeyTable("in container", List.of("image", "engine", "binds"));
+
+    /** The help for a key that is not in the table: "allowed in site: host, port, ...". */
+    public String allowed() {
+        return "allowed " + where + ": " + String.join(", ", keys);
+    }
+}
