@@ -83,6 +83,7 @@ class SoftwareValidationTest {
         "`    container: docker://x\n`                 | tasks.a.container            | expected a map",
         "`    container: { engine: podman }\n`         | tasks.a.container.image      | missing",
         "`    container: { image: docker://x, engine: docker }\n` | tasks.a.container.engine | not allowed",
+        "`    container: { image: docker://x, engine: [podman] }\n` | tasks.a.container.engine | one of apptainer",
         "`    container: { image: nosuch.sif }\n`      | tasks.a.container.image      | image not found",
         "`    container: { image: docker://x, binds: [\"/a,/b\"] }\n` | tasks.a.container.binds[0] | one bind",
         "`    container: { image: docker://x, mounts: [] }\n` | tasks.a.container.mounts | unknown key",

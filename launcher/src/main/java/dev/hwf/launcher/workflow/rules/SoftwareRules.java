@@ -165,7 +165,7 @@ final class SoftwareRules {
                 read.at(engineNode, key + ".engine", Text.show(v) + " is not allowed; use one of "
                         + String.join(", ", ENGINES));
             }
-            engine = ENGINES.contains(v) ? v : null;
+            engine = v != null && ENGINES.contains(v) ? v : null; // List.of refuses to look for null
         }
         Node imageNode = m.value("image");
         String image = null;
