@@ -2,10 +2,10 @@ package dev.hwf.launcher.cli;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.engine.Definitions;
-import dev.hwf.launcher.engine.Revise;
-import dev.hwf.launcher.engine.Scheduler;
-import dev.hwf.launcher.engine.Schedulers;
+import dev.hwf.launcher.plan.Definitions;
+import dev.hwf.launcher.plan.Revise;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;

@@ -7,6 +7,7 @@ import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
 import java.time.Instant;

@@ -4,6 +4,7 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Instant;
 import java.util.Collection;

@@ -8,6 +8,7 @@ import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;

@@ -8,6 +8,7 @@ import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.exec.TransportException;
+import dev.hwf.launcher.site.Scheduler;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;

@@ -8,6 +8,8 @@ import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;

@@ -14,6 +14,7 @@ import dev.hwf.launcher.pilot.AgentJars;
 import dev.hwf.launcher.pilot.PilotDir;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.render.JobScripts;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.PilotJobs;
 import dev.hwf.launcher.workflow.Task;

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.plan;
 
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.journal.WorkflowVersion;

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.site;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
@@ -119,8 +119,11 @@ public final class Schedulers {
                 : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
     }
 
-    /** A whole number from the environment; the default when unset or not a number. */
-    static long envLong(String name, long dflt) {
+    /**
+     * A whole number from the environment; the default when unset or not a number. Public for the
+     * engine's own settings read the same way (how often site limits are asked for again).
+     */
+    public static long envLong(String name, long dflt) {
         String v = System.getenv(name);
         try {
             return v == null || v.isBlank() ? dflt : Long.parseLong(v.strip());
