@@ -86,7 +86,8 @@ final class Observe {
         // (asked only of a pass that read the scheduler: a pass that reads files only leaves them as they are)
         Set<String> elementsTakenBack = new HashSet<>();
         if (statuses != null) {
-            AfterCorr.stale(pass).forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
+            ElementWiseDependencies.stale(pass)
+                    .forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
         }
         for (ElementRecord e : live) {
             Task task = pass.wf().task(e.task());

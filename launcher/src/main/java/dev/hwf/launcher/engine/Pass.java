@@ -40,7 +40,7 @@ final class Pass {
     private final Set<String> knownJobs;
     private Map<String, List<ElementRecord>> byTask;
     private Map<String, Integer> offsets;
-    private Map<String, Map<Integer, AfterCorr.Group>> partnerGroups;
+    private Map<String, Map<Integer, ElementWiseDependencies.Group>> partnerGroups;
 
     Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader) {
         this(snap, wf, scheduler, now, waitingReader, Set.of());
@@ -88,11 +88,11 @@ final class Pass {
     }
 
     /**
-     * A task's {@link AfterCorr#groups}, worked out once per pass: the release that claims the
+     * A task's {@link ElementWiseDependencies#groups}, worked out once per pass: the release that claims the
      * elements and the submission that words their dependency ask alike.
      */
-    Map<Integer, AfterCorr.Group> partnerGroups(String task, Supplier<Map<Integer,
-            AfterCorr.Group>> compute) {
+    Map<Integer, ElementWiseDependencies.Group> partnerGroups(String task, Supplier<Map<Integer,
+            ElementWiseDependencies.Group>> compute) {
         if (partnerGroups == null) {
             partnerGroups = new HashMap<>();
         }

@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ReleaseAndSubmit}: every task with WAITING work past the {@link SubmitGates},
  *       claimed then submitted by {@link Submission}; again while what went out lets dependants go
  *       under the scheduler's dependency ({@link Dependencies}; element by element,
- *       {@link AfterCorr}).</li>
+ *       {@link ElementWiseDependencies}).</li>
  * </ol>
  * Any number of passes, by any number of hwf processes, one after another or at once, lead to the
  * same end: every transition is a compare-and-set in the journal, and a task is claimed there
@@ -195,7 +195,7 @@ public final class RunEngine {
     private static boolean waitsEarly(Pass pass) {
         return pass.wf().tasks().stream()
                 .anyMatch(t -> pass.waitingCount(t.name()) > 0
-                        && (Dependencies.early(pass, t) || AfterCorr.early(pass, t)));
+                        && (Dependencies.early(pass, t) || ElementWiseDependencies.early(pass, t)));
     }
 
     /**
