@@ -1,9 +1,11 @@
 package dev.hwf.api;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.SortedSet;
 import java.util.regex.Pattern;
 
 /** Small pieces every adapter needs the same way. */
@@ -57,8 +59,8 @@ public final class AdapterSupport {
      * Indices as runs: consecutive ones as {@code a-b}, single ones as {@code a}, in ascending order,
      * joined by the separator ({@code 0-3,7} with ",").
      */
-    public static String runs(java.util.SortedSet<Integer> sorted, String separator) {
-        List<String> parts = new java.util.ArrayList<>();
+    public static String runs(SortedSet<Integer> sorted, String separator) {
+        List<String> parts = new ArrayList<>();
         Integer start = null;
         Integer prev = null;
         for (int i : sorted) {

@@ -3,6 +3,7 @@ package dev.hwf.api;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One scheduler's strings and parsers. Pure functions of their inputs: an adapter never runs a
@@ -41,7 +42,7 @@ public interface SchedulerAdapter {
      * names may appear in the command. The default suits a scheduler that copies the whole submit
      * environment into the job (LSF's bsub, the local scheduler).
      */
-    default Command submitCommand(JobRequest request, String scriptPath, java.util.Collection<String> fromEnvironment) {
+    default Command submitCommand(JobRequest request, String scriptPath, Collection<String> fromEnvironment) {
         return submitCommand(request, scriptPath);
     }
 
@@ -79,7 +80,7 @@ public interface SchedulerAdapter {
      * @param partitions the partitions (queues) the run's tasks name; empty when all use the default
      * @param qos        the QOS names the run's tasks name; empty when all use the default
      */
-    default List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+    default List<Command> limitsCommands(String user, Set<String> partitions, Set<String> qos) {
         return List.of();
     }
 
@@ -88,8 +89,8 @@ public interface SchedulerAdapter {
      * and QOS); a command that failed (no accounting, no rights) leaves its limits unknown rather than
      * failing the whole reading.
      */
-    default SiteLimits parseLimits(List<Output> outputs, String user, java.util.Set<String> partitions,
-                                   java.util.Set<String> qos) {
+    default SiteLimits parseLimits(List<Output> outputs, String user, Set<String> partitions,
+                                   Set<String> qos) {
         return SiteLimits.NONE;
     }
 

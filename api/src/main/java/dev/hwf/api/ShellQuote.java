@@ -1,5 +1,7 @@
 package dev.hwf.api;
 
+import java.util.Collection;
+
 /**
  * Quoting for POSIX shells. Everything a user writes, except a task's own command, passes through
  * here before it reaches a script or a command line.
@@ -40,7 +42,7 @@ public final class ShellQuote {
      *
      * @throws IllegalArgumentException for a name that is not a variable name
      */
-    public static String variableList(java.util.Collection<String> names) {
+    public static String variableList(Collection<String> names) {
         for (String name : names) {
             if (!isVariableName(name)) {
                 throw new IllegalArgumentException("not a variable name: " + name);

@@ -6,8 +6,10 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.NodeLaunch;
+import dev.hwf.api.Output;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.api.SiteLimits;
 import dev.hwf.api.Upstream;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -15,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -46,7 +49,7 @@ import java.util.regex.Pattern;
  */
 public class LsfAdapter implements SchedulerAdapter {
     /** An LSF job id as hwf keeps it. */
-    private static final java.util.regex.Pattern LSF_JOB_ID = java.util.regex.Pattern.compile("[0-9]+");
+    private static final Pattern LSF_JOB_ID = Pattern.compile("[0-9]+");
 
     /** The bjobs fields of a status line; the termination reason last because it may hold anything. */
     static final String STATUS_FIELDS = "jobid jobindex stat exit_code exit_reason delimiter='|'";
@@ -143,7 +146,7 @@ public class LsfAdapter implements SchedulerAdapter {
         if (sorted.isEmpty()) {
             throw new IllegalArgumentException("an array needs at least one index");
         }
-        return dev.hwf.api.AdapterSupport.runs(sorted, ",");
+        return AdapterSupport.runs(sorted, ",");
     }
 
     /** LSB_JOBINDEX is 1-based for array elements and 0 (or unset) for other jobs. */
@@ -234,13 +237,13 @@ public class LsfAdapter implements SchedulerAdapter {
     }
 
     @Override
-    public List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+    public List<Command> limitsCommands(String user, Set<String> partitions, Set<String> qos) {
         return LsfLimits.commands(user);
     }
 
     @Override
-    public dev.hwf.api.SiteLimits parseLimits(List<dev.hwf.api.Output> outputs, String user,
-                                              java.util.Set<String> partitions, java.util.Set<String> qos) {
+    public SiteLimits parseLimits(List<Output> outputs, String user,
+                                              Set<String> partitions, Set<String> qos) {
         return LsfLimits.parse(outputs, user);
     }
 

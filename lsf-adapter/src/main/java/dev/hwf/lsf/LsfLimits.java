@@ -1,5 +1,6 @@
 package dev.hwf.lsf;
 
+import dev.hwf.api.AdapterSupport;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SiteLimits;
@@ -26,7 +27,7 @@ final class LsfLimits {
     }
 
     static String refusal(String text) {
-        return dev.hwf.api.AdapterSupport.lineWith(text, REFUSALS);
+        return AdapterSupport.lineWith(text, REFUSALS);
     }
 
     static List<Command> commands(String user) {

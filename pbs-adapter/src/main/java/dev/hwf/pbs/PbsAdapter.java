@@ -7,9 +7,11 @@ import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.NodeLaunch;
+import dev.hwf.api.Output;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.api.SiteLimits;
 import dev.hwf.api.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -21,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
@@ -356,15 +359,15 @@ public class PbsAdapter implements SchedulerAdapter {
 
     /** PBS Pro's server and queue attributes as JSON; none for Torque (its qstat prints no JSON). */
     @Override
-    public List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+    public List<Command> limitsCommands(String user, Set<String> partitions, Set<String> qos) {
         return torque ? List.of() : PbsLimits.commands();
     }
 
     @Override
-    public dev.hwf.api.SiteLimits parseLimits(List<dev.hwf.api.Output> outputs, String user,
-                                              java.util.Set<String> partitions,
-                                              java.util.Set<String> qos) {
-        return torque ? dev.hwf.api.SiteLimits.NONE : PbsLimits.parse(outputs, user, partitions);
+    public SiteLimits parseLimits(List<Output> outputs, String user,
+                                              Set<String> partitions,
+                                              Set<String> qos) {
+        return torque ? SiteLimits.NONE : PbsLimits.parse(outputs, user, partitions);
     }
 
     /** PBS Pro: the server's attributes ({@code query_other_jobs}); Torque: none. */
@@ -379,7 +382,7 @@ public class PbsAdapter implements SchedulerAdapter {
      * default, seen on OpenPBS 23.06.06), and keeps them in its datastore.
      */
     @Override
-    public String variableExposure(List<dev.hwf.api.Output> outputs) {
+    public String variableExposure(List<Output> outputs) {
         return torque ? null : PbsLimits.exposure(outputs);
     }
 

@@ -1,5 +1,6 @@
 package dev.hwf.pbs;
 
+import dev.hwf.api.AdapterSupport;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SiteLimits;
@@ -31,7 +32,7 @@ final class PbsLimits {
     }
 
     static String refusal(String text) {
-        return dev.hwf.api.AdapterSupport.lineWith(text, REFUSALS);
+        return AdapterSupport.lineWith(text, REFUSALS);
     }
 
     static List<Command> commands() {

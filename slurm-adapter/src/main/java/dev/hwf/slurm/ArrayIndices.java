@@ -1,5 +1,6 @@
 package dev.hwf.slurm;
 
+import dev.hwf.api.AdapterSupport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
@@ -36,7 +37,7 @@ final class ArrayIndices {
             }
             sorted.add(i);
         }
-        return dev.hwf.api.AdapterSupport.runs(sorted, ",");
+        return AdapterSupport.runs(sorted, ",");
     }
 
     /**

@@ -6,15 +6,19 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.NodeLaunch;
+import dev.hwf.api.Output;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.api.SiteLimits;
 import dev.hwf.api.Upstream;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -184,7 +188,7 @@ public class SlurmAdapter implements SchedulerAdapter {
      */
     @Override
     public boolean isTransientSubmitFailure(int exitCode, String stdout, String stderr) {
-        String text = joined(stdout, stderr).toLowerCase(java.util.Locale.ROOT);
+        String text = joined(stdout, stderr).toLowerCase(Locale.ROOT);
         return text.contains("unable to contact slurm controller") || text.contains("socket timed out")
                 || text.contains("temporarily unable") || text.contains("zero bytes were transmitted")
                 || text.contains("connection refused");
@@ -267,15 +271,15 @@ public class SlurmAdapter implements SchedulerAdapter {
     }
 
     @Override
-    public List<Command> limitsCommands(String user, java.util.Set<String> partitions, java.util.Set<String> qos) {
+    public List<Command> limitsCommands(String user, Set<String> partitions, Set<String> qos) {
         name("user", user);
         return SlurmLimits.commands(user, qos);
     }
 
     @Override
-    public dev.hwf.api.SiteLimits parseLimits(List<dev.hwf.api.Output> outputs, String user,
-                                              java.util.Set<String> partitions,
-                                              java.util.Set<String> qos) {
+    public SiteLimits parseLimits(List<Output> outputs, String user,
+                                              Set<String> partitions,
+                                              Set<String> qos) {
         return SlurmLimits.parse(outputs, qos);
     }
 

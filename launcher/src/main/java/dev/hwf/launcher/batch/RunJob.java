@@ -4,8 +4,9 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.engine.Follow;
+import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.engine.RunEngine;
-import dev.hwf.launcher.engine.Scheduler;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
@@ -14,12 +15,13 @@ import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Duration;
+import java.time.LocalDateTime;
 import java.util.List;
 import java.util.function.Consumer;
-import java.time.LocalDateTime;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.batch.core.BatchStatus;
 import org.springframework.batch.core.ExitStatus;
-import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.configuration.support.MapJobRegistry;
 import org.springframework.batch.core.job.Job;
 import org.springframework.batch.core.job.JobExecution;
@@ -30,6 +32,7 @@ import org.springframework.batch.core.launch.support.TaskExecutorJobOperator;
 import org.springframework.batch.core.repository.JobRepository;
 import org.springframework.batch.core.repository.support.JdbcJobRepositoryFactoryBean;
 import org.springframework.batch.core.step.Step;
+import org.springframework.batch.core.step.StepExecution;
 import org.springframework.batch.core.step.builder.StepBuilder;
 import org.springframework.batch.core.step.tasklet.Tasklet;
 import org.springframework.batch.infrastructure.repeat.RepeatStatus;
@@ -44,7 +47,7 @@ import org.springframework.jdbc.support.JdbcTransactionManager;
  * that run a job pay for it, and they pay for the few objects they use.
  */
 public final class RunJob {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(RunJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(RunJob.class);
     /** The Spring Batch job name of a workflow run. */
     public static final String JOB_NAME = "hwf-run";
 
@@ -228,7 +231,7 @@ public final class RunJob {
             RunSnapshot snap = journal.openSnapshot(runId);
             Workflow wf = SpecCodec.fromJson(snap.run().spec());
             // reused tasks' directories point at where they ran (made at submit; again here after a crash)
-            dev.hwf.launcher.engine.ReusePlan.link(scheduler.files(), journal, snap);
+            ReusePlan.link(scheduler.files(), journal, snap);
             JobScripts scripts = new JobScripts(wf, runId, snap.run().workdir(), scheduler.adapter());
             for (Task t : wf.tasks()) {
                 if (snap.task(t.name()).attempt() > 0) {

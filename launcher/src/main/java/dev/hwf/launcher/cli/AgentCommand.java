@@ -4,8 +4,10 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.pilot.Agent;
 import dev.hwf.launcher.pilot.PilotDir;
+import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -16,7 +18,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "agent", hidden = true, mixinStandardHelpOptions = true,
         description = "Run packed elements from a pilot directory on this node until told to stop or idle.")
-public final class AgentCommand implements java.util.concurrent.Callable<Integer> {
+public final class AgentCommand implements Callable<Integer> {
     /**
      * What a pilot job runs: the agent alone, not as a subcommand of hwf, so that it needs only
      * hwf's launcher jar, picocli and SLF4J (see {@code AgentJars}), not the classes of every
@@ -53,7 +55,7 @@ public final class AgentCommand implements java.util.concurrent.Callable<Integer
     @Override
     public Integer call() throws Exception {
         String who = name != null ? name
-                : java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                : InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "_") + "-"
                 + ProcessHandle.current().pid();
         Agent.Config config;
         try {

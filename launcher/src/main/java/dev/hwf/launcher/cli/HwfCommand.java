@@ -1,14 +1,16 @@
 package dev.hwf.launcher.cli;
 
+import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.Home;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.batch.RunJob;
-import dev.hwf.launcher.engine.Definitions;
-import dev.hwf.launcher.engine.ReusePlan;
+import dev.hwf.launcher.plan.Definitions;
+import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.engine.RunEngine;
-import dev.hwf.launcher.engine.Scheduler;
-import dev.hwf.launcher.engine.Schedulers;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.Journal;
@@ -28,6 +30,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -55,7 +61,7 @@ import picocli.CommandLine.ScopeType;
                 "Colours only on a terminal, never with NO_COLOR set.",
                 "'hwf COMMAND --help' shows a command's options and examples."})
 public final class HwfCommand implements Runnable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HwfCommand.class);
+    private static final Logger LOG = LoggerFactory.getLogger(HwfCommand.class);
 
     /** hwf's commands, in the order 'hwf --help' lists them; {@link Main} adds them to the command line. */
     static final List<Class<?>> COMMANDS = List.of(HwfCommand.Submit.class, HwfCommand.Validate.class,
@@ -102,7 +108,7 @@ public final class HwfCommand implements Runnable {
     }
 
     /** Live progress for a followed run, or nothing with --quiet. */
-    java.util.function.Consumer<RunSnapshot> progress() {
+    Consumer<RunSnapshot> progress() {
         return quiet ? s -> { } : new ProgressPrinter(out, terminal());
     }
 
@@ -127,7 +133,7 @@ public final class HwfCommand implements Runnable {
             return journal;
         }
         String env = System.getenv("HWF_JOURNAL");
-        return env != null && !env.isBlank() ? Path.of(env) : dev.hwf.launcher.Home.path(".hwf", "journal.db");
+        return env != null && !env.isBlank() ? Path.of(env) : Home.path(".hwf", "journal.db");
     }
 
     /** The time between two passes over a followed run: HWF_POLL_INTERVAL, else the scheduler's default. */
@@ -193,7 +199,7 @@ public final class HwfCommand implements Runnable {
                     "  hwf submit workflows/sweep.yaml --dry-run     # print the scripts only",
                     "  RUN=$(hwf submit workflows/campaign.yaml --detach)",
                     "  hwf watch \"$RUN\"                    # or let cron run 'hwf poll'"})
-    static final class Submit implements java.util.concurrent.Callable<Integer> {
+    static final class Submit implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
 
@@ -276,7 +282,7 @@ public final class HwfCommand implements Runnable {
      */
     static int detached(HwfCommand hwf, RunSnapshot end) {
         String id = end.run().id();
-        var failed = end.tasks().stream().filter(t -> t.state() == dev.hwf.api.JobState.FAILED).findFirst();
+        var failed = end.tasks().stream().filter(t -> t.state() == JobState.FAILED).findFirst();
         if (end.run().isFinished() && !"SUCCEEDED".equals(end.run().state())) {
             hwf.err.println("hwf: run " + id + " already ended " + end.run().state()
                     + (end.run().reason() == null ? "" : ": " + end.run().reason()) + "; 'hwf status " + id
@@ -297,7 +303,7 @@ public final class HwfCommand implements Runnable {
         hwf.out.println("run " + runId + " " + hwf.terminal().state(end.run().state())
                 + (end.run().reason() == null ? "" : ": " + end.run().reason()));
         if (!"SUCCEEDED".equals(end.run().state())) {
-            String failed = end.tasks().stream().filter(t -> t.state() == dev.hwf.api.JobState.FAILED)
+            String failed = end.tasks().stream().filter(t -> t.state() == JobState.FAILED)
                     .map(t -> t.name()).findFirst().orElse(null);
             hwf.hint("next: 'hwf status " + runId + "' shows every task"
                     + (failed == null ? "" : ", 'hwf logs " + runId + " " + failed + " --stderr' what " + failed
@@ -324,7 +330,7 @@ public final class HwfCommand implements Runnable {
             footer = {"", "Examples:", "  hwf validate workflows/hybrid.yaml",
                     "  hwf validate workflows/sweep.yaml --set tasks.sweep.array=64",
                     "  hwf -q validate my.yaml && echo valid    # prints only the errors, if any"})
-    static final class Validate implements java.util.concurrent.Callable<Integer> {
+    static final class Validate implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
 
@@ -344,7 +350,7 @@ public final class HwfCommand implements Runnable {
             description = "Write the job scripts that would be submitted, one per task, into DIR.",
             footer = {"", "Examples:", "  hwf render workflows/hybrid.yaml --set scheduler=slurm --out /tmp/scripts",
                     "  hwf render workflows/sweep.yaml --set scheduler=lsf --out /tmp/lsf"})
-    static final class Render implements java.util.concurrent.Callable<Integer> {
+    static final class Render implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
 
@@ -373,7 +379,7 @@ public final class HwfCommand implements Runnable {
             footer = {"", "Examples:", "  hwf status", "  hwf status lucid-dose-20261122-101500-1a2b --json",
                     "", "See also: 'hwf watch RUN' follows a run live, 'hwf logs RUN TASK' prints a task's output,",
                     "'hwf report RUN --html FILE' writes a timeline of the run."})
-    static final class Status implements java.util.concurrent.Callable<Integer> {
+    static final class Status implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
 
@@ -400,7 +406,7 @@ public final class HwfCommand implements Runnable {
             description = "Cancel a run's live jobs on the scheduler (one call) and record the run CANCELLED.",
             footer = {"", "Example:", "  hwf cancel lucid-dose-20261122-101500-1a2b",
                     "", "Afterwards 'hwf resume RUN' runs the cancelled and never-started tasks."})
-    static final class Cancel implements java.util.concurrent.Callable<Integer> {
+    static final class Cancel implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
 
@@ -426,7 +432,7 @@ public final class HwfCommand implements Runnable {
 
     @Command(name = "runs", mixinStandardHelpOptions = true, description = "List runs, newest first.",
             footer = {"", "Examples:", "  hwf runs", "  hwf runs --json | jq -r '.[] | select(.state == \"FAILED\") | .run'"})
-    static final class Runs implements java.util.concurrent.Callable<Integer> {
+    static final class Runs implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
 
@@ -460,7 +466,7 @@ public final class HwfCommand implements Runnable {
             footer = {"", "Examples:", "  hwf poll", "  hwf -q poll        # only errors, for cron's log or mail",
                     "", "Crontab line (every 2 minutes):",
                     "  */2 * * * * /path/to/hwf/bin/hwf poll >>$HOME/.hwf/poll.log 2>&1"})
-    static final class Poll implements java.util.concurrent.Callable<Integer> {
+    static final class Poll implements Callable<Integer> {
         @picocli.CommandLine.ParentCommand
         HwfCommand hwf;
 

@@ -3,7 +3,7 @@ package dev.hwf.launcher.cli;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.engine.Schedulers;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.journal.AttemptRecord;

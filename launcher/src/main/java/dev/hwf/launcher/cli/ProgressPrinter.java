@@ -1,5 +1,7 @@
 package dev.hwf.launcher.cli;
 
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
 import java.io.PrintStream;
@@ -9,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -24,7 +27,7 @@ import java.util.function.Supplier;
  *       prefixed with the time since the run was submitted, so a log reads as a history.</li>
  * </ul>
  */
-final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> {
+final class ProgressPrinter implements Consumer<RunSnapshot> {
     private static final String UP = "\u001b[%dA";
     private static final String CLEAR_LINE = "\u001b[2K";
     private static final String CLEAR_BELOW = "\u001b[J";
@@ -64,7 +67,7 @@ final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> 
 
     private List<Row> rows(RunSnapshot snap, Instant now, boolean withElapsed) {
         List<Row> rows = new ArrayList<>();
-        java.util.Map<String, List<dev.hwf.launcher.journal.ElementRecord>> live = snap.elementsByTask();
+        Map<String, List<ElementRecord>> live = snap.elementsByTask();
         for (TaskRecord t : snap.tasks()) {
             // how many times its live elements have run, this one included; not the attempt number,
             // which also counts refused submissions and the chunks of a split array
@@ -78,7 +81,7 @@ final class ProgressPrinter implements java.util.function.Consumer<RunSnapshot> 
             rows.add(new Row(new String[] {t.name(), t.state().name(), elements, elapsed,
                     t.jobId() == null ? "" : "job " + t.jobId(), tries > 1 ? "try " + tries : "",
                     t.reason() != null ? "(" + t.reason() + ")"
-                            : snap.endpoint(t.name()) != null && t.state() == dev.hwf.api.JobState.RUNNING
+                            : snap.endpoint(t.name()) != null && t.state() == JobState.RUNNING
                             ? "ready at " + snap.endpoint(t.name()) : ""}));
         }
         return rows;

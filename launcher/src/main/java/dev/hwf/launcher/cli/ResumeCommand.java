@@ -2,10 +2,10 @@ package dev.hwf.launcher.cli;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.engine.Definitions;
-import dev.hwf.launcher.engine.Revise;
-import dev.hwf.launcher.engine.Scheduler;
-import dev.hwf.launcher.engine.Schedulers;
+import dev.hwf.launcher.plan.Definitions;
+import dev.hwf.launcher.plan.Revise;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Parameters;
                 "alone applies to the run's current workflow text (and the --set it was",
                 "made with). Tasks keep their names; a task that ran cannot be removed.",
                 "'hwf status RUN --json' shows each attempt's workflow version."})
-final class ResumeCommand implements java.util.concurrent.Callable<Integer> {
+final class ResumeCommand implements Callable<Integer> {
     @picocli.CommandLine.ParentCommand
     HwfCommand hwf;
 

@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.engine.Accounting;
-import dev.hwf.launcher.engine.SweepParams;
+import dev.hwf.launcher.report.SweepParams;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunRecord;
@@ -15,9 +15,12 @@ import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.report.SoftwareJson;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** What {@code hwf status} and {@code hwf runs} print: a table for people, JSON for tools (SPEC 4). */
 final class StatusView {
@@ -140,7 +143,7 @@ final class StatusView {
 
     /** A packed task's attempts by number, each the pilot agent that ran it; none for other tasks. */
     private static Map<Integer, String> pilotsOf(RunSnapshot snap, String task) {
-        Map<Integer, String> out = new java.util.HashMap<>();
+        Map<Integer, String> out = new HashMap<>();
         for (AttemptRecord a : snap.attempts()) {
             if (a.task().equals(task) && a.ranOn() != null) {
                 out.put(a.attempt(), a.ranOn());
@@ -157,7 +160,7 @@ final class StatusView {
         Map<String, Map<String, Integer>> byTask = new LinkedHashMap<>();
         for (AttemptRecord a : snap.attempts()) {
             if (a.ranOn() != null) {
-                byTask.computeIfAbsent(a.task(), t -> new java.util.TreeMap<>()).merge(a.ranOn(),
+                byTask.computeIfAbsent(a.task(), t -> new TreeMap<>()).merge(a.ranOn(),
                         a.indexList().size(), Integer::sum);
             }
         }
@@ -167,7 +170,7 @@ final class StatusView {
             String sep = " ";
             for (Map.Entry<String, Integer> e : agents.entrySet()) {
                 line.append(sep).append(e.getKey()).append(" took ")
-                        .append(String.format(java.util.Locale.ROOT, "%,d", e.getValue()))
+                        .append(String.format(Locale.ROOT, "%,d", e.getValue()))
                         .append(e.getValue() == 1 ? " element" : " elements");
                 sep = ", ";
             }

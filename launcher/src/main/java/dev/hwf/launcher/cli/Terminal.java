@@ -1,6 +1,7 @@
 package dev.hwf.launcher.cli;
 
 import dev.hwf.api.JobState;
+import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ record Terminal(boolean tty, boolean colour, int width) {
         }
         if (Files.isReadable(Path.of("/dev/tty"))) {
             try {
-                Process p = new ProcessBuilder("stty", "size").redirectInput(new java.io.File("/dev/tty"))
+                Process p = new ProcessBuilder("stty", "size").redirectInput(new File("/dev/tty"))
                         .redirectError(ProcessBuilder.Redirect.DISCARD).start();
                 String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII).strip();
                 if (p.waitFor(2, TimeUnit.SECONDS) && p.exitValue() == 0) {

@@ -4,9 +4,11 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.engine.Accounting;
 import dev.hwf.launcher.engine.Accounting.Usage;
+import dev.hwf.launcher.engine.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.workflow.Workflow;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -167,7 +169,7 @@ final class UsageCommand implements Callable<Integer> {
 
     /** The campaign budget in a run's stored workflow, or null when it has none (or one per run). */
     private static Double campaignBudget(RunSnapshot newest) {
-        dev.hwf.launcher.workflow.Workflow wf = dev.hwf.launcher.engine.SpecCodec.fromJsonOrNull(newest.run().spec());
+        Workflow wf = SpecCodec.fromJsonOrNull(newest.run().spec());
         return wf != null && wf.budgetPerCampaign() ? wf.budgetGpuHours() : null;
     }
 

@@ -63,11 +63,11 @@ public final class Accounting {
     public static Report of(RunSnapshot snap, Workflow wf, Instant now) {
         Map<String, Usage> tasks = new LinkedHashMap<>();
         Usage total = Usage.NONE;
-        Map<String, java.util.List<ElementRecord>> byTask = snap.elementsByTask();
+        Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
         for (Task t : wf.tasks()) {
             // an open snapshot holds the live elements; the others' seconds were added up by the journal
             double hours = snap.complete() ? 0 : snap.counts(t.name()).settledSeconds() / 3600.0;
-            for (ElementRecord e : byTask.getOrDefault(t.name(), java.util.List.of())) {
+            for (ElementRecord e : byTask.getOrDefault(t.name(), List.of())) {
                 hours += hours(e, now);
             }
             Usage u = new Usage(hours * cores(t), hours * Math.max(1, t.nodes()) * t.gpus());

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Phase 4a: dependants handed to the scheduler early whose dependency is no longer right
- * ({@link Dependencies#stale}; element by element, {@link AfterCorr#stale}). ONE cancel command for
+ * ({@link Dependencies#stale}; element by element, {@link ElementWiseDependencies#stale}). ONE cancel command for
  * all their jobs (for an element-wise dependant, only the elements concerned, {@code JOB_INDEX}),
  * then, once the scheduler has taken them back, their elements are recorded: CANCELLED with the
  * upstream's reason when it failed for good, else WAITING with their try given back, to go out
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The cancel comes first. hwf killed between the two leaves the elements QUEUED in the journal
  * with jobs the scheduler has ended; the next pass's {@link Observe} leaves such elements to this
- * phase ({@link #staleDownTheChain}, {@link AfterCorr#stale}), which cancels again (a no-op for
+ * phase ({@link #staleDownTheChain}, {@link ElementWiseDependencies#stale}), which cancels again (a no-op for
  * ended jobs) and records them. Recording first would leave a job pending on a dependency that can
  * never be met if hwf died before cancelling it.
  */
@@ -56,7 +56,7 @@ final class CancelDependants {
             }
         }
         // element-wise dependants: each element's own element of its array job
-        for (AfterCorr.TakeBack b : AfterCorr.stale(pass)) {
+        for (ElementWiseDependencies.TakeBack b : ElementWiseDependencies.stale(pass)) {
             jobs.add(b.job());
             changes.add(new Change(b.element(), b.after(pass.now())));
         }

@@ -1,6 +1,5 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
@@ -13,6 +12,8 @@ import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.site.Scheduler;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;

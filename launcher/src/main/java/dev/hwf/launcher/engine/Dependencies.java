@@ -31,7 +31,7 @@ import java.util.Map;
  * has not yet SUCCEEDED where the scheduler's dependency on an array can be met although an element
  * failed (PBS Pro). The dependant's job script checks its upstream's exit code files all the same
  * ({@link UpstreamChecks}). Element-wise dependants
- * ({@code afterEach}) are {@link AfterCorr}'s.
+ * ({@code afterEach}) are {@link ElementWiseDependencies}'s.
  */
 final class Dependencies {
     private Dependencies() {
@@ -102,12 +102,12 @@ final class Dependencies {
 
     /**
      * The submit command of a claimed attempt with the task's dependency (for {@code afterEach},
-     * {@link AfterCorr}'s), or the command as it is when the task waits for nothing; null when the
+     * {@link ElementWiseDependencies}'s), or the command as it is when the task waits for nothing; null when the
      * dependency cannot be said now (the task waits for the next pass).
      */
     static Command submitCommand(Pass pass, Task t, Journal.Claim c, Command submit) {
         if (!t.afterEach().isEmpty()) {
-            return AfterCorr.submitCommand(pass, t, c.indices(), c.indexOffset(), submit);
+            return ElementWiseDependencies.submitCommand(pass, t, c.indices(), c.indexOffset(), submit);
         }
         if (!early(pass, t)) {
             return submit;

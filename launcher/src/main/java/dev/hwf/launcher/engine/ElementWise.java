@@ -18,7 +18,7 @@ import java.util.Map;
  * chain, what waits for that one). hwf releases the elements itself, each pass: the upstream's
  * elements are read where the task has WAITING elements and, for cancelling, only where the
  * upstream has failed or cancelled ones. Where the scheduler pairs array elements itself
- * ({@link AfterCorr}) the elements whose partners are live in its queue go too, and a queued one
+ * ({@link ElementWiseDependencies}) the elements whose partners are live in its queue go too, and a queued one
  * whose partner fails is taken back there.
  */
 final class ElementWise {
@@ -27,10 +27,10 @@ final class ElementWise {
 
     /**
      * The task's WAITING elements whose partners have all SUCCEEDED, in index order, at most {@code max};
-     * with {@code early} (the task's {@link AfterCorr#groups}), those whose partners can be waited for
+     * with {@code early} (the task's {@link ElementWiseDependencies#groups}), those whose partners can be waited for
      * in the scheduler's queue as well.
      */
-    static List<ElementRecord> ready(Pass pass, Task t, int max, Map<Integer, AfterCorr.Group> early) {
+    static List<ElementRecord> ready(Pass pass, Task t, int max, Map<Integer, ElementWiseDependencies.Group> early) {
         BitSet ok = null;
         if (early != null) {
             ok = new BitSet();

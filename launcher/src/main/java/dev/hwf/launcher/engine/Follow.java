@@ -2,6 +2,8 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.launcher.journal.RunSnapshot;
 import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
 
 /**
  * The pace of a followed run ({@code submit}, {@code resume}, {@code watch}): a full pass, which
@@ -81,8 +83,8 @@ public final class Follow {
         return Math.max(LOCAL_CHECK.toMillis(), Math.min(CHECK.toMillis(), 20 * tookMillis));
     }
 
-    private static java.util.Set<String> live(RunSnapshot snap) {
-        java.util.Set<String> out = new java.util.HashSet<>();
+    private static Set<String> live(RunSnapshot snap) {
+        Set<String> out = new HashSet<>();
         snap.elements().forEach(e -> out.add(e.task() + "/" + e.index() + "/" + e.attempt()));
         return out;
     }

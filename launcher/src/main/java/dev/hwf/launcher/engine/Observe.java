@@ -7,11 +7,13 @@ import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -82,9 +84,10 @@ final class Observe {
         List<History.Killed> killed = new ArrayList<>();
         Set<String> takenBack = CancelDependants.staleDownTheChain(pass).keySet();
         // (asked only of a pass that read the scheduler: a pass that reads files only leaves them as they are)
-        Set<String> elementsTakenBack = new java.util.HashSet<>();
+        Set<String> elementsTakenBack = new HashSet<>();
         if (statuses != null) {
-            AfterCorr.stale(pass).forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
+            ElementWiseDependencies.stale(pass)
+                    .forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
         }
         for (ElementRecord e : live) {
             Task task = pass.wf().task(e.task());
@@ -153,7 +156,7 @@ final class Observe {
         changes.addAll(History.lostOrFound(pass, overdue));
         changes.addAll(History.howKilled(pass, killed));
         changes.addAll(packedChanges);
-        Set<String> listed = new java.util.HashSet<>();
+        Set<String> listed = new HashSet<>();
         if (statuses != null) {
             statuses.values().forEach(st -> listed.add(st.jobId().value()));
         }

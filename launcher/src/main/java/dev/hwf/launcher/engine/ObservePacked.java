@@ -1,14 +1,15 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
-import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Pilot;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -166,7 +167,7 @@ final class ObservePacked {
             byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/" + kind + "." + e.attempt() + "."
                     + e.index(), 0, 512);
             return text == null ? null
-                    : SiteFiles.TaskDirScan.endpoint(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+                    : SiteFiles.TaskDirScan.endpoint(new String(text, StandardCharsets.UTF_8));
         } catch (HwfException ex) {
             LOG.warn("task {}: cannot read its {} file now ({}); will look again", e.task(), kind, ex.getMessage());
             return null;
@@ -188,6 +189,6 @@ final class ObservePacked {
         if (text == null) {
             return null;
         }
-        return SiteFiles.TaskDirScan.exitCode(new String(text, java.nio.charset.StandardCharsets.US_ASCII));
+        return SiteFiles.TaskDirScan.exitCode(new String(text, StandardCharsets.US_ASCII));
     }
 }

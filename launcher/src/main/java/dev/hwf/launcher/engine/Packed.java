@@ -2,6 +2,8 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Pilot;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Packed elements (a task with {@code pilot: true}) as the engine records them: each claim of up
@@ -40,9 +42,9 @@ final class Packed {
 
     /** The pilot element and attempt an agent's name says it runs in, or null for a name hwf did not give. */
     static int[] pilotOf(String agent) {
-        java.util.regex.Matcher m = AGENT.matcher(agent);
+        Matcher m = AGENT.matcher(agent);
         return m.matches() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
     }
 
-    private static final java.util.regex.Pattern AGENT = java.util.regex.Pattern.compile("p(\\d+)-a(\\d+)-.*");
+    private static final Pattern AGENT = Pattern.compile("p(\\d+)-a(\\d+)-.*");
 }

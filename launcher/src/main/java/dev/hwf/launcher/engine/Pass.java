@@ -3,10 +3,17 @@ package dev.hwf.launcher.engine;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * What a pass read and works with: the run as the journal holds it now (open: its live elements,
@@ -30,17 +37,17 @@ final class Pass {
     private final Scheduler scheduler;
     private final Instant now;
     private final WaitingReader waitingReader;
-    private final java.util.Set<String> knownJobs;
+    private final Set<String> knownJobs;
     private Map<String, List<ElementRecord>> byTask;
     private Map<String, Integer> offsets;
-    private Map<String, Map<Integer, AfterCorr.Group>> partnerGroups;
+    private Map<String, Map<Integer, ElementWiseDependencies.Group>> partnerGroups;
 
     Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader) {
-        this(snap, wf, scheduler, now, waitingReader, java.util.Set.of());
+        this(snap, wf, scheduler, now, waitingReader, Set.of());
     }
 
     private Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader,
-                 java.util.Set<String> knownJobs) {
+                 Set<String> knownJobs) {
         this.snap = snap;
         this.wf = wf;
         this.scheduler = scheduler;
@@ -58,13 +65,13 @@ final class Pass {
      * The same pass, knowing that these jobs exist in the scheduler now: it listed them in this
      * pass's status answer, or took them in this pass.
      */
-    Pass knowing(java.util.Collection<String> jobIds) {
+    Pass knowing(Collection<String> jobIds) {
         if (jobIds.isEmpty()) {
             return this;
         }
-        java.util.Set<String> all = new java.util.HashSet<>(knownJobs);
+        Set<String> all = new HashSet<>(knownJobs);
         all.addAll(jobIds);
-        Pass p = new Pass(snap, wf, scheduler, now, waitingReader, java.util.Set.copyOf(all));
+        Pass p = new Pass(snap, wf, scheduler, now, waitingReader, Set.copyOf(all));
         p.byTask = byTask;
         p.offsets = offsets;
         return p;
@@ -81,13 +88,13 @@ final class Pass {
     }
 
     /**
-     * A task's {@link AfterCorr#groups}, worked out once per pass: the release that claims the
+     * A task's {@link ElementWiseDependencies#groups}, worked out once per pass: the release that claims the
      * elements and the submission that words their dependency ask alike.
      */
-    Map<Integer, AfterCorr.Group> partnerGroups(String task, java.util.function.Supplier<Map<Integer,
-            AfterCorr.Group>> compute) {
+    Map<Integer, ElementWiseDependencies.Group> partnerGroups(String task, Supplier<Map<Integer,
+            ElementWiseDependencies.Group>> compute) {
         if (partnerGroups == null) {
-            partnerGroups = new java.util.HashMap<>();
+            partnerGroups = new HashMap<>();
         }
         return partnerGroups.computeIfAbsent(task, k -> compute.get());
     }
@@ -134,7 +141,7 @@ final class Pass {
 
     /** The directory of a task of this run. */
     String taskDir(String task) {
-        return dev.hwf.launcher.render.RunLayout.taskDir(snap.run().workdir(), runId(), task);
+        return RunLayout.taskDir(snap.run().workdir(), runId(), task);
     }
 
     /**
@@ -147,7 +154,7 @@ final class Pass {
             return null;
         }
         if (offsets == null) {
-            Map<String, Integer> m = new java.util.HashMap<>();
+            Map<String, Integer> m = new HashMap<>();
             for (var a : snap.attempts()) {
                 if (a.indexOffset() != 0) {
                     m.put(a.task() + "/" + a.attempt(), a.indexOffset());

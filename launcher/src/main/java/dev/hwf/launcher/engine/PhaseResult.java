@@ -3,7 +3,9 @@ package dev.hwf.launcher.engine;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * What one phase of a pass wants written to the journal: job ids it learned, element changes
@@ -37,8 +39,8 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
     }
 
     /** The tasks whose rows the result changes. */
-    java.util.Set<String> tasks() {
-        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+    Set<String> tasks() {
+        Set<String> out = new LinkedHashSet<>();
         jobIds.forEach(s -> out.add(s.task()));
         changes.forEach(c -> out.add(c.after().task()));
         waiting.forEach(w -> out.add(w.task()));

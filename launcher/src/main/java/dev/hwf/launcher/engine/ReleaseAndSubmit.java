@@ -56,8 +56,9 @@ final class ReleaseAndSubmit {
                 }
                 case GO -> {
                     // only the elements that go are read; the journal holds the others back in bulk
-                    Map<Integer, AfterCorr.Group> early = v.max() > 0 && AfterCorr.early(pass, t)
-                            ? AfterCorr.groups(pass, t, limits.maxArraySize()) : null;
+                    Map<Integer, ElementWiseDependencies.Group> early =
+                            v.max() > 0 && ElementWiseDependencies.early(pass, t)
+                                    ? ElementWiseDependencies.groups(pass, t, limits.maxArraySize()) : null;
                     List<ElementRecord> going = v.max() <= 0 ? List.of()
                             : !t.afterEach().isEmpty() ? ElementWise.ready(pass, t, v.max(), early)
                             : pass.firstWaiting(t.name(), Math.min(v.max(), waiting));
@@ -91,15 +92,15 @@ final class ReleaseAndSubmit {
     /**
      * One claim per array job, attempt numbers in a row from the task's last. A task with
      * arrayLimit sends one array job at a time, so that the limit holds across them. Elements
-     * handed over early element by element ({@code early}, see {@link AfterCorr}) go as one array
+     * handed over early element by element ({@code early}, see {@link ElementWiseDependencies}) go as one array
      * job per group of partners' jobs.
      */
     private static List<Journal.Claim> claims(Pass pass, Task t, List<ElementRecord> going, Integer maxArraySize,
-                                              Map<Integer, AfterCorr.Group> early) {
+                                              Map<Integer, ElementWiseDependencies.Group> early) {
         List<Integer> indices = going.stream().map(ElementRecord::index).toList();
         // packed elements go to the pilots' agents in bundles, each its own claim, indices as they are
         List<ArrayChunks.Chunk> chunks = t.pilot() ? bundles(indices)
-                : early != null ? AfterCorr.chunks(indices, early, maxArraySize)
+                : early != null ? ElementWiseDependencies.chunks(indices, early, maxArraySize)
                 : ArrayChunks.split(indices, t.isArray() ? maxArraySize : null);
         List<Journal.Claim> out = new ArrayList<>();
         int last = pass.snap().task(t.name()).attempt();

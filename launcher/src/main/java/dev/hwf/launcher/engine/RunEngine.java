@@ -1,15 +1,23 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.launcher.exec.Exposure;
+import dev.hwf.launcher.exec.LocalFiles;
+import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +37,7 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link ReleaseAndSubmit}: every task with WAITING work past the {@link SubmitGates},
  *       claimed then submitted by {@link Submission}; again while what went out lets dependants go
  *       under the scheduler's dependency ({@link Dependencies}; element by element,
- *       {@link AfterCorr}).</li>
+ *       {@link ElementWiseDependencies}).</li>
  * </ol>
  * Any number of passes, by any number of hwf processes, one after another or at once, lead to the
  * same end: every transition is a compare-and-set in the journal, and a task is claimed there
@@ -94,22 +102,22 @@ public final class RunEngine {
      * connection over SSH). False when the files cannot be read now.
      */
     public boolean endsWritten(RunSnapshot snap) {
-        java.util.Map<String, java.util.Set<String>> wanted = new java.util.LinkedHashMap<>();
+        Map<String, Set<String>> wanted = new LinkedHashMap<>();
         for (ElementRecord e : snap.elements()) {
             if (e.state().isLive() && Packed.isSchedulerJob(e.jobId())) {
-                wanted.computeIfAbsent(e.task(), t -> new java.util.HashSet<>())
+                wanted.computeIfAbsent(e.task(), t -> new HashSet<>())
                         .add("exit." + e.attempt() + "." + e.index());
             }
         }
-        for (java.util.Map.Entry<String, java.util.Set<String>> t : wanted.entrySet()) {
-            String dir = dev.hwf.launcher.render.RunLayout.taskDir(snap.run().workdir(), runId(snap), t.getKey());
+        for (Map.Entry<String, Set<String>> t : wanted.entrySet()) {
+            String dir = RunLayout.taskDir(snap.run().workdir(), runId(snap), t.getKey());
             try {
                 for (String name : scheduler.files().list(dir)) {
                     if (t.getValue().contains(name)) {
                         return true;
                     }
                 }
-            } catch (dev.hwf.launcher.exec.TransportException e) {
+            } catch (TransportException e) {
                 return false; // unknown now: the next full pass reads it
             }
         }
@@ -118,7 +126,7 @@ public final class RunEngine {
 
     /** Whether the run's files are on this machine (not over SSH): looking at them costs a local listing. */
     public boolean filesAreLocal() {
-        return scheduler.files() instanceof dev.hwf.launcher.exec.LocalFiles;
+        return scheduler.files() instanceof LocalFiles;
     }
 
     private static String runId(RunSnapshot snap) {
@@ -177,8 +185,8 @@ public final class RunEngine {
         return cancelBlocked(pass).snap();
     }
 
-    private static java.util.Set<String> jobIds(PhaseResult r) {
-        java.util.Set<String> ids = new java.util.HashSet<>();
+    private static Set<String> jobIds(PhaseResult r) {
+        Set<String> ids = new HashSet<>();
         r.jobIds().forEach(s -> ids.add(s.jobId()));
         return ids;
     }
@@ -187,7 +195,7 @@ public final class RunEngine {
     private static boolean waitsEarly(Pass pass) {
         return pass.wf().tasks().stream()
                 .anyMatch(t -> pass.waitingCount(t.name()) > 0
-                        && (Dependencies.early(pass, t) || AfterCorr.early(pass, t)));
+                        && (Dependencies.early(pass, t) || ElementWiseDependencies.early(pass, t)));
     }
 
     /**

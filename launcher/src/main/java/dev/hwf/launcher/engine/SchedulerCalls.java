@@ -2,11 +2,13 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
+import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.exec.TransportException;
+import dev.hwf.launcher.site.Scheduler;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -51,7 +53,7 @@ final class SchedulerCalls {
 
     /** How far along a job is: queued, running, ended. */
     private static int progress(JobStatus s) {
-        return s.state().isFinal() ? 2 : s.state() == dev.hwf.api.JobState.RUNNING ? 1 : 0;
+        return s.state().isFinal() ? 2 : s.state() == JobState.RUNNING ? 1 : 0;
     }
 
     /** An element's status: its own line for an array element, else the job's. */

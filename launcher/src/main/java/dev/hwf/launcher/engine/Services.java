@@ -5,7 +5,9 @@ import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /** What the phases need to know of service tasks and the tasks that use them. */
 public final class Services {
@@ -28,8 +30,8 @@ public final class Services {
     }
 
     /** host:port of each service the task names in after that is ready now, by the service's name. */
-    static java.util.Map<String, String> readyUrls(Pass pass, Task task) {
-        java.util.Map<String, String> urls = new java.util.HashMap<>();
+    static Map<String, String> readyUrls(Pass pass, Task task) {
+        Map<String, String> urls = new HashMap<>();
         for (String up : task.after()) {
             if (pass.wf().task(up).isService() && readyEndpoint(pass.snap(), up) != null) {
                 urls.put(up, readyEndpoint(pass.snap(), up));

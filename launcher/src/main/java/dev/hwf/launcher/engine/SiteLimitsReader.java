@@ -8,6 +8,8 @@ import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
@@ -16,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import org.slf4j.Logger;
@@ -50,7 +53,7 @@ final class SiteLimitsReader {
         if (own.maxJobs() != null && own.maxArraySize() != null) {
             return own; // nothing to ask the scheduler
         }
-        java.util.Optional<Journal.StoredLimits> stored = journal.limits(pass.runId());
+        Optional<Journal.StoredLimits> stored = journal.limits(pass.runId());
         SiteLimits kept = stored.map(SiteLimitsReader::fromJson).orElse(null);
         boolean stale = stored.map(l -> Duration.between(l.readAt(), clock.instant()).compareTo(REFRESH) >= 0)
                 .orElse(true);

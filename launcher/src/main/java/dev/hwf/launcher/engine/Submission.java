@@ -14,6 +14,7 @@ import dev.hwf.launcher.pilot.AgentJars;
 import dev.hwf.launcher.pilot.PilotDir;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.render.JobScripts;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.PilotJobs;
 import dev.hwf.launcher.workflow.Task;
@@ -27,6 +28,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -279,7 +281,7 @@ final class Submission {
      * with the try it counted (the journal moves tries only by a change's difference).
      */
     private static List<Change> claimedChanges(Journal.Claim c,
-                                               java.util.function.UnaryOperator<ElementRecord> change) {
+                                               UnaryOperator<ElementRecord> change) {
         List<Change> out = new ArrayList<>();
         for (int i : c.indices()) {
             ElementRecord claimed = new ElementRecord(c.task(), i, JobState.QUEUED, c.attempt(), 1, null, null, null,

@@ -4,16 +4,18 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.TaskRecord;
-import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Phase 3: keeps services and their dependants in step, with ONE cancel command for all it stops.
@@ -24,7 +26,7 @@ import java.util.Set;
  * scheduler (or the pilots' directory) could not be asked: the next pass tries again.
  */
 final class TendServices {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(TendServices.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TendServices.class);
 
     private TendServices() {
     }

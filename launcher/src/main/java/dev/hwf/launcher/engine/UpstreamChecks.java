@@ -1,6 +1,7 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
+import dev.hwf.api.JobStatus;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.render.JobScripts;
@@ -62,7 +63,7 @@ final class UpstreamChecks {
      * where the reason says its upstream check failed, else {@link RetryPolicy#outcome}.
      */
     static ElementRecord outcome(Pass pass, ElementRecord e, Task task, int code, String reason,
-                                 dev.hwf.api.JobStatus st) {
+                                 JobStatus st) {
         return isNotRun(reason) ? notRun(pass, e, task, code, reason)
                 : RetryPolicy.outcome(e, task, code, reason, st, pass.now());
     }

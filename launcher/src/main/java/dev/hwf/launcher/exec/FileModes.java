@@ -1,6 +1,7 @@
 package dev.hwf.launcher.exec;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -120,7 +121,7 @@ public record FileModes(int dir, int file, int executable) {
         if (!Files.exists(abs)) {
             createFile(abs, PRIVATE.file());
         }
-        Files.writeString(abs, text, java.nio.charset.StandardCharsets.UTF_8);
+        Files.writeString(abs, text, StandardCharsets.UTF_8);
     }
 
     /** Sets the mode of a file or directory on this machine (where the file system has POSIX modes). */

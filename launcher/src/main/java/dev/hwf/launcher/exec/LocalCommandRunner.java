@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
 import org.apache.commons.exec.ExecuteException;
@@ -39,7 +41,7 @@ public final class LocalCommandRunner implements CommandRunner {
                 code = executor.execute(line);
             } else {
                 // the process's environment plus the command's variables, handed over in memory
-                java.util.Map<String, String> env = new java.util.HashMap<>(System.getenv());
+                Map<String, String> env = new HashMap<>(System.getenv());
                 env.putAll(command.env());
                 code = executor.execute(line, env);
             }

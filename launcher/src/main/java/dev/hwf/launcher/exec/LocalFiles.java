@@ -1,17 +1,25 @@
 package dev.hwf.launcher.exec;
 
 import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.Home;
 import dev.hwf.launcher.HwfException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -42,7 +50,7 @@ public final class LocalFiles implements SiteFiles {
 
     @Override
     public String resolve(String path) {
-        return Path.of(dev.hwf.launcher.Home.expand(path)).toAbsolutePath().normalize().toString();
+        return Path.of(Home.expand(path)).toAbsolutePath().normalize().toString();
     }
 
     @Override
@@ -84,13 +92,13 @@ public final class LocalFiles implements SiteFiles {
     }
 
     @Override
-    public java.util.List<String> list(String dir) {
-        java.util.List<String> names = new java.util.ArrayList<>();
+    public List<String> list(String dir) {
+        List<String> names = new ArrayList<>();
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(dir))) {
             for (Path p : ds) {
                 names.add(p.getFileName().toString());
             }
-        } catch (NoSuchFileException | java.nio.file.NotDirectoryException e) {
+        } catch (NoSuchFileException | NotDirectoryException e) {
             return names;
         } catch (IOException e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "cannot list " + dir + ": " + e, e);
@@ -111,7 +119,7 @@ public final class LocalFiles implements SiteFiles {
     public void link(String target, String link) {
         try {
             Files.createSymbolicLink(Path.of(link), Path.of(target));
-        } catch (java.nio.file.FileAlreadyExistsException e) {
+        } catch (FileAlreadyExistsException e) {
             // linked already
         } catch (IOException e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "cannot link " + link + " to " + target + ": " + e, e);
@@ -169,14 +177,14 @@ public final class LocalFiles implements SiteFiles {
 
     @Override
     public byte[] read(String path, long offset, int max) {
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(Path.of(path))) {
+        try (FileChannel ch = FileChannel.open(Path.of(path))) {
             long size = ch.size();
             long from = offset < 0 ? Math.max(0, size + offset) : Math.min(offset, size);
-            java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate((int) Math.min(max, size - from));
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.min(max, size - from));
             while (buf.hasRemaining() && ch.read(buf, from + buf.position()) > 0) {
                 // a file that shrinks under us simply gives fewer bytes
             }
-            return java.util.Arrays.copyOf(buf.array(), buf.position());
+            return Arrays.copyOf(buf.array(), buf.position());
         } catch (NoSuchFileException e) {
             return null;
         } catch (IOException e) {

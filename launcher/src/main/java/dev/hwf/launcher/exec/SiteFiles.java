@@ -1,5 +1,6 @@
 package dev.hwf.launcher.exec;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,7 +35,7 @@ public interface SiteFiles {
 
     /** Writes a text file, UTF-8 (see {@link #write(String, byte[], boolean)}). */
     default void write(String path, String content, boolean executable) {
-        write(path, content.getBytes(java.nio.charset.StandardCharsets.UTF_8), executable);
+        write(path, content.getBytes(StandardCharsets.UTF_8), executable);
     }
 
     /** The names in a directory (files and directories, without {@code .} and {@code ..}); none when it is missing. */

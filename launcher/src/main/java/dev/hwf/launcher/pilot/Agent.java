@@ -1,13 +1,22 @@
 package dev.hwf.launcher.pilot;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
@@ -50,9 +59,9 @@ public final class Agent {
     private final Deque<Runner> idle = new ArrayDeque<>();
     private final List<Runner> all = new ArrayList<>();
     /** Tags of the elements hwf asked to stop, as last read. */
-    private java.util.Set<String> asked = java.util.Set.of();
+    private Set<String> asked = Set.of();
     /** Tags of the elements this agent has stopped as asked, so each is stopped once. */
-    private final java.util.Set<String> stopped = new java.util.HashSet<>();
+    private final Set<String> stopped = new HashSet<>();
     private int busy;
     private final Deque<Claimed> pending = new ArrayDeque<>();
     private final BitSet gpusInUse = new BitSet();
@@ -68,7 +77,7 @@ public final class Agent {
      */
     private static final class Bundle {
         final String name;
-        final java.util.Map<Integer, Integer> codes = new java.util.LinkedHashMap<>();
+        final Map<Integer, Integer> codes = new LinkedHashMap<>();
         int left;
 
         Bundle(String name) {
@@ -325,7 +334,7 @@ public final class Agent {
     /** One runner process, the element it runs now, and the thread that hears each element end. */
     private final class Runner {
         private final Process process;
-        private final java.io.Writer in;
+        private final Writer in;
         volatile boolean alive = true;
         /** The subshell running the runner's element now; 0 between elements. */
         volatile long pid;
@@ -336,7 +345,7 @@ public final class Agent {
             pb.environment().put("HWF_PILOT_AGENT", config.name());
             pb.redirectError(ProcessBuilder.Redirect.INHERIT);
             process = pb.start();
-            in = new java.io.OutputStreamWriter(process.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8);
+            in = new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8);
             Thread t = new Thread(this::listen, config.name() + "-runner-" + number);
             t.setDaemon(true);
             t.start();
@@ -362,8 +371,8 @@ public final class Agent {
 
         /** Hears each element end; when the runner itself ends, the element it ran ends with it. */
         private void listen() {
-            try (java.io.BufferedReader r = new java.io.BufferedReader(new java.io.InputStreamReader(
-                    process.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                    process.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = r.readLine(); line != null; line = r.readLine()) {
                     if (line.startsWith("pid ")) {
                         pid = Long.parseLong(line.substring(4).strip());

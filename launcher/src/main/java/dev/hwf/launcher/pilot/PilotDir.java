@@ -9,7 +9,11 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * The directory through which hwf hands packed work to its pilot agents, on the file system the
@@ -129,7 +133,7 @@ public final class PilotDir {
      *
      * @param codes each element's index and exit code (null: no outcome), in the bundle's order
      */
-    public void finish(String agent, String name, java.util.Map<Integer, Integer> codes) throws IOException {
+    public void finish(String agent, String name, Map<Integer, Integer> codes) throws IOException {
         Path d = dir.resolve(TAKEN).resolve(agent);
         StringBuilder sb = new StringBuilder();
         codes.forEach((index, code) -> sb.append(index).append('\t').append(code == null ? "" : code).append('\n'));
@@ -138,8 +142,8 @@ public final class PilotDir {
     }
 
     /** The exit codes a done file lists, by element index (elements without an outcome left out). */
-    public static java.util.Map<Integer, Integer> doneCodes(String text) {
-        java.util.Map<Integer, Integer> out = new java.util.HashMap<>();
+    public static Map<Integer, Integer> doneCodes(String text) {
+        Map<Integer, Integer> out = new HashMap<>();
         for (String line : text.split("\n")) {
             String[] f = line.split("\t", -1);
             if (f.length == 2 && !f[1].isEmpty()) {
@@ -230,8 +234,8 @@ public final class PilotDir {
     }
 
     /** The tags of the elements hwf asked the agents to stop; none while it asked for none. */
-    public java.util.Set<String> cancelRequests() throws IOException {
-        return new java.util.HashSet<>(names(dir.resolve(CANCEL), ""));
+    public Set<String> cancelRequests() throws IOException {
+        return new HashSet<>(names(dir.resolve(CANCEL), ""));
     }
 
     /** Whether hwf has written {@code stop}: no more work will come. */

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.pilot;
 
 import dev.hwf.launcher.exec.SiteFiles;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,7 +82,7 @@ public final class PilotQueue {
     /** The outcomes an agent listed for a bundle it is done with, by element index; null when it cannot be read. */
     public Map<Integer, Integer> doneCodes(String agent, String bundle) {
         byte[] text = files.read(dir + "/" + PilotDir.TAKEN + "/" + agent + "/" + bundle + PilotDir.DONE, 0, 1 << 20);
-        return text == null ? null : PilotDir.doneCodes(new String(text, java.nio.charset.StandardCharsets.UTF_8));
+        return text == null ? null : PilotDir.doneCodes(new String(text, StandardCharsets.UTF_8));
     }
 
     /** Asks the agent running the element tagged {@code ATTEMPT.INDEX} to stop it. */

@@ -4,8 +4,12 @@ import dev.hwf.api.JobRequest;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.local.LocalAdapter;
+import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.IntStream;
@@ -53,7 +57,7 @@ public final class JobScripts {
 
     /** The upstream elements a task checks before its command, each as in its first attempt. */
     private UpstreamCheck firstAttempts(Task task) {
-        java.util.List<UpstreamCheck.Upstream> out = new java.util.ArrayList<>();
+        List<UpstreamCheck.Upstream> out = new ArrayList<>();
         for (String up : checkedUpstream(workflow, task)) {
             Task u = workflow.task(up);
             out.add(new UpstreamCheck.Upstream(up, RunLayout.taskDir(workdir, runId, up), u.isArray(),
@@ -68,12 +72,12 @@ public final class JobScripts {
      * wait for it to end) and the pilot jobs.
      */
     public static List<String> checkedUpstream(Workflow workflow, Task task) {
-        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>(task.after());
+        LinkedHashSet<String> names = new LinkedHashSet<>(task.after());
         names.addAll(task.afterEach());
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String up : names) {
             Task u = workflow.task(up);
-            if (!u.isService() && !(workflow.pilot() != null && dev.hwf.launcher.workflow.Pilot.TASK.equals(up))) {
+            if (!u.isService() && !(workflow.pilot() != null && Pilot.TASK.equals(up))) {
                 out.add(up);
             }
         }
@@ -109,7 +113,7 @@ public final class JobScripts {
     private SchedulerAdapter adapterFor(Task task) {
         // a packed element's script is made as the local scheduler's (see Agent), with a service
         // among them reached on its pilot's node as the cluster's adapter says
-        return task.pilot() ? new dev.hwf.launcher.local.LocalAdapter(adapter.serviceHostExpression()) : adapter;
+        return task.pilot() ? new LocalAdapter(adapter.serviceHostExpression()) : adapter;
     }
 
     /** The adapter's view of one submission of a task. */

@@ -1,5 +1,6 @@
 package dev.hwf.launcher.render;
 
+import dev.hwf.api.AdapterSupport;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.ShellQuote;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -47,7 +50,7 @@ public final class ScriptRenderer {
                           Set<String> services, Map<String, String> serviceUrls, int indexOffset, String umask,
                           UpstreamCheck upstream) {
         public Context {
-            java.util.Objects.requireNonNull(upstream, "upstream");
+            Objects.requireNonNull(upstream, "upstream");
             services = Set.copyOf(services);
             serviceUrls = Map.copyOf(serviceUrls);
             if (indexOffset < 0) {
@@ -180,10 +183,10 @@ public final class ScriptRenderer {
         if (!r.isArray() || adapter.startsOnly(r.arrayIndices())) {
             return "";
         }
-        java.util.TreeSet<Integer> wanted = new java.util.TreeSet<>();
+        TreeSet<Integer> wanted = new TreeSet<>();
         r.arrayIndices().forEach(i -> wanted.add(i + ctx.indexOffset()));
         return "# this array job's range holds elements hwf did not ask for: they end here, running nothing\n"
-                + "export HWF_ARRAY_ONLY=" + dev.hwf.api.AdapterSupport.runs(wanted, ":") + "\n"
+                + "export HWF_ARRAY_ONLY=" + AdapterSupport.runs(wanted, ":") + "\n"
                 + "hwf_wanted=no\n"
                 + "for hwf_run in ${HWF_ARRAY_ONLY//:/ }; do\n"
                 + "    if [ \"$HWF_ARRAY_INDEX\" -ge \"${hwf_run%-*}\" ] && [ \"$HWF_ARRAY_INDEX\" -le \"${hwf_run#*-}\" ]; then\n"
@@ -232,7 +235,7 @@ public final class ScriptRenderer {
             if (value == null) {
                 int line = 1 + (int) template.text().substring(0, m.start()).chars().filter(ch -> ch == '\n').count();
                 throw new HwfException(ExitCodes.BAD_INPUT, template.name() + ":" + line + ": unknown placeholder {{"
-                        + key + "}}; a template may use " + List.copyOf(new java.util.TreeSet<>(PLACEHOLDERS)));
+                        + key + "}}; a template may use " + List.copyOf(new TreeSet<>(PLACEHOLDERS)));
             }
             m.appendReplacement(out, Matcher.quoteReplacement(value));
         }

@@ -4,6 +4,7 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.workflow.Task;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a service task's job script adds to its command, and what its dependants' scripts add to
@@ -29,7 +30,7 @@ final class ServiceLaunch {
     }
 
     /** The endpoints of the services a task names in after, as far as they are known yet. */
-    static String dependantExports(Task task, Map<String, String> serviceUrls, java.util.Set<String> services) {
+    static String dependantExports(Task task, Map<String, String> serviceUrls, Set<String> services) {
         StringBuilder sb = new StringBuilder();
         for (String up : task.after()) {
             if (!services.contains(up)) {

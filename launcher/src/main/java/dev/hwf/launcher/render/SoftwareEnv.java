@@ -3,6 +3,7 @@ package dev.hwf.launcher.render;
 import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
@@ -124,7 +125,7 @@ public final class SoftwareEnv {
             names.addAll(task.env().keySet());
             names.addAll(task.secrets().keySet()); // by name: the value stays in the job's environment
             names.addAll(task.matrix().keySet());
-            new java.util.LinkedHashSet<>(names).forEach(n -> w.add("--env " + ShellQuote.quote(n)));
+            new LinkedHashSet<>(names).forEach(n -> w.add("--env " + ShellQuote.quote(n)));
         } else {
             w.add(c.engine() + " exec");
             dirs.forEach(d -> w.add("--bind " + ShellQuote.quote(d)));

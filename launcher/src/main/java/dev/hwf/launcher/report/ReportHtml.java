@@ -5,6 +5,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -297,7 +300,7 @@ public final class ReportHtml {
 
         List<Double> ticks() {
             double step = step();
-            List<Double> out = new java.util.ArrayList<>();
+            List<Double> out = new ArrayList<>();
             for (int i = 0; i * step <= span + 1e-9; i++) {
                 out.add(i * step);
             }
@@ -388,7 +391,7 @@ public final class ReportHtml {
     }
 
     private static String elementStates(RunReport.TaskReport t) {
-        Map<String, Integer> n = new java.util.LinkedHashMap<>();
+        Map<String, Integer> n = new LinkedHashMap<>();
         for (RunReport.ElementReport e : t.elements()) {
             n.merge(e.state().toLowerCase(Locale.ROOT), 1, Integer::sum);
         }
@@ -440,9 +443,9 @@ public final class ReportHtml {
             h.append("<table class=\"attempts\"><thead><tr>").append(t.arraySize() > 0 ? "<th class=\"n\">Element</th>" : "")
                     .append("<th class=\"n\">Attempt</th><th>Job</th><th>Queued</th><th>Started</th><th>Ended</th>")
                     .append("<th class=\"n\">Ran</th><th>Outcome</th><th>Logs</th></tr></thead><tbody>\n");
-            java.util.Map<Integer, String> ranOn = new java.util.HashMap<>(); // packed attempts: their pilot agent
+            Map<Integer, String> ranOn = new HashMap<>(); // packed attempts: their pilot agent
             t.attempts().stream().filter(a -> a.ranOn() != null).forEach(a -> ranOn.put(a.attempt(), a.ranOn()));
-            java.util.Map<Integer, Integer> version = new java.util.HashMap<>(); // the workflow version each ran
+            Map<Integer, Integer> version = new HashMap<>(); // the workflow version each ran
             t.attempts().forEach(a -> version.put(a.attempt(), a.version()));
             for (RunReport.ElementReport e : t.elements()) {
                 if (e.segments().isEmpty()) {

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.report;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.Accounting;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -13,11 +14,15 @@ import dev.hwf.launcher.workflow.Workflow;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -86,7 +91,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                              Map<String, String> env, String reusedFrom, List<String> afterEach) {
         public TaskReport {
             afterEach = afterEach == null ? List.of() : List.copyOf(afterEach);
-            env = env == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+            env = env == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(env));
             after = List.copyOf(after);
             attempts = List.copyOf(attempts);
             elements = List.copyOf(elements);
@@ -171,7 +176,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         Map<String, List<Journal.Event>> elementEvents = new HashMap<>();
         Map<String, Instant> jobRecorded = new HashMap<>();
         List<Mark> marks = new ArrayList<>();
-        java.util.TreeSet<Instant> passes = new java.util.TreeSet<>();
+        TreeSet<Instant> passes = new TreeSet<>();
         Instant lastEvent = run.submittedAt();
         for (Journal.Event ev : events) {
             if (ev.at().isAfter(lastEvent)) {
@@ -199,7 +204,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         double coreHours = 0;
         double gpuHours = 0;
         int elementCount = 0;
-        dev.hwf.launcher.engine.SweepParams sweeps = dev.hwf.launcher.engine.SweepParams.of(run);
+        SweepParams sweeps = SweepParams.of(run);
         for (TaskRecord t : snap.tasks()) {
             Task spec = wf.task(t.name());
             Resources res = resources(spec);
@@ -207,7 +212,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
             List<AttemptRecord> attempts = snap.attempts().stream().filter(a -> a.task().equals(t.name()))
                     .sorted(Comparator.comparingInt(AttemptRecord::attempt)).toList();
             // each attempt's indices parsed once, not once per element (10,000 elements: 10^7 parses)
-            List<java.util.BitSet> carried = attempts.stream().map(AttemptRecord::indexSet).toList();
+            List<BitSet> carried = attempts.stream().map(AttemptRecord::indexSet).toList();
             List<ElementReport> elements = new ArrayList<>();
             double runSeconds = 0;
             int retries = 0;
@@ -269,14 +274,14 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
         int nodes = Math.max(1, t.nodes());
         int ntasks = Math.max(1, t.ntasks());
         int cpus = Math.max(1, t.cpus());
-        int cores = dev.hwf.launcher.engine.Accounting.cores(t);
+        int cores = Accounting.cores(t);
         return new Resources(nodes, ntasks, cpus, cores, t.gpus(), t.gpus() * nodes, t.memoryMb(),
                 t.walltimeSeconds(), t.partition(), t.software());
     }
 
     /** One attempt of one element, from the attempt row and the element's recorded state changes. */
     private static Segment segment(ElementRecord e, AttemptRecord a, List<Journal.Event> evs, Instant jobAt,
-                                   java.util.NavigableSet<Instant> passes, String dir, Instant now) {
+                                   NavigableSet<Instant> passes, String dir, Instant now) {
         Instant started = null;
         Journal.Event last = null;
         for (Journal.Event ev : evs) {

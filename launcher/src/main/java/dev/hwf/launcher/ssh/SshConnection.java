@@ -28,6 +28,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -680,7 +681,7 @@ public final class SshConnection implements AutoCloseable {
                     + target.host() + " and listening on port " + target.port() + "? Check site.port (or Port in "
                     + "~/.ssh/config), your network or VPN, and firewalls.", e);
         }
-        if (c instanceof SocketTimeoutException || m.toLowerCase(java.util.Locale.ROOT).contains("timeout")) {
+        if (c instanceof SocketTimeoutException || m.toLowerCase(Locale.ROOT).contains("timeout")) {
             return new TransportException("cannot connect to " + where + ": no answer within "
                     + CONNECT_TIMEOUT_MS / 1000 + " s. Check the host name and port, your network or VPN, and "
                     + "firewalls.", e);

@@ -3,6 +3,7 @@ package dev.hwf.launcher.ssh;
 import com.jcraft.jsch.ConfigRepository;
 import com.jcraft.jsch.OpenSSHConfig;
 import dev.hwf.launcher.ExitCodes;
+import dev.hwf.launcher.Home;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.workflow.Site;
 import java.io.IOException;
@@ -38,7 +39,7 @@ public record SshTarget(String alias, String host, int port, String user, List<P
 
     /** The target of a remote site, with the user's ssh config and this machine's defaults. */
     public static SshTarget of(Site site) {
-        String home = dev.hwf.launcher.Home.dir();
+        String home = Home.dir();
         String env = System.getenv(CONFIG_ENV);
         Path config = env != null && !env.isBlank() ? Path.of(expand(env.strip(), home, null, null, null))
                 : Path.of(home, ".ssh", "config");

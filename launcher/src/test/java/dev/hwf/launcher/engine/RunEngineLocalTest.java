@@ -15,6 +15,8 @@ import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.io.IOException;

@@ -8,6 +8,7 @@ import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.launcher.engine.support.FakeSiteFiles;
 import dev.hwf.launcher.engine.support.FixtureRunner;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.slurm.SlurmAdapter;
 import java.time.Duration;
 import java.util.List;

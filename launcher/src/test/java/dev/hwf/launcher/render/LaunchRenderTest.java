@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hwf.launcher.engine.Scheduler;
-import dev.hwf.launcher.engine.Schedulers;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.workflow.Problem;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;

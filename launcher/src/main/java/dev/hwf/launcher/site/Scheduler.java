@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.site;
 
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.exec.CommandRunner;

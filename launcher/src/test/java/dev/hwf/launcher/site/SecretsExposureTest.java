@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.site;
 
 import static dev.hwf.launcher.engine.support.FixtureRunner.fixture;
 import static dev.hwf.launcher.engine.support.FixtureRunner.output;

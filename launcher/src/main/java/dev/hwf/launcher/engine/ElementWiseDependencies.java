@@ -28,8 +28,8 @@ import java.util.Objects;
  * waits on both {@code afterok} and {@code aftercorr}. Everywhere else {@link ElementWise} releases
  * the elements itself once their partners have SUCCEEDED.
  */
-final class AfterCorr {
-    private AfterCorr() {
+final class ElementWiseDependencies {
+    private ElementWiseDependencies() {
     }
 
     /**

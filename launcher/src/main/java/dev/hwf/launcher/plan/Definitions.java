@@ -1,6 +1,7 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.plan;
 
 import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.launcher.journal.WorkflowVersion;
 import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
@@ -51,7 +52,7 @@ public final class Definitions {
      * The definitions a version of a run was made with; for a version recorded before hwf kept them,
      * those of its workflow ({@code wf}) as this hwf renders it now.
      */
-    public static Map<String, String> of(dev.hwf.launcher.journal.WorkflowVersion version, Workflow wf,
+    public static Map<String, String> of(WorkflowVersion version, Workflow wf,
                                          SchedulerAdapter adapter) {
         return version.definitions().isEmpty() ? of(wf, adapter) : version.definitions();
     }

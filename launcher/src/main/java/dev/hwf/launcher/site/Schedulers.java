@@ -1,6 +1,7 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.site;
 
 import dev.hwf.api.Command;
+import dev.hwf.api.Output;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.Timings;
 import dev.hwf.launcher.ExitCodes;
@@ -17,9 +18,13 @@ import dev.hwf.launcher.ssh.SshCommandRunner;
 import dev.hwf.launcher.ssh.SshConnection;
 import dev.hwf.launcher.ssh.SshConnections;
 import dev.hwf.launcher.ssh.SshTarget;
+import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
 
 /** Builds the {@link Scheduler} a workflow names, and checks that it answers. */
 public final class Schedulers {
@@ -84,24 +89,24 @@ public final class Schedulers {
         if (wf.site().secretsMayBeVisible()) {
             return;
         }
-        java.util.Optional<dev.hwf.launcher.workflow.Task> holder = wf.tasks().stream()
+        Optional<Task> holder = wf.tasks().stream()
                 .filter(t -> !t.secrets().isEmpty()).findFirst();
         List<Command> commands = s.adapter().variableExposureCommands();
         if (holder.isEmpty() || commands.isEmpty()) {
             return;
         }
-        List<dev.hwf.api.Output> outputs = new java.util.ArrayList<>();
+        List<Output> outputs = new ArrayList<>();
         for (Command c : commands) {
             CommandResult r = s.runner().run(c, COMMAND_TIMEOUT);
-            outputs.add(new dev.hwf.api.Output(r.exitCode(), r.stdout(), r.stderr()));
+            outputs.add(new Output(r.exitCode(), r.stdout(), r.stderr()));
         }
         String exposure = s.adapter().variableExposure(outputs);
         if (exposure != null) {
-            dev.hwf.launcher.workflow.Task t = holder.get();
+            Task t = holder.get();
             String secret = t.secrets().keySet().iterator().next();
             throw new HwfException(ExitCodes.BAD_INPUT, "task " + t.name() + " takes secret " + secret
                     + " from your environment, but on " + s.runner().where() + " ('"
-                    + commands.stream().map(Command::display).collect(java.util.stream.Collectors.joining("', '"))
+                    + commands.stream().map(Command::display).collect(Collectors.joining("', '"))
                     + "') " + exposure + ". Until then, set site.secrets: visible to accept that other users can "
                     + "read it, or pass the secret another way. Nothing was submitted.");
         }
@@ -114,8 +119,11 @@ public final class Schedulers {
                 : String.join(", ", names.subList(0, last)) + " or " + names.get(last);
     }
 
-    /** A whole number from the environment; the default when unset or not a number. */
-    static long envLong(String name, long dflt) {
+    /**
+     * A whole number from the environment; the default when unset or not a number. Public for the
+     * engine's own settings read the same way (how often site limits are asked for again).
+     */
+    public static long envLong(String name, long dflt) {
         String v = System.getenv(name);
         try {
             return v == null || v.isBlank() ? dflt : Long.parseLong(v.strip());

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.plan;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
