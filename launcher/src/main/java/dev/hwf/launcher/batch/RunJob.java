@@ -7,7 +7,7 @@ import dev.hwf.launcher.engine.Follow;
 import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.site.Scheduler;
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;

@@ -11,7 +11,7 @@ import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;

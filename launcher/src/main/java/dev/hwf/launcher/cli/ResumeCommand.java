@@ -6,7 +6,7 @@ import dev.hwf.launcher.plan.Definitions;
 import dev.hwf.launcher.plan.Revise;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.WorkflowVersion;

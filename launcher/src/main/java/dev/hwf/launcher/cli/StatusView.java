@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.Accounting;
+import dev.hwf.launcher.report.Accounting;
 import dev.hwf.launcher.report.SweepParams;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;

@@ -2,9 +2,9 @@ package dev.hwf.launcher.cli;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.engine.Accounting;
-import dev.hwf.launcher.engine.Accounting.Usage;
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.report.Accounting;
+import dev.hwf.launcher.report.Accounting.Usage;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;

@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.Exposure;
 import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.exec.TransportException;

@@ -13,7 +13,7 @@ import java.util.Map;
  * @param sets        the {@code --set} overrides applied to the text, in order
  * @param spec        the validated workflow as JSON
  * @param definitions each task's definition hash when the version was made (see
- *                    {@code engine.Definitions}); empty for a run recorded before hwf kept them
+ *                    {@code plan.Definitions}); empty for a run recorded before hwf kept them
  * @param note        how it came to be ("submit", "resume --file fixed.yaml", ...)
  */
 public record WorkflowVersion(int version, String source, String text, List<String> sets, String spec,

@@ -1,7 +1,6 @@
 package dev.hwf.launcher.report;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.engine.Accounting;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;

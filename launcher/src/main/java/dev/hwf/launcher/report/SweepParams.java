@@ -1,6 +1,6 @@
 package dev.hwf.launcher.report;
 
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.cli.CliRun.Result;
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;

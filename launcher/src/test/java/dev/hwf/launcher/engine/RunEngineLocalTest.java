@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.journal.SpecCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;

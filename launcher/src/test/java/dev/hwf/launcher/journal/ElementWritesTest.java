@@ -253,7 +253,7 @@ class ElementWritesTest extends JournalFixture {
         move(id, "a", List.of(0), JobState.FAILED, 2, "exit 2", T0.plusSeconds(2000 + 3600));
         ElementRecord done = element(journal.snapshot(id), "a", 0);
         assertEquals(1800, done.earlierSeconds(), 0.01, "the latest try is counted from its own times");
-        assertEquals(1.5, dev.hwf.launcher.engine.Accounting.hours(done, T0.plusSeconds(99_999)), 1e-6);
+        assertEquals(1.5, dev.hwf.launcher.report.Accounting.hours(done, T0.plusSeconds(99_999)), 1e-6);
         // a resume starts try 3: the two before it are kept
         journal.resume(id, T0.plusSeconds(9000));
         ElementRecord resumed = element(journal.snapshot(id), "a", 0);
@@ -264,6 +264,6 @@ class ElementWritesTest extends JournalFixture {
         move(id, "a", List.of(0), JobState.SUCCEEDED, 0, null, T0.plusSeconds(9000 + 900));
         ElementRecord last = element(journal.snapshot(id), "a", 0);
         assertEquals(1800 + 3600, last.earlierSeconds(), 0.01);
-        assertEquals(1.75, dev.hwf.launcher.engine.Accounting.hours(last, T0.plusSeconds(99_999)), 1e-6);
+        assertEquals(1.75, dev.hwf.launcher.report.Accounting.hours(last, T0.plusSeconds(99_999)), 1e-6);
     }
 }

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.SpecCodec;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.hwf.launcher.engine.SpecCodec;
+import dev.hwf.launcher.journal.SpecCodec;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,7 +1,8 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.report;
 
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.math.BigDecimal;
