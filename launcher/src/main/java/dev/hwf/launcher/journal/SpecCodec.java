@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.workflow.Workflow;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /**
  * The validated workflow as stored in the journal, so that {@code poll} and {@code resume} act on
@@ -21,6 +23,18 @@ public final class SpecCodec {
 
     private SpecCodec() {
     }
+
+    /**
+     * The workflows decoded lately, by their stored text: a run's workflow (one per version) is
+     * decoded once per process, not again by every Spring Batch step and every pass. A
+     * {@link Workflow} is immutable, so one decoded copy serves every caller.
+     */
+    private static final Map<String, Workflow> DECODED = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Workflow> eldest) {
+            return size() > 16;
+        }
+    };
 
     public static String toJson(Workflow wf) {
         try {
@@ -43,8 +57,18 @@ public final class SpecCodec {
     }
 
     public static Workflow fromJson(String json) {
+        synchronized (DECODED) {
+            Workflow known = DECODED.get(json);
+            if (known != null) {
+                return known;
+            }
+        }
         try {
-            return MAPPER.readValue(json, Workflow.class);
+            Workflow wf = MAPPER.readValue(json, Workflow.class);
+            synchronized (DECODED) {
+                DECODED.put(json, wf);
+            }
+            return wf;
         } catch (JsonProcessingException e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "the journal's copy of this run's workflow cannot be read ("
                     + e.getOriginalMessage() + "); was it written by another hwf version?", e);
