@@ -216,9 +216,8 @@ public final class RunEngine {
     }
 
     /**
-     * Writes what a phase asked for, job ids first, then element changes, then changes to WAITING
-     * elements in bulk, then service endpoints,
-     * and returns the pass over the run as read again (the same pass when there was nothing): the
+     * Writes what a phase asked for in one transaction (job ids first, then element changes, then
+     * changes to WAITING elements in bulk, then service endpoints and where attempts ran), and returns the pass over the run as read again (the same pass when there was nothing): the
      * elements of the tasks it changed, and every task's derived state.
      */
     private Pass write(Pass pass, PhaseResult r) {
@@ -226,10 +225,7 @@ public final class RunEngine {
             return pass;
         }
         Instant now = clock.instant();
-        journal.recordJobIds(pass.runId(), r.jobIds(), now);
-        journal.apply(pass.runId(), r.changes(), r.waiting(), now);
-        journal.recordReady(pass.runId(), r.ready(), now);
-        journal.recordRanOn(pass.runId(), r.ranOn());
+        journal.record(pass.runId(), r.jobIds(), r.changes(), r.waiting(), r.ready(), r.ranOn(), now);
         return pass.reread(journal.refresh(pass.snap(), r.tasks()), clock.instant());
     }
 

@@ -107,7 +107,12 @@ final class ElementWrites {
         if (submitted.isEmpty()) {
             return;
         }
-        db.inTransaction(c -> {
+        db.inTransaction(c -> jobIds(c, runId, submitted, now));
+    }
+
+    private static Void jobIds(Connection c, String runId, List<Journal.Submitted> submitted, Instant now)
+            throws SQLException {
+        {
             Sql.batch(c, "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?", submitted,
                     s -> new Object[] {s.jobId(), runId, s.task(), s.attempt()});
             Sql.batch(c, "UPDATE hwf_element SET job_id=? WHERE run_id=? AND task=? AND attempt=? AND job_id IS NULL"
@@ -119,7 +124,7 @@ final class ElementWrites {
                 EventLog.append(c, runId, s.task(), null, s.attempt(), now, EventKind.QUEUED, "submitted", s.jobId());
             }
             return null;
-        });
+        }
     }
 
     /**
@@ -130,7 +135,11 @@ final class ElementWrites {
         if (ready.isEmpty()) {
             return;
         }
-        db.inTransaction(c -> {
+        db.inTransaction(c -> ready(c, runId, ready, now));
+    }
+
+    private static Void ready(Connection c, String runId, List<Journal.Ready> ready, Instant now) throws SQLException {
+        {
             for (Journal.Ready r : ready) {
                 if (Sql.update(c, "UPDATE hwf_attempt SET endpoint=?, ready_at=? WHERE run_id=? AND task=? "
                         + "AND attempt=? AND endpoint IS NULL", r.endpoint(), now, runId, r.task(), r.attempt()) == 1) {
@@ -138,7 +147,7 @@ final class ElementWrites {
                 }
             }
             return null;
-        });
+        }
     }
 
     /** Records where attempts ran, once each: a place already recorded stays. */
@@ -146,8 +155,49 @@ final class ElementWrites {
         if (ranOn.isEmpty()) {
             return;
         }
-        db.inTransaction(c -> Sql.batch(c, "UPDATE hwf_attempt SET ran_on=? WHERE run_id=? AND task=? AND attempt=? "
-                + "AND ran_on IS NULL", ranOn, r -> new Object[] {r.where(), runId, r.task(), r.attempt()}));
+        db.inTransaction(c -> ranOn(c, runId, ranOn));
+    }
+
+    private static Void ranOn(Connection c, String runId, List<Journal.RanOn> ranOn) throws SQLException {
+        Sql.batch(c, "UPDATE hwf_attempt SET ran_on=? WHERE run_id=? AND task=? AND attempt=? AND ran_on IS NULL",
+                ranOn, r -> new Object[] {r.where(), runId, r.task(), r.attempt()});
+        return null;
+    }
+
+    /**
+     * What one phase of a pass found, in ONE transaction: job ids first, then element changes and
+     * changes to WAITING elements (compare-and-set, as {@link #apply}), then service endpoints and
+     * where attempts ran. A crash leaves all of it written or none of it.
+     */
+    void record(String runId, List<Journal.Submitted> submitted, List<Journal.Change> changes,
+                List<Journal.WaitingChange> waiting, List<Journal.Ready> ready, List<Journal.RanOn> ranOn,
+                Instant now) {
+        if (submitted.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty() && ranOn.isEmpty()) {
+            return;
+        }
+        check(runId, changes, waiting);
+        db.inTransaction(c -> {
+            jobIds(c, runId, submitted, now);
+            Set<String> touched = new LinkedHashSet<>();
+            applyChanges(c, runId, changes, touched, now);
+            applyWaiting(c, runId, waiting, touched, now);
+            rollup.refresh(c, runId, touched, now);
+            ready(c, runId, ready, now);
+            return ranOn(c, runId, ranOn);
+        });
+    }
+
+    /** Every change is one hwf makes (see {@link Transitions}); else nothing of them is written. */
+    private static void check(String runId, List<Journal.Change> changes, List<Journal.WaitingChange> waiting) {
+        for (Journal.Change ch : changes) {
+            Transitions.checkElement(runId, ch.before(), ch.after().state());
+        }
+        for (Journal.WaitingChange w : waiting) {
+            if (w.to() != JobState.WAITING && !Transitions.elementMay(JobState.WAITING, w.to())) {
+                throw new IllegalStateException("run " + runId + ", task " + w.task() + ": WAITING -> " + w.to()
+                        + " is not an element transition hwf makes (see Transitions)");
+            }
+        }
     }
 
     /**
@@ -163,15 +213,7 @@ final class ElementWrites {
         if (changes.isEmpty() && waiting.isEmpty()) {
             return 0;
         }
-        for (Journal.Change ch : changes) {
-            Transitions.checkElement(runId, ch.before(), ch.after().state());
-        }
-        for (Journal.WaitingChange w : waiting) {
-            if (w.to() != JobState.WAITING && !Transitions.elementMay(JobState.WAITING, w.to())) {
-                throw new IllegalStateException("run " + runId + ", task " + w.task() + ": WAITING -> " + w.to()
-                        + " is not an element transition hwf makes (see Transitions)");
-            }
-        }
+        check(runId, changes, waiting);
         return db.inTransaction(c -> {
             Set<String> touched = new LinkedHashSet<>();
             int applied = applyChanges(c, runId, changes, touched, now) + applyWaiting(c, runId, waiting, touched, now);

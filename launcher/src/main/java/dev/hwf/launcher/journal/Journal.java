@@ -362,6 +362,12 @@ public final class Journal implements AutoCloseable {
         elementWrites.recordRanOn(runId, ranOn);
     }
 
+    /** What one phase of a pass found, in ONE transaction: job ids, changes, endpoints, where attempts ran. */
+    public void record(String runId, List<Submitted> submitted, List<Change> changes, List<WaitingChange> waiting,
+                       List<Ready> ready, List<RanOn> ranOn, Instant now) {
+        elementWrites.record(runId, submitted, changes, waiting, ready, ranOn, now);
+    }
+
     /** One element's change: the row as read, and as it should become. */
     public record Change(ElementRecord before, ElementRecord after) {
     }
@@ -386,10 +392,7 @@ public final class Journal implements AutoCloseable {
         return elementWrites.apply(runId, changes, waiting, now);
     }
 
-    /**
-     * Writes {@link WaitingChange}s to the elements still WAITING, and derives the touched tasks'
-     * states again; one transaction. Returns how many elements changed.
-     */
+    /** {@link WaitingChange}s to the elements still WAITING, task states derived again; one transaction. */
     public int applyWaiting(String runId, List<WaitingChange> changes, Instant now) {
         return apply(runId, List.of(), changes, now);
     }

@@ -266,4 +266,25 @@ class ElementWritesTest extends JournalFixture {
         assertEquals(1800 + 3600, last.earlierSeconds(), 0.01);
         assertEquals(1.75, dev.hwf.launcher.report.Accounting.hours(last, T0.plusSeconds(99_999)), 1e-6);
     }
+
+    /** A phase's result goes in one transaction: a change hwf never makes leaves the job ids unwritten too. */
+    @Test
+    void aPhasesResultIsWrittenWholeOrNotAtAll() {
+        String id = newRun();
+        journal.claim(id, "b", 0, List.of(0, 1, 2), "hwf-x-b-1", T0);
+        ElementRecord e0 = element(journal.snapshot(id), "b", 0);
+        ElementRecord done = e0.with(JobState.SUCCEEDED, 0, null, T0.plusSeconds(2));
+        // SUCCEEDED -> RUNNING is no transition hwf makes
+        Journal.Change illegal = new Journal.Change(new ElementRecord(e0.task(), e0.index(), JobState.SUCCEEDED,
+                e0.attempt(), e0.tries(), null, 0, null, null, null, null), e0.with(JobState.RUNNING, null, null, T0));
+        assertThrows(IllegalStateException.class, () -> journal.record(id, List.of(new Journal.Submitted("b", 1, "4711")),
+                List.of(illegal), List.of(), List.of(), List.of(), T0.plusSeconds(1)));
+        assertNull(element(journal.snapshot(id), "b", 0).jobId(), "nothing of the result was written");
+
+        journal.record(id, List.of(new Journal.Submitted("b", 1, "4711")), List.of(new Journal.Change(e0, done)),
+                List.of(), List.of(), List.of(), T0.plusSeconds(2));
+        RunSnapshot snap = journal.snapshot(id);
+        assertEquals("4711", element(snap, "b", 1).jobId());
+        assertEquals(JobState.SUCCEEDED, element(snap, "b", 0).state());
+    }
 }
