@@ -369,6 +369,32 @@ class SshTransportIT {
         assertEquals(opened + 2, SshConnection.opened());
     }
 
+    /**
+     * A command that must not run twice (a submission) is never sent again once its line may have
+     * reached a remote shell: after the connection is killed it either ran once or is reported
+     * with an unknown outcome (hwf then looks the job up by name); a query is simply sent again.
+     */
+    @Test
+    void aSubmissionIsNeverSentTwiceWhenItsShellDies() throws Exception {
+        SshConnection c = connect();
+        SshCommandRunner runner = new SshCommandRunner(c);
+        Path ran = tmp.resolve("ran-once.log");
+        Command append = Command.of("sh", "-c", "echo x >> \"$1\"", "append", ran.toString());
+        for (int i = 0; i < 3; i++) {
+            assertEquals("up\n", run(c, "echo", "up").stdout()); // a live shell is idle now
+            assertTrue(node.killSessions() >= 1, "no session to kill");
+            long before = Files.exists(ran) ? Files.readAllLines(ran).size() : 0;
+            try {
+                assertEquals(0, runner.runOnce(append, T).exitCode());
+                assertEquals(before + 1, Files.readAllLines(ran).size(), "it ran once");
+            } catch (TransportException e) {
+                assertTrue(e.getMessage().contains("outcome is unknown"), e.getMessage());
+                long after = Files.exists(ran) ? Files.readAllLines(ran).size() : 0;
+                assertTrue(after - before <= 1, "it ran " + (after - before) + " times");
+            }
+        }
+    }
+
     @Test
     void sshdDownIsUnknownUntilItIsBack() throws Exception {
         SshConnection c = connect();

@@ -245,7 +245,7 @@ final class Submission {
         try {
             List<Future<CommandResult>> futures = new ArrayList<>();
             for (Prepared p : prepared) {
-                futures.add(pool.submit(() -> scheduler.runner().run(p.command(), scheduler.commandTimeout())));
+                futures.add(pool.submit(() -> scheduler.runner().runOnce(p.command(), scheduler.commandTimeout())));
             }
             for (int i = 0; i < futures.size(); i++) {
                 try {

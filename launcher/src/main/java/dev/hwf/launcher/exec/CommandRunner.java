@@ -12,6 +12,16 @@ public interface CommandRunner {
      */
     CommandResult run(Command command, Duration timeout);
 
+    /**
+     * Runs a command that must not run twice (a submission): where the transport retries a command
+     * it believes never started, it does not retry this one once it may have reached the other side,
+     * and reports its outcome as unknown instead ({@link TransportException}), which hwf resolves by
+     * looking the job up by name.
+     */
+    default CommandResult runOnce(Command command, Duration timeout) {
+        return run(command, timeout);
+    }
+
     /** Where the commands run, for messages: "this machine" or "alice@login1". */
     String where();
 

@@ -67,17 +67,23 @@ final class RemoteShell {
     }
 
     /**
-     * The shell or its connection went away. {@code started} says whether the shell had taken the
-     * command line (it answers "hwf-run" before it runs one): when it had not, the command did not
-     * run and may be sent again; when it had, its outcome is unknown.
+     * The shell or its connection went away. {@code started}: the shell answered that it took the
+     * command line ("hwf-run", before it runs one); its outcome is unknown. {@code written}: the line
+     * was written to the channel, so the shell may have read and run it even though its answer never
+     * arrived (seen on the test login node: an sbatch ran, the answer was lost, and a second send made
+     * a second job). A line never written did not run and may go again; one written but not answered
+     * most likely met a shell that had already died (a dropped connection), and may go again only
+     * where running it twice does no harm.
      */
     static final class Lost extends Exception {
         final boolean started;
+        final boolean written;
         final boolean timedOut;
 
-        Lost(String message, boolean started, boolean timedOut, Throwable cause) {
+        Lost(String message, boolean started, boolean written, boolean timedOut, Throwable cause) {
             super(message, cause);
             this.started = started;
+            this.written = written;
             this.timedOut = timedOut;
         }
     }
@@ -163,9 +169,11 @@ final class RemoteShell {
             channel.disconnect();
         }, Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
         boolean started = false;
+        boolean written = false;
         try {
             in.write((encode(commandLine) + "\n").getBytes(StandardCharsets.UTF_8));
             in.flush();
+            written = true; // from here on the shell may run it, whatever it answers
             String ack = readLine(4096);
             if (ack == null) {
                 throw new IOException("the remote shell ended");
@@ -190,7 +198,7 @@ final class RemoteShell {
         } catch (IOException | RuntimeException e) {
             channel.disconnect();
             throw new Lost(fired.get() ? "did not finish within " + timeout.toSeconds() + " s" : e.getMessage(),
-                    started, fired.get(), e);
+                    started, written, fired.get(), e);
         } finally {
             dog.cancel(false);
         }

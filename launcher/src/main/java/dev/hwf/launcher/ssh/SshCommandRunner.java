@@ -27,6 +27,12 @@ public final class SshCommandRunner implements CommandRunner {
         return connection.exec(commandLine(command), command.env(), command.display(), timeout);
     }
 
+    /** Never sent a second time once the line may have reached the remote shell (see {@link SshConnection}). */
+    @Override
+    public CommandResult runOnce(Command command, Duration timeout) {
+        return connection.exec(commandLine(command), command.env(), command.display(), timeout, true);
+    }
+
     @Override
     public String user() {
         return connection.target().user();

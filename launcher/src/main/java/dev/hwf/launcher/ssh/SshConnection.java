@@ -145,6 +145,16 @@ public final class SshConnection implements AutoCloseable {
      * a file or on a command line that {@code ps} shows. Each value is one line.
      */
     public CommandResult exec(String commandLine, Map<String, String> env, String display, Duration timeout) {
+        return exec(commandLine, env, display, timeout, false);
+    }
+
+    /**
+     * As {@link #exec(String, Map, String, Duration)}; {@code once}: the command must not run twice (a
+     * submission), so a line that may have reached a remote shell is never sent again, however
+     * likely it is that the shell had died before reading it: its outcome is unknown instead.
+     */
+    public CommandResult exec(String commandLine, Map<String, String> env, String display, Duration timeout,
+                              boolean once) {
         for (Map.Entry<String, String> e : env.entrySet()) {
             if (!ShellQuote.isVariableName(e.getKey()) || !ShellQuote.isOneLine(e.getValue())) {
                 throw new IllegalArgumentException("variable " + e.getKey() + " cannot be passed over SSH:"
@@ -155,7 +165,7 @@ public final class SshConnection implements AutoCloseable {
             StringBuilder exports = new StringBuilder();
             env.forEach((name, value) -> exports.append("export ").append(name).append('=')
                     .append(ShellQuote.quote(value)).append("; "));
-            CommandResult r = execOnShell(exports + commandLine, display, timeout);
+            CommandResult r = execOnShell(exports + commandLine, display, timeout, once);
             if (r != null) {
                 return r;
             }
@@ -241,7 +251,7 @@ public final class SshConnection implements AutoCloseable {
     }
 
     /** Runs the command on one of the connection's remote shells; null when this host cannot run one. */
-    private CommandResult execOnShell(String commandLine, String display, Duration timeout) {
+    private CommandResult execOnShell(String commandLine, String display, Duration timeout, boolean once) {
         for (int attempt = 0; ; attempt++) {
             RemoteShell sh = takeShell(timeout, display);
             if (sh == null) {
@@ -260,15 +270,16 @@ public final class SshConnection implements AutoCloseable {
                     throw new TransportException("'" + display + "' on " + target.display() + " did not finish within "
                             + timeout.toSeconds() + " s", e);
                 }
-                if (!e.started && attempt == 0) {
-                    // the shell never took the line: the command did not run, so it may go again
+                if (attempt == 0 && (once ? !e.written : !e.started)) {
+                    // the shell never took the line: the command did not run (for one that must not run
+                    // twice: the line was not even written), so it may go again
                     LOG.debug("ssh: '{}' did not start on {} ({}); once more", display, target.display(),
                             e.getMessage());
                     continue;
                 }
                 String how = sh.session().isConnected() ? "the remote shell running it ended (" + e.getMessage() + ")"
                         : "the SSH connection to " + target.display() + " dropped";
-                throw new TransportException(e.started ? "while '" + display + "' ran, " + how
+                throw new TransportException(e.started || e.written ? "while '" + display + "' ran, " + how
                         + "; its outcome is unknown" : "cannot start '" + display + "': " + how, e);
             }
         }
