@@ -7,9 +7,8 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.render.UpstreamCheck;
 import dev.hwf.launcher.workflow.Task;
-import java.util.ArrayList;
 import java.util.BitSet;
-import java.util.LinkedHashMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -33,7 +32,7 @@ final class UpstreamChecks {
         if (upstream.isEmpty()) {
             return UpstreamCheck.NONE;
         }
-        Map<String, int[]> last = new LinkedHashMap<>();
+        Map<String, int[]> last = new HashMap<>();
         for (String up : upstream) {
             last.put(up, new int[pass.wf().task(up).elementCount()]);
         }
@@ -47,10 +46,7 @@ final class UpstreamChecks {
                 at[i] = Math.max(at[i], a.attempt());
             }
         }
-        List<UpstreamCheck.Upstream> out = new ArrayList<>();
-        last.forEach((up, at) -> out.add(new UpstreamCheck.Upstream(up, pass.taskDir(up),
-                pass.wf().task(up).isArray(), t.elementWise(up), UpstreamCheck.runs(at))));
-        return new UpstreamCheck(out);
+        return UpstreamCheck.of(pass.wf(), t, pass::taskDir, last::get);
     }
 
     /** Whether a reason file says the element ended before its command for its upstream. */

@@ -9,6 +9,7 @@ import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,13 +58,11 @@ public final class JobScripts {
 
     /** The upstream elements a task checks before its command, each as in its first attempt. */
     private UpstreamCheck firstAttempts(Task task) {
-        List<UpstreamCheck.Upstream> out = new ArrayList<>();
-        for (String up : checkedUpstream(workflow, task)) {
-            Task u = workflow.task(up);
-            out.add(new UpstreamCheck.Upstream(up, RunLayout.taskDir(workdir, runId, up), u.isArray(),
-                    task.elementWise(up), List.of(new UpstreamCheck.Run(1, 0, u.elementCount() - 1))));
-        }
-        return new UpstreamCheck(out);
+        return UpstreamCheck.of(workflow, task, up -> RunLayout.taskDir(workdir, runId, up), up -> {
+            int[] first = new int[workflow.task(up).elementCount()];
+            Arrays.fill(first, 1);
+            return first;
+        });
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.hwf.launcher.render;
 
 import dev.hwf.api.ShellQuote;
+import dev.hwf.launcher.workflow.Task;
+import dev.hwf.launcher.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * The lines a dependant's job script runs before its command: every upstream element it waits for
@@ -84,6 +87,21 @@ public record UpstreamCheck(List<Upstream> upstreams) {
             i = j + 1;
         }
         return out;
+    }
+
+    /**
+     * The check of a task's job: one entry per upstream task it waits for
+     * ({@link JobScripts#checkedUpstream}), each with its task directory and, per element, the attempt
+     * whose exit code file counts ({@code attempts}: index i, element i's attempt; 0 = none yet).
+     */
+    public static UpstreamCheck of(Workflow workflow, Task task, Function<String, String> taskDir,
+                                   Function<String, int[]> attempts) {
+        List<Upstream> out = new ArrayList<>();
+        for (String up : JobScripts.checkedUpstream(workflow, task)) {
+            out.add(new Upstream(up, taskDir.apply(up), workflow.task(up).isArray(), task.elementWise(up),
+                    runs(attempts.apply(up))));
+        }
+        return out.isEmpty() ? NONE : new UpstreamCheck(out);
     }
 
     public boolean isEmpty() {
