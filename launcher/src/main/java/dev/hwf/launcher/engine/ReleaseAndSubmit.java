@@ -17,9 +17,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Phase 5: asks the {@link SubmitGates} about every task with WAITING elements, in workflow order.
  * What the gates let go (all of a task's WAITING elements, or its first ones up to a limit) is
- * claimed as one attempt per array job ({@link ArrayChunks}: one, unless the indices reach the
- * site's array size limit) and handed to {@link Submission}; what a gate stops ends CANCELLED with
- * its reason; what is held stays WAITING, with the reason written where the gate shows it.
+ * to be claimed as one attempt per array job ({@link ArrayChunks}: one, unless the indices reach
+ * the site's array size limit); what a gate stops ends CANCELLED with its reason; what is held
+ * stays WAITING, with the reason written where the gate shows it. The sequencer writes the claims,
+ * hands those it won to {@link Submission}, and writes the rest with what the submission returns.
  */
 final class ReleaseAndSubmit {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseAndSubmit.class);
@@ -27,10 +28,24 @@ final class ReleaseAndSubmit {
     private ReleaseAndSubmit() {
     }
 
-    static Submission.Submitted run(Pass pass, Journal journal, Submission submission, SubmitBackoff backoff,
-                                    SiteLimitsReader limitsReader) {
+    /**
+     * What the gates let go and what they hold back.
+     *
+     * @param claims the attempts to claim, each before it is submitted
+     * @param held   what is written with the submission's result: the reasons of the elements held,
+     *               and the elements a gate stopped
+     */
+    record Release(List<Journal.Claim> claims, PhaseResult held) {
+        static final Release NONE = new Release(List.of(), PhaseResult.NONE);
+
+        Release {
+            claims = List.copyOf(claims);
+        }
+    }
+
+    static Release run(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimitsReader limitsReader) {
         if (pass.wf().tasks().stream().allMatch(t -> pass.waitingCount(t.name()) == 0)) {
-            return new Submission.Submitted(PhaseResult.NONE, List.of());
+            return Release.NONE;
         }
         SiteLimits limits = limitsReader.current(pass);
         SubmitGates gates = SubmitGates.forPass(pass, journal, backoff, limits);
@@ -77,8 +92,7 @@ final class ReleaseAndSubmit {
         }
         stopReasons.forEach((reason, n) -> LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED",
                 pass.runId(), reason, n));
-        Submission.Submitted sent = submission.submit(pass, wanted);
-        return new Submission.Submitted(PhaseResult.of(List.of(), held).and(sent.result()), sent.claimedTasks());
+        return new Release(wanted, PhaseResult.of(List.of(), held));
     }
 
     private static List<ArrayChunks.Chunk> bundles(List<Integer> indices) {

@@ -40,6 +40,8 @@ import org.slf4j.LoggerFactory;
  *       under the scheduler's dependency ({@link Dependencies}; element by element,
  *       {@link ElementWiseDependencies}).</li>
  * </ol>
+ * Only the claims are written apart, before anything is submitted ({@link #claim}): they name
+ * the jobs that a pass after a crash looks for.
  * Any number of passes, by any number of hwf processes, one after another or at once, lead to the
  * same end: every transition is a compare-and-set in the journal, and a task is claimed there
  * before it is submitted.
@@ -65,7 +67,7 @@ public final class RunEngine {
         this.journal = journal;
         this.scheduler = scheduler;
         this.clock = clock;
-        this.submission = new Submission(journal, clock, crash, backoff);
+        this.submission = new Submission(clock, crash, backoff);
         this.limits = new SiteLimitsReader(journal, clock);
         this.crash = crash;
     }
@@ -173,17 +175,36 @@ public final class RunEngine {
         // chain of N tasks is submitted in N rounds of one pass
         for (int round = 0; round < pass.wf().tasks().size(); round++) {
             pass = pass.at(clock.instant());
-            Submission.Submitted sent = ReleaseAndSubmit.run(pass, journal, submission, backoff, limits);
-            pass = write(pass, sent.result()).knowing(jobIds(sent.result()));
-            if (sent.claimed()) { // claims not yet submitted are in the journal only: read them again
-                pass = pass.reread(journal.refresh(pass.snap(), sent.claimedTasks()), clock.instant());
+            ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits);
+            List<Journal.Claim> claimed = claim(pass, release.claims());
+            PhaseResult sent = release.held().and(submission.submit(pass, claimed));
+            pass = write(pass, sent).knowing(jobIds(sent));
+            if (!claimed.isEmpty()) { // claims not yet submitted are in the journal only: read them again
+                pass = pass.reread(journal.refresh(pass.snap(),
+                        claimed.stream().map(Journal.Claim::task).distinct().toList()), clock.instant());
             }
-            if (sent.result().jobIds().isEmpty() || !waitsEarly(pass)) {
+            if (sent.jobIds().isEmpty() || !waitsEarly(pass)) {
                 break;
             }
         }
         // a submission refused for good ends its dependants in this pass, not the next
         return cancelBlocked(pass).snap();
+    }
+
+    /**
+     * Writes the claims a release asks for, in one transaction, before anything of them is
+     * submitted: each attempt with its job name, its elements QUEUED without a job id. Returns the
+     * claims won (another process may have claimed a task first). Killed after this, hwf has left
+     * attempts that the next pass looks up by name ({@link RecoverOrphans}): found, the job id is
+     * recorded; never submitted, they are handed back. So no job is lost and none is sent twice.
+     */
+    private List<Journal.Claim> claim(Pass pass, List<Journal.Claim> wanted) {
+        if (wanted.isEmpty()) {
+            return List.of();
+        }
+        List<Journal.Claim> won = journal.claimAll(pass.runId(), wanted, clock.instant());
+        LOG.debug("claimed {} of {} ready tasks", won.size(), wanted.size());
+        return won;
     }
 
     private static Set<String> jobIds(PhaseResult r) {

@@ -34,14 +34,13 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Submits claimed work, in steps that keep the journal's transactions few and the scheduler busy:
- * one transaction claims every task that goes (its attempt recorded with the job name, before
- * anything is submitted); their scripts are written; the submit commands run concurrently (at
- * most {@link #PARALLELISM} at once); the job ids and rejections come back as the phase's result.
- * A crash between the steps is what the claim is for: the next pass finds the submitted jobs by
- * name ({@link RecoverOrphans}).
- *
- * <p>This is the one phase that writes to the journal itself, because the claim must be
- * recorded before the submit commands run.
+ * the sequencer has claimed every task that goes in one transaction (its attempt recorded with the
+ * job name, before anything is submitted: {@link RunEngine}); their scripts are written; the
+ * submit commands run concurrently (at most {@link #PARALLELISM} at once); the job ids, rejections
+ * and attempts that could not be prepared come back as the phase's result, which the sequencer
+ * writes in one transaction like any phase's. A crash between the claim and that write is what the
+ * claim is for: the next pass finds the submitted jobs by name ({@link RecoverOrphans}), and hands
+ * back, once the submit grace has passed, what never reached the scheduler.
  */
 final class Submission {
     private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
@@ -49,13 +48,11 @@ final class Submission {
     /** Most submit commands in flight at once: below OpenSSH's default MaxSessions of 10. */
     static final int PARALLELISM = 8;
 
-    private final Journal journal;
     private final Clock clock;
     private final CrashHook crash;
     private final SubmitBackoff backoff;
 
-    Submission(Journal journal, Clock clock, CrashHook crash, SubmitBackoff backoff) {
-        this.journal = journal;
+    Submission(Clock clock, CrashHook crash, SubmitBackoff backoff) {
         this.clock = clock;
         this.crash = crash;
         this.backoff = backoff;
@@ -66,36 +63,24 @@ final class Submission {
     }
 
     /**
-     * What a submission did: the job ids and rejections to be written, and whether it claimed
-     * anything (then the journal has changed under the pass, whatever the result holds).
+     * Submits the attempts the journal holds claimed (their claims already written, with their job
+     * names): what is to be written of them, job ids first. An attempt that could not be prepared
+     * or submitted, and whose end is not known, is left out: it stays claimed, for
+     * {@link RecoverOrphans}.
      */
-    record Submitted(PhaseResult result, List<String> claimedTasks) {
-        Submitted {
-            claimedTasks = List.copyOf(claimedTasks);
-        }
-
-        boolean claimed() {
-            return !claimedTasks.isEmpty();
-        }
-    }
-
-    Submitted submit(Pass pass, List<Journal.Claim> wanted) {
-        if (wanted.isEmpty()) {
-            return new Submitted(PhaseResult.NONE, List.of());
+    PhaseResult submit(Pass pass, List<Journal.Claim> claimed) {
+        if (claimed.isEmpty()) {
+            return PhaseResult.NONE;
         }
         Scheduler scheduler = pass.scheduler();
-        List<Journal.Claim> claimed = journal.claimAll(pass.runId(), wanted, clock.instant());
-        if (claimed.isEmpty()) {
-            return new Submitted(PhaseResult.NONE, List.of()); // another process claimed them first
-        }
-        LOG.debug("claimed {} of {} ready tasks", claimed.size(), wanted.size());
         List<Journal.Submitted> submitted = new ArrayList<>(queuePacked(pass, claimed));
+        List<Change> failed = new ArrayList<>();
         List<Prepared> prepared = new ArrayList<>();
         for (Journal.Claim c : claimed) {
             if (pass.wf().task(c.task()).pilot()) {
                 continue;
             }
-            Prepared p = prepare(pass, pass.wf().task(c.task()), c);
+            Prepared p = prepare(pass, pass.wf().task(c.task()), c, failed);
             if (p != null) {
                 prepared.add(p);
             }
@@ -104,7 +89,6 @@ final class Submission {
         LOG.debug("{} scripts ready; submitting", prepared.size());
         List<CommandResult> results = runAll(scheduler, prepared);
         LOG.debug("{} submit commands done", results.size());
-        List<Change> failed = new ArrayList<>();
         for (int i = 0; i < prepared.size(); i++) {
             Prepared p = prepared.get(i);
             CommandResult result = results.get(i);
@@ -149,8 +133,7 @@ final class Submission {
             }
         }
         LOG.debug("{} jobs submitted, {} submits failed", submitted.size(), failed.size());
-        return new Submitted(new PhaseResult(submitted, failed, List.of()),
-                claimed.stream().map(Journal.Claim::task).distinct().toList());
+        return new PhaseResult(submitted, failed, List.of());
     }
 
     /**
@@ -189,8 +172,11 @@ final class Submission {
         return out;
     }
 
-    /** Writes the attempt's script; null when it could not be (the attempt is then failed or left claimed). */
-    private Prepared prepare(Pass pass, Task t, Journal.Claim c) {
+    /**
+     * Writes the attempt's script; null when it could not be: the attempt is then left claimed, or
+     * what becomes of it (WAITING again, or FAILED) is added to {@code unsent}.
+     */
+    private Prepared prepare(Pass pass, Task t, Journal.Claim c, List<Change> unsent) {
         Scheduler scheduler = pass.scheduler();
         Map<String, String> serviceUrls = Services.readyUrls(pass, t);
         JobScripts.Script script = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
@@ -212,8 +198,7 @@ final class Submission {
             Command submit = Dependencies.submitCommand(pass, t, c, scheduler.adapter().submitCommand(script.request(),
                     script.path(), t.secrets().keySet()).withEnv(Secrets.values(t, System::getenv)));
             if (submit == null) { // its upstream's jobs can no longer be named: it waits for them to end
-                journal.apply(pass.runId(), notSubmitted(c, "waiting for " + String.join(", ", t.after())),
-                        clock.instant());
+                unsent.addAll(notSubmitted(c, "waiting for " + String.join(", ", t.after())));
                 return null;
             }
             return new Prepared(c, submit);
@@ -224,8 +209,7 @@ final class Submission {
             return null;
         } catch (RuntimeException e) {
             LOG.info("task {}: cannot prepare the job script: {}", t.name(), e.getMessage());
-            journal.apply(pass.runId(), claimedChanges(c, JobState.FAILED, "cannot prepare the job script: "
-                    + e.getMessage()), clock.instant());
+            unsent.addAll(claimedChanges(c, JobState.FAILED, "cannot prepare the job script: " + e.getMessage()));
             return null;
         }
     }
