@@ -6,6 +6,7 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * with jobs the scheduler has ended; the next pass's {@link Observe} leaves such elements to this
  * phase ({@link #staleDownTheChain}, {@link ElementWiseDependencies#stale}), which cancels again (a no-op for
  * ended jobs) and records them. Recording first would leave a job pending on a dependency that can
- * never be met if hwf died before cancelling it.
+ * never be met if hwf died before cancelling it. What is stale is worked out once per reading of the
+ * run, kept on the {@link Pass}: the phase takes back what {@link Observe} left to it.
  */
 final class CancelDependants {
     private static final Logger LOG = LoggerFactory.getLogger(CancelDependants.class);
@@ -75,9 +77,14 @@ final class CancelDependants {
     /**
      * Every task whose queued jobs are to be taken back, with why: those {@link Dependencies#stale}
      * names, and, down the chain, the early dependants of those (whose own dependency is taken back
-     * with them), so that one cancel command takes a whole chain back.
+     * with them), so that one cancel command takes a whole chain back. Worked out once per reading
+     * of the run ({@link Pass#staleTasks}).
      */
     static Map<String, Dependencies.Stale> staleDownTheChain(Pass pass) {
+        return pass.staleTasks(() -> chain(pass));
+    }
+
+    private static Map<String, Dependencies.Stale> chain(Pass pass) {
         Map<String, Dependencies.Stale> out = new LinkedHashMap<>();
         for (Task t : pass.wf().tasks()) {
             Dependencies.Stale s = Dependencies.stale(pass, t);
@@ -103,6 +110,6 @@ final class CancelDependants {
                 }
             }
         }
-        return out;
+        return Collections.unmodifiableMap(out);
     }
 }

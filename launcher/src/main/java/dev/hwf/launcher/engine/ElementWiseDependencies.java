@@ -195,8 +195,13 @@ final class ElementWiseDependencies {
      * for: it failed for good or was cancelled (cancelled for good, {@code upstream sim[3] FAILED}),
      * or it is to run again (WAITING again, to follow its new job); and, down the chain, the queued
      * elements whose partner is taken back. Running elements are left alone: their dependency was met.
+     * Worked out once per reading of the run ({@link Pass#staleElements}).
      */
     static List<TakeBack> stale(Pass pass) {
+        return pass.staleElements(() -> takeBacks(pass));
+    }
+
+    private static List<TakeBack> takeBacks(Pass pass) {
         List<TakeBack> out = new ArrayList<>();
         Map<String, Map<Integer, Why>> taken = new HashMap<>();
         for (boolean grew = true; grew; ) {
@@ -225,7 +230,7 @@ final class ElementWiseDependencies {
                 grew = true;
             }
         }
-        return out;
+        return List.copyOf(out);
     }
 
     /**

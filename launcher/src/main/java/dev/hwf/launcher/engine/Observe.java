@@ -82,10 +82,12 @@ final class Observe {
         List<Journal.Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
         List<History.Killed> killed = new ArrayList<>();
-        Set<String> takenBack = CancelDependants.staleDownTheChain(pass).keySet();
+        // the queued dependants CancelDependants takes back, worked out once for this reading of the run
         // (asked only of a pass that read the scheduler: a pass that reads files only leaves them as they are)
+        Set<String> takenBack = new HashSet<>();
         Set<String> elementsTakenBack = new HashSet<>();
         if (statuses != null) {
+            takenBack.addAll(CancelDependants.staleDownTheChain(pass).keySet());
             ElementWiseDependencies.stale(pass)
                     .forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
         }

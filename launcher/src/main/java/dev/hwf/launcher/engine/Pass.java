@@ -41,6 +41,8 @@ final class Pass {
     private Map<String, List<ElementRecord>> byTask;
     private Map<String, Integer> offsets;
     private Map<String, Map<Integer, ElementWiseDependencies.Group>> partnerGroups;
+    private Map<String, Dependencies.Stale> staleTasks;
+    private List<ElementWiseDependencies.TakeBack> staleElements;
 
     Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader) {
         this(snap, wf, scheduler, now, waitingReader, Set.of());
@@ -71,10 +73,7 @@ final class Pass {
         }
         Set<String> all = new HashSet<>(knownJobs);
         all.addAll(jobIds);
-        Pass p = new Pass(snap, wf, scheduler, now, waitingReader, Set.copyOf(all));
-        p.byTask = byTask;
-        p.offsets = offsets;
-        return p;
+        return sameReading(new Pass(snap, wf, scheduler, now, waitingReader, Set.copyOf(all)));
     }
 
     /** Whether the scheduler has shown, in this pass, that it holds the job (see {@link #knowing}). */
@@ -99,11 +98,43 @@ final class Pass {
         return partnerGroups.computeIfAbsent(task, k -> compute.get());
     }
 
+    /**
+     * What {@link CancelDependants} takes back ({@link CancelDependants#staleDownTheChain}), worked
+     * out once per reading of the run: {@link Observe} leaves those dependants to it, and it takes
+     * back the same ones, unless a write between them had the run read again.
+     */
+    Map<String, Dependencies.Stale> staleTasks(Supplier<Map<String, Dependencies.Stale>> compute) {
+        if (staleTasks == null) {
+            staleTasks = compute.get();
+        }
+        return staleTasks;
+    }
+
+    /**
+     * The elements {@link CancelDependants} takes back one by one ({@link ElementWiseDependencies#stale}),
+     * worked out once per reading of the run as {@link #staleTasks}.
+     */
+    List<ElementWiseDependencies.TakeBack> staleElements(Supplier<List<ElementWiseDependencies.TakeBack>> compute) {
+        if (staleElements == null) {
+            staleElements = compute.get();
+        }
+        return staleElements;
+    }
+
     /** The same pass over the same reading of the run, with the clock read again (a phase starts). */
     Pass at(Instant at) {
-        Pass p = new Pass(snap, wf, scheduler, at, waitingReader, knownJobs);
+        return sameReading(new Pass(snap, wf, scheduler, at, waitingReader, knownJobs));
+    }
+
+    /**
+     * {@code p}, a pass over this one's reading of the run, with what was worked out of that reading
+     * whatever the clock and the jobs the pass knows (the partners' groups depend on those).
+     */
+    private Pass sameReading(Pass p) {
         p.byTask = byTask;
         p.offsets = offsets;
+        p.staleTasks = staleTasks;
+        p.staleElements = staleElements;
         return p;
     }
 
