@@ -3,6 +3,7 @@ package dev.hwf.launcher.cli;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.SiteFiles;
@@ -135,7 +136,7 @@ final class LogsCommand implements Callable<Integer> {
             chosen = attempt;
         }
         String dir = RunLayout.taskDir(snap.run().workdir(), runId, task);
-        String file = (stderr ? "err." : "out.") + chosen + "." + index + ".log";
+        String file = (stderr ? TaskDir.Kind.ERR : TaskDir.Kind.OUT).of(chosen, index);
         return new Target(dir + "/" + file, dir, file, e, chosen);
     }
 
@@ -158,19 +159,21 @@ final class LogsCommand implements Callable<Integer> {
         }
         Set<String> present = new TreeSet<>(files.scan(target.taskDir()).started());
         int index = e.index();
-        List<String> mine = present.stream().filter(k -> k.endsWith("." + index))
-                .map(k -> k.substring(0, k.indexOf('.'))).toList();
+        List<String> mine = present.stream().filter(k -> TaskDir.indexOf(k).equals(Integer.toString(index)))
+                .map(TaskDir::attemptOf).toList();
         if (!mine.isEmpty()) {
             sb.append(". Element ").append(index).append(" has logs of attempt(s) ").append(String.join(", ", mine))
                     .append(" in ").append(target.taskDir()).append("; pick one with --attempt N");
         } else if (present.isEmpty()) {
             sb.append(". There are no logs in ").append(target.taskDir()).append(" yet");
         } else {
-            List<String> names = present.stream().map(k -> "out." + k + ".log").toList();
+            List<String> names = present.stream().map(TaskDir::out).toList();
             sb.append(". Logs in ").append(target.taskDir()).append(": ")
                     .append(String.join(", ", names.subList(0, Math.min(10, names.size()))))
                     .append(names.size() > 10 ? " and " + (names.size() - 10) + " more" : "")
-                    .append(" (out.A.I.log: A = attempt, I = element; each has its err.A.I.log)");
+                    .append(" (").append(TaskDir.out(TaskDir.SHOWN_TAG))
+                    .append(": A = attempt, I = element; each has its ").append(TaskDir.err(TaskDir.SHOWN_TAG))
+                    .append(")");
         }
         return sb.toString();
     }

@@ -3,6 +3,7 @@ package dev.hwf.launcher.engine;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -151,7 +152,7 @@ final class ObservePacked {
      * none (or it cannot be read now: the next pass looks again).
      */
     private static String endpoint(Pass pass, ElementRecord e) {
-        return firstLine(pass, e, "ready");
+        return firstLine(pass, e, TaskDir.Kind.READY);
     }
 
     /**
@@ -159,17 +160,18 @@ final class ObservePacked {
      * for an element that failed); null when there is none: its exit code is the reason.
      */
     private static String reason(Pass pass, ElementRecord e) {
-        return firstLine(pass, e, "reason");
+        return firstLine(pass, e, TaskDir.Kind.REASON);
     }
 
-    private static String firstLine(Pass pass, ElementRecord e, String kind) {
+    private static String firstLine(Pass pass, ElementRecord e, TaskDir.Kind kind) {
         try {
-            byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/" + kind + "." + e.attempt() + "."
-                    + e.index(), 0, 512);
+            byte[] text = pass.scheduler().files().read(kind.in(pass.taskDir(e.task()), e.attempt(), e.index()),
+                    0, 512);
             return text == null ? null
                     : SiteFiles.TaskDirScan.endpoint(new String(text, StandardCharsets.UTF_8));
         } catch (HwfException ex) {
-            LOG.warn("task {}: cannot read its {} file now ({}); will look again", e.task(), kind, ex.getMessage());
+            LOG.warn("task {}: cannot read its {} file now ({}); will look again", e.task(), kind.word(),
+                    ex.getMessage());
             return null;
         }
     }
@@ -184,8 +186,8 @@ final class ObservePacked {
 
     /** The element's exit code file, read by its name; null while there is none (or only part of one). */
     private static Integer exitCode(Pass pass, ElementRecord e) {
-        byte[] text = pass.scheduler().files().read(pass.taskDir(e.task()) + "/exit." + e.attempt() + "." + e.index(),
-                0, 32);
+        byte[] text = pass.scheduler().files().read(TaskDir.Kind.EXIT.in(pass.taskDir(e.task()), e.attempt(),
+                e.index()), 0, 32);
         if (text == null) {
             return null;
         }

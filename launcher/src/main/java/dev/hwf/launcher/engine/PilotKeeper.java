@@ -2,6 +2,7 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -88,7 +89,7 @@ final class PilotKeeper {
                 // a broken setup): another try would do the same
                 lastReason = "pilot " + e.index() + " failed " + e.tries() + " times before running any element ("
                         + howItEnded(e) + "); see "
-                        + pass.taskDir(Pilot.TASK) + "/err." + e.attempt() + "." + e.index() + ".log";
+                        + TaskDir.Kind.ERR.in(pass.taskDir(Pilot.TASK), e.attempt(), e.index());
                 continue;
             }
             if (e.startedAt() != null || e.state() == JobState.SUCCEEDED) {

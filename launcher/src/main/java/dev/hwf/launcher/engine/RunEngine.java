@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.Exposure;
 import dev.hwf.launcher.exec.LocalFiles;
@@ -109,7 +110,7 @@ public final class RunEngine {
         for (ElementRecord e : snap.elements()) {
             if (e.state().isLive() && Packed.isSchedulerJob(e.jobId())) {
                 wanted.computeIfAbsent(e.task(), t -> new HashSet<>())
-                        .add("exit." + e.attempt() + "." + e.index());
+                        .add(TaskDir.Kind.EXIT.of(e.attempt(), e.index()));
             }
         }
         for (Map.Entry<String, Set<String>> t : wanted.entrySet()) {

@@ -17,20 +17,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** {@link SiteFiles} on this machine's file system. */
 public final class LocalFiles implements SiteFiles {
-    private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
-    private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
-    private static final Pattern READY = Pattern.compile("ready\\.(\\d+)\\.(\\d+)");
-
     private final FileModes modes;
 
     /** Files readable by their owner only. */
@@ -93,15 +85,21 @@ public final class LocalFiles implements SiteFiles {
 
     @Override
     public List<String> list(String dir) {
+        try {
+            return names(Path.of(dir));
+        } catch (NoSuchFileException | NotDirectoryException e) {
+            return new ArrayList<>();
+        } catch (IOException e) {
+            throw new HwfException(ExitCodes.BAD_INPUT, "cannot list " + dir + ": " + e, e);
+        }
+    }
+
+    private static List<String> names(Path dir) throws IOException {
         List<String> names = new ArrayList<>();
-        try (DirectoryStream<Path> ds = Files.newDirectoryStream(Path.of(dir))) {
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir)) {
             for (Path p : ds) {
                 names.add(p.getFileName().toString());
             }
-        } catch (NoSuchFileException | NotDirectoryException e) {
-            return names;
-        } catch (IOException e) {
-            throw new HwfException(ExitCodes.BAD_INPUT, "cannot list " + dir + ": " + e, e);
         }
         return names;
     }
@@ -128,42 +126,15 @@ public final class LocalFiles implements SiteFiles {
 
     @Override
     public TaskDirScan scan(String taskDir) {
-        Map<String, Integer> codes = new HashMap<>();
-        Set<String> started = new HashSet<>();
-        Map<String, String> ready = new HashMap<>();
-        Map<String, String> reasons = new HashMap<>();
-        try (DirectoryStream<Path> dir = Files.newDirectoryStream(Path.of(taskDir))) {
-            for (Path p : dir) {
-                String name = p.getFileName().toString();
-                Matcher m = EXIT.matcher(name);
-                if (m.matches()) {
-                    Integer code = readCode(p);
-                    if (code != null) {
-                        codes.put(m.group(1) + "." + m.group(2), code);
-                    }
-                    continue;
-                }
-                Matcher o = OUT.matcher(name);
-                if (o.matches()) {
-                    started.add(o.group(1) + "." + o.group(2));
-                    continue;
-                }
-                Matcher r = READY.matcher(name);
-                Matcher why = TaskDirScan.REASON.matcher(name);
-                if (r.matches() || why.matches()) {
-                    String line = readLine(p);
-                    if (line != null) {
-                        (r.matches() ? ready : reasons).put(name.substring(name.indexOf('.') + 1), line);
-                    }
-                }
-            }
-        } catch (NoSuchFileException e) {
-            return new TaskDirScan(Map.of(), Set.of());
+        Path dir = Path.of(taskDir);
+        List<String> names;
+        try {
+            names = names(dir);
         } catch (IOException e) {
-            // unreadable now is "unknown, keep waiting", never a failure
+            // missing, or unreadable now: "unknown, keep waiting", never a failure
             return new TaskDirScan(Map.of(), Set.of());
         }
-        return new TaskDirScan(codes, started, ready, reasons);
+        return TaskDir.scan(names, name -> readCode(dir.resolve(name)), name -> readLine(dir.resolve(name)));
     }
 
     /** A ready file's endpoint or a reason file's reason: the first line. */

@@ -4,7 +4,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** Files in the work directory where jobs run: on this machine, or on a cluster over SFTP. */
 public interface SiteFiles {
@@ -48,7 +47,8 @@ public interface SiteFiles {
     void link(String target, String link);
 
     /**
-     * What a task directory says about its elements: exit codes from {@code exit.A.I} files,
+     * What a task directory says about its elements (its files as {@link TaskDir} names them):
+     * exit codes from {@code exit.A.I} files,
      * which elements started (an {@code out.A.I.log} exists) and, for a service, where it answers
      * once ready (the first line of {@code ready.A.I}, host:port), and why an element ended before
      * its command ran (the first line of {@code reason.A.I}, e.g. {@code module gcc/12 not loaded}),
@@ -66,9 +66,6 @@ public interface SiteFiles {
     /** The result of {@link #scan}. A missing directory scans as empty. */
     record TaskDirScan(Map<String, Integer> exitCodes, Set<String> started, Map<String, String> ready,
                        Map<String, String> reasons) {
-        /** The file a job script's software environment leaves when it fails: see render.SoftwareEnv. */
-        public static final Pattern REASON = Pattern.compile("reason\\.(\\d+)\\.(\\d+)");
-
         /** A scan that found no ready file. */
         public TaskDirScan(Map<String, Integer> exitCodes, Set<String> started) {
             this(exitCodes, started, Map.of());
@@ -100,8 +97,9 @@ public interface SiteFiles {
             }
         }
 
+        /** The key of an element's entries: its files' tag (see {@link TaskDir#tag(int, int)}). */
         public static String key(int attempt, int index) {
-            return attempt + "." + index;
+            return TaskDir.tag(attempt, index);
         }
     }
 }

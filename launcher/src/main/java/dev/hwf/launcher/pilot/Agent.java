@@ -1,5 +1,6 @@
 package dev.hwf.launcher.pilot;
 
+import dev.hwf.launcher.exec.TaskDir;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -240,7 +241,7 @@ public final class Agent {
         }
         Path dir = Path.of(item.script()).toAbsolutePath().getParent();
         try {
-            PilotDir.writeWhole(dir.resolve("exit." + item.tag()), code + "\n");
+            PilotDir.writeWhole(dir.resolve(TaskDir.exit(item.tag())), code + "\n");
         } catch (IOException e) {
             // hwf still learns the outcome from the bundle's done file
             LOG.error("agent {}: cannot record element {}'s exit code in {}: {}", config.name(), item.index(), dir,
@@ -357,8 +358,8 @@ public final class Agent {
             String err = "/dev/null";
             if (item.tag() != null) { // the agent records the outcome: in the task directory, as a job script would
                 dir = Path.of(item.script()).toAbsolutePath().getParent().toString();
-                out = "out." + item.tag() + ".log";
-                err = "err." + item.tag() + ".log";
+                out = TaskDir.out(item.tag());
+                err = TaskDir.err(item.tag());
             }
             String line = String.join(SEP, Integer.toString(item.index()), dir, out, err,
                     String.join(",", gpus.stream().map(String::valueOf).toList()), item.script());

@@ -1,5 +1,6 @@
 package dev.hwf.launcher.pilot;
 
+import dev.hwf.launcher.exec.TaskDir;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -72,7 +73,7 @@ public final class PilotDir {
             if (script.contains("\n") || script.contains("\t")) {
                 throw new IllegalArgumentException("a script path with a tab or newline: " + script);
             }
-            if (tag != null && !tag.matches("[0-9]+[.][0-9]+")) {
+            if (tag != null && !TaskDir.isTag(tag)) {
                 throw new IllegalArgumentException("an outcome tag is ATTEMPT.INDEX: " + tag);
             }
         }

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.pilot;
 
 import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.exec.TaskDir;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -88,7 +89,7 @@ public final class PilotQueue {
     /** Asks the agent running the element tagged {@code ATTEMPT.INDEX} to stop it. */
     public void cancel(int attempt, int index) {
         files.mkdirs(dir + "/" + PilotDir.CANCEL);
-        files.write(dir + "/" + PilotDir.CANCEL + "/" + attempt + "." + index, "", false);
+        files.write(dir + "/" + PilotDir.CANCEL + "/" + TaskDir.tag(attempt, index), "", false);
     }
 
     /** Tells the agents no more work will come (written once). */

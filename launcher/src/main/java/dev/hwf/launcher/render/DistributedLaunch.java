@@ -3,6 +3,7 @@ package dev.hwf.launcher.render;
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.workflow.PilotJobs;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
@@ -121,7 +122,7 @@ public final class DistributedLaunch {
         }
         StringBuilder sb = new StringBuilder();
         sb.append("# one torchrun per node: the nodes read this job's variables and the launch line from a file\n");
-        sb.append("hwf_launch=\"$PWD/launch.$HWF_ATTEMPT.$HWF_ARRAY_INDEX.sh\"\n");
+        sb.append("hwf_launch=\"$PWD/").append(TaskDir.launch(TaskDir.SCRIPT_TAG)).append("\"\n");
         sb.append("{ declare -p ").append(String.join(" ", new LinkedHashSet<>(names)))
                 .append(" 2>/dev/null; printf '%s\\n' 'cd \"$1\" || exit 1' ")
                 .append(ShellQuote.quote("exec " + line)).append("; } >\"$hwf_launch\"\n");

@@ -1,5 +1,7 @@
 package dev.hwf.launcher.render;
 
+import dev.hwf.launcher.exec.TaskDir;
+
 /**
  * The names of a run's things: where its files lie in the work directory and what its jobs are
  * called on the scheduler. The engine, the renderer, logs and reports all find them this way.
@@ -20,6 +22,6 @@ public final class RunLayout {
 
     /** The job script of a task attempt: {@code <taskDir>/job.<attempt>.sh}. */
     public static String scriptPath(String taskDir, int attempt) {
-        return taskDir + "/job." + attempt + ".sh";
+        return taskDir + "/" + TaskDir.script(attempt);
     }
 }

@@ -2,6 +2,7 @@ package dev.hwf.launcher.render;
 
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.workflow.Task;
 import java.util.Map;
 import java.util.Set;
@@ -62,7 +63,7 @@ final class ServiceLaunch {
                 + "trap 'kill -TERM \"$hwf_service\" 2>/dev/null' TERM INT\n"
                 + "# the check runs in its own bash, at most " + READY_TIMEOUT_S + " s a time, so one that hangs is tried again\n"
                 + "hwf_ready() {\n    timeout " + READY_TIMEOUT_S + " bash -c " + ShellQuote.quote(check.stripTrailing()) + "\n}\n"
-                + "hwf_ready_file=\"ready.$HWF_ATTEMPT.$HWF_ARRAY_INDEX\"\n"
+                + "hwf_ready_file=\"" + TaskDir.ready(TaskDir.SCRIPT_TAG) + "\"\n"
                 + "while kill -0 \"$hwf_service\" 2>/dev/null; do\n"
                 + "    if (hwf_ready) </dev/null >/dev/null 2>&1; then\n"
                 + "        (umask \"${hwf_own_umask:-077}\" && printf '%s:%s\\n' \"$HWF_SERVICE_HOST\" \"$HWF_SERVICE_PORT\""

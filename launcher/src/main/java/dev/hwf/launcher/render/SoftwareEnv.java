@@ -1,6 +1,7 @@
 package dev.hwf.launcher.render;
 
 import dev.hwf.api.ShellQuote;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -40,7 +41,7 @@ public final class SoftwareEnv {
      * {@code reason.ATTEMPT.INDEX} beside its exit code file (hwf reads its first line) and to stderr.
      */
     static final String REASON_FUNCTION = "hwf_reason() {\n"
-            + "    hwf_reason_file=\"reason.$HWF_ATTEMPT.$HWF_ARRAY_INDEX\"\n"
+            + "    hwf_reason_file=\"" + TaskDir.reason(TaskDir.SCRIPT_TAG) + "\"\n"
             + "    (umask \"${hwf_own_umask:-077}\" && printf '%s\\n' \"$1\" >\"$hwf_reason_file.tmp\")"
             + " && mv -f \"$hwf_reason_file.tmp\" \"$hwf_reason_file\"\n"
             + "    echo \"hwf: $1\" >&2\n"

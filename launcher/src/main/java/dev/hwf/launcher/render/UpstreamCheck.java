@@ -1,6 +1,7 @@
 package dev.hwf.launcher.render;
 
 import dev.hwf.api.ShellQuote;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.ArrayList;
@@ -33,6 +34,12 @@ public record UpstreamCheck(List<Upstream> upstreams) {
 
     /** No upstream to check. */
     public static final UpstreamCheck NONE = new UpstreamCheck(List.of());
+
+    /** An upstream element's exit code file, as the check's shell names it: attempt $a, element $i. */
+    private static final String EXIT_FILE = TaskDir.exit(TaskDir.tag("$a", "$i"));
+
+    /** The mark the first element of an attempt leaves once the attempt's whole upstream passed. */
+    private static final String UPSTREAM_OK = TaskDir.upstreamOk("$HWF_ATTEMPT");
 
     public UpstreamCheck {
         upstreams = List.copyOf(upstreams);
@@ -135,13 +142,13 @@ public record UpstreamCheck(List<Upstream> upstreams) {
                 .append("        seen=1\n")
                 .append("        for ((i = from; i <= to; i++)); do\n")
                 .append("            code=\n")
-                .append("            read -r code 2>/dev/null <\"$dir/exit.$a.$i\"\n")
-                .append("            if [ \"$code\" != 0 ] && [ ! -e \"$dir/exit.$a.$i\" ]; then\n")
+                .append("            read -r code 2>/dev/null <\"$dir/" + EXIT_FILE + "\"\n")
+                .append("            if [ \"$code\" != 0 ] && [ ! -e \"$dir/" + EXIT_FILE + "\" ]; then\n")
                 .append("                # a file another node wrote a moment ago can take a while to show on a\n")
                 .append("                # network file system (cached lookups): look again before giving up\n")
                 .append("                for hwf_wait in ${HWF_UPSTREAM_WAIT-1 3 6}; do\n")
                 .append("                    sleep \"$hwf_wait\"; ls \"$dir\" >/dev/null 2>&1\n")
-                .append("                    read -r code 2>/dev/null <\"$dir/exit.$a.$i\" && break\n")
+                .append("                    read -r code 2>/dev/null <\"$dir/" + EXIT_FILE + "\" && break\n")
                 .append("                done\n")
                 .append("            fi\n")
                 .append("            if [ \"$code\" != 0 ]; then\n")
@@ -156,13 +163,13 @@ public record UpstreamCheck(List<Upstream> upstreams) {
                 .append("}\n");
         boolean whole = upstreams.stream().anyMatch(u -> !u.each());
         if (whole) {
-            sb.append("if [ ! -e \"upstream.$HWF_ATTEMPT.ok\" ]; then\n");
+            sb.append("if [ ! -e \"" + UPSTREAM_OK + "\" ]; then\n");
             for (Upstream u : upstreams) {
                 if (!u.each()) {
                     sb.append("    ").append(call(u)).append('\n');
                 }
             }
-            sb.append("    (umask \"${hwf_own_umask:-077}\" && : >\"upstream.$HWF_ATTEMPT.ok\")\n")
+            sb.append("    (umask \"${hwf_own_umask:-077}\" && : >\"" + UPSTREAM_OK + "\")\n")
                     .append("fi\n");
         }
         for (Upstream u : upstreams) {

@@ -1,13 +1,10 @@
 package dev.hwf.launcher.report;
 
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -18,6 +15,9 @@ import java.util.Map;
  * cluster's file system as it is. The timeline is drawn as SVG here, not by the script, so it shows
  * without JavaScript; the script only adds hover details. The report's JSON is embedded too
  * ({@code <script type="application/json" id="hwf-report">}).
+ *
+ * <p>This class lays out the page and draws its header, cards and timeline; the tables are
+ * {@link ReportTables}', the styles and the script {@link ReportAssets}'.
  */
 public final class ReportHtml {
     private static final DateTimeFormatter DATE_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'")
@@ -47,13 +47,15 @@ public final class ReportHtml {
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
                 .append("<meta name=\"generator\" content=\"").append(esc(s.generator())).append("\">\n")
                 .append("<title>").append(esc(s.workflow())).append(" · ").append(esc(s.run())).append(" · ")
-                .append(esc(s.state())).append("</title>\n<style>").append(CSS).append("</style>\n</head>\n<body>\n");
+                .append(esc(s.state())).append("</title>\n<style>").append(ReportAssets.CSS)
+                .append("</style>\n</head>\n<body>\n");
         header(s);
         cards(s);
         timeline(s);
-        tasks();
-        failures();
-        attempts();
+        ReportTables tables = new ReportTables(report, h);
+        tables.tasks();
+        tables.failures();
+        tables.attempts();
         h.append("<footer>Report of run <code>").append(esc(s.run())).append("</code> from the hwf journal, made by ")
                 .append(esc(s.generator())).append(" at ").append(esc(dateTime(s.generated())))
                 .append(". Times are those hwf recorded at its passes over the run; a running time marked ≤ started ")
@@ -63,7 +65,8 @@ public final class ReportHtml {
         String json = ReportJson.write(report).replace("<", "\\u003c").replace("\u2028", "\\u2028")
                 .replace("\u2029", "\\u2029");
         h.append("<script type=\"application/json\" id=\"hwf-report\">").append(json).append("</script>\n");
-        h.append("<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>").append(SCRIPT).append("</script>\n");
+        h.append("<div id=\"tip\" role=\"tooltip\" hidden></div>\n<script>").append(ReportAssets.SCRIPT)
+                .append("</script>\n");
         h.append("</body>\n</html>\n");
         return h.toString();
     }
@@ -325,175 +328,9 @@ public final class ReportHtml {
         }
     }
 
-    // ------------------------------------------------------------------ tables
-
-    private void tasks() {
-        h.append("<section>\n<h2>Tasks</h2>\n<table class=\"tasks\">\n<thead><tr><th>Task</th><th>State</th>")
-                .append("<th>After</th><th>Requested per job</th><th>Elements</th><th class=\"n\">Attempts</th>")
-                .append("<th class=\"n\">Retries</th><th class=\"n\">Ran</th><th class=\"n\">Core-h</th>")
-                .append("<th class=\"n\">GPU-h</th><th>Exit / reason</th></tr></thead>\n<tbody>\n");
-        for (RunReport.TaskReport t : report.tasks()) {
-            RunReport.Resources r = t.requested();
-            h.append("<tr data-task=\"").append(esc(t.name())).append("\"><td><b>").append(esc(t.name()))
-                    .append("</b>").append(t.reusedFrom() == null ? "" : "<br><span class=\"dim reused\">reused from "
-                            + esc(t.reusedFrom()) + "</span>").append(envCell(t)).append("</td><td>").append(badge(t.state())).append("</td><td>")
-                    .append(t.after().isEmpty() ? "<span class=\"dim\">–</span>" : esc(String.join(", ", t.after())))
-                    .append("</td><td class=\"req\">").append(plural(r.nodes(), "node")).append(" × ")
-                    .append(plural(r.ntasks(), "task"))
-                    .append(" × ").append(plural(r.cpus(), "cpu")).append(" = <b>").append(plural(r.cores(), "core"))
-                    .append("</b><br><span class=\"dim\">")
-                    .append(r.gpus() > 0 ? "<b class=\"gpu\">" + plural(r.gpuTotal(), "GPU") + "</b> · " : "")
-                    .append(esc(memory(r.memoryMb()))).append(r.memoryMb() > 0 ? " per node" : "").append(" · walltime ")
-                    .append(esc(walltime(r.walltimeSeconds())))
-                    .append(r.partition() == null ? "" : " · " + esc(r.partition()))
-                    .append(esc(SoftwareJson.text(r.software()))).append("</span></td><td>");
-            if (t.arraySize() > 0) {
-                h.append("array of ").append(t.arraySize()).append("<br><span class=\"dim\">")
-                        .append(t.arrayLimit() > 0 ? "≤ " + t.arrayLimit() + " at once · " : "")
-                        .append(esc(elementStates(t))).append("</span>");
-            } else if (t.service()) {
-                h.append("service<br><span class=\"dim\">").append(t.endpoint() == null ? "never ready"
-                        : "answered at <code>" + esc(t.endpoint()) + "</code>").append("</span>");
-            } else {
-                h.append("<span class=\"dim\">single job</span>");
-            }
-            h.append("</td><td class=\"n\">").append(t.attempts().size()).append("</td><td class=\"n\">")
-                    .append(t.retries()).append(t.retriesAllowed() > 0 ? "<br><span class=\"dim\">" + t.retriesAllowed()
-                    + " allowed</span>" : "").append("</td><td class=\"n\">")
-                    .append(esc(duration(t.runSeconds()))).append("</td><td class=\"n\">").append(esc(hours(t.coreHours())))
-                    .append("</td><td class=\"n\">").append(esc(hours(t.gpuHours()))).append("</td><td>")
-                    .append(t.exitCode() == null ? "" : "exit " + t.exitCode())
-                    .append(t.reason() == null || t.reason().equals("exit " + t.exitCode()) ? ""
-                            : (t.exitCode() == null ? "" : " · ") + "<span class=\"why\">" + esc(t.reason()) + "</span>")
-                    .append("</td></tr>\n");
-        }
-        h.append("</tbody>\n</table>\n</section>\n");
-    }
-
-    /** A task's environment under its name: values, and secrets as {@code <from $VAR>}. */
-    private static String envCell(RunReport.TaskReport t) {
-        if (t.env().isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder("<br><span class=\"dim env\">env ");
-        String sep = "";
-        for (Map.Entry<String, String> e : t.env().entrySet()) {
-            sb.append(sep).append("<code>").append(esc(e.getKey() + "=" + e.getValue())).append("</code>");
-            sep = " ";
-        }
-        return sb.append("</span>").toString();
-    }
-
-    /** An element's cell in the attempts table: its index, and its parameters in a sweep. */
-    private static String elementCell(RunReport.ElementReport e) {
-        return "<td class=\"n\">" + e.index() + (e.params() == null ? ""
-                : "<br><span class=\"dim params\">" + esc(e.paramText()) + "</span>") + "</td>";
-    }
-
-    private static String elementStates(RunReport.TaskReport t) {
-        Map<String, Integer> n = new LinkedHashMap<>();
-        for (RunReport.ElementReport e : t.elements()) {
-            n.merge(e.state().toLowerCase(Locale.ROOT), 1, Integer::sum);
-        }
-        StringBuilder sb = new StringBuilder();
-        n.forEach((k, v) -> sb.append(sb.isEmpty() ? "" : ", ").append(v).append(' ').append(k));
-        return sb.toString();
-    }
-
-    private void failures() {
-        List<RunReport.Failure> fs = report.failures();
-        h.append("<section>\n<h2>Failures</h2>\n");
-        if (fs.isEmpty()) {
-            h.append("<p class=\"ok\">No attempt failed.</p>\n</section>\n");
-            return;
-        }
-        h.append("<div class=\"failures\">\n");
-        for (RunReport.Failure f : fs) {
-            String who = f.task() + (f.index() == null ? "" : "[" + f.index() + "]");
-            h.append("<div class=\"failure\" data-task=\"").append(esc(f.task())).append("\"><div class=\"fhead\"><b>")
-                    .append(esc(who)).append("</b> attempt ").append(f.attempt())
-                    .append(f.jobId() == null ? "" : " · job " + esc(f.jobId())).append(" · ")
-                    .append(badge(f.outcome().equals("RETRIED") ? "FAILED" : f.outcome()))
-                    .append(f.outcome().equals("RETRIED") ? " <span class=\"dim\">then ran again</span>" : "")
-                    .append(" <span class=\"why\">").append(esc(f.reason() == null ? "" : f.reason())).append("</span>")
-                    .append(f.at() == null ? "" : " <span class=\"dim\">at " + esc(clock(f.at())) + "</span>")
-                    .append("<span class=\"logs\">").append(log(f.stdout(), "stdout")).append(' ')
-                    .append(log(f.stderr(), "stderr")).append("</span></div>");
-            if (f.stderrTail() != null && !f.stderrTail().isBlank()) {
-                h.append("<pre>").append(esc(f.stderrTail())).append("</pre>");
-            }
-            h.append("</div>\n");
-        }
-        h.append("</div>\n</section>\n");
-    }
-
-    private void attempts() {
-        h.append("<section>\n<h2>Attempts and logs</h2>\n");
-        if (report.summary().host() != null) {
-            h.append("<p class=\"dim\">Logs are on <code>").append(esc(report.summary().host()))
-                    .append("</code>; <code>hwf logs RUN TASK</code> prints them from here.</p>\n");
-        }
-        for (RunReport.TaskReport t : report.tasks()) {
-            boolean open = t.elements().size() <= 16;
-            h.append("<details").append(open ? " open" : "").append("><summary><b>").append(esc(t.name()))
-                    .append("</b> ").append(badge(t.state())).append(" <span class=\"dim\">")
-                    .append(plural(t.attempts().size(), "attempt")).append(t.arraySize() > 0 ? " · "
-                            + plural(t.elements().size(), "element") : "")
-                    .append(" · ").append(esc(t.taskDir())).append("</span></summary>\n");
-            h.append("<table class=\"attempts\"><thead><tr>").append(t.arraySize() > 0 ? "<th class=\"n\">Element</th>" : "")
-                    .append("<th class=\"n\">Attempt</th><th>Job</th><th>Queued</th><th>Started</th><th>Ended</th>")
-                    .append("<th class=\"n\">Ran</th><th>Outcome</th><th>Logs</th></tr></thead><tbody>\n");
-            Map<Integer, String> ranOn = new HashMap<>(); // packed attempts: their pilot agent
-            t.attempts().stream().filter(a -> a.ranOn() != null).forEach(a -> ranOn.put(a.attempt(), a.ranOn()));
-            Map<Integer, Integer> version = new HashMap<>(); // the workflow version each ran
-            t.attempts().forEach(a -> version.put(a.attempt(), a.version()));
-            for (RunReport.ElementReport e : t.elements()) {
-                if (e.segments().isEmpty()) {
-                    h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
-                            .append("<td class=\"n dim\">–</td><td colspan=\"5\" class=\"dim\">never submitted</td><td>")
-                            .append(badge(e.state())).append(e.reason() == null ? "" : " <span class=\"why\">"
-                                    + esc(e.reason()) + "</span>").append("</td><td></td></tr>\n");
-                    continue;
-                }
-                for (RunReport.Segment g : e.segments()) {
-                    h.append("<tr>").append(t.arraySize() > 0 ? elementCell(e) : "")
-                            .append("<td class=\"n\">").append(g.attempt())
-                            .append(version.getOrDefault(g.attempt(), 1) > 1 ? " <span class=\"dim\" title=\"workflow"
-                                    + " version\">v" + version.get(g.attempt()) + "</span>" : "").append("</td><td>")
-                            .append(g.jobId() == null ? "<span class=\"dim\">–</span>" : esc(g.jobId()))
-                            .append(ranOn.containsKey(g.attempt()) ? " <span class=\"dim\">on "
-                                    + esc(ranOn.get(g.attempt())) + "</span>" : "").append("</td><td>")
-                            .append(esc(clock(g.queued()))).append("</td><td>")
-                            .append(g.started() != null ? esc(clock(g.started())) : "<span class=\"dim\">–</span>")
-                            .append("</td><td>").append(g.ended() != null ? esc(clock(g.ended()))
-                                    : "<span class=\"dim\">–</span>").append("</td><td class=\"n\">")
-                            .append(g.runFrom() == null ? "<span class=\"dim\">–</span>" : (g.startObserved() ? ""
-                                    : "≤ ") + esc(duration(g.runSeconds()))).append("</td><td>")
-                            .append(badge(g.outcome())).append(g.exitCode() == null ? "" : " exit " + g.exitCode())
-                            .append(g.reason() == null || g.reason().equals("exit " + g.exitCode()) ? ""
-                                    : " <span class=\"why\">" + esc(g.reason()) + "</span>")
-                            .append("</td><td class=\"logs\">").append(log(g.stdout(), "stdout")).append(' ')
-                            .append(log(g.stderr(), "stderr")).append("</td></tr>\n");
-                }
-            }
-            h.append("</tbody></table>\n</details>\n");
-        }
-        h.append("</section>\n");
-    }
-
-    /** A link to a log on this machine (file://), or its path on the cluster as text. */
-    private String log(String path, String label) {
-        if (report.summary().host() != null) {
-            return "<code class=\"path\" title=\"" + esc(path) + " on " + esc(report.summary().host()) + "\">"
-                    + esc(label) + ": " + esc(path) + "</code>";
-        }
-        return "<a href=\"" + esc(Path.of(path).toUri().toString()) + "\" title=\"" + esc(path) + "\">" + esc(label)
-                + "</a>";
-    }
-
     // ------------------------------------------------------------------ formatting
 
-    private static String badge(String state) {
+    static String badge(String state) {
         return "<span class=\"badge s-" + esc(state) + "\">" + esc(state) + "</span>";
     }
 
@@ -525,7 +362,7 @@ public final class ReportHtml {
         return s.length() <= n ? s : s.substring(0, n - 1) + "…";
     }
 
-    private static String plural(long n, String word) {
+    static String plural(long n, String word) {
         return n + " " + word + (n == 1 ? "" : "s");
     }
 
@@ -587,118 +424,4 @@ public final class ReportHtml {
         String hms = String.format("%02d:%02d:%02d", d.toHoursPart(), d.toMinutesPart(), d.toSecondsPart());
         return d.toDays() > 0 ? d.toDays() + "-" + hms : hms;
     }
-
-    private static final String CSS = """
-            :root { --ink:#0f172a; --muted:#64748b; --line:#e2e8f0; --bg:#f8fafc; --ok:#16a34a; --bad:#dc2626;
-              --retry:#f59e0b; --run:#2563eb; --cancel:#94a3b8; --queue:#cbd5e1; }
-            * { box-sizing: border-box; }
-            body { margin: 0 auto; padding: 28px 32px 40px; max-width: 1200px; color: var(--ink); background: #fff;
-              font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-            code, pre, .path { font-family: ui-monospace, "SFMono-Regular", Menlo, "DejaVu Sans Mono", monospace;
-              font-size: 12.5px; }
-            header { border-bottom: 1px solid var(--line); padding-bottom: 14px; margin-bottom: 18px; }
-            .title { display: flex; align-items: center; gap: 14px; }
-            h1 { font-size: 26px; margin: 0; letter-spacing: -0.01em; }
-            h2 { font-size: 17px; margin: 28px 0 10px; }
-            .meta { color: var(--muted); margin-top: 6px; }
-            .reason { margin-top: 8px; color: var(--bad); font-weight: 600; }
-            .badge { display: inline-block; padding: 1px 8px; border-radius: 999px; font-size: 11.5px;
-              font-weight: 650; letter-spacing: 0.03em; background: #e2e8f0; color: #334155; vertical-align: 1px; }
-            .title .badge { font-size: 13px; padding: 3px 12px; }
-            .s-SUCCEEDED { background: #dcfce7; color: #166534; }
-            .s-FAILED { background: #fee2e2; color: #991b1b; }
-            .s-RETRIED { background: #fef3c7; color: #92400e; }
-            .s-CANCELLED { background: #f1f5f9; color: #475569; }
-            .s-RUNNING { background: #dbeafe; color: #1e40af; }
-            .s-QUEUED { background: #fef9c3; color: #854d0e; }
-            .s-WAITING { background: #f1f5f9; color: #64748b; }
-            .cards { display: grid; grid-template-columns: repeat(6, 1fr); gap: 12px; }
-            .card { border: 1px solid var(--line); border-radius: 10px; padding: 12px 14px; background: var(--bg); }
-            .card .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: 0.06em; }
-            .card .value { font-size: 22px; font-weight: 650; margin-top: 2px; }
-            .card .note { color: var(--muted); font-size: 12px; }
-            .legend { display: flex; flex-wrap: wrap; gap: 16px; color: var(--muted); font-size: 12.5px;
-              margin-bottom: 8px; }
-            .legend .zero { margin-left: auto; }
-            .sw { display: inline-block; width: 18px; height: 10px; border-radius: 2px; margin-right: 6px;
-              vertical-align: -1px; }
-            .sw.queued { background: repeating-linear-gradient(45deg, #e2e8f0 0 3px, #94a3b8 3px 5px); }
-            .sw.unobserved { background: #93c5fd; outline: 1.5px dashed #1e3a8a; outline-offset: -1.5px; }
-            .sw.o-SUCCEEDED { background: var(--ok); } .sw.o-FAILED { background: var(--bad); }
-            .sw.o-RETRIED { background: var(--retry); } .sw.o-CANCELLED { background: var(--cancel); }
-            .sw.o-RUNNING { background: var(--run); }
-            .chart { border: 1px solid var(--line); border-radius: 10px; overflow-x: auto; background: #fff; }
-            svg { display: block; }
-            svg .band { fill: #fff; } svg .band.alt { fill: #f8fafc; }
-            svg .axis line { stroke: #e2e8f0; stroke-width: 1; }
-            svg .axis text { fill: var(--muted); font-size: 11px; text-anchor: middle; }
-            svg .mark line { stroke: #7c3aed; stroke-width: 1.5; stroke-dasharray: 4 3; }
-            svg .mark.m-SUCCEEDED line { stroke: var(--ok); } svg .mark.m-FAILED line { stroke: var(--bad); }
-            svg .mark.m-CANCELLED line { stroke: var(--cancel); }
-            svg text { font-family: system-ui, -apple-system, "Segoe UI", Roboto, "DejaVu Sans", sans-serif; }
-            svg .tname { font-size: 12.5px; font-weight: 600; fill: var(--ink); }
-            svg .tname .count { font-weight: 400; fill: var(--muted); }
-            svg .ename { font-size: 10.5px; fill: var(--muted); text-anchor: end; }
-            svg .queued { fill: url(#hatch); }
-            svg .run.o-SUCCEEDED, svg .end.o-SUCCEEDED { fill: var(--ok); }
-            svg .run.o-FAILED, svg .end.o-FAILED { fill: var(--bad); }
-            svg .run.o-RETRIED, svg .end.o-RETRIED { fill: var(--retry); }
-            svg .run.o-CANCELLED, svg .end.o-CANCELLED, svg .never { fill: var(--cancel); }
-            svg .run.o-RUNNING { fill: var(--run); } svg .run.o-QUEUED { fill: #fde68a; }
-            svg .run.unobserved { fill-opacity: 0.55; stroke: #1e3a8a; stroke-width: 1; stroke-dasharray: 3 2; }
-            svg .span { fill: #cbd5e1; } svg .span.s-SUCCEEDED { fill: #86efac; } svg .span.s-FAILED { fill: #fca5a5; }
-            svg .element:hover rect { stroke: #0f172a; stroke-width: 1; }
-            table { border-collapse: collapse; width: 100%; }
-            th, td { text-align: left; padding: 7px 10px; border-bottom: 1px solid var(--line); vertical-align: top; }
-            th { font-size: 12px; color: var(--muted); font-weight: 600; text-transform: uppercase;
-              letter-spacing: 0.04em; background: var(--bg); }
-            td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-            th { white-space: nowrap; }
-            .dim { color: var(--muted); }
-            td.req { min-width: 230px; }
-            table.tasks td, table.tasks th { padding: 7px 8px; }
-            .why { color: #9a3412; }
-            .gpu { color: #6d28d9; }
-            .ok { color: var(--ok); font-weight: 600; }
-            .failures { display: grid; gap: 10px; }
-            .failure { border: 1px solid #fecaca; border-left: 4px solid var(--bad); border-radius: 8px; padding: 10px 14px;
-              background: #fffafa; }
-            .failure .logs { float: right; }
-            .failure pre { margin: 8px 0 0; padding: 8px 10px; background: #1e293b; color: #e2e8f0; border-radius: 6px;
-              overflow-x: auto; max-height: 240px; }
-            details { border: 1px solid var(--line); border-radius: 10px; margin-bottom: 10px; background: #fff; }
-            summary { padding: 10px 14px; cursor: pointer; }
-            details table { font-size: 13px; }
-            details td, details th { padding: 5px 10px; }
-            td.logs a, .failure a { margin-right: 8px; }
-            a { color: #1d4ed8; text-decoration: none; } a:hover { text-decoration: underline; }
-            footer { margin-top: 34px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--line);
-              padding-top: 12px; }
-            #tip { position: fixed; pointer-events: none; background: #0f172a; color: #f8fafc; padding: 7px 10px;
-              border-radius: 6px; font-size: 12px; white-space: pre; box-shadow: 0 4px 14px rgba(0,0,0,.25);
-              z-index: 10; }
-            @media (max-width: 900px) { .cards { grid-template-columns: repeat(3, 1fr); } }
-            """;
-
-    /** Hover details for the timeline; marks the page as drawn (for tests in a real browser). */
-    private static final String SCRIPT = """
-            (function () {
-              var tip = document.getElementById('tip');
-              document.querySelectorAll('#timeline [data-tip]').forEach(function (el) {
-                var t = el.querySelector('title');
-                if (t) { el.removeChild(t); }
-                el.addEventListener('mousemove', function (ev) {
-                  tip.textContent = el.getAttribute('data-tip');
-                  tip.hidden = false;
-                  tip.style.left = Math.min(ev.clientX + 14, window.innerWidth - tip.offsetWidth - 8) + 'px';
-                  tip.style.top = (ev.clientY + 16) + 'px';
-                });
-                el.addEventListener('mouseleave', function () { tip.hidden = true; });
-              });
-              var data = JSON.parse(document.getElementById('hwf-report').textContent);
-              var drawn = document.querySelectorAll('#timeline g.element').length;
-              var expected = data.tasks.reduce(function (n, t) { return n + t.elements.length; }, 0);
-              document.documentElement.setAttribute('data-hwf-elements', drawn + '/' + expected);
-            })();
-            """;
 }

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.report;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -316,9 +317,9 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
             runFrom = jobAt.isAfter(ended) ? ended : lastPass != null && lastPass.isAfter(jobAt) ? lastPass : jobAt;
         }
         double runSeconds = runFrom == null ? 0 : seconds(runFrom, ended != null ? ended : now);
-        String key = a.attempt() + "." + e.index() + ".log";
         return new Segment(a.attempt(), a.jobId(), a.submittedAt(), started, observed, runFrom, ended, outcome,
-                reason, exitCode, runSeconds, dir + "/out." + key, dir + "/err." + key);
+                reason, exitCode, runSeconds, TaskDir.Kind.OUT.in(dir, a.attempt(), e.index()),
+                TaskDir.Kind.ERR.in(dir, a.attempt(), e.index()));
     }
 
     private static boolean isFinal(String state) {

@@ -7,6 +7,7 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.ssh.SshConnection.SftpFailure;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -15,14 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * {@link SiteFiles} on a cluster, over the SFTP channel of the process's SSH connection: job
@@ -34,10 +31,6 @@ import java.util.regex.Pattern;
  * new file, so a code once read is kept for the life of this object.
  */
 public final class SftpFiles implements SiteFiles {
-    private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
-    private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
-    private static final Pattern READY = Pattern.compile("ready\\.(\\d+)\\.(\\d+)");
-
     private final SshConnection connection;
     private final Set<String> knownDirs = ConcurrentHashMap.newKeySet();
     private final Map<String, Integer> exitCodes = new ConcurrentHashMap<>();
@@ -255,50 +248,23 @@ public final class SftpFiles implements SiteFiles {
             }
             throw e;
         }
-        Map<String, Integer> codes = new HashMap<>();
-        Set<String> started = new HashSet<>();
-        Map<String, String> ready = new HashMap<>();
-        Map<String, String> reasons = new HashMap<>();
-        for (String name : names) {
-            Matcher m = EXIT.matcher(name);
-            if (m.matches()) {
-                String file = taskDir + "/" + name;
-                Integer code = exitCodes.get(file);
-                if (code == null) {
-                    code = readCode(ch, file);
-                    if (code != null) {
-                        exitCodes.put(file, code);
-                    }
-                }
-                if (code != null) {
-                    codes.put(m.group(1) + "." + m.group(2), code);
-                }
-                continue;
-            }
-            Matcher o = OUT.matcher(name);
-            if (o.matches()) {
-                started.add(o.group(1) + "." + o.group(2));
-                continue;
-            }
-            Matcher r = READY.matcher(name);
-            Matcher why = TaskDirScan.REASON.matcher(name);
-            if (r.matches() || why.matches()) {
-                // written once, atomically, by a service's job (or, a reason, by a job whose software
-                // failed to load): kept like an exit code once read; a reason file exists only then
-                String file = taskDir + "/" + name;
-                String endpoint = endpoints.get(file);
-                if (endpoint == null) {
-                    endpoint = readEndpoint(ch, file);
-                    if (endpoint != null) {
-                        endpoints.put(file, endpoint);
-                    }
-                }
-                if (endpoint != null) {
-                    (r.matches() ? ready : reasons).put(name.substring(name.indexOf('.') + 1), endpoint);
-                }
+        // an exit code file is written once, atomically, by the job; a ready file by a service's job
+        // and a reason file by a job whose software failed to load, likewise: each is kept once read
+        return TaskDir.scan(names, name -> cached(exitCodes, taskDir + "/" + name, f -> readCode(ch, f)),
+                name -> cached(endpoints, taskDir + "/" + name, f -> readEndpoint(ch, f)));
+    }
+
+    /** What a file says, from the cache once it has said something. */
+    private static <T> T cached(Map<String, T> cache, String file, TaskDir.Read<T, SftpException> read)
+            throws SftpException {
+        T value = cache.get(file);
+        if (value == null) {
+            value = read.read(file);
+            if (value != null) {
+                cache.put(file, value);
             }
         }
-        return new TaskDirScan(codes, started, ready, reasons);
+        return value;
     }
 
     @Override

@@ -2,16 +2,14 @@ package dev.hwf.launcher.engine.support;
 
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.SiteFiles;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.exec.TransportException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A cluster's work directory in memory: the test plays the jobs, writing their exit code files
@@ -21,11 +19,6 @@ import java.util.regex.Pattern;
  * down does. Paths are kept as given: a directory is just a prefix.
  */
 public final class FakeSiteFiles implements SiteFiles {
-    // the names LocalFiles reads; kept in step with it by hand, as the engine only sees the scan
-    private static final Pattern EXIT = Pattern.compile("exit\\.(\\d+)\\.(\\d+)");
-    private static final Pattern OUT = Pattern.compile("out\\.(\\d+)\\.(\\d+)\\.log");
-    private static final Pattern READY = Pattern.compile("ready\\.(\\d+)\\.(\\d+)");
-
     private final Map<String, String> files = new TreeMap<>();
     private boolean unreachable;
 
@@ -146,28 +139,16 @@ public final class FakeSiteFiles implements SiteFiles {
     @Override
     public synchronized TaskDirScan scan(String taskDir) {
         reach();
-        Map<String, Integer> codes = new HashMap<>();
-        Set<String> started = new HashSet<>();
-        Map<String, String> ready = new HashMap<>();
-        Map<String, String> reasons = new HashMap<>();
         String prefix = taskDir + "/";
-        for (Map.Entry<String, String> f : files.entrySet()) {
-            if (!f.getKey().startsWith(prefix) || f.getKey().indexOf('/', prefix.length()) >= 0) {
-                continue;
-            }
-            String name = f.getKey().substring(prefix.length());
-            Matcher m;
-            if ((m = EXIT.matcher(name)).matches()) {
-                codes.put(m.group(1) + "." + m.group(2), Integer.valueOf(f.getValue().strip()));
-            } else if ((m = OUT.matcher(name)).matches()) {
-                started.add(m.group(1) + "." + m.group(2));
-            } else if ((m = READY.matcher(name)).matches() && TaskDirScan.endpoint(f.getValue()) != null) {
-                ready.put(m.group(1) + "." + m.group(2), TaskDirScan.endpoint(f.getValue()));
-            } else if ((m = TaskDirScan.REASON.matcher(name)).matches() && TaskDirScan.reason(f.getValue()) != null) {
-                reasons.put(m.group(1) + "." + m.group(2), TaskDirScan.reason(f.getValue()));
+        List<String> names = new ArrayList<>();
+        for (String path : files.keySet()) {
+            if (path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
+                names.add(path.substring(prefix.length()));
             }
         }
-        return new TaskDirScan(codes, started, ready, reasons);
+        // the names and rules LocalFiles and SftpFiles read by
+        return TaskDir.scan(names, name -> TaskDirScan.exitCode(files.get(prefix + name)),
+                name -> TaskDirScan.endpoint(files.get(prefix + name)));
     }
 
     @Override
