@@ -6,6 +6,7 @@ import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -160,7 +161,7 @@ final class Submission {
                 List<PilotDir.Item> items = new ArrayList<>();
                 for (int i : c.indices()) {
                     items.add(new PilotDir.Item(i, Math.max(1, t.cpus()), t.gpus(), script.path(),
-                            c.attempt() + "." + i));
+                            TaskDir.tag(c.attempt(), i)));
                 }
                 queue.enqueue(c.jobName(), items);
                 out.add(new Journal.Submitted(c, Packed.jobId(c.jobName())));
