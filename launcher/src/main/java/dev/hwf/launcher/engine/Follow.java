@@ -25,8 +25,33 @@ public final class Follow {
     /** How often they are looked at, at the most, where they are on this machine. */
     public static final Duration LOCAL_CHECK = Duration.ofMillis(100);
 
+    /**
+     * The time a followed run keeps and how it waits: this machine's monotonic clock and
+     * {@link Thread#sleep} ({@link #SYSTEM}), or a test's clock, which a wait moves on.
+     */
+    public interface Ticker {
+        /** Nanoseconds from some fixed origin, as {@link System#nanoTime}: only differences count. */
+        long nanoTime();
+
+        /** Waits {@code millis} milliseconds. */
+        void sleep(long millis) throws InterruptedException;
+
+        Ticker SYSTEM = new Ticker() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public void sleep(long millis) throws InterruptedException {
+                Thread.sleep(millis);
+            }
+        };
+    }
+
     private final RunEngine engine;
     private final Duration interval;
+    private final Ticker ticker;
     /** Whether the run's files are on this machine: looked at more often, as cheaply as it takes. */
     private final boolean local;
     /** The pause before the next look at the files. */
@@ -37,9 +62,15 @@ public final class Follow {
 
     /** The next full pass comes one interval from now. */
     public Follow(RunEngine engine, Duration interval) {
+        this(engine, interval, Ticker.SYSTEM);
+    }
+
+    /** The next full pass comes one interval from now, as {@code ticker} keeps time. */
+    public Follow(RunEngine engine, Duration interval, Ticker ticker) {
         this.engine = engine;
         this.interval = interval;
-        this.nextFull = System.nanoTime() + interval.toNanos();
+        this.ticker = ticker;
+        this.nextFull = ticker.nanoTime() + interval.toNanos();
         this.local = engine.filesAreLocal();
         this.checkMillis = local ? LOCAL_CHECK.toMillis() : CHECK.toMillis();
     }
@@ -51,14 +82,14 @@ public final class Follow {
     public RunSnapshot next(String runId, RunSnapshot last) throws InterruptedException {
         long due = nextFull + backoff(interval, engine.consecutiveStatusFailures()).minus(interval).toNanos();
         while (true) {
-            long left = due - System.nanoTime();
+            long left = due - ticker.nanoTime();
             if (left <= 0) {
-                nextFull = System.nanoTime() + interval.toNanos();
+                nextFull = ticker.nanoTime() + interval.toNanos();
                 filesSaidAll = false;
                 return engine.advance(runId);
             }
-            Thread.sleep(Math.max(1, Math.min(left / 1_000_000, checkMillis)));
-            if (!filesSaidAll && due - System.nanoTime() > 0 && looked(last)) {
+            ticker.sleep(Math.max(1, Math.min(left / 1_000_000, checkMillis)));
+            if (!filesSaidAll && due - ticker.nanoTime() > 0 && looked(last)) {
                 RunSnapshot after = engine.advanceFromFiles(runId);
                 // a file that decided nothing (a signal, whose cause the scheduler says) is not read again
                 // and again: the full pass settles it
@@ -70,10 +101,10 @@ public final class Follow {
 
     /** Whether a live element's exit code file has appeared; sets the pause before the next look. */
     private boolean looked(RunSnapshot last) {
-        long t0 = System.nanoTime();
+        long t0 = ticker.nanoTime();
         boolean ended = engine.endsWritten(last);
         if (local) {
-            checkMillis = pause((System.nanoTime() - t0) / 1_000_000);
+            checkMillis = pause((ticker.nanoTime() - t0) / 1_000_000);
         }
         return ended;
     }
