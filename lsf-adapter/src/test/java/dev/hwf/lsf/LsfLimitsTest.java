@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SiteLimits;
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -15,7 +16,7 @@ class LsfLimitsTest {
     private final LsfAdapter lsf = new LsfAdapter();
 
     private static Output out(String name) {
-        Fixture f = Fixture.load(name);
+        Fixture f = Fixture.load("lsf", name);
         return new Output(f.exitCode(), f.stdout(), f.stderr());
     }
 
@@ -33,10 +34,10 @@ class LsfLimitsTest {
 
     @Test
     void thePendingJobThresholdIsNotNowAndABadQueueIsNever() {
-        Fixture f = Fixture.load("bsub-pending-threshold");
+        Fixture f = Fixture.load("lsf", "bsub-pending-threshold");
         assertEquals("Pending job threshold reached. Retrying in 60 seconds...",
                 lsf.limitRefusal(f.exitCode(), f.stdout(), f.stderr()));
-        Fixture bad = Fixture.load("bsub-bad-queue");
+        Fixture bad = Fixture.load("lsf", "bsub-bad-queue");
         assertNull(lsf.limitRefusal(bad.exitCode(), bad.stdout(), bad.stderr()));
     }
 }

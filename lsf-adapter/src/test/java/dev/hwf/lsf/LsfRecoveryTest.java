@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class LsfRecoveryTest {
 
     @Test
     void jobsAndArraysAreFoundByTheirNames() {
-        Fixture f = Fixture.load("bjobs-find");
+        Fixture f = Fixture.load("lsf", "bjobs-find");
         Map<String, JobId> expected = new LinkedHashMap<>();
         expected.put(RUN + "simulate-1", new JobId("5123"));
         expected.put(RUN + "train-1", new JobId("5125"));
@@ -37,9 +38,9 @@ class LsfRecoveryTest {
 
     @Test
     void noJobsIsAnEmptyAnswerAndLsfDownIsAnError() {
-        Fixture none = Fixture.load("bjobs-find-none");
+        Fixture none = Fixture.load("lsf", "bjobs-find-none");
         assertTrue(lsf.parseFindByName(List.of(RUN + "a-1"), none.exitCode(), none.stdout(), none.stderr()).isEmpty());
-        Fixture down = Fixture.load("bjobs-lsf-down");
+        Fixture down = Fixture.load("lsf", "bjobs-lsf-down");
         assertThrows(SchedulerOutputException.class,
                 () -> lsf.parseFindByName(List.of(RUN + "a-1"), down.exitCode(), down.stdout(), down.stderr()));
         assertThrows(SchedulerOutputException.class, () -> lsf.parseFindByName(List.of(RUN + "a-1"), 0,
@@ -55,10 +56,10 @@ class LsfRecoveryTest {
     @Test
     void cancellingWhatHasEndedIsNoError() {
         for (String name : List.of("bkill-running", "bkill-array", "bkill-finished", "bkill-unknown", "bkill-mixed")) {
-            Fixture f = Fixture.load(name);
+            Fixture f = Fixture.load("lsf", name);
             assertDoesNotThrow(() -> lsf.checkCancel(f.exitCode(), f.stdout(), f.stderr()), name);
         }
-        Fixture down = Fixture.load("bkill-lsf-down");
+        Fixture down = Fixture.load("lsf", "bkill-lsf-down");
         assertThrows(SchedulerOutputException.class, () -> lsf.checkCancel(down.exitCode(), down.stdout(),
                 down.stderr()));
     }

@@ -8,6 +8,7 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ class LsfStatusTest {
     private final LsfAdapter lsf = new LsfAdapter();
 
     private Map<String, String> read(String fixture) {
-        Fixture f = Fixture.load(fixture);
+        Fixture f = Fixture.load("lsf", fixture);
         return summary(lsf.parseStatus(f.exitCode(), f.stdout(), f.stderr()));
     }
 
@@ -86,7 +87,7 @@ class LsfStatusTest {
 
     @Test
     void theReasonMayHoldTheDelimiter() {
-        List<JobStatus> s = lsf.parseStatus(0, Fixture.load("bjobs-reason-with-bar").stdout(), "");
+        List<JobStatus> s = lsf.parseStatus(0, Fixture.load("lsf", "bjobs-reason-with-bar").stdout(), "");
         assertEquals(JobState.FAILED, s.get(0).state());
         assertEquals("TERM_EXTERNAL_SIGNAL", s.get(0).reason());
         assertEquals("EXIT", s.get(0).rawState());
@@ -95,7 +96,7 @@ class LsfStatusTest {
     @Test
     void outputThatIsNoAnswerThrows() {
         for (String name : List.of("bjobs-lsf-down", "bjobs-w-table", "bjobs-json", "bjobs-truncated")) {
-            Fixture f = Fixture.load(name);
+            Fixture f = Fixture.load("lsf", name);
             assertThrows(SchedulerOutputException.class, () -> lsf.parseStatus(f.exitCode(), f.stdout(), f.stderr()),
                     name);
         }

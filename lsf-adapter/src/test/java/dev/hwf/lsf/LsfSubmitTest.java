@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -44,10 +45,10 @@ class LsfSubmitTest {
 
     @Test
     void jobIdOfASubmission() {
-        assertEquals(new JobId("5123"), lsf.parseSubmitOutput(Fixture.load("bsub-plain").stdout()));
-        assertEquals(new JobId("5124"), lsf.parseSubmitOutput(Fixture.load("bsub-default-queue").stdout()));
-        assertEquals(new JobId("5125"), lsf.parseSubmitOutput(Fixture.load("bsub-array").stdout()));
-        assertEquals(new JobId("5126"), lsf.parseSubmitOutput(Fixture.load("bsub-busy-then-submitted").stdout()));
+        assertEquals(new JobId("5123"), lsf.parseSubmitOutput(Fixture.load("lsf", "bsub-plain").stdout()));
+        assertEquals(new JobId("5124"), lsf.parseSubmitOutput(Fixture.load("lsf", "bsub-default-queue").stdout()));
+        assertEquals(new JobId("5125"), lsf.parseSubmitOutput(Fixture.load("lsf", "bsub-array").stdout()));
+        assertEquals(new JobId("5126"), lsf.parseSubmitOutput(Fixture.load("lsf", "bsub-busy-then-submitted").stdout()));
     }
 
     @Test
@@ -59,15 +60,15 @@ class LsfSubmitTest {
             assertTrue(e.getMessage().contains(garbage.lines().findFirst().orElseThrow()), e.getMessage());
         }
         assertThrows(SchedulerOutputException.class, () -> lsf.parseSubmitOutput(null));
-        Fixture bad = Fixture.load("bsub-bad-queue");
+        Fixture bad = Fixture.load("lsf", "bsub-bad-queue");
         assertThrows(SchedulerOutputException.class, () -> lsf.parseSubmitOutput(bad.stdout()));
     }
 
     @Test
     void refusalsAreNotTransientButAnUnreachableLsfIs() {
-        Fixture bad = Fixture.load("bsub-bad-queue");
+        Fixture bad = Fixture.load("lsf", "bsub-bad-queue");
         assertFalse(lsf.isTransientSubmitFailure(bad.exitCode(), bad.stdout(), bad.stderr()));
-        Fixture down = Fixture.load("bsub-lsf-down");
+        Fixture down = Fixture.load("lsf", "bsub-lsf-down");
         assertTrue(lsf.isTransientSubmitFailure(down.exitCode(), down.stdout(), down.stderr()));
     }
 }

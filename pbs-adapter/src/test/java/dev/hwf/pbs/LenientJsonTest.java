@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,7 +13,7 @@ class LenientJsonTest {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> vars(String fixture, String job) throws Exception {
-        Map<String, Object> doc = LenientJson.parseObject(Fixture.pbspro(fixture).stdout());
+        Map<String, Object> doc = LenientJson.parseObject(Fixture.load("pbspro", fixture).stdout());
         return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>) doc.get("Jobs")).get(job))
                 .get("Variable_List");
     }
@@ -33,7 +34,7 @@ class LenientJsonTest {
     @Test
     @SuppressWarnings("unchecked")
     void strayQuotesStayInsideTheirString() throws Exception {
-        Map<String, Object> doc = LenientJson.parseObject(Fixture.pbspro("qstat-broken-escapes").stdout());
+        Map<String, Object> doc = LenientJson.parseObject(Fixture.load("pbspro", "qstat-broken-escapes").stdout());
         Map<String, Object> job = (Map<String, Object>) ((Map<String, Object>) doc.get("Jobs")).get("1231.pbs01");
         assertEquals("Job run at Sun Nov 22 at 10:15 on (node01:ncpus=1) \"fast lane\"", job.get("comment"));
         assertEquals("R", job.get("job_state"));

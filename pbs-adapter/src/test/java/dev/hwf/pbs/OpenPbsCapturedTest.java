@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class OpenPbsCapturedTest {
     private final PbsAdapter pro = new PbsAdapter("pbspro");
 
     private List<JobStatus> status(String name) {
-        Fixture f = Fixture.pbspro("openpbs/" + name);
+        Fixture f = Fixture.load("pbspro", "openpbs/" + name);
         return pro.parseStatus(f.exitCode(), f.stdout(), f.stderr());
     }
 
@@ -67,12 +68,12 @@ class OpenPbsCapturedTest {
                 pro.findByNameCommand(List.of("hwf-fixture-r1-prep-1")).argv());
         List<String> names = List.of("hwf-fixture-r1-prep-1", "hwf-fixture-r1-live-1", "hwf-fixture-r1-sim-1",
                 "hwf-fixture-r1-gone-1");
-        Fixture with = Fixture.pbspro("openpbs/find-by-name-with-history");
+        Fixture with = Fixture.load("pbspro", "openpbs/find-by-name-with-history");
         assertEquals(Map.of("hwf-fixture-r1-prep-1", new JobId("22"), "hwf-fixture-r1-live-1", new JobId("23"),
                         "hwf-fixture-r1-sim-1", new JobId("17[]")),
                 pro.parseFindByName(names, with.exitCode(), with.stdout(), with.stderr()));
         // what the lookup without -x saw: the finished job is not there, and its id would stay unknown
-        Fixture without = Fixture.pbspro("openpbs/find-by-name-without-history");
+        Fixture without = Fixture.load("pbspro", "openpbs/find-by-name-without-history");
         assertEquals(Map.of("hwf-fixture-r1-live-1", new JobId("23")),
                 pro.parseFindByName(names, without.exitCode(), without.stdout(), without.stderr()));
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SiteLimits;
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;

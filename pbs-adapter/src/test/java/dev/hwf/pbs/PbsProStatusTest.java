@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ class PbsProStatusTest {
     private final PbsAdapter pro = new PbsAdapter("pbspro");
 
     private Map<String, String> read(String fixture) {
-        Fixture f = Fixture.pbspro(fixture);
+        Fixture f = Fixture.load("pbspro", fixture);
         return summary(pro.parseStatus(f.exitCode(), f.stdout(), f.stderr()));
     }
 
@@ -93,7 +94,7 @@ class PbsProStatusTest {
 
     @Test
     void brokenEscapesControlCharactersAndStrayQuotesAreReadLeniently() {
-        Fixture f = Fixture.pbspro("qstat-broken-escapes");
+        Fixture f = Fixture.load("pbspro", "qstat-broken-escapes");
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("1231", "RUNNING");
         expected.put("1232", "SUCCEEDED");
@@ -103,7 +104,7 @@ class PbsProStatusTest {
     @Test
     void outputThatIsNoAnswerThrowsSoEveryJobStaysUnknown() {
         for (String name : List.of("qstat-truncated", "qstat-banner", "qstat-server-down", "qstat-table")) {
-            Fixture f = Fixture.pbspro(name);
+            Fixture f = Fixture.load("pbspro", name);
             assertThrows(SchedulerOutputException.class, () -> pro.parseStatus(f.exitCode(), f.stdout(), f.stderr()),
                     name);
         }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +33,7 @@ class PbsRecoveryTest {
     void pbsProFindsJobsArraysAndShortenedNames() {
         String longName = Fixture.read("pbspro", "long-name.txt", true).strip();
         List<String> names = List.of(RUN + "simulate-1", RUN + "train-1", longName, RUN + "missing-1");
-        Fixture f = Fixture.pbspro("qstat-find");
+        Fixture f = Fixture.load("pbspro", "qstat-find");
         Map<String, JobId> expected = new LinkedHashMap<>();
         expected.put(RUN + "simulate-1", new JobId("1201"));
         expected.put(RUN + "train-1", new JobId("1205[]"));
@@ -43,7 +44,7 @@ class PbsRecoveryTest {
     @Test
     void throughTheWrappersAnArrayIsFoundUnderItsFirstId() {
         // captured while other runs were live: array 221 shows as jobs 222, 223 and 221
-        Fixture f = Fixture.torque("qstat-f-all");
+        Fixture f = Fixture.load("torque", "qstat-f-all");
         List<String> names = List.of("hwf-crashy-20261122-043628-deba-b-1", "hwf-fix-held", "hwf-nothing-1");
         Map<String, JobId> expected = new LinkedHashMap<>();
         expected.put("hwf-crashy-20261122-043628-deba-b-1", new JobId("221"));
@@ -55,9 +56,9 @@ class PbsRecoveryTest {
     void noJobsAtAllIsAnEmptyAnswer() {
         // Slurm's wrappers exit 153 when qstat lists no job at all
         assertTrue(torque.parseFindByName(List.of("hwf-a-1"), 153, "", "").isEmpty());
-        Fixture none = Fixture.pbspro("qstat-no-jobs");
+        Fixture none = Fixture.load("pbspro", "qstat-no-jobs");
         assertTrue(pro.parseFindByName(List.of("hwf-a-1"), none.exitCode(), none.stdout(), none.stderr()).isEmpty());
-        Fixture down = Fixture.pbspro("qstat-server-down");
+        Fixture down = Fixture.load("pbspro", "qstat-server-down");
         assertThrows(SchedulerOutputException.class,
                 () -> pro.parseFindByName(List.of("hwf-a-1"), down.exitCode(), down.stdout(), down.stderr()));
     }
@@ -71,14 +72,14 @@ class PbsRecoveryTest {
     @Test
     void cancellingWhatHasEndedIsNoError() {
         for (String name : List.of("qdel-queued-and-running", "qdel-gone", "torque6-qdel-completed-documented")) {
-            Fixture f = Fixture.torque(name);
+            Fixture f = Fixture.load("torque", name);
             assertDoesNotThrow(() -> torque.checkCancel(f.exitCode(), f.stdout(), f.stderr()), name);
         }
         for (String name : List.of("qdel-finished", "qdel-unknown")) {
-            Fixture f = Fixture.pbspro(name);
+            Fixture f = Fixture.load("pbspro", name);
             assertDoesNotThrow(() -> pro.checkCancel(f.exitCode(), f.stdout(), f.stderr()), name);
         }
-        Fixture down = Fixture.pbspro("qdel-server-down");
+        Fixture down = Fixture.load("pbspro", "qdel-server-down");
         assertThrows(SchedulerOutputException.class, () -> pro.checkCancel(down.exitCode(), down.stdout(),
                 down.stderr()));
     }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -67,18 +68,18 @@ class PbsSubmitTest {
 
     @Test
     void jobIdOfARealSubmissionThroughSlurmsTorqueWrappers() {
-        Fixture f = Fixture.torque("qsub-plain");
+        Fixture f = Fixture.load("torque", "qsub-plain");
         assertEquals(new JobId("193"), torque.parseSubmitOutput(f.stdout()));
-        assertEquals(new JobId("196"), torque.parseSubmitOutput(Fixture.torque("qsub-array").stdout()));
+        assertEquals(new JobId("196"), torque.parseSubmitOutput(Fixture.load("torque", "qsub-array").stdout()));
     }
 
     @Test
     void serverNameIsDroppedAndArraysKeepTheirBrackets() {
-        assertEquals(new JobId("1201"), pro.parseSubmitOutput(Fixture.pbspro("qsub-plain").stdout()));
-        assertEquals(new JobId("1205[]"), pro.parseSubmitOutput(Fixture.pbspro("qsub-array").stdout()));
-        assertEquals(new JobId("4501"), torque.parseSubmitOutput(Fixture.torque("torque6-qsub-documented").stdout()));
+        assertEquals(new JobId("1201"), pro.parseSubmitOutput(Fixture.load("pbspro", "qsub-plain").stdout()));
+        assertEquals(new JobId("1205[]"), pro.parseSubmitOutput(Fixture.load("pbspro", "qsub-array").stdout()));
+        assertEquals(new JobId("4501"), torque.parseSubmitOutput(Fixture.load("torque", "torque6-qsub-documented").stdout()));
         assertEquals(new JobId("4505[]"),
-                torque.parseSubmitOutput(Fixture.torque("torque6-qsub-array-documented").stdout()));
+                torque.parseSubmitOutput(Fixture.load("torque", "torque6-qsub-array-documented").stdout()));
         assertEquals(new JobId("77"), pro.parseSubmitOutput("some site notice\n\n77.pbs-01.example.org\n\n"));
     }
 
@@ -92,19 +93,19 @@ class PbsSubmitTest {
         }
         assertThrows(SchedulerOutputException.class, () -> pro.parseSubmitOutput(null));
         assertThrows(SchedulerOutputException.class, () -> pro.parseSubmitOutput(" \n"));
-        Fixture bad = Fixture.torque("qsub-bad-queue");
+        Fixture bad = Fixture.load("torque", "qsub-bad-queue");
         assertEquals(1, bad.exitCode());
         assertThrows(SchedulerOutputException.class, () -> torque.parseSubmitOutput(bad.stdout()));
     }
 
     @Test
     void refusalsAreNotTransientButAnUnreachableServerIs() {
-        Fixture badQueue = Fixture.pbspro("qsub-bad-queue");
+        Fixture badQueue = Fixture.load("pbspro", "qsub-bad-queue");
         assertFalse(pro.isTransientSubmitFailure(badQueue.exitCode(), badQueue.stdout(), badQueue.stderr()));
-        Fixture wrapperBadQueue = Fixture.torque("qsub-bad-queue");
+        Fixture wrapperBadQueue = Fixture.load("torque", "qsub-bad-queue");
         assertFalse(torque.isTransientSubmitFailure(wrapperBadQueue.exitCode(), wrapperBadQueue.stdout(),
                 wrapperBadQueue.stderr()));
-        Fixture down = Fixture.pbspro("qsub-server-down");
+        Fixture down = Fixture.load("pbspro", "qsub-server-down");
         assertTrue(pro.isTransientSubmitFailure(down.exitCode(), down.stdout(), down.stderr()));
         assertTrue(torque.isTransientSubmitFailure(1, "There was an error running the Slurm sbatch command.\n"
                 + "'sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)'", ""));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ class TorqueStatusTest {
     private final PbsAdapter torque = new PbsAdapter("torque");
 
     private Map<String, String> read(String fixture) {
-        Fixture f = Fixture.torque(fixture);
+        Fixture f = Fixture.load("torque", fixture);
         return PbsProStatusTest.summary(torque.parseStatus(f.exitCode(), f.stdout(), f.stderr()));
     }
 
@@ -61,7 +62,7 @@ class TorqueStatusTest {
 
     @Test
     void unknownJobsAreAbsentNotAnError() {
-        Fixture f = Fixture.torque("qstat-f-unknown");
+        Fixture f = Fixture.load("torque", "qstat-f-unknown");
         assertEquals(153, f.exitCode());
         assertEquals(Map.of(), read("qstat-f-unknown"));
         assertEquals(Map.of("4507", "RUNNING"), read("torque6-qstat-f-unknown-some-documented"));
@@ -100,7 +101,7 @@ class TorqueStatusTest {
 
     @Test
     void continuationLinesAreJoinedToTheirAttribute() throws Exception {
-        List<TorqueRecords.Job> jobs = TorqueRecords.parse(Fixture.torque("torque6-qstat-f-documented").stdout());
+        List<TorqueRecords.Job> jobs = TorqueRecords.parse(Fixture.load("torque", "torque6-qstat-f-documented").stdout());
         Map<String, String> a = jobs.get(0).attributes();
         assertEquals("login1.example.org:/scratch/alice/hwf/lucid-dose-20261122-101500-1a2b/simulate/"
                 + "hwf-lucid-dose-20261122-101500-1a2b-simulate-1.e4501", a.get("Error_Path"));
@@ -110,10 +111,10 @@ class TorqueStatusTest {
 
     @Test
     void outputThatIsNoAnswerThrows() {
-        Fixture down = Fixture.torque("torque6-qstat-server-down-documented");
+        Fixture down = Fixture.load("torque", "torque6-qstat-server-down-documented");
         assertThrows(SchedulerOutputException.class,
                 () -> torque.parseStatus(down.exitCode(), down.stdout(), down.stderr()));
-        Fixture table = Fixture.torque("qstat-brief-mixed");
+        Fixture table = Fixture.load("torque", "qstat-brief-mixed");
         assertThrows(SchedulerOutputException.class,
                 () -> torque.parseStatus(table.exitCode(), table.stdout(), table.stderr()));
         assertThrows(SchedulerOutputException.class, () -> torque.parseStatus(2, "",
@@ -124,7 +125,7 @@ class TorqueStatusTest {
                 () -> torque.parseStatus(0, "Job Id: 5\n\tjob_state = C\n\texit_status = none\n", ""));
         assertThrows(SchedulerOutputException.class,
                 () -> torque.parseStatus(0, "Job Id: five\n\tjob_state = R\n", ""));
-        String cut = Fixture.torque("qstat-f-mixed").stdout();
+        String cut = Fixture.load("torque", "qstat-f-mixed").stdout();
         assertThrows(SchedulerOutputException.class,
                 () -> torque.parseStatus(0, cut.substring(0, cut.indexOf("Job Id:", 10) + 5), ""));
     }

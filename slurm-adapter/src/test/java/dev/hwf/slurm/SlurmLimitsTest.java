@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SiteLimits;
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -21,12 +22,12 @@ class SlurmLimitsTest {
     private final SlurmAdapter slurm = new SlurmAdapter();
 
     private static Output out(String fixture) {
-        Fixture f = Fixture.load(fixture);
+        Fixture f = Fixture.load("slurm", fixture);
         return new Output(f.exitCode(), f.stdout(), f.stderr());
     }
 
     private String refusal(String fixture) {
-        Fixture f = Fixture.load(fixture);
+        Fixture f = Fixture.load("slurm", fixture);
         return slurm.limitRefusal(f.exitCode(), f.stdout(), f.stderr());
     }
 

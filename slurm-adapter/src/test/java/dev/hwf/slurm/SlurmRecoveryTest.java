@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +26,7 @@ class SlurmRecoveryTest {
 
     @Test
     void foundJobsMapToTheirIdsAndArraysToTheArrayId() {
-        Fixture f = Fixture.load("squeue-find-by-name");
+        Fixture f = Fixture.load("slurm", "squeue-find-by-name");
         Map<String, JobId> found = slurm.parseFindByName(names, f.exitCode(), f.stdout(), f.stderr());
         Map<String, JobId> expected = new LinkedHashMap<>();
         expected.put("hwf-find-array", new JobId("142"));
@@ -35,7 +36,7 @@ class SlurmRecoveryTest {
 
     @Test
     void unknownNamesFindNothing() {
-        Fixture f = Fixture.load("squeue-find-by-name-none");
+        Fixture f = Fixture.load("slurm", "squeue-find-by-name-none");
         assertTrue(slurm.parseFindByName(List.of("hwf-find-missing"), f.exitCode(), f.stdout(), f.stderr())
                 .isEmpty());
     }
@@ -44,7 +45,7 @@ class SlurmRecoveryTest {
     void namesNotAskedForAreIgnoredAndGarbageThrows() {
         assertTrue(slurm.parseFindByName(List.of("a"), 0, "77|b\n", "").isEmpty());
         assertThrows(SchedulerOutputException.class, () -> slurm.parseFindByName(names, 0, "JOBID NAME\n", ""));
-        Fixture down = Fixture.load("squeue-controller-down");
+        Fixture down = Fixture.load("slurm", "squeue-controller-down");
         assertThrows(SchedulerOutputException.class,
                 () -> slurm.parseFindByName(names, down.exitCode(), down.stdout(), down.stderr()));
         assertThrows(IllegalArgumentException.class, () -> slurm.findByNameCommand(List.of("a b")));
@@ -59,14 +60,14 @@ class SlurmRecoveryTest {
 
     @Test
     void accountingOffIsAnEmptyAnswer() {
-        Fixture f = Fixture.load("sacct-accounting-disabled");
+        Fixture f = Fixture.load("slurm", "sacct-accounting-disabled");
         assertEquals(1, f.exitCode());
         assertTrue(slurm.parseHistory(f.exitCode(), f.stdout(), f.stderr()).isEmpty());
     }
 
     @Test
     void historyGivesFinalStatesWithReasons() {
-        Fixture f = Fixture.load("sacct-history-synthesized");
+        Fixture f = Fixture.load("slurm", "sacct-history-synthesized");
         Map<String, String> got = SlurmStatusTest.summary(slurm.parseHistory(f.exitCode(), f.stdout(), f.stderr()));
         Map<String, String> expected = new LinkedHashMap<>();
         expected.put("141", "SUCCEEDED");

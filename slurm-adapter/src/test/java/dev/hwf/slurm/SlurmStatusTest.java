@@ -8,6 +8,7 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +20,7 @@ class SlurmStatusTest {
 
     /** "ID" or "ID_INDEX" -> "STATE" or "STATE REASON", in output order. */
     private Map<String, String> read(String fixture) {
-        Fixture f = Fixture.load(fixture);
+        Fixture f = Fixture.load("slurm", fixture);
         return summary(slurm.parseStatus(f.exitCode(), f.stdout(), f.stderr()));
     }
 
@@ -97,7 +98,7 @@ class SlurmStatusTest {
 
     @Test
     void rangeLineElementsCarryTheArrayIdAndIndex() {
-        Fixture f = Fixture.load("squeue-mixed-ranges");
+        Fixture f = Fixture.load("slurm", "squeue-mixed-ranges");
         List<JobStatus> elements = slurm.parseStatus(f.exitCode(), f.stdout(), f.stderr()).stream()
                 .filter(st -> st.jobId().value().equals("27")).toList();
         assertEquals(List.of(1, 3, 5, 6, 7), elements.stream().map(JobStatus::arrayIndex).toList());
@@ -174,7 +175,7 @@ class SlurmStatusTest {
 
     @Test
     void plainJobsHaveNoArrayIndexAndKeepTheRawState() {
-        Fixture f = Fixture.load("squeue-timeout-array-limit");
+        Fixture f = Fixture.load("slurm", "squeue-timeout-array-limit");
         JobStatus timeout = slurm.parseStatus(f.exitCode(), f.stdout(), f.stderr()).stream()
                 .filter(st -> st.jobId().value().equals("25")).findFirst().orElseThrow();
         assertEquals(null, timeout.arrayIndex());
@@ -183,7 +184,7 @@ class SlurmStatusTest {
 
     @Test
     void oneRequestedIdPurgedIsAnEmptyAnswer() {
-        Fixture f = Fixture.load("squeue-purged-one");
+        Fixture f = Fixture.load("slurm", "squeue-purged-one");
         assertEquals(1, f.exitCode());
         assertTrue(f.stderr().contains("Invalid job id specified"));
         assertEquals(List.of(), slurm.parseStatus(f.exitCode(), f.stdout(), f.stderr()));
@@ -223,7 +224,7 @@ class SlurmStatusTest {
 
     @Test
     void controllerDownIsAnErrorNotAnEmptyAnswer() {
-        Fixture f = Fixture.load("squeue-controller-down");
+        Fixture f = Fixture.load("slurm", "squeue-controller-down");
         SchedulerOutputException e = assertThrows(SchedulerOutputException.class,
                 () -> slurm.parseStatus(f.exitCode(), f.stdout(), f.stderr()));
         assertTrue(e.getMessage().contains("Unable to contact slurm controller"), e.getMessage());
@@ -240,14 +241,14 @@ class SlurmStatusTest {
 
     @Test
     void squeuesOwnTableIsRejectedNotMisread() {
-        Fixture f = Fixture.load("squeue-default-format");
+        Fixture f = Fixture.load("slurm", "squeue-default-format");
         assertThrows(SchedulerOutputException.class, () -> slurm.parseStatus(f.exitCode(), f.stdout(), f.stderr()));
     }
 
     @Test
     void brokenOutputIsAnErrorQuotingIt() {
         for (String name : List.of("squeue-broken-truncated", "squeue-broken-banner")) {
-            Fixture f = Fixture.load(name);
+            Fixture f = Fixture.load("slurm", name);
             SchedulerOutputException e = assertThrows(SchedulerOutputException.class,
                     () -> slurm.parseStatus(f.exitCode(), f.stdout(), f.stderr()), name);
             assertEquals(f.stdout(), e.output(), name);

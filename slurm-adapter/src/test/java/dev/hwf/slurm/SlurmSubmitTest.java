@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
 import dev.hwf.api.SchedulerOutputException;
+import dev.hwf.testing.Fixture;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -79,19 +80,19 @@ class SlurmSubmitTest {
 
     @Test
     void jobIdOfARealPlainSubmission() {
-        Fixture f = Fixture.load("sbatch-parsable-plain");
+        Fixture f = Fixture.load("slurm", "sbatch-parsable-plain");
         assertEquals(new JobId("21"), slurm.parseSubmitOutput(f.stdout()));
     }
 
     @Test
     void anArrayIsOneJobId() {
-        assertEquals(new JobId("39"), slurm.parseSubmitOutput(Fixture.load("sbatch-parsable-array").stdout()));
+        assertEquals(new JobId("39"), slurm.parseSubmitOutput(Fixture.load("slurm", "sbatch-parsable-array").stdout()));
     }
 
     @Test
     void clusterSuffixIsDropped() {
         assertEquals(new JobId("40"),
-                slurm.parseSubmitOutput(Fixture.load("sbatch-parsable-cluster-synthesized").stdout()));
+                slurm.parseSubmitOutput(Fixture.load("slurm", "sbatch-parsable-cluster-synthesized").stdout()));
         assertEquals(new JobId("123"), slurm.parseSubmitOutput("123;cluster\n"));
     }
 
@@ -103,7 +104,7 @@ class SlurmSubmitTest {
 
     @Test
     void failedSubmissionIsAnErrorQuotingTheOutput() {
-        Fixture f = Fixture.load("sbatch-bad-partition");
+        Fixture f = Fixture.load("slurm", "sbatch-bad-partition");
         assertEquals(1, f.exitCode());
         SchedulerOutputException e = assertThrows(SchedulerOutputException.class,
                 () -> slurm.parseSubmitOutput(f.stdout()));

@@ -4,10 +4,7 @@ import dev.hwf.api.Command;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.CommandRunner;
 import dev.hwf.launcher.exec.TransportException;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import dev.hwf.testing.Fixture;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -64,14 +61,9 @@ public final class FixtureRunner implements CommandRunner {
 
     /** Output captured from a real scheduler: {@code fixtures/NAME.{exit,stdout,stderr}} ("slurm/squeue-mixed"). */
     public static Answer fixture(String name) {
-        String exit = resource(name + ".exit");
-        if (exit == null) {
-            throw new IllegalArgumentException("no fixture fixtures/" + name + ".exit on the class path");
-        }
-        String stdout = resource(name + ".stdout");
-        String stderr = resource(name + ".stderr");
-        return new Answer(name, new CommandResult(Integer.parseInt(exit.strip()), stdout == null ? "" : stdout,
-                stderr == null ? "" : stderr), null);
+        int slash = name.lastIndexOf('/');
+        Fixture f = Fixture.load(name.substring(0, slash), name.substring(slash + 1));
+        return new Answer(name, new CommandResult(f.exitCode(), f.stdout(), f.stderr()), null);
     }
 
     /** Output written by the test, for answers whose format is trivial (sbatch --parsable's "1234"). */
@@ -82,14 +74,6 @@ public final class FixtureRunner implements CommandRunner {
     /** A scheduler (or SSH hop) that does not answer: the command throws {@link TransportException}. */
     public static Answer noAnswer(String why) {
         return new Answer("no answer", null, why);
-    }
-
-    private static String resource(String file) {
-        try (InputStream in = FixtureRunner.class.getResourceAsStream("/fixtures/" + file)) {
-            return in == null ? null : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A queue of answers for the commands one {@link #on} key matches; {@link #then} adds the next. */
