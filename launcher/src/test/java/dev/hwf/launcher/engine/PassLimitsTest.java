@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Real clusters' limits, pass by pass: a job limit holds work back with a reason and lets it go
  * as earlier work ends; a refusal for a limit is back-pressure, never a failure; an array larger
- * than the site's array size goes out as several array jobs, each element run once.
+ * than the site's array size goes out as several array jobs, each element run once; an array's
+ * retry under {@code arrayLimit} waits for the array's running job, so the two never run more than
+ * the limit at once.
  */
 class PassLimitsTest extends PassTestCase {
     /** What sbatch printed for the 21st job under MaxSubmitJobsPerUser=20 (realistic test cluster). */
@@ -244,5 +246,52 @@ class PassLimitsTest extends PassTestCase {
         RunSnapshot s = h.pass();
         assertEquals(3, h.runner.sent("sbatch").size());
         assertEquals("held: 3 of 3 jobs allowed (site.maxJobs)", element(s, "t4", 0).reason());
+    }
+
+    @Test
+    void aRetryUnderArrayLimitWaitsUntilTheArraysRunningJobHasEnded() {
+        h.start("""
+                name: flakylimit
+                scheduler: slurm
+                tasks:
+                  - name: t
+                    array: 3
+                    arrayLimit: 2
+                    retries: 1
+                    command: ./simulate
+                """);
+        String dir = h.dir("t");
+        sbatchAnswers(7001);
+        h.pass();
+        assertTrue(h.files.jobScript(dir, 1).contains("#SBATCH --array=0-2%2\n"), h.files.jobScript(dir, 1));
+
+        // element 0 failed at once; 1 runs and 2 waits for one of the job's two places. A retry now
+        // would be a job of its own beside them: three at once
+        h.files.exitFile(dir, 1, 0, 1);
+        h.runner.on("squeue", output(0, "7001_1|RUNNING|None\n7001_2|PENDING|JobArrayTaskLimit\n", ""));
+        RunSnapshot s = h.passAfter(Duration.ofSeconds(5));
+        assertEquals(List.of("exit 1; retry 1 of 1"), h.reasons("t", 0, "WAITING"));
+        assertEquals(1, h.runner.sent("sbatch").size(), "the retry is held while the job runs");
+        assertEquals(JobState.WAITING, element(s, "t", 0).state());
+
+        // 1 ends and 2 runs: still two places taken by the job
+        h.files.exitFile(dir, 1, 1, 0);
+        h.runner.on("squeue", output(0, "7001_2|RUNNING|None\n", ""));
+        h.passAfter(Duration.ofSeconds(5));
+        assertEquals(1, h.runner.sent("sbatch").size(), "held while one element of the job is live");
+
+        // the job has ended: the retry goes, alone, under the same limit
+        h.files.exitFile(dir, 1, 2, 0);
+        h.runner.on("squeue", output(0, "", ""));
+        sbatchAnswers(7002);
+        s = h.passAfter(Duration.ofSeconds(5));
+        assertEquals(List.of(h.sbatch("t", 1), h.sbatch("t", 2)), h.runner.sent("sbatch"));
+        assertTrue(h.files.jobScript(dir, 2).contains("#SBATCH --array=0%2\n"), h.files.jobScript(dir, 2));
+        assertEquals(2, element(s, "t", 0).attempt());
+
+        h.files.exitFile(dir, 2, 0, 0);
+        h.runner.on("squeue", output(0, "", ""));
+        h.passAfter(Duration.ofSeconds(5));
+        assertEquals("SUCCEEDED", h.snapshot().run().state());
     }
 }

@@ -1,6 +1,8 @@
 package dev.hwf.launcher.engine;
 
+import static dev.hwf.launcher.engine.support.FixtureRunner.fixture;
 import static dev.hwf.launcher.engine.support.FixtureRunner.output;
+import static dev.hwf.launcher.engine.support.PassHarness.SUBMIT_GRACE;
 import static dev.hwf.launcher.engine.support.PassHarness.element;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -11,14 +13,18 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.workflow.Pilot;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
  * Pilot mode pass by pass, on the site's files as hwf sees them: packed elements go to the pilots
  * as bundles in the queue, never more than the pilots' window at once; a bundle its agent marked
  * done decides its elements from their exit code files, read by name, and hands back at once one
- * that has none; the rest of the work goes out as elements end.
+ * that has none; the rest of the work goes out as elements end. hwf stopped dead between queueing
+ * bundles and recording them: the next process finds them in the queue by name and queues no
+ * element twice.
  */
 class PassPilotTest extends PassTestCase {
     private static final int N = Pilot.WINDOW + 100;
@@ -108,5 +114,68 @@ class PassPilotTest extends PassTestCase {
         assertTrue(why.startsWith("no pilot could start: pilot 0 failed 3 times before running any element (exit 1); "
                 + "see " + h.dir(Pilot.TASK) + "/err.3.0.log"), why);
         assertEquals("FAILED", s.run().state());
+    }
+
+    /** The bundles waiting in the queue, by name. */
+    private List<String> queued() {
+        return h.files.list(queue()).stream().filter(f -> f.endsWith(".todo")).sorted().toList();
+    }
+
+    @Test
+    void killedBetweenQueueingBundlesAndRecordingThemTheNextProcessFindsThemAndQueuesNoElementTwice() {
+        h.start("name: crash\nscheduler: slurm\npilot: { jobs: 1, cpus: 2 }\ntasks:\n"
+                + "  - { name: score, pilot: true, array: 100, command: ./score }\n");
+        h.passKilledAt("after-claim");
+        assertEquals(List.of(), h.runner.sent(), "killed before the pilot's sbatch");
+        RunSnapshot claimed = h.snapshot();
+        assertTrue(claimed.elements().stream().filter(e -> e.task().equals("score"))
+                .allMatch(e -> e.state() == JobState.QUEUED && e.jobId() == null), "claimed, not recorded");
+        List<String> bundles = queued();
+        assertEquals(2, bundles.size(), "100 elements in bundles of 64: " + bundles);
+        List<Integer> indices = new ArrayList<>();
+        for (String b : bundles) {
+            h.files.text(queue() + "/" + b).lines().forEach(l -> indices.add(Integer.valueOf(l.split("\t")[0])));
+        }
+        assertEquals(IntStream.range(0, 100).boxed().toList(), indices.stream().sorted().toList(),
+                "each element in one bundle");
+
+        // the next hwf: the bundles are found in the queue by name, each element recorded in its own;
+        // the pilot's job is not known by name, and within the submit grace it is waited for
+        h.runner.on("squeue", "--name=", fixture("slurm/squeue-find-by-name-none"));
+        RunSnapshot s = h.passAfter(Duration.ofSeconds(1));
+        assertEquals(bundles, queued(), "no bundle queued again");
+        assertEquals(2, s.task("score").attempt());
+        for (int i = 0; i < 100; i++) {
+            ElementRecord e = element(s, "score", i);
+            assertEquals(JobState.QUEUED, e.state());
+            assertTrue(bundles.contains(e.jobId().substring("pilot:".length()) + ".todo"), e.toString());
+        }
+        assertEquals(List.of(), h.runner.sent("sbatch"));
+
+        // the grace is over: the pilot is submitted again, the bundles stay as they are
+        h.runner.on("squeue", "--name=", fixture("slurm/squeue-find-by-name-none"));
+        h.runner.on("sbatch", output(0, "101\n", ""));
+        s = h.passAfter(SUBMIT_GRACE);
+        assertEquals(1, h.runner.sent("sbatch").size());
+        assertEquals(2, s.task(Pilot.TASK).attempt(), "the pilot's claimed attempt never reached Slurm");
+        assertEquals(bundles, queued());
+
+        // its agent runs both bundles: every element ends once, by its bundle's done file
+        String agentDir = h.dir(Pilot.TASK) + "/taken/p0-a2-node1";
+        for (String b : bundles) {
+            String name = b.substring(0, b.length() - ".todo".length());
+            StringBuilder done = new StringBuilder();
+            h.files.text(queue() + "/" + b).lines().forEach(l -> done.append(l.split("\t")[0]).append("\t0\n"));
+            h.files.move(queue() + "/" + b, agentDir + "/" + b);
+            h.files.put(agentDir + "/" + name + ".done", done.toString());
+            h.files.delete(agentDir + "/" + b);
+        }
+        h.runner.on("squeue", output(0, "101_0|RUNNING|None\n", ""));
+        h.passAfter(Duration.ofSeconds(5));
+        RunSnapshot end = h.snapshot();
+        assertEquals(100, end.counts("score").of(JobState.SUCCEEDED));
+        assertEquals(JobState.SUCCEEDED, end.task("score").state());
+        assertEquals(2, end.task("score").attempt(), "the two bundles found by name, not queued again");
+        assertEquals(List.of(), queued());
     }
 }

@@ -101,6 +101,11 @@ public final class PassHarness implements AutoCloseable {
         return runId;
     }
 
+    /** The run's workflow, as {@link #start} read it. */
+    public Workflow workflow() {
+        return wf;
+    }
+
     /**
      * One pass at the clock's time. Each pass must ask exactly what the test scripted for it: a
      * command with no answer, or an answer left over, fails the test here.
