@@ -13,6 +13,7 @@ import dev.hwf.api.JobStatus;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.LocalCommandRunner;
+import dev.hwf.testing.Await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,12 +27,16 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The local scheduler's commands and parsers, on real processes: the driver it starts, and what
- * {@code ps} really prints about it, about foreign processes, zombies and ended jobs.
+ * {@code ps} really prints about it, about foreign processes, zombies and ended jobs. A process
+ * the test needs alive sleeps {@link #ALIVE} and is ended by the test; what the test waits for is
+ * looked at every 20 ms, for {@link #TIMEOUT} at most.
  */
 class LocalAdapterTest {
     private static final String JOB_NAME = "hwf-run-t-1";
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    /** {@code sleep}'s argument for a process that must outlive the test's looks at it (it is killed after). */
+    private static final String ALIVE = "10";
 
     private final LocalAdapter adapter = new LocalAdapter();
     private final LocalCommandRunner runner = new LocalCommandRunner();
@@ -80,17 +85,17 @@ class LocalAdapterTest {
         return file;
     }
 
-    /** Waits until ps no longer shows the driver; fails after 10 s. */
+    /** Waits until ps no longer shows the driver. */
     private void awaitEnd(JobId job) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
+        Await.until("job " + job + " ended", TIMEOUT, () -> {
             CommandResult r = ps(job.value());
-            if (adapter.parseStatus(r.exitCode(), r.stdout(), r.stderr()).isEmpty()) {
-                return;
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("job " + job + " still running after 10 s");
+            return adapter.parseStatus(r.exitCode(), r.stdout(), r.stderr()).isEmpty();
+        });
+    }
+
+    /** Whether the process {@code pid} is running sleep (a job's shell that has exec'd it). */
+    private static boolean sleeping(long pid) {
+        return ProcessHandle.of(pid).flatMap(p -> p.info().command()).map(c -> c.endsWith("/sleep")).orElse(false);
     }
 
     // ------------------------------------------------------------------ submit
@@ -147,7 +152,7 @@ class LocalAdapterTest {
 
     @Test
     void aRunningDriverIsRunningAndItsElementsRunTheScript() throws Exception {
-        JobId job = submit(script("touch started.$HWF_LOCAL_INDEX; sleep 30"), List.of(0, 1), 2);
+        JobId job = submit(script("touch started.$HWF_LOCAL_INDEX; sleep " + ALIVE), List.of(0, 1), 2);
 
         CommandResult r = ps(job.value());
         assertEquals(0, r.exitCode(), r.stderr());
@@ -158,11 +163,8 @@ class LocalAdapterTest {
         assertEquals(JobState.RUNNING, st.get(0).state());
         assertEquals(null, st.get(0).arrayIndex(), "the driver answers for the whole job");
 
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(Files.exists(tmp.resolve("started.0")) && Files.exists(tmp.resolve("started.1")))) {
-            assertTrue(System.nanoTime() < deadline, "elements did not start");
-            Thread.sleep(20);
-        }
+        Await.until("both elements started", TIMEOUT, () -> Files.exists(tmp.resolve("started.0"))
+                && Files.exists(tmp.resolve("started.1")));
     }
 
     @Test
@@ -191,14 +193,14 @@ class LocalAdapterTest {
     @Test
     void aForeignProcessWithoutTheMarkerIsIgnored() throws Exception {
         // a pid reused by some other program must not be taken for our job
-        Process foreign = new ProcessBuilder("sleep", "30").start();
+        Process foreign = new ProcessBuilder("sleep", ALIVE).start();
         others.add(foreign);
         String pid = Long.toString(foreign.pid());
-        JobId job = submit(script("sleep 30"), List.of(0), 1);
+        JobId job = submit(script("sleep " + ALIVE), List.of(0), 1);
 
         CommandResult r = ps(pid, job.value());
         assertEquals(0, r.exitCode(), r.stderr());
-        assertTrue(r.stdout().contains("sleep 30"), r.stdout());
+        assertTrue(r.stdout().contains("sleep " + ALIVE), r.stdout());
         List<JobStatus> st = adapter.parseStatus(r.exitCode(), r.stdout(), r.stderr());
         assertEquals(List.of(job), st.stream().map(JobStatus::jobId).toList());
 
@@ -213,17 +215,12 @@ class LocalAdapterTest {
         // child that ended before the exec could be reaped by bash first, and no zombie would appear)
         Process parent = new ProcessBuilder("bash", "-c", "bash -c 'for i in $(seq 500); do "
                 + "[ \"$(cat /proc/$PPID/comm)\" = sleep ] && exit 0; sleep 0.01; done' " + LocalAdapter.MARKER
-                + " & echo $!; exec sleep 30").start();
+                + " & echo $!; exec sleep " + ALIVE).start();
         others.add(parent);
         String zombie = new java.io.BufferedReader(new java.io.InputStreamReader(parent.getInputStream()))
                 .readLine().strip();
-        String line = "";
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!line.matches("\\s*\\d+\\s+Z.*")) {
-            assertTrue(System.nanoTime() < deadline, "no zombie appeared: " + line);
-            Thread.sleep(20);
-            line = ps(zombie).stdout().strip();
-        }
+        Await.until("the child became a zombie", TIMEOUT,
+                () -> ps(zombie).stdout().strip().matches("\\s*\\d+\\s+Z.*"));
         CommandResult r = ps(zombie);
         assertEquals(0, r.exitCode());
         assertEquals(List.of(), adapter.parseStatus(r.exitCode(), r.stdout(), r.stderr()), r.stdout());
@@ -304,13 +301,22 @@ class LocalAdapterTest {
 
     @Test
     void cancelEndsTheDriverAndEveryElement() throws Exception {
-        JobId job = submit(script("echo $$ > pid.$HWF_LOCAL_INDEX; exec sleep 30"), List.of(0, 1), 2);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!(Files.exists(tmp.resolve("pid.0")) && Files.exists(tmp.resolve("pid.1")))) {
-            assertTrue(System.nanoTime() < deadline, "elements did not start");
-            Thread.sleep(20);
+        JobId job = submit(script("echo $$ > pid.$HWF_LOCAL_INDEX; exec sleep " + ALIVE), List.of(0, 1), 2);
+        long[] pids = new long[2];
+        for (int i = 0; i < 2; i++) {
+            Path pidFile = tmp.resolve("pid." + i);
+            int index = i;
+            // the pid file is whole once the element's shell has become its sleep
+            Await.until("element " + i + " reached its sleep", TIMEOUT, () -> {
+                try {
+                    String text = Files.exists(pidFile) ? Files.readString(pidFile) : "";
+                    pids[index] = text.endsWith("\n") ? Long.parseLong(text.strip()) : 0;
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+                return pids[index] > 0 && sleeping(pids[index]);
+            });
         }
-        Thread.sleep(100); // the pid files are written; let the elements reach their sleep
 
         Command cancel = adapter.cancelCommand(List.of(job));
         assertEquals(List.of("kill", "-TERM", "--", "-" + job.value()), cancel.argv());
@@ -318,19 +324,16 @@ class LocalAdapterTest {
 
         awaitEnd(job);
         for (int i = 0; i < 2; i++) {
-            long pid = Long.parseLong(Files.readString(tmp.resolve("pid." + i)).strip());
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
-                    && !ps(Long.toString(pid)).stdout().matches("\\s*\\d+\\s+Z[\\s\\S]*")) {
-                assertTrue(System.nanoTime() < deadline, "element " + i + " survived the cancel");
-                Thread.sleep(20);
-            }
+            long pid = pids[i];
+            Await.until("element " + i + " ended by the cancel", TIMEOUT,
+                    () -> !ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)
+                            || ps(Long.toString(pid)).stdout().matches("\\s*\\d+\\s+Z[\\s\\S]*"));
         }
     }
 
     @Test
     void aRunningJobIsFoundByItsNameAndOthersAreNot() throws Exception {
-        JobId job = submit(script("exec sleep 30"), List.of(0), 1);
+        JobId job = submit(script("exec sleep " + ALIVE), List.of(0), 1);
         try {
             Command find = adapter.findByNameCommand(List.of(JOB_NAME, "hwf-other-1"));
             var r = runner.run(find, TIMEOUT);
