@@ -85,6 +85,16 @@ class LocalAdapterTest {
         return file;
     }
 
+    /**
+     * Waits until ps shows the driver by its marker: the submit prints the pid as it starts the
+     * driver in the background, and until that process has exec'd, ps shows it with the submitting
+     * shell's arguments.
+     */
+    private void awaitDriver(JobId job) throws InterruptedException {
+        Await.until("job " + job + "'s driver started", TIMEOUT, () -> ps(job.value()).stdout()
+                .contains(LocalAdapter.MARKER));
+    }
+
     /** Waits until ps no longer shows the driver. */
     private void awaitEnd(JobId job) throws InterruptedException {
         Await.until("job " + job + " ended", TIMEOUT, () -> {
@@ -153,6 +163,7 @@ class LocalAdapterTest {
     @Test
     void aRunningDriverIsRunningAndItsElementsRunTheScript() throws Exception {
         JobId job = submit(script("touch started.$HWF_LOCAL_INDEX; sleep " + ALIVE), List.of(0, 1), 2);
+        awaitDriver(job);
 
         CommandResult r = ps(job.value());
         assertEquals(0, r.exitCode(), r.stderr());
@@ -197,6 +208,7 @@ class LocalAdapterTest {
         others.add(foreign);
         String pid = Long.toString(foreign.pid());
         JobId job = submit(script("sleep " + ALIVE), List.of(0), 1);
+        awaitDriver(job);
 
         CommandResult r = ps(pid, job.value());
         assertEquals(0, r.exitCode(), r.stderr());
@@ -335,6 +347,7 @@ class LocalAdapterTest {
     void aRunningJobIsFoundByItsNameAndOthersAreNot() throws Exception {
         JobId job = submit(script("exec sleep " + ALIVE), List.of(0), 1);
         try {
+            awaitDriver(job);
             Command find = adapter.findByNameCommand(List.of(JOB_NAME, "hwf-other-1"));
             var r = runner.run(find, TIMEOUT);
             assertEquals(java.util.Map.of(JOB_NAME, job),
