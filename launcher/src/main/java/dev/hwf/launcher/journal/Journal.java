@@ -30,13 +30,14 @@ import javax.sql.DataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 6;
+    public static final int SCHEMA_VERSION = 7;
 
     private final JournalDb db;
     private final Runnable closer;
     private final RunReads reads;
     private final RunWrites runWrites;
     private final ElementWrites elementWrites;
+    private final StagingLog staging;
 
     Journal(JournalDb db, Runnable closer) {
         this.db = db;
@@ -45,6 +46,7 @@ public final class Journal implements AutoCloseable {
         RollupWrites rollup = new RollupWrites(reads);
         this.runWrites = new RunWrites(db, rollup);
         this.elementWrites = new ElementWrites(db, rollup);
+        this.staging = new StagingLog(db);
     }
 
     /** Opens (creating, upgrading) the journal, in the mode its file system or {@code HWF_JOURNAL_MODE} says. */
@@ -395,5 +397,10 @@ public final class Journal implements AutoCloseable {
     /** {@link WaitingChange}s to the elements still WAITING, task states derived again; one transaction. */
     public int applyWaiting(String runId, List<WaitingChange> changes, Instant now) {
         return apply(runId, List.of(), changes, now);
+    }
+
+    /** The record of input staging between sites (SPEC section 7). */
+    public StagingLog staging() {
+        return staging;
     }
 }

@@ -42,6 +42,10 @@ abstract class JournalFixture {
     Path file;
     Journal journal;
 
+    /** What schema 7 added (several sites), undone first to make a journal as an older schema wrote it. */
+    static final List<String> BEFORE_SITES = List.of("DROP TABLE hwf_copy", "DROP TABLE hwf_staging",
+            "ALTER TABLE hwf_attempt DROP COLUMN site", "ALTER TABLE hwf_attempt DROP COLUMN placed");
+
     @BeforeEach
     void open() {
         file = dir.resolve("journal.db");
