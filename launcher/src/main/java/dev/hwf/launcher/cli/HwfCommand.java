@@ -12,6 +12,7 @@ import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
@@ -395,8 +396,9 @@ public final class HwfCommand implements Runnable {
                 String id = runOrNewest(journal, runId);
                 // the table shows per-task counts: the elements one by one are read for --json only
                 RunSnapshot snap = json ? journal.snapshot(id) : journal.openSnapshot(id);
-                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n"
-                        : StatusView.table(snap, hwf.terminal(), journal.mostTries(id)));
+                List<StagingLog.Staging> staging = journal.staging().staging(id);
+                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap, staging)) + "\n"
+                        : StatusView.table(snap, hwf.terminal(), journal.mostTries(id), staging));
                 return ExitCodes.OK;
             }
         }

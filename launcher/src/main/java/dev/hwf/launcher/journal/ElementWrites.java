@@ -63,7 +63,7 @@ final class ElementWrites {
                          + "tries=tries+1, job_id=NULL, exit_code=NULL, reason=NULL, " + CLEAR_TRY + " WHERE run_id=? "
                          + "AND task=? AND idx=? AND state='WAITING'");
                  PreparedStatement att = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
-                         + "indices, submitted_at, index_offset, version) VALUES (?,?,?,?,?,?,?,"
+                         + "indices, submitted_at, index_offset, site, placed, version) VALUES (?,?,?,?,?,?,?,?,?,"
                          + "(SELECT version FROM hwf_run WHERE id=?))")) {
                 for (Journal.Claim claim : claims) {
                     Savepoint sp = c.setSavepoint("claim");
@@ -87,7 +87,7 @@ final class ElementWrites {
                     }
                     // the last parameter is the run's workflow version this attempt runs
                     Sql.bind(att, runId, claim.task(), claim.attempt(), claim.jobName(), claim.indices().toString(),
-                            now, claim.indexOffset(), runId);
+                            now, claim.indexOffset(), claim.site(), claim.placed(), runId);
                     att.executeUpdate();
                     EventLog.append(c, runId, claim.task(), null, claim.attempt(), now, EventKind.SUBMITTING,
                             "job name " + claim.jobName(), null);

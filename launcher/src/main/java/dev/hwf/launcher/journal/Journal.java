@@ -284,9 +284,15 @@ public final class Journal implements AutoCloseable {
      *
      * @param lastAttempt the task's attempt counter as read; the claim is for {@code lastAttempt + 1}
      */
-    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset) {
+    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset,
+                        String site, String placed) {
         public Claim {
             indices = List.copyOf(indices);
+        }
+
+        /** A claim on the task's one site (null: recorded without one) with no placement to tell of. */
+        public Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset) {
+            this(task, lastAttempt, indices, jobName, indexOffset, null, null);
         }
 
         /** A claim whose scheduler array indices are the element indices. */
