@@ -11,6 +11,7 @@ import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Sites;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
@@ -51,7 +52,7 @@ public final class RunEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
     private final Journal journal;
-    private final Scheduler scheduler;
+    private final Sites sites;
     private final Clock clock;
     private final Submission submission;
     private final SubmitBackoff backoff = new SubmitBackoff();
@@ -65,8 +66,17 @@ public final class RunEngine {
     }
 
     public RunEngine(Journal journal, Scheduler scheduler, Clock clock, CrashHook crash) {
+        this(journal, Sites.only(scheduler), clock, crash);
+    }
+
+    /** An engine over a workflow's several sites (SPEC section 7), each with its own scheduler. */
+    public RunEngine(Journal journal, Sites sites, Clock clock) {
+        this(journal, sites, clock, CrashHook.fromEnvironment());
+    }
+
+    public RunEngine(Journal journal, Sites sites, Clock clock, CrashHook crash) {
         this.journal = journal;
-        this.scheduler = scheduler;
+        this.sites = sites;
         this.clock = clock;
         this.submission = new Submission(clock, crash, backoff);
         this.limits = new SiteLimitsReader(journal, clock);
@@ -106,23 +116,25 @@ public final class RunEngine {
      * connection over SSH). False when the files cannot be read now.
      */
     public boolean endsWritten(RunSnapshot snap) {
-        Map<String, Set<String>> wanted = new LinkedHashMap<>();
+        Pass pass = pass(snap, SpecCodec.fromJson(snap.run().spec()));
+        Map<String, Set<String>> wanted = new LinkedHashMap<>(); // by task directory
+        Map<String, ElementRecord> oneOf = new LinkedHashMap<>();
         for (ElementRecord e : snap.elements()) {
             if (e.state().isLive() && Packed.isSchedulerJob(e.jobId())) {
-                wanted.computeIfAbsent(e.task(), t -> new HashSet<>())
-                        .add(TaskDir.Kind.EXIT.of(e.attempt(), e.index()));
+                String dir = pass.taskDirOf(e);
+                wanted.computeIfAbsent(dir, t -> new HashSet<>()).add(TaskDir.Kind.EXIT.of(e.attempt(), e.index()));
+                oneOf.putIfAbsent(dir, e);
             }
         }
         for (Map.Entry<String, Set<String>> t : wanted.entrySet()) {
-            String dir = RunLayout.taskDir(snap.run().workdir(), runId(snap), t.getKey());
             try {
-                for (String name : scheduler.files().list(dir)) {
+                for (String name : pass.schedulerOf(oneOf.get(t.getKey())).files().list(t.getKey())) {
                     if (t.getValue().contains(name)) {
                         return true;
                     }
                 }
             } catch (TransportException e) {
-                return false; // unknown now: the next full pass reads it
+                // unknown now: the next full pass reads it; another site may tell
             }
         }
         return false;
@@ -130,7 +142,7 @@ public final class RunEngine {
 
     /** Whether the run's files are on this machine (not over SSH): looking at them costs a local listing. */
     public boolean filesAreLocal() {
-        return scheduler.files() instanceof LocalFiles;
+        return sites.allLocal();
     }
 
     private static String runId(RunSnapshot snap) {
@@ -149,18 +161,8 @@ public final class RunEngine {
         }
         Workflow wf = SpecCodec.fromJson(snap.run().spec());
         // each phase starts with the clock read again: the one before may have waited on the scheduler
-        Pass pass = new Pass(snap, wf, scheduler, clock.instant(), new Pass.WaitingReader() {
-            @Override
-            public List<ElementRecord> first(String task, int limit) {
-                return journal.firstWaiting(runId, task, limit);
-            }
-
-            @Override
-            public List<ElementRecord> all(String task) {
-                return journal.elements(runId, task);
-            }
-        });
-        Exposure.workdir(scheduler.files(), snap.run().workdir()); // once per process: a stat, or an SFTP one
+        Pass pass = pass(snap, wf);
+        Exposure.workdir(pass.scheduler().files(), snap.run().workdir()); // once per process: a stat, or an SFTP one
         PhaseResult orphans = askScheduler ? RecoverOrphans.run(pass) : PhaseResult.NONE;
         pass = write(pass, orphans).knowing(jobIds(orphans));
         pass = pass.at(clock.instant());
@@ -242,6 +244,22 @@ public final class RunEngine {
      * changes to WAITING elements in bulk, then service endpoints and where attempts ran), and returns the pass over the run as read again (the same pass when there was nothing): the
      * elements of the tasks it changed, and every task's derived state.
      */
+    /** A pass over the run as read, at the clock's reading now. */
+    private Pass pass(RunSnapshot snap, Workflow wf) {
+        String runId = snap.run().id();
+        return new Pass(snap, wf, sites, clock.instant(), new Pass.WaitingReader() {
+            @Override
+            public List<ElementRecord> first(String task, int limit) {
+                return journal.firstWaiting(runId, task, limit);
+            }
+
+            @Override
+            public List<ElementRecord> all(String task) {
+                return journal.elements(runId, task);
+            }
+        });
+    }
+
     private Pass write(Pass pass, PhaseResult r) {
         if (r.isEmpty()) {
             return pass;
@@ -263,7 +281,7 @@ public final class RunEngine {
                 return snap;
             }
             Instant now = clock.instant();
-            PhaseResult cancelled = CancelRun.cancel(snap, scheduler, reason, now);
+            PhaseResult cancelled = CancelRun.cancel(pass(snap, SpecCodec.fromJson(snap.run().spec())), reason, now);
             journal.apply(runId, cancelled.changes(), cancelled.waiting(), now);
             return journal.openSnapshot(runId);
         }

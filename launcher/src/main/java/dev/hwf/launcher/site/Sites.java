@@ -1,6 +1,8 @@
 package dev.hwf.launcher.site;
 
+import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.workflow.NamedSite;
+import dev.hwf.launcher.workflow.Workflow;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -11,20 +13,23 @@ import java.util.function.Function;
  */
 public final class Sites {
     private final Function<NamedSite, Scheduler> make;
+    private final boolean allLocal;
     private final Map<NamedSite, Scheduler> built = new ConcurrentHashMap<>();
 
-    private Sites(Function<NamedSite, Scheduler> make) {
+    private Sites(Function<NamedSite, Scheduler> make, boolean allLocal) {
         this.make = make;
+        this.allLocal = allLocal;
     }
 
-    /** Each site's scheduler as its keys say (a workflow read from {@code source}, for messages). */
-    public static Sites connecting(String source) {
-        return new Sites(named -> Schedulers.forSite(source, named));
+    /** Each site of the workflow's with its scheduler as its keys say. */
+    public static Sites connecting(Workflow wf) {
+        return new Sites(named -> Schedulers.forSite(wf.source(), named),
+                wf.sites().stream().noneMatch(NamedSite::isRemote));
     }
 
     /** One scheduler for every site: a workflow on one site, or a test's. */
     public static Sites only(Scheduler scheduler) {
-        return new Sites(named -> scheduler);
+        return new Sites(named -> scheduler, scheduler.files() instanceof LocalFiles);
     }
 
     /** A scheduler per site name, as given (a test's). */
@@ -35,7 +40,12 @@ public final class Sites {
                 throw new IllegalArgumentException("no scheduler for site " + named.name());
             }
             return s;
-        });
+        }, byName.values().stream().allMatch(s -> s.files() instanceof LocalFiles));
+    }
+
+    /** Whether every site's files are on this machine (looking at them costs a local listing). */
+    public boolean allLocal() {
+        return allLocal;
     }
 
     /** The scheduler of a site (the same object for the same site keys, however often asked). */

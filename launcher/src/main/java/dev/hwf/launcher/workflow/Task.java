@@ -118,6 +118,15 @@ public record Task(String name, String command, List<String> after, int nodes, i
                 software, afterEach, Placement.NONE);
     }
 
+    /** The same task with these variables added to its environment (a value given already is replaced). */
+    public Task withEnv(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.putAll(more);
+        return new Task(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos,
+                all, retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, secrets,
+                software, afterEach, placement);
+    }
+
     /** The same task with another placement. */
     public Task withPlacement(Placement p) {
         return new Task(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos,
