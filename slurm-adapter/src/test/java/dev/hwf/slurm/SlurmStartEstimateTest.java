@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.StartEstimate;
+import dev.hwf.testing.Fixture;
 import java.time.LocalDateTime;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class SlurmStartEstimateTest {
     private final SlurmAdapter slurm = new SlurmAdapter();
 
     private StartEstimate parse(String fixture) {
-        Fixture f = Fixture.load(fixture);
+        Fixture f = Fixture.load("slurm", fixture);
         return slurm.parseStartEstimate(f.exitCode(), f.stdout(), f.stderr());
     }
 
