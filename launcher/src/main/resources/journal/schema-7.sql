@@ -1,7 +1,8 @@
 -- hwf journal, schema version 7: several sites (SPEC section 7). Each file copied into a
 -- dependant's task directory from an upstream on another site, with its size, checksum and times;
 -- each task's staging progress (bytes done of the total, tries, the last error); and the site
--- each attempt was placed on, with the reason for the choice.
+-- each attempt was placed on (its name; and its scheduler, host and user, which count its live jobs
+-- against the site's limits), with the reason for the choice and the start the scheduler estimated.
 CREATE TABLE hwf_copy (
   run_id        TEXT NOT NULL,
   task          TEXT NOT NULL,
@@ -20,6 +21,7 @@ CREATE TABLE hwf_copy (
 CREATE TABLE hwf_staging (
   run_id      TEXT NOT NULL,
   task        TEXT NOT NULL,
+  site        TEXT NOT NULL,
   bytes_done  INTEGER NOT NULL DEFAULT 0,
   bytes_total INTEGER NOT NULL DEFAULT 0,
   tries       INTEGER NOT NULL DEFAULT 0,
@@ -32,3 +34,7 @@ CREATE TABLE hwf_staging (
 ALTER TABLE hwf_attempt ADD COLUMN site TEXT
 ;
 ALTER TABLE hwf_attempt ADD COLUMN placed TEXT
+;
+ALTER TABLE hwf_attempt ADD COLUMN site_key TEXT
+;
+ALTER TABLE hwf_attempt ADD COLUMN estimated_start TEXT

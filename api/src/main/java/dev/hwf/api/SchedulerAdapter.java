@@ -275,6 +275,11 @@ public interface SchedulerAdapter {
         return null;
     }
 
+    /** Whether {@link #startEstimateCommand} gives a command (false by default). */
+    default boolean offersStartEstimate() {
+        return false;
+    }
+
     /** The answer to {@link #startEstimateCommand}; {@link StartEstimate#UNKNOWN} when it says nothing usable. */
     default StartEstimate parseStartEstimate(int exitCode, String stdout, String stderr) {
         return StartEstimate.UNKNOWN;

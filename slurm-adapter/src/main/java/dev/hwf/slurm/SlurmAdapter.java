@@ -282,6 +282,11 @@ public class SlurmAdapter implements SchedulerAdapter {
         return withOption(new Command(argv, submit.stdinFile(), submit.env()), "--test-only");
     }
 
+    @Override
+    public boolean offersStartEstimate() {
+        return true;
+    }
+
     /** sbatch prints its answer on stderr, exit 0 with a start, 1 with the reason it cannot start. */
     @Override
     public StartEstimate parseStartEstimate(int exitCode, String stdout, String stderr) {

@@ -83,7 +83,7 @@ final class CancelRun {
         }
         List<Journal.WaitingChange> waiting = new ArrayList<>();
         for (TaskRecord t : snap.tasks()) {
-            if (snap.counts(t.name()).of(JobState.WAITING) > 0) {
+            if (snap.counts(t.name()).of(JobState.WAITING) + snap.counts(t.name()).of(JobState.STAGING) > 0) {
                 waiting.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, reason));
             }
         }

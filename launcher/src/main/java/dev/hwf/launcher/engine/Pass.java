@@ -6,6 +6,7 @@ import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Sites;
+import dev.hwf.launcher.stage.Store;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Instant;
@@ -170,6 +171,11 @@ final class Pass {
         return sites.of(siteOf(e));
     }
 
+    /** A site's files, for input staging. */
+    Store store(NamedSite site) {
+        return sites.store(site);
+    }
+
     /** The scheduler of a site. */
     Scheduler scheduler(NamedSite site) {
         return sites.of(site);
@@ -186,7 +192,8 @@ final class Pass {
 
     /** A task's site (the first of its sites, where hwf chooses among several). */
     NamedSite site(String task) {
-        return wf.siteOf(wf.task(task));
+        // the pilots' directory is named before the workflow is known to have pilots: the default site's
+        return wf.has(task) ? wf.siteOf(wf.task(task)) : wf.defaultNamedSite();
     }
 
     /** The site an element's current attempt went to: as recorded with the attempt, else its task's. */

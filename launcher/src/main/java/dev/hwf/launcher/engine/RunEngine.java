@@ -12,10 +12,13 @@ import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Sites;
+import dev.hwf.launcher.workflow.NamedSite;
+import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,6 +60,7 @@ public final class RunEngine {
     private final Submission submission;
     private final SubmitBackoff backoff = new SubmitBackoff();
     private final SiteLimitsReader limits;
+    private final StageInputs stager;
     private final CrashHook crash;
     /** Passes in a row whose status call went unanswered (kept across passes, for backing off). */
     private int statusFailures;
@@ -80,6 +84,7 @@ public final class RunEngine {
         this.clock = clock;
         this.submission = new Submission(clock, crash, backoff);
         this.limits = new SiteLimitsReader(journal, clock);
+        this.stager = new StageInputs(journal, clock, crash);
         this.crash = crash;
     }
 
@@ -140,6 +145,30 @@ public final class RunEngine {
         return false;
     }
 
+    /**
+     * Writes every not-yet-submitted task's first script into its directory on its site, so a user
+     * can read what will run before it runs (submission renders again, with the attempt it gets). A
+     * site of several that cannot be reached now is left for submission to write.
+     */
+    public void writeFirstScripts(RunSnapshot snap, Workflow wf) {
+        Pass pass = pass(snap, wf);
+        for (Task t : wf.tasks()) {
+            if (snap.task(t.name()).attempt() > 0) {
+                continue;
+            }
+            NamedSite site = pass.site(t.name());
+            try {
+                Submission.scripts(pass, site).first(t).write(pass.scheduler(site).files());
+            } catch (TransportException e) {
+                if (!wf.hasSites()) {
+                    throw e;
+                }
+                LOG.warn("run {}: task {}: site {} cannot be reached now ({}); its script is written at submission",
+                        snap.run().id(), t.name(), site.name(), e.getMessage());
+            }
+        }
+    }
+
     /** Whether the run's files are on this machine (not over SSH): looking at them costs a local listing. */
     public boolean filesAreLocal() {
         return sites.allLocal();
@@ -174,11 +203,17 @@ public final class RunEngine {
         pass = write(pass, TendServices.run(pass));
         pass = write(pass, PilotKeeper.run(pass));
         pass = cancelBlocked(pass);
+        Map<String, String> staged = new HashMap<>(); // where each task's inputs are in place (several sites)
+        if (wf.hasSites()) {
+            pass = stage(pass, StageInputs.leftStaging(pass, journal.staging().staging(runId)), staged);
+            journal.staging().staging(runId).stream().filter(st -> st.endedAt() != null && st.error() == null)
+                    .forEach(st -> staged.put(st.task(), st.site()));
+        }
         // what goes out may let dependants go at once, under the scheduler's dependency on it: a
         // chain of N tasks is submitted in N rounds of one pass
-        for (int round = 0; round < pass.wf().tasks().size(); round++) {
+        for (int round = 0; round < pass.wf().tasks().size() + 1; round++) {
             pass = pass.at(clock.instant());
-            ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits);
+            ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits, staged);
             List<Journal.Claim> claimed = claim(pass, release.claims());
             PhaseResult sent = release.held().and(submission.submit(pass, claimed));
             pass = write(pass, sent).knowing(jobIds(sent));
@@ -186,12 +221,34 @@ public final class RunEngine {
                 pass = pass.reread(journal.refresh(pass.snap(),
                         claimed.stream().map(Journal.Claim::task).distinct().toList()), clock.instant());
             }
+            if (!release.toStage().isEmpty()) { // inputs from another site: copied, then released next round
+                Map<String, String> to = new LinkedHashMap<>();
+                release.toStage().forEach((task, site) -> to.put(task, site.name()));
+                pass = stage(pass, to, staged);
+                continue;
+            }
             if (sent.jobIds().isEmpty() || !waitsEarly(pass)) {
                 break;
             }
         }
         // a submission refused for good ends its dependants in this pass, not the next
         return cancelBlocked(pass).snap();
+    }
+
+    /**
+     * Copies the inputs of these tasks to their sites ({@link StageInputs}), noting in {@code staged}
+     * those whose files are all in place; the pass over the run as read again.
+     */
+    private Pass stage(Pass pass, Map<String, String> tasks, Map<String, String> staged) {
+        if (tasks.isEmpty()) {
+            return pass;
+        }
+        tasks.forEach((task, site) -> {
+            if (stager.stage(pass, pass.wf().task(task), pass.wf().siteNamed(site))) {
+                staged.put(task, site);
+            }
+        });
+        return pass.reread(journal.refresh(pass.snap(), tasks.keySet()), clock.instant());
     }
 
     /**

@@ -46,7 +46,7 @@ public final class Journal implements AutoCloseable {
         RollupWrites rollup = new RollupWrites(reads);
         this.runWrites = new RunWrites(db, rollup);
         this.elementWrites = new ElementWrites(db, rollup);
-        this.staging = new StagingLog(db);
+        this.staging = new StagingLog(db, rollup);
     }
 
     /** Opens (creating, upgrading) the journal, in the mode its file system or {@code HWF_JOURNAL_MODE} says. */
@@ -285,14 +285,14 @@ public final class Journal implements AutoCloseable {
      * @param lastAttempt the task's attempt counter as read; the claim is for {@code lastAttempt + 1}
      */
     public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset,
-                        String site, String placed) {
+                        Placed placed) {
         public Claim {
             indices = List.copyOf(indices);
         }
 
-        /** A claim on the task's one site (null: recorded without one) with no placement to tell of. */
+        /** A claim on a workflow's one site, recorded without a site. */
         public Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset) {
-            this(task, lastAttempt, indices, jobName, indexOffset, null, null);
+            this(task, lastAttempt, indices, jobName, indexOffset, null);
         }
 
         /** A claim whose scheduler array indices are the element indices. */
@@ -403,6 +403,13 @@ public final class Journal implements AutoCloseable {
     /** {@link WaitingChange}s to the elements still WAITING, task states derived again; one transaction. */
     public int applyWaiting(String runId, List<WaitingChange> changes, Instant now) {
         return apply(runId, List.of(), changes, now);
+    }
+
+    /**
+     * Where an attempt goes (SPEC section 7): the site's name and key (scheduler|host|user), why it
+     * was chosen among several (null: it has one), and the start its scheduler estimated (or null).
+     */
+    public record Placed(String site, String key, String why, Instant estimatedStart) {
     }
 
     /** The record of input staging between sites (SPEC section 7). */

@@ -1,6 +1,12 @@
 package dev.hwf.launcher.site;
 
+import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.LocalFiles;
+import dev.hwf.launcher.ssh.SftpStore;
+import dev.hwf.launcher.ssh.SshConnections;
+import dev.hwf.launcher.ssh.SshTarget;
+import dev.hwf.launcher.stage.LocalStore;
+import dev.hwf.launcher.stage.Store;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.Map;
@@ -46,6 +52,16 @@ public final class Sites {
     /** Whether every site's files are on this machine (looking at them costs a local listing). */
     public boolean allLocal() {
         return allLocal;
+    }
+
+    /**
+     * A site's files as input staging reads and writes them: on this machine, or over the SSH
+     * connection hwf holds to the site (the one its scheduler's commands use).
+     */
+    public Store store(NamedSite site) {
+        FileModes modes = FileModes.of(site.site().sharedWithGroup());
+        return site.isRemote() ? new SftpStore(SshConnections.shared(SshTarget.of(site.site())), modes)
+                : new LocalStore(modes);
     }
 
     /** The scheduler of a site (the same object for the same site keys, however often asked). */

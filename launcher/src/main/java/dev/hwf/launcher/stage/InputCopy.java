@@ -48,6 +48,10 @@ public final class InputCopy {
         /** A file is in place under its own name (copied now, or found there already). */
         default void placed(FileCopy file) {
         }
+
+        /** Half of a file is written under its temporary name (once per file, for tests that stop a copy there). */
+        default void writing(String partial) {
+        }
     }
 
     /** A copy that could not be done, naming the file and the site where it went wrong. */
@@ -162,7 +166,7 @@ public final class InputCopy {
             from.read(src, in -> {
                 try {
                     to.write(tmp, out -> {
-                        pump(new DigestInputStream(in, digest), out, doneBefore, total, progress);
+                        pump(new DigestInputStream(in, digest), out, doneBefore, total, progress, tmp);
                         return null;
                     });
                 } catch (SourceRead e) {
@@ -181,11 +185,12 @@ public final class InputCopy {
         return Checksums.hex(digest);
     }
 
-    private static void pump(InputStream in, OutputStream out, long doneBefore, long total, Progress progress)
-            throws IOException {
+    private static void pump(InputStream in, OutputStream out, long doneBefore, long total, Progress progress,
+                             String tmp) throws IOException {
         byte[] buf = new byte[BUFFER];
         long done = doneBefore;
         long reported = doneBefore;
+        long half = -1;
         while (true) {
             int n;
             try {
@@ -198,6 +203,11 @@ public final class InputCopy {
             }
             out.write(buf, 0, n);
             done += n;
+            if (half < 0 && done - doneBefore > 0) {
+                half = done;
+                out.flush();
+                progress.writing(tmp);
+            }
             if (done - reported >= 64L << 20) { // every 64 MiB
                 progress.bytes(done, total);
                 reported = done;

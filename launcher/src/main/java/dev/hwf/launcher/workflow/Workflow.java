@@ -34,6 +34,17 @@ public record Workflow(String name, String scheduler, Site site, List<Task> task
         this(name, scheduler, site, tasks, source, budgetGpuHours, budgetPerCampaign, pilot, null, null);
     }
 
+    /** The same workflow with other sites (each site's work directory resolved, say). */
+    public Workflow withSites(List<NamedSite> resolved) {
+        return new Workflow(name, scheduler, site, tasks, source, budgetGpuHours, budgetPerCampaign, pilot, resolved,
+                defaultSite);
+    }
+
+    /** The default site: where a task without {@code site:} runs, and the pilots. */
+    public NamedSite defaultNamedSite() {
+        return siteNamed(defaultSite == null ? NamedSite.DEFAULT : defaultSite);
+    }
+
     /** Whether the file names several sites ({@code sites:}), so that each task's site is worth showing. */
     public boolean hasSites() {
         return defaultSite != null;
