@@ -191,8 +191,8 @@ class SitesIT {
         assertEquals(900_000, staging.get("bytesDone").asLong());
         assertEquals(1, staging.get("tries").asInt());
         assertTrue(staging.get("error").isNull());
-        assertEquals(65, Hwf.task(status, "report").get("staging").get("bytesTotal").asLong(),
-                "sha256sum's line: 64 hex digits and a newline, less nothing");
+        assertEquals(68, Hwf.task(status, "report").get("staging").get("bytesTotal").asLong(),
+                "the model: sha256sum's line of its stdin, 64 hex digits, two spaces, '-' and a newline");
         assertStagedBothWays(run);
         // the train job ran on the production-like cluster's GPU partition, as hwfgpu
         Path train = GPU_HOME.resolve(gpuWork).resolve(run).resolve("train");
@@ -201,6 +201,21 @@ class SitesIT {
         assertEquals("hwfgpu", Files.getOwner(train.resolve("model.pt")).getName());
         Hwf.Result table = hwf.run("status", run);
         assertTrue(table.out().contains("SITE"), table.out());
+        // the report keeps each file moved, with its checksum, and the bytes moved
+        Hwf.Result report = hwf.run("report", run, "--json", "-");
+        assertEquals(0, report.code(), report.all());
+        JsonNode sites = Hwf.JSON.readTree(report.out()).get("sites");
+        assertEquals(900_068, sites.get("bytesMoved").asLong(), sites.toString());
+        assertEquals(4, sites.get("copies").size());
+        Path sim = cpuWork.resolve(run).resolve("simulate");
+        for (JsonNode c : sites.get("copies")) {
+            if (c.get("task").asText().equals("train")) {
+                assertEquals(sha256(sim.resolve(c.get("path").asText())), c.get("sha256").asText(), c.toString());
+                assertEquals("cpu", c.get("fromSite").asText());
+                assertEquals("gpu", c.get("toSite").asText());
+            }
+        }
+        assertEquals("gpu", sites.get("tasks").get("train").asText());
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.ssh;
 
 import com.jcraft.jsch.ChannelSftp;
+import com.jcraft.jsch.JSchException;
 import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import dev.hwf.api.ShellQuote;
@@ -27,6 +28,11 @@ import java.util.Vector;
  * streamed over SFTP, checksummed by {@code sha256sum} on the cluster (many files per command).
  */
 public final class SftpStore implements Store {
+    /**
+     * SFTP requests kept in flight on a stream (JSch's default is 16): a copy between two sites
+     * waits on round trips otherwise.
+     */
+    private static final int IN_FLIGHT = 64;
     /** Paths per {@code sha256sum} command: well under any command line limit. */
     private static final int PER_COMMAND = 200;
     private static final Duration CHECKSUM_TIMEOUT = Duration.ofMinutes(30);
@@ -119,6 +125,7 @@ public final class SftpStore implements Store {
     @Override
     public <T> T read(String path, StreamBody<InputStream, T> body) throws IOException {
         return call("reading " + path, ch -> {
+            inFlight(ch);
             try (InputStream in = ch.get(SftpFiles.glob(path))) {
                 return body.apply(in);
             } catch (IOException e) {
@@ -134,6 +141,7 @@ public final class SftpStore implements Store {
             files.mkdirs(path.substring(0, slash));
         }
         call("writing " + path, ch -> {
+            inFlight(ch);
             try (OutputStream out = ch.put(SftpFiles.glob(path), ChannelSftp.OVERWRITE)) {
                 ch.chmod(modes.file(), SftpFiles.glob(path)); // before a byte is in it
                 body.apply(out);
@@ -164,6 +172,14 @@ public final class SftpStore implements Store {
             }
             return null;
         });
+    }
+
+    private static void inFlight(ChannelSftp ch) {
+        try {
+            ch.setBulkRequests(IN_FLIGHT);
+        } catch (JSchException e) {
+            // the default stays: slower, not wrong
+        }
     }
 
     /** An SFTP call whose failures, and the stream body's, come out as IOException. */

@@ -83,17 +83,18 @@ public final class InputCopy {
     public List<FileCopy> copy(String fromDir, String toDir, List<Store.Found> files, Progress progress)
             throws CopyFailed {
         long total = files.stream().mapToLong(Store.Found::size).sum();
-        Map<String, String> sourceSums = checksums(from, fromDir, files, "reading the checksums of");
+        // the source is checksummed ahead only where a file of that name is there already (is it the
+        // same?); a file copied is checksummed as it is read, which is the source's checksum
         Map<String, String> there = checksums(to, toDir, files, "reading the checksums of");
+        List<Store.Found> present = files.stream().filter(f -> there.containsKey(toDir + "/" + f.relative())).toList();
+        Map<String, String> sourceSums = new LinkedHashMap<>(present.isEmpty() ? Map.of()
+                : checksums(from, fromDir, present, "reading the checksums of"));
         List<FileCopy> out = new ArrayList<>();
         long done = 0;
         List<Store.Found> toCopy = new ArrayList<>();
         for (Store.Found f : files) {
             String sum = sourceSums.get(fromDir + "/" + f.relative());
-            if (sum == null) {
-                throw new CopyFailed(f.relative() + " is gone from " + fromDir + " on " + from.where(), null);
-            }
-            if (sum.equals(there.get(toDir + "/" + f.relative()))) {
+            if (sum != null && sum.equals(there.get(toDir + "/" + f.relative()))) {
                 Instant now = clock.instant();
                 FileCopy c = new FileCopy(f.relative(), f.size(), sum, now, now, true);
                 out.add(c);
@@ -110,9 +111,7 @@ public final class InputCopy {
             started.put(f.relative(), clock.instant());
             String streamed = stream(fromDir + "/" + f.relative(), partial(toDir, f.relative()), done, total,
                     progress);
-            if (!streamed.equals(sourceSums.get(fromDir + "/" + f.relative()))) {
-                throw new CopyFailed(f.relative() + " changed on " + from.where() + " while it was copied", null);
-            }
+            sourceSums.put(fromDir + "/" + f.relative(), streamed);
             done += f.size();
         }
         List<String> partials = toCopy.stream().map(f -> partial(toDir, f.relative())).toList();

@@ -9,19 +9,16 @@ import java.util.List;
  *                      workflow's default site
  * @param place         how one of several sites is chosen: {@value #FIRST}, {@value #SOONEST} or
  *                      {@value #CHEAPEST}
- * @param replaceAfterSeconds an element that never started and has waited this long may be
- *                      withdrawn and placed again; 0 = never
  * @param inputs        files copied into the task's directory from its upstream's, before it starts
  * @param outputs       globs of what the task leaves for others, relative to its directory
  */
-public record Placement(List<String> sites, String place, long replaceAfterSeconds, List<Input> inputs,
-                        List<String> outputs) {
+public record Placement(List<String> sites, String place, List<Input> inputs, List<String> outputs) {
     public static final String FIRST = "first";
     public static final String SOONEST = "soonest";
     public static final String CHEAPEST = "cheapest";
     public static final List<String> CHOICES = List.of(FIRST, SOONEST, CHEAPEST);
     /** A task on the default site that exchanges nothing. */
-    public static final Placement NONE = new Placement(List.of(), FIRST, 0, List.of(), List.of());
+    public static final Placement NONE = new Placement(List.of(), FIRST, List.of(), List.of());
 
     /** {@code inputs: [{from: TASK, path: GLOB}]}: the files of {@code from} matching {@code path}. */
     public record Input(String from, String path) {

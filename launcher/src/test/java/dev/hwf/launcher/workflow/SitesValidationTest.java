@@ -148,7 +148,7 @@ class SitesValidationTest {
         "`    site: []`                                    | tasks.t.site         | is empty",
         "`    place: fastest`                              | tasks.t.place        | use one of first, soonest, cheapest",
         "`    site: [a, b]\n    place: cheapest`            | tasks.t.place        | site a has no cost",
-        "`    replaceAfter: 1h`                            | tasks.t.replaceAfter | several sites",
+        "`    replaceAfter: 1h`                            | tasks.t.replaceAfter | unknown key",
         "`    outputs: [/etc/passwd]`                      | tasks.t.outputs[0]   | is absolute",
         "`    outputs: [../x]`                             | tasks.t.outputs[0]   | leaves the task's directory",
         "`    inputs: [{ from: up, path: '*.csv' }]`       | tasks.t.inputs[0].from | not in after",

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Where each task runs and what it exchanges (SPEC section 7): a task's {@code site}, {@code place},
- * {@code replaceAfter}, {@code inputs} and {@code outputs}, then the rules across tasks that
+ * {@code inputs} and {@code outputs}, then the rules across tasks that
  * several sites bring (a service, an afterEach partner and a pilot stay on one site with their
  * tasks).
  */
@@ -55,14 +55,9 @@ public final class PlacementRules {
                                 + ".cost: { coreHour: ..., gpuHour: ... }"));
             }
         }
-        Long replaceAfter = read.seconds(m.value("replaceAfter"), join(p.path(), "replaceAfter"));
-        if (replaceAfter != null && own.size() < 2) {
-            read.at(m.value("replaceAfter"), join(p.path(), "replaceAfter"), "only means something for a task with"
-                    + " several sites, e.g. site: [gpu, cpu]: the element is withdrawn and placed again");
-        }
         List<String> outputs = globs(m.value("outputs"), join(p.path(), "outputs"));
         List<Placement.Input> inputs = inputs(m.value("inputs"), p);
-        return new Placement(own, place, replaceAfter == null ? 0 : replaceAfter, inputs, outputs);
+        return new Placement(own, place, inputs, outputs);
     }
 
     /** {@code site: NAME} or {@code site: [A, B]}: known sites, each once. */
