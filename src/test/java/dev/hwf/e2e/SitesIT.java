@@ -65,18 +65,7 @@ class SitesIT {
     }
 
     private static void script(String name) {
-        Path script = Hwf.home().resolve("src/test/cluster").resolve(name);
-        try {
-            Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertTrue(p.waitFor(60, TimeUnit.SECONDS), name + " ran past 60 s");
-            assertEquals(0, p.exitValue(), name + " failed:\n" + out);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        SshNode.run(name);
     }
 
     /** scontrol on the production-like cluster. */
