@@ -16,6 +16,10 @@ HWF_SCRIPT=down-realistic.sh
 DIR=$HWF_REAL_DIR
 
 rc=0
+# its login node (login-up.sh), if it runs, first
+if [ "${HWF_KEEP_DB:-0}" != 1 ]; then
+    bash "$HERE/login-down.sh" >/dev/null || rc=1
+fi
 hwf_daemon_binary slurmd # up-realistic.sh starts them from their Debian file names (lib.sh)
 for n in n1 n2 n3; do
     hwf_stop "slurmd -N $n" "$DIR/slurmd-$n.pid" "$HWF_COMM" || rc=1

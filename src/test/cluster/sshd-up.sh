@@ -15,13 +15,17 @@
 #   sshd_config, sshd.pid, sshd.log (LogLevel INFO: one "Accepted publickey" line per connection)
 #
 # Needs root (it logs in as root with keys only: PermitRootLogin prohibit-password).
-# Environment: HWF_CLUSTER_DIR (as for up.sh), HWF_SSH_PORT (default 2222).
+# Environment: HWF_CLUSTER_DIR (as for up.sh), HWF_SSH_PORT (default 2222); for another cluster's
+# login node (see login-up.sh): HWF_SSH_USER, the one user it lets in (default root; made with
+# useradd when missing), and HWF_SSH_SETENV, a NAME=VALUE its sessions get (SLURM_CONF=...).
 set -euo pipefail
 
 BASE=${HWF_CLUSTER_DIR:-/var/tmp/hwf-cluster}
 DIR=$BASE/ssh
 PORT=${HWF_SSH_PORT:-2222}
 ADDR=127.0.0.1
+LOGIN=${HWF_SSH_USER:-root}
+SETENV=${HWF_SSH_SETENV:-}
 MARK="# written by hwf src/test/cluster/sshd-up.sh; rerun it instead of editing"
 
 log() { echo "sshd-up.sh: $*" >&2; }
@@ -36,6 +40,14 @@ die() {
 
 [ "$(id -u)" = 0 ] || die "must run as root (sshd, and the tests log in as root)"
 case "$PORT" in '' | *[!0-9]*) die "HWF_SSH_PORT must be a port number, got '$PORT'" ;; esac
+case "$LOGIN" in '' | -* | *[!a-z0-9_-]*) die "HWF_SSH_USER must be a user name, got '$LOGIN'" ;; esac
+case "$SETENV" in '' | [A-Z_]*=*) ;; *) die "HWF_SSH_SETENV must be NAME=VALUE, got '$SETENV'" ;; esac
+if [ "$LOGIN" != root ] && ! id "$LOGIN" >/dev/null 2>&1; then
+    useradd -m -s /bin/bash "$LOGIN" || die "useradd $LOGIN failed"
+fi
+if [ "$LOGIN" != root ] && [ "$(getent shadow "$LOGIN" | cut -d: -f2 | cut -c1)" = '!' ]; then
+    usermod -p '*' "$LOGIN" || die "usermod $LOGIN failed" # no password, but not locked: sshd lets keys in
+fi
 
 # ---- 1. packages (up.sh installs openssh-server too; this keeps the script usable alone) -------
 if [ ! -x /usr/sbin/sshd ] || ! command -v ssh-keygen >/dev/null || ! command -v ssh >/dev/null; then
@@ -83,6 +95,14 @@ chmod 0644 "$DIR"/*.pub
 cat "$DIR"/userkey.pub "$DIR"/userkey_ecdsa.pub "$DIR"/userkey_rsa.pub "$DIR"/userkey_enc.pub \
     >"$DIR/authorized_keys.new"
 mv "$DIR/authorized_keys.new" "$DIR/authorized_keys"
+KEYS_FILE=$DIR/authorized_keys
+if [ "$LOGIN" != root ]; then
+    # sshd reads a user's keys as that user: a copy in its home, since this directory is root's alone
+    home=$(getent passwd "$LOGIN" | cut -d: -f6)
+    install -d -m 0700 -o "$LOGIN" -g "$(id -gn "$LOGIN")" "$home/.ssh"
+    install -m 0600 -o "$LOGIN" -g "$(id -gn "$LOGIN")" "$DIR/authorized_keys" "$home/.ssh/authorized_keys"
+    KEYS_FILE=.ssh/authorized_keys
+fi
 : >"$DIR/known_hosts.new"
 for k in ed25519 ecdsa rsa; do
     read -r type key _ <"$DIR/hostkey_$k.pub"
@@ -100,7 +120,7 @@ HostKey $DIR/hostkey_ed25519
 HostKey $DIR/hostkey_ecdsa
 HostKey $DIR/hostkey_rsa
 PidFile $DIR/sshd.pid
-AuthorizedKeysFile $DIR/authorized_keys
+AuthorizedKeysFile $KEYS_FILE
 PubkeyAuthentication yes
 PasswordAuthentication no
 KbdInteractiveAuthentication no
@@ -113,6 +133,8 @@ AllowTcpForwarding no
 AllowAgentForwarding no
 LogLevel INFO
 Subsystem sftp internal-sftp
+AllowUsers $LOGIN
+${SETENV:+SetEnv $SETENV}
 EOF
 changed=0
 if ! cmp -s "$DIR/sshd_config.new" "$DIR/sshd_config"; then
@@ -143,14 +165,14 @@ fi
 try_login() {
     ssh -F /dev/null -n -p "$PORT" -i "$DIR/userkey" -o IdentitiesOnly=yes -o BatchMode=yes \
         -o StrictHostKeyChecking=yes -o UserKnownHostsFile="$DIR/known_hosts" -o GlobalKnownHostsFile=/dev/null \
-        -o ConnectTimeout=5 "root@$ADDR" true 2>"$DIR/login-check.err"
+        -o ConnectTimeout=5 "$LOGIN@$ADDR" true 2>"$DIR/login-check.err"
 }
 ok=0
 for _ in $(seq 50); do
     if try_login; then ok=1; break; fi
     sleep 0.1
 done
-[ "$ok" = 1 ] || die "login as root@$ADDR:$PORT with $DIR/userkey fails: $(cat "$DIR/login-check.err")"
+[ "$ok" = 1 ] || die "login as $LOGIN@$ADDR:$PORT with $DIR/userkey fails: $(cat "$DIR/login-check.err")"
 rm -f "$DIR/login-check.err"
 
 echo "hwf ssh login node up ($([ "$started" = 1 ] && echo started || echo already running)):" \

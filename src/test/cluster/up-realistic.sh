@@ -349,6 +349,11 @@ sacct_has assoc where cluster="$CLUSTER" account="$ACCOUNT" user=root format=Use
     || sacct_add add user root Account="$ACCOUNT" Cluster="$CLUSTER"
 [ "$(sacctmgr -n -P show user root format=DefaultAccount)" = "$ACCOUNT" ] \
     || sacct_add modify user root set DefaultAccount="$ACCOUNT"
+# hwfgpu: the user of this cluster's own login node (login-up.sh), for the tests across sites (SitesIT);
+# its association is made before slurmctld starts, which loads associations from slurmdbd then
+id hwfgpu >/dev/null 2>&1 || useradd -m -s /bin/bash hwfgpu || hwf_die "useradd hwfgpu failed"
+sacct_has assoc where cluster="$CLUSTER" account="$ACCOUNT" user=hwfgpu format=User \
+    || sacct_add add user hwfgpu Account="$ACCOUNT" Cluster="$CLUSTER"
 [ "$(sacctmgr -n -P show qos normal format=MaxSubmitPU,MaxJobsPU)" = "$MAX_SUBMIT|$MAX_JOBS" ] \
     || sacct_add modify qos normal set MaxSubmitJobsPerUser="$MAX_SUBMIT" MaxJobsPerUser="$MAX_JOBS"
 

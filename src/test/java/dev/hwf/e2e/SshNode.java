@@ -76,6 +76,11 @@ final class SshNode {
     }
 
     void script(String name) {
+        run(name);
+    }
+
+    /** Runs one of src/test/cluster's scripts (bounded: 60 s), which must exit 0. */
+    static void run(String name) {
         Path script = Hwf.home().resolve("src/test/cluster").resolve(name);
         try {
             Process p = new ProcessBuilder("bash", script.toString()).redirectErrorStream(true).start();

@@ -4,6 +4,11 @@ package dev.hwf.api;
 public enum JobState {
     /** Not yet submitted. */
     WAITING,
+    /**
+     * Not yet submitted: its upstream has succeeded on another site and hwf is copying the files
+     * it takes from there into its task directory (SPEC section 7).
+     */
+    STAGING,
     QUEUED,
     RUNNING,
     SUCCEEDED,

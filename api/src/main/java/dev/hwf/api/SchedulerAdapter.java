@@ -267,6 +267,24 @@ public interface SchedulerAdapter {
         return null;
     }
 
+    /**
+     * A command that asks, without submitting anything, when the job {@code submit} would submit
+     * would start; null (the default) when the scheduler cannot say before a job is submitted.
+     */
+    default Command startEstimateCommand(Command submit) {
+        return null;
+    }
+
+    /** Whether {@link #startEstimateCommand} gives a command (false by default). */
+    default boolean offersStartEstimate() {
+        return false;
+    }
+
+    /** The answer to {@link #startEstimateCommand}; {@link StartEstimate#UNKNOWN} when it says nothing usable. */
+    default StartEstimate parseStartEstimate(int exitCode, String stdout, String stderr) {
+        return StartEstimate.UNKNOWN;
+    }
+
     /** The default times hwf waits on this scheduler; see {@link Timings}. Default: a cluster's. */
     default Timings timings() {
         return Timings.CLUSTER;

@@ -10,8 +10,10 @@ import dev.hwf.api.Output;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.api.ShellQuote;
+import dev.hwf.api.StartEstimate;
 import dev.hwf.api.SiteLimits;
 import dev.hwf.api.Upstream;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -56,6 +58,10 @@ public class SlurmAdapter implements SchedulerAdapter {
     private static final Pattern SLURM_JOB_ID = Pattern.compile("[0-9]+(_[0-9]+)?");
     /** What {@code sbatch --parsable} prints: {@code 123} or {@code 123;cluster}. */
     private static final Pattern PARSABLE = Pattern.compile("([0-9]+)(;[A-Za-z0-9_.-]+)?");
+    /** {@code sbatch --test-only}: "sbatch: Job 21680 to start at 2026-12-05T09:43:06 using 1 processors ...". */
+    private static final Pattern TEST_ONLY = Pattern.compile("to start at (\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d)");
+    /** Why sbatch --test-only found no start: "allocation failure: ..." or "sbatch: error: ...". */
+    private static final Pattern TEST_ONLY_REFUSAL = Pattern.compile("(?:allocation failure|sbatch: error): (.+)");
     /** One squeue status line: id, state, reason (the reason may hold spaces, even '|'). */
     private static final Pattern STATUS_LINE = Pattern.compile("([^|\\s]+)\\|([^|]*)\\|(.*)");
 
@@ -263,6 +269,42 @@ public class SlurmAdapter implements SchedulerAdapter {
         List<String> argv = new ArrayList<>(submit.argv());
         argv.add(1, option);
         return new Command(argv, submit.stdinFile(), submit.env());
+    }
+
+    /**
+     * The submission with {@code --test-only} in place of {@code --parsable}: sbatch reads the script's
+     * directives and the controller answers with the start its scheduler plans, submitting nothing.
+     */
+    @Override
+    public Command startEstimateCommand(Command submit) {
+        List<String> argv = new ArrayList<>(submit.argv());
+        argv.remove("--parsable");
+        return withOption(new Command(argv, submit.stdinFile(), submit.env()), "--test-only");
+    }
+
+    @Override
+    public boolean offersStartEstimate() {
+        return true;
+    }
+
+    /** sbatch prints its answer on stderr, exit 0 with a start, 1 with the reason it cannot start. */
+    @Override
+    public StartEstimate parseStartEstimate(int exitCode, String stdout, String stderr) {
+        String text = joined(stdout, stderr);
+        Matcher at = TEST_ONLY.matcher(text);
+        if (exitCode == 0 && at.find()) {
+            return StartEstimate.at(LocalDateTime.parse(at.group(1)));
+        }
+        if (exitCode != 0) {
+            Matcher why = TEST_ONLY_REFUSAL.matcher(text);
+            String reason = why.find() ? why.group(1).strip() : firstLine(text);
+            return reason.isEmpty() ? StartEstimate.UNKNOWN : StartEstimate.refused(reason);
+        }
+        return StartEstimate.UNKNOWN;
+    }
+
+    private static String firstLine(String text) {
+        return text.lines().filter(l -> !l.isBlank()).findFirst().orElse("").strip();
     }
 
     @Override

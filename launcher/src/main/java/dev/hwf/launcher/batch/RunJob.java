@@ -232,13 +232,7 @@ public final class RunJob {
             Workflow wf = SpecCodec.fromJson(snap.run().spec());
             // reused tasks' directories point at where they ran (made at submit; again here after a crash)
             ReusePlan.link(scheduler.files(), journal, snap);
-            JobScripts scripts = new JobScripts(wf, runId, snap.run().workdir(), scheduler.adapter());
-            for (Task t : wf.tasks()) {
-                if (snap.task(t.name()).attempt() > 0) {
-                    continue;
-                }
-                scripts.first(t).write(scheduler.files());
-            }
+            engine.writeFirstScripts(snap, wf);
             return RepeatStatus.FINISHED;
         };
     }

@@ -11,7 +11,9 @@ import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
+import dev.hwf.launcher.site.Sites;
 import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
@@ -227,7 +229,8 @@ public final class HwfCommand implements Runnable {
             Scheduler scheduler = Schedulers.forWorkflow(wf);
             String workdir = workdir(wf, scheduler);
             if (dryRun) {
-                Map<String, String> scripts = renderAll(wf, scheduler, wf.name() + "-dry-run", workdir);
+                Map<String, String> scripts = wf.hasSites() ? SiteSetup.renderAll(wf, wf.name() + "-dry-run", workdir)
+                        : renderAll(wf, scheduler, wf.name() + "-dry-run", workdir);
                 for (Map.Entry<String, String> e : scripts.entrySet()) {
                     hwf.out.println("### task " + e.getKey());
                     hwf.out.println(e.getValue());
@@ -237,9 +240,17 @@ public final class HwfCommand implements Runnable {
                 return ExitCodes.OK;
             }
             LOG.debug("workflow {} valid: {} tasks", wf.name(), wf.tasks().size());
-            renderAll(wf, scheduler, wf.name() + "-check", workdir);
-            Schedulers.probe(scheduler);
-            Schedulers.checkSecretsStayPrivate(scheduler, wf);
+            if (wf.hasSites()) {
+                // each site answers, and its work directory is resolved there, before anything is recorded
+                Sites sites = SiteSetup.sites(wf, scheduler);
+                SiteSetup.probe(wf, sites);
+                wf = SiteSetup.resolveWorkdirs(wf, sites);
+                SiteSetup.renderAll(wf, wf.name() + "-check", workdir);
+            } else {
+                renderAll(wf, scheduler, wf.name() + "-check", workdir);
+                Schedulers.probe(scheduler);
+                Schedulers.checkSecretsStayPrivate(scheduler, wf);
+            }
             LOG.debug("scripts render, {} answers", wf.scheduler());
             try (Journal journal = hwf.openJournal()) {
                 Instant now = Instant.now();
@@ -270,7 +281,7 @@ public final class HwfCommand implements Runnable {
     }
 
     static RunJob runJob(HwfCommand hwf, Journal journal, Scheduler scheduler, Workflow wf, boolean detach) {
-        RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
+        RunEngine engine = new RunEngine(journal, SiteSetup.sites(wf, scheduler), Clock.systemUTC());
         return new RunJob(journal, scheduler, engine, pollInterval(scheduler.adapter()), detach ? s -> { } : hwf.progress());
     }
 
@@ -395,8 +406,9 @@ public final class HwfCommand implements Runnable {
                 String id = runOrNewest(journal, runId);
                 // the table shows per-task counts: the elements one by one are read for --json only
                 RunSnapshot snap = json ? journal.snapshot(id) : journal.openSnapshot(id);
-                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap)) + "\n"
-                        : StatusView.table(snap, hwf.terminal(), journal.mostTries(id)));
+                List<StagingLog.Staging> staging = journal.staging().staging(id);
+                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap, staging)) + "\n"
+                        : StatusView.table(snap, hwf.terminal(), journal.mostTries(id), staging));
                 return ExitCodes.OK;
             }
         }
@@ -422,8 +434,8 @@ public final class HwfCommand implements Runnable {
                     return ExitCodes.OK;
                 }
                 Workflow wf = SpecCodec.fromJson(run.spec());
-                RunSnapshot snap = new RunEngine(journal, Schedulers.forWorkflow(wf), Clock.systemUTC())
-                        .cancel(runId, "cancelled by user");
+                RunSnapshot snap = new RunEngine(journal, SiteSetup.sites(wf, Schedulers.forWorkflow(wf)),
+                        Clock.systemUTC()).cancel(runId, "cancelled by user");
                 hwf.out.println("run " + runId + " " + snap.run().state());
                 return ExitCodes.OK;
             }
@@ -478,7 +490,8 @@ public final class HwfCommand implements Runnable {
                     try {
                         Workflow wf = SpecCodec.fromJson(journal.run(id).spec());
                         Scheduler scheduler = Schedulers.forWorkflow(wf);
-                        RunSnapshot snap = new RunEngine(journal, scheduler, Clock.systemUTC()).advance(id);
+                        RunSnapshot snap = new RunEngine(journal, SiteSetup.sites(wf, scheduler), Clock.systemUTC())
+                                .advance(id);
                         long done = snap.tasks().stream().filter(t -> t.state().isFinal()).count();
                         hwf.hint(id + " " + snap.run().state() + " (" + done + "/" + snap.tasks().size()
                                 + " tasks finished)");

@@ -6,10 +6,12 @@ import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.LocalFiles;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.report.ReportHtml;
 import dev.hwf.launcher.report.ReportJson;
 import dev.hwf.launcher.report.RunReport;
+import dev.hwf.launcher.report.SitesReport;
 import dev.hwf.launcher.workflow.Workflow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -69,17 +71,19 @@ final class ReportCommand implements Callable<Integer> {
         }
         RunSnapshot snap;
         List<Journal.Event> events;
+        List<StagingLog.CopiedFile> copies;
         try (Journal journal = hwf.openJournalForReading()) {
             String id = HwfCommand.runOrNewest(journal, runId);
             snap = journal.snapshot(id);
             events = journal.events(id);
+            copies = journal.staging().copies(id);
         }
         Workflow wf = SpecCodec.fromJson(snap.run().spec());
         String host = wf.site().isRemote() ? wf.site().host() : null;
         // tails of stderr only where the files are at hand; a cluster's stay one 'hwf logs' away
         Function<String, String> tails = host == null ? ReportCommand::tail : null;
         RunReport report = RunReport.build(snap, events, wf, host, Instant.now(), tails,
-                new HwfCommand.Version().getVersion()[0]);
+                new HwfCommand.Version().getVersion()[0]).withSites(SitesReport.of(snap, wf, copies));
         if (json != null) {
             emit(json, ReportJson.write(report), "JSON");
         }

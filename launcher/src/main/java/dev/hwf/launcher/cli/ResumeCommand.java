@@ -6,6 +6,7 @@ import dev.hwf.launcher.plan.Definitions;
 import dev.hwf.launcher.plan.Revise;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
+import dev.hwf.launcher.site.Sites;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
@@ -108,8 +109,15 @@ final class ResumeCommand implements Callable<Integer> {
                 hwf.out.println("dry run: nothing was changed or submitted");
                 return ExitCodes.OK;
             }
-            HwfCommand.renderAll(next, scheduler, runId, HwfCommand.workdir(next, scheduler)); // template errors now
-            Schedulers.probe(scheduler);
+            if (next.hasSites()) {
+                Sites sites = SiteSetup.sites(next, scheduler);
+                SiteSetup.probe(next, sites);
+                next = SiteSetup.resolveWorkdirs(next, sites);
+                SiteSetup.renderAll(next, runId, HwfCommand.workdir(next, scheduler)); // template errors now
+            } else {
+                HwfCommand.renderAll(next, scheduler, runId, HwfCommand.workdir(next, scheduler)); // template errors now
+                Schedulers.probe(scheduler);
+            }
             int again;
             try (var lock = journal.lockRun(runId, Duration.ofSeconds(120))) {
                 if (edit) {

@@ -10,6 +10,7 @@ import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.StagingLog.Staging;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.report.SoftwareJson;
@@ -39,7 +40,13 @@ final class StatusView {
 
     /** The status object of SPEC section 4; keys only ever get added, never renamed. */
     static Map<String, Object> statusObject(RunSnapshot snap) {
+        return statusObject(snap, List.of());
+    }
+
+    /** {@link #statusObject(RunSnapshot)} with each task's staging (SPEC section 7). */
+    static Map<String, Object> statusObject(RunSnapshot snap, List<Staging> staging) {
         RunRecord r = snap.run();
+        TaskSites sites = TaskSites.of(snap, staging);
         Map<String, Object> run = new LinkedHashMap<>();
         run.put("run", r.id());
         run.put("workflow", r.workflow());
@@ -57,6 +64,11 @@ final class StatusView {
             Map<String, Object> task = new LinkedHashMap<>();
             task.put("name", t.name());
             task.put("state", t.state().name());
+            task.put("site", sites.site(t.name()));
+            Map<String, Object> staged = sites.stagingJson(t.name());
+            if (staged != null) {
+                task.put("staging", staged);
+            }
             task.put("jobId", t.jobId());
             task.put("attempt", t.attempt());
             task.put("tries", tries(byTask.get(t.name())));
@@ -81,6 +93,10 @@ final class StatusView {
                     at.put("elements", a.indexList());
                     at.put("submitted", time(a.submittedAt()));
                     at.put("version", a.version());
+                    if (a.site() != null) {
+                        at.put("site", a.site());
+                        at.put("placed", a.placed());
+                    }
                     if (a.ranOn() != null) {
                         at.put("pilot", a.ranOn());
                     }
@@ -226,6 +242,12 @@ final class StatusView {
      *                  or null to count them from the snapshot's elements (a complete snapshot)
      */
     static String table(RunSnapshot snap, Terminal term, Map<String, Integer> mostTries) {
+        return table(snap, term, mostTries, List.of());
+    }
+
+    /** The table, with a SITE column when the workflow names several sites, and each task's staging. */
+    static String table(RunSnapshot snap, Terminal term, Map<String, Integer> mostTries, List<Staging> staging) {
+        TaskSites sites = TaskSites.of(snap, staging);
         RunRecord r = snap.run();
         StringBuilder sb = new StringBuilder();
         sb.append("run ").append(r.id()).append("  workflow ").append(r.workflow()).append("  scheduler ")
@@ -242,16 +264,23 @@ final class StatusView {
         }
         sb.append("\n\n");
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"TASK", "STATE", "TRIES", "JOB", "EXIT", "ELEMENTS", "REASON"});
+        rows.add(sites.shown() ? new String[] {"TASK", "STATE", "SITE", "TRIES", "JOB", "EXIT", "ELEMENTS", "REASON"}
+                : new String[] {"TASK", "STATE", "TRIES", "JOB", "EXIT", "ELEMENTS", "REASON"});
         Map<String, List<ElementRecord>> byTask = mostTries == null ? snap.elementsByTask() : Map.of();
         for (TaskRecord t : snap.tasks()) {
             int tries = mostTries == null ? tries(byTask.get(t.name())) : mostTries.getOrDefault(t.name(), 0);
-            rows.add(new String[] {t.name(), t.state().name(), Integer.toString(tries),
+            String siteReason = sites.reason(t);
+            List<String> row = new ArrayList<>(List.of(t.name(), t.state().name(), Integer.toString(tries),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
                     t.arraySize() > 0 ? elementSummary(snap.counts(t.name())) : "-",
-                    t.reusedFrom() != null ? "reused from " + t.reusedFrom() : t.reason() == null
+                    t.reusedFrom() != null ? "reused from " + t.reusedFrom() : siteReason != null ? siteReason
+                            : t.reason() == null
                             ? (snap.endpoint(t.name()) == null ? "" : "ready at " + snap.endpoint(t.name()))
-                            : t.reason()});
+                            : t.reason()));
+            if (sites.shown()) {
+                row.add(2, String.valueOf(sites.site(t.name())));
+            }
+            rows.add(row.toArray(String[]::new));
         }
         int[] width = new int[rows.get(0).length];
         for (String[] row : rows) {

@@ -65,7 +65,7 @@ final class WatchCommand implements Callable<Integer> {
                 every = HwfCommand.pollInterval(SchedulerRegistry.adapter(wf.scheduler(), wf.site()));
             }
             Scheduler scheduler = Schedulers.forWorkflow(wf);
-            RunEngine engine = new RunEngine(journal, scheduler, Clock.systemUTC());
+            RunEngine engine = new RunEngine(journal, SiteSetup.sites(wf, scheduler), Clock.systemUTC());
             RunSnapshot snap = engine.advance(id);
             progress.accept(snap);
             Follow follow = new Follow(engine, every);

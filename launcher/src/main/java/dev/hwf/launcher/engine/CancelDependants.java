@@ -38,7 +38,7 @@ final class CancelDependants {
 
     static PhaseResult run(Pass pass, CrashHook crash) {
         List<Change> changes = new ArrayList<>();
-        Set<JobId> jobs = new LinkedHashSet<>();
+        Map<JobId, ElementRecord> jobs = new LinkedHashMap<>(); // each job with an element it carries (its site)
         Map<String, Dependencies.Stale> stale = staleDownTheChain(pass);
         for (Task t : pass.wf().tasks()) {
             List<ElementRecord> live = pass.elements(t.name());
@@ -52,24 +52,24 @@ final class CancelDependants {
                 if (e.state() != JobState.QUEUED || e.jobId() == null || running.contains(e.jobId())) {
                     continue; // running: its dependency was met; claimed without a job: RecoverOrphans' to find
                 }
-                jobs.add(new JobId(e.jobId()));
+                jobs.putIfAbsent(new JobId(e.jobId()), e);
                 changes.add(new Change(e, why.forGood() ? e.with(JobState.CANCELLED, null, why.reason(), pass.now())
                         : e.notSubmitted(why.reason())));
             }
         }
         // element-wise dependants: each element's own element of its array job
         for (ElementWiseDependencies.TakeBack b : ElementWiseDependencies.stale(pass)) {
-            jobs.add(b.job());
+            jobs.putIfAbsent(b.job(), b.element());
             changes.add(new Change(b.element(), b.after(pass.now())));
         }
         if (jobs.isEmpty()) {
             return PhaseResult.NONE;
         }
-        if (!SchedulerCalls.cancel(pass.scheduler(), jobs)) {
+        if (!SchedulerCalls.cancel(pass, jobs)) {
             return PhaseResult.NONE; // not taken back: the next pass tries again
         }
         LOG.info("run {}: took back {} dependant job(s) waiting on a dependency that no longer holds: {}",
-                pass.runId(), jobs.size(), jobs);
+                pass.runId(), jobs.size(), jobs.keySet());
         crash.reach("after-cancel-dependants");
         return PhaseResult.of(changes);
     }

@@ -14,10 +14,13 @@ import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.workflow.NamedSite;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -34,28 +37,36 @@ final class CancelRun {
      * The changes that record the run cancelled, once its jobs are: its live elements (in
      * {@code snap}, an open snapshot) one by one, its WAITING ones in bulk.
      */
-    static PhaseResult cancel(RunSnapshot snap, Scheduler scheduler, String reason, Instant now) {
+    static PhaseResult cancel(Pass pass, String reason, Instant now) {
+        RunSnapshot snap = pass.snap();
         String runId = snap.run().id();
-        Set<JobId> jobs = new LinkedHashSet<>();
-        Set<String> unrecorded = new LinkedHashSet<>();
+        // by site: each site's jobs go in one cancel command to its scheduler
+        Map<NamedSite, Set<JobId>> jobs = new LinkedHashMap<>();
+        Map<NamedSite, Set<String>> unrecorded = new LinkedHashMap<>();
         for (ElementRecord e : snap.elements()) {
             if (Packed.isPacked(e.jobId())) {
                 continue; // packed elements end with their pilots, which are jobs like any other
             }
             if (e.state().isLive() && e.jobId() != null) {
-                jobs.add(new JobId(e.jobId()));
+                jobs.computeIfAbsent(pass.siteOf(e), k -> new LinkedHashSet<>()).add(new JobId(e.jobId()));
             } else if (e.state() == JobState.QUEUED) {
-                unrecorded.add(RunLayout.jobName(runId, e.task(), e.attempt()));
+                unrecorded.computeIfAbsent(pass.siteOf(e), k -> new LinkedHashSet<>())
+                        .add(RunLayout.jobName(runId, e.task(), e.attempt()));
             }
         }
-        if (!unrecorded.isEmpty()) {
-            CommandResult r = scheduler.runner().run(scheduler.adapter().findByNameCommand(unrecorded),
+        for (Map.Entry<NamedSite, Set<String>> u : unrecorded.entrySet()) {
+            Scheduler scheduler = pass.scheduler(u.getKey());
+            CommandResult r = scheduler.runner().run(scheduler.adapter().findByNameCommand(u.getValue()),
                     scheduler.commandTimeout());
-            jobs.addAll(scheduler.adapter().parseFindByName(unrecorded, r.exitCode(), r.stdout(), r.stderr())
-                    .values());
+            jobs.computeIfAbsent(u.getKey(), k -> new LinkedHashSet<>()).addAll(scheduler.adapter()
+                    .parseFindByName(u.getValue(), r.exitCode(), r.stdout(), r.stderr()).values());
         }
-        if (!jobs.isEmpty()) {
-            Command cmd = scheduler.adapter().cancelCommand(jobs);
+        for (Map.Entry<NamedSite, Set<JobId>> j : jobs.entrySet()) {
+            if (j.getValue().isEmpty()) {
+                continue;
+            }
+            Scheduler scheduler = pass.scheduler(j.getKey());
+            Command cmd = scheduler.adapter().cancelCommand(j.getValue());
             CommandResult r = scheduler.runner().run(cmd, scheduler.commandTimeout());
             try {
                 scheduler.adapter().checkCancel(r.exitCode(), r.stdout(), r.stderr());
@@ -72,7 +83,7 @@ final class CancelRun {
         }
         List<Journal.WaitingChange> waiting = new ArrayList<>();
         for (TaskRecord t : snap.tasks()) {
-            if (snap.counts(t.name()).of(JobState.WAITING) > 0) {
+            if (snap.counts(t.name()).of(JobState.WAITING) + snap.counts(t.name()).of(JobState.STAGING) > 0) {
                 waiting.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, reason));
             }
         }

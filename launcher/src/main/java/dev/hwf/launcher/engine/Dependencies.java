@@ -9,6 +9,7 @@ import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.StateCounts;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.BitSet;
@@ -39,25 +40,28 @@ final class Dependencies {
 
     /** Whether the task is one to hand to the scheduler before its upstream has ended. */
     static boolean early(Pass pass, Task t) {
-        return !t.after().isEmpty() && t.afterEach().isEmpty() && pass.scheduler().adapter().offersDependencies()
-                && mayHandOver(pass, t, t.after());
+        return !t.after().isEmpty() && t.afterEach().isEmpty()
+                && pass.scheduler(t.name()).adapter().offersDependencies() && mayHandOver(pass, t, t.after());
     }
 
     /**
      * What every dependant handed over early needs, whatever its dependency: the site leaves
-     * dependencies to the scheduler, the run has no GPU-hour budget, and neither the task nor the
-     * upstream tasks it would wait for in the queue are services or packed.
+     * dependencies to the scheduler, the run has no GPU-hour budget, neither the task nor the
+     * upstream tasks it would wait for in the queue are services or packed, and they all run on one
+     * site (a scheduler's dependency names its own jobs; work on another site is released by hwf,
+     * once its inputs are copied).
      */
     static boolean mayHandOver(Pass pass, Task t, List<String> upstream) {
         // a run under a GPU-hour budget keeps hwf's release: a dependant queued early would start
         // even once its upstream has spent the budget, which hwf checks before each submission
-        if (t.pilot() || t.isService() || pass.wf().budgetGpuHours() != null
-                || !pass.wf().site().schedulerDependencies()) {
+        List<NamedSite> sites = pass.wf().sitesOf(t);
+        if (t.pilot() || t.isService() || pass.wf().budgetGpuHours() != null || sites.size() != 1
+                || !sites.get(0).site().schedulerDependencies()) {
             return false;
         }
         for (String up : upstream) {
             Task u = pass.wf().task(up);
-            if (u.isService() || u.pilot()) {
+            if (u.isService() || u.pilot() || !pass.wf().sitesOf(u).equals(sites)) {
                 return false;
             }
         }
@@ -76,7 +80,7 @@ final class Dependencies {
             return null;
         }
         List<Upstream> out = new ArrayList<>();
-        SchedulerAdapter adapter = pass.scheduler().adapter();
+        SchedulerAdapter adapter = pass.scheduler(t.name()).adapter();
         for (String up : t.after()) {
             if (pass.snap().task(up).state() == JobState.SUCCEEDED) {
                 continue;
@@ -116,7 +120,7 @@ final class Dependencies {
         if (upstream == null) {
             return null;
         }
-        return upstream.isEmpty() ? submit : pass.scheduler().adapter().afterSuccess(submit, upstream);
+        return upstream.isEmpty() ? submit : pass.scheduler(t.name()).adapter().afterSuccess(submit, upstream);
     }
 
     /**

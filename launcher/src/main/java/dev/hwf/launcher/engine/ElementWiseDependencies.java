@@ -54,7 +54,7 @@ final class ElementWiseDependencies {
      * the state of its plain {@code after} tasks.
      */
     static boolean handsOver(Pass pass, Task t) {
-        return !t.afterEach().isEmpty() && pass.scheduler().adapter().offersElementWiseDependencies()
+        return !t.afterEach().isEmpty() && pass.scheduler(t.name()).adapter().offersElementWiseDependencies()
                 && Dependencies.mayHandOver(pass, t, t.afterEach());
     }
 
@@ -172,7 +172,7 @@ final class ElementWiseDependencies {
         if (g.done()) {
             return submit;
         }
-        return g.offset() != indexOffset ? null : pass.scheduler().adapter().afterEachSuccess(submit, g.upstream());
+        return g.offset() != indexOffset ? null : pass.scheduler(t.name()).adapter().afterEachSuccess(submit, g.upstream());
     }
 
     /**

@@ -41,10 +41,14 @@ final class History {
      * accounting, or one that no longer knows the job, leaves the exit code to decide.
      */
     static List<Change> howKilled(Pass pass, List<Killed> killed) {
-        if (killed.isEmpty()) {
-            return List.of();
-        }
-        Scheduler scheduler = pass.scheduler();
+        List<Change> changes = new ArrayList<>();
+        pass.bySite(killed, Killed::element).forEach((site, some) ->
+                changes.addAll(howKilled(pass, pass.scheduler(site), some)));
+        return changes;
+    }
+
+    /** {@link #howKilled(Pass, List)} of one site's elements. */
+    private static List<Change> howKilled(Pass pass, Scheduler scheduler, List<Killed> killed) {
         Map<String, JobStatus> known = accounting(scheduler, killed.stream().map(Killed::element).toList());
         List<Change> changes = new ArrayList<>();
         for (Killed k : killed) {
@@ -80,10 +84,13 @@ final class History {
     }
 
     static List<Change> lostOrFound(Pass pass, List<ElementRecord> overdue) {
-        if (overdue.isEmpty()) {
-            return List.of();
-        }
-        Scheduler scheduler = pass.scheduler();
+        List<Change> changes = new ArrayList<>();
+        pass.bySite(overdue, e -> e).forEach((site, some) -> changes.addAll(lostOrFound(pass, pass.scheduler(site), some)));
+        return changes;
+    }
+
+    /** {@link #lostOrFound(Pass, List)} of one site's elements. */
+    private static List<Change> lostOrFound(Pass pass, Scheduler scheduler, List<ElementRecord> overdue) {
         Map<String, JobStatus> known = accounting(scheduler, overdue);
         if (known == null) {
             return List.of(); // accounting did not answer: ask again next pass

@@ -8,19 +8,21 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Phase 2: what became of the live jobs. ONE status call for all of them, then the task
+ * Phase 2: what became of the live jobs. ONE status call for all of them (per site), then the task
  * directories' files: an exit code file decides an element's end (it wins over the scheduler's
  * word), a ready file a service's endpoint, a log file whether an array element has started. An
  * element is SUCCEEDED only on its own exit code file saying 0: a scheduler's "ended, exit 0"
@@ -71,13 +73,7 @@ final class Observe {
         if (live.isEmpty()) {
             return new Observation(PhaseResult.of(packedChanges).and(packedSeen.recorded()), null);
         }
-        Scheduler scheduler = pass.scheduler();
         Instant now = pass.now();
-        // Status first, files second: a job the scheduler no longer shows has written its file
-        // before it ended, so the files read afterwards are complete.
-        Map<String, JobStatus> statuses = askScheduler ? SchedulerCalls.readStatus(scheduler,
-                scheduler.adapter().statusCommand(jobs), false) : null;
-        Map<String, TaskDirScan> scans = new HashMap<>();
         List<Change> changes = new ArrayList<>();
         List<Journal.Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
@@ -86,84 +82,102 @@ final class Observe {
         // (asked only of a pass that read the scheduler: a pass that reads files only leaves them as they are)
         Set<String> takenBack = new HashSet<>();
         Set<String> elementsTakenBack = new HashSet<>();
-        if (statuses != null) {
+        if (askScheduler) {
             takenBack.addAll(CancelDependants.staleDownTheChain(pass).keySet());
             ElementWiseDependencies.stale(pass)
                     .forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
         }
-        for (ElementRecord e : live) {
-            Task task = pass.wf().task(e.task());
-            TaskDirScan scan = scans.computeIfAbsent(e.task(),
-                    t -> SchedulerCalls.scanOrNull(scheduler, pass.taskDir(t)));
-            if (scan == null) {
-                continue; // the task's files cannot be read now (remote site unreachable): unknown, keep waiting
+        // one status call per site, for that site's live jobs; a site that does not answer leaves its
+        // elements as they are, and the others go on
+        Map<NamedSite, List<ElementRecord>> bySite = new LinkedHashMap<>();
+        live.forEach(e -> bySite.computeIfAbsent(pass.siteOf(e), k -> new ArrayList<>()).add(e));
+        Boolean allRead = askScheduler ? Boolean.TRUE : null;
+        Set<String> listed = new HashSet<>();
+        for (Map.Entry<NamedSite, List<ElementRecord>> site : bySite.entrySet()) {
+            Scheduler scheduler = pass.scheduler(site.getKey());
+            Set<JobId> siteJobs = new LinkedHashSet<>();
+            site.getValue().forEach(e -> siteJobs.add(new JobId(e.jobId())));
+            // Status first, files second: a job the scheduler no longer shows has written its file
+            // before it ended, so the files read afterwards are complete.
+            Map<String, JobStatus> statuses = askScheduler ? SchedulerCalls.readStatus(scheduler,
+                    scheduler.adapter().statusCommand(siteJobs), false) : null;
+            if (askScheduler && statuses == null) {
+                allRead = false;
             }
-            String key = TaskDirScan.key(e.attempt(), e.index());
-            Integer code = scan.exitCodes().get(key);
-            if (task.isService()) {
-                String endpoint = scan.ready().get(key);
-                if (endpoint != null && pass.snap().attempt(e.task(), e.attempt()).map(a -> a.endpoint() == null)
-                        .orElse(false)) {
-                    ready.add(new Journal.Ready(e.task(), e.attempt(), endpoint));
-                }
-                if (endpoint != null && code == null && e.state() == JobState.QUEUED) {
-                    changes.add(new Change(e, e.with(JobState.RUNNING, null, null, now)));
-                    continue; // answering, so running, whatever the queue said a moment ago
-                }
+            if (statuses != null) {
+                statuses.values().forEach(st -> listed.add(st.jobId().value()));
             }
-            JobStatus st = statuses == null ? null
-                    : SchedulerCalls.lookup(statuses, e.jobId(), pass.schedulerIndex(e));
-            ElementRecord after;
-            if (code != null && RetryPolicy.killedBySignal(code) && !askScheduler) {
-                continue;
-            } else if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
-                // how it was killed (memory, time, node) is the scheduler's to say
-                killed.add(new History.Killed(e, code, st == null ? null : st.state()));
-                continue;
-            } else if (code != null) {
-                after = UpstreamChecks.outcome(pass, e, task, code, scan.reasons().get(key), st);
-            } else if (statuses == null || e.state() == JobState.QUEUED && (takenBack.contains(e.task())
-                    || elementsTakenBack.contains(e.task() + "/" + e.index()))) {
-                // the scheduler could not be read: unknown, keep waiting; or a dependant whose
-                // dependency no longer holds, which CancelDependants takes back and records
-                continue;
-            } else if (st != null && !RetryPolicy.endsWithoutFile(st)) {
-                JobState s = st.state();
-                if (s.isLive() && task.isArray() && st.arrayIndex() == null && s == JobState.RUNNING) {
-                    // a job-level answer for an array: an element runs once its log exists
-                    s = scan.started().contains(key) ? JobState.RUNNING : JobState.QUEUED;
+            Map<String, TaskDirScan> scans = new HashMap<>();
+            for (ElementRecord e : site.getValue()) {
+                Task task = pass.wf().task(e.task());
+                TaskDirScan scan = scans.computeIfAbsent(e.task(),
+                        t -> SchedulerCalls.scanOrNull(scheduler, pass.taskDirOf(e)));
+                if (scan == null) {
+                    continue; // the task's files cannot be read now (remote site unreachable): unknown, keep waiting
                 }
-                if (s == e.state() && e.missingSince() == null) {
+                String key = TaskDirScan.key(e.attempt(), e.index());
+                Integer code = scan.exitCodes().get(key);
+                if (task.isService()) {
+                    String endpoint = scan.ready().get(key);
+                    if (endpoint != null && pass.snap().attempt(e.task(), e.attempt()).map(a -> a.endpoint() == null)
+                            .orElse(false)) {
+                        ready.add(new Journal.Ready(e.task(), e.attempt(), endpoint));
+                    }
+                    if (endpoint != null && code == null && e.state() == JobState.QUEUED) {
+                        changes.add(new Change(e, e.with(JobState.RUNNING, null, null, now)));
+                        continue; // answering, so running, whatever the queue said a moment ago
+                    }
+                }
+                JobStatus st = statuses == null ? null
+                        : SchedulerCalls.lookup(statuses, e.jobId(), pass.schedulerIndex(e));
+                ElementRecord after;
+                if (code != null && RetryPolicy.killedBySignal(code) && !askScheduler) {
+                    continue;
+                } else if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
+                    // how it was killed (memory, time, node) is the scheduler's to say
+                    killed.add(new History.Killed(e, code, st == null ? null : st.state()));
+                    continue;
+                } else if (code != null) {
+                    after = UpstreamChecks.outcome(pass, e, task, code, scan.reasons().get(key), st);
+                } else if (statuses == null || e.state() == JobState.QUEUED && (takenBack.contains(e.task())
+                        || elementsTakenBack.contains(e.task() + "/" + e.index()))) {
+                    // the scheduler could not be read: unknown, keep waiting; or a dependant whose
+                    // dependency no longer holds, which CancelDependants takes back and records
+                    continue;
+                } else if (st != null && !RetryPolicy.endsWithoutFile(st)) {
+                    JobState s = st.state();
+                    if (s.isLive() && task.isArray() && st.arrayIndex() == null && s == JobState.RUNNING) {
+                        // a job-level answer for an array: an element runs once its log exists
+                        s = scan.started().contains(key) ? JobState.RUNNING : JobState.QUEUED;
+                    }
+                    if (s == e.state() && e.missingSince() == null) {
+                        continue;
+                    }
+                    // listed again: whatever gap there was is over, and lostAfter starts afresh at the next one
+                    after = s.isFinal() ? RetryPolicy.ended(e, task, st, now)
+                            : e.with(s, null, null, now).withMissingSince(null);
+                } else if (e.missingSince() == null) {
+                    // gone from the queue, or ended "successfully" in the scheduler's word with no exit code
+                    // file to say so: only the element's own file makes a success; past lostAfter without
+                    // one it is lost (History), with the scheduler's word in its reason
+                    after = e.withMissingSince(now);
+                } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {
+                    if (st == null) {
+                        overdue.add(e); // the accounting may still know how it ended
+                        continue;
+                    }
+                    after = RetryPolicy.ended(e, task, st, now); // a success in the scheduler's word only: lost
+                } else {
                     continue;
                 }
-                // listed again: whatever gap there was is over, and lostAfter starts afresh at the next one
-                after = s.isFinal() ? RetryPolicy.ended(e, task, st, now)
-                        : e.with(s, null, null, now).withMissingSince(null);
-            } else if (e.missingSince() == null) {
-                // gone from the queue, or ended "successfully" in the scheduler's word with no exit code
-                // file to say so: only the element's own file makes a success; past lostAfter without
-                // one it is lost (History), with the scheduler's word in its reason
-                after = e.withMissingSince(now);
-            } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {
-                if (st == null) {
-                    overdue.add(e); // the accounting may still know how it ended
-                    continue;
-                }
-                after = RetryPolicy.ended(e, task, st, now); // a success in the scheduler's word only: lost
-            } else {
-                continue;
+                changes.add(new Change(e, after));
             }
-            changes.add(new Change(e, after));
         }
         changes.addAll(History.lostOrFound(pass, overdue));
         changes.addAll(History.howKilled(pass, killed));
         changes.addAll(packedChanges);
-        Set<String> listed = new HashSet<>();
-        if (statuses != null) {
-            statuses.values().forEach(st -> listed.add(st.jobId().value()));
-        }
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
-                .and(packedSeen.recorded()), askScheduler ? statuses != null : null, listed);
+                .and(packedSeen.recorded()), allRead, listed);
     }
 
     /**

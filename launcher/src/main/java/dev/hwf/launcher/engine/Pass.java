@@ -5,14 +5,20 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Sites;
+import dev.hwf.launcher.stage.Store;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -34,7 +40,7 @@ final class Pass {
 
     private final RunSnapshot snap;
     private final Workflow wf;
-    private final Scheduler scheduler;
+    private final Sites sites;
     private final Instant now;
     private final WaitingReader waitingReader;
     private final Set<String> knownJobs;
@@ -44,15 +50,15 @@ final class Pass {
     private Map<String, Dependencies.Stale> staleTasks;
     private List<ElementWiseDependencies.TakeBack> staleElements;
 
-    Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader) {
-        this(snap, wf, scheduler, now, waitingReader, Set.of());
+    Pass(RunSnapshot snap, Workflow wf, Sites sites, Instant now, WaitingReader waitingReader) {
+        this(snap, wf, sites, now, waitingReader, Set.of());
     }
 
-    private Pass(RunSnapshot snap, Workflow wf, Scheduler scheduler, Instant now, WaitingReader waitingReader,
+    private Pass(RunSnapshot snap, Workflow wf, Sites sites, Instant now, WaitingReader waitingReader,
                  Set<String> knownJobs) {
         this.snap = snap;
         this.wf = wf;
-        this.scheduler = scheduler;
+        this.sites = sites;
         this.now = now;
         this.waitingReader = waitingReader;
         this.knownJobs = knownJobs;
@@ -60,7 +66,7 @@ final class Pass {
 
     /** The same pass over the run as read again. */
     Pass reread(RunSnapshot again, Instant at) {
-        return new Pass(again, wf, scheduler, at, waitingReader, knownJobs);
+        return new Pass(again, wf, sites, at, waitingReader, knownJobs);
     }
 
     /**
@@ -73,7 +79,7 @@ final class Pass {
         }
         Set<String> all = new HashSet<>(knownJobs);
         all.addAll(jobIds);
-        return sameReading(new Pass(snap, wf, scheduler, now, waitingReader, Set.copyOf(all)));
+        return sameReading(new Pass(snap, wf, sites, now, waitingReader, Set.copyOf(all)));
     }
 
     /** Whether the scheduler has shown, in this pass, that it holds the job (see {@link #knowing}). */
@@ -123,7 +129,7 @@ final class Pass {
 
     /** The same pass over the same reading of the run, with the clock read again (a phase starts). */
     Pass at(Instant at) {
-        return sameReading(new Pass(snap, wf, scheduler, at, waitingReader, knownJobs));
+        return sameReading(new Pass(snap, wf, sites, at, waitingReader, knownJobs));
     }
 
     /**
@@ -150,8 +156,55 @@ final class Pass {
         return wf;
     }
 
+    /** The default site's scheduler (a workflow's only one, without {@code sites:}). */
     Scheduler scheduler() {
-        return scheduler;
+        return sites.of(wf.siteNamed(wf.hasSites() ? wf.defaultSite() : NamedSite.DEFAULT));
+    }
+
+    /** The scheduler of the site a task goes to when hwf does not choose among several (the first). */
+    Scheduler scheduler(String task) {
+        return sites.of(site(task));
+    }
+
+    /** The scheduler an element's current attempt went to. */
+    Scheduler schedulerOf(ElementRecord e) {
+        return sites.of(siteOf(e));
+    }
+
+    /** A site's files, for input staging. */
+    Store store(NamedSite site) {
+        return sites.store(site);
+    }
+
+    /** The scheduler of a site. */
+    Scheduler scheduler(NamedSite site) {
+        return sites.of(site);
+    }
+
+    /** Items by the site of their element's current attempt, in the order met. */
+    <T> Map<NamedSite, List<T>> bySite(Collection<T> items, Function<T, ElementRecord> element) {
+        Map<NamedSite, List<T>> out = new LinkedHashMap<>();
+        for (T item : items) {
+            out.computeIfAbsent(siteOf(element.apply(item)), k -> new ArrayList<>()).add(item);
+        }
+        return out;
+    }
+
+    /** A task's site (the first of its sites, where hwf chooses among several). */
+    NamedSite site(String task) {
+        // the pilots' directory is named before the workflow is known to have pilots: the default site's
+        return wf.has(task) ? wf.siteOf(wf.task(task)) : wf.defaultNamedSite();
+    }
+
+    /** The site an element's current attempt went to: as recorded with the attempt, else its task's. */
+    NamedSite siteOf(ElementRecord e) {
+        if (e.attempt() > 0) {
+            String recorded = snap.attempt(e.task(), e.attempt()).map(a -> a.site()).orElse(null);
+            if (recorded != null) {
+                return wf.siteNamed(recorded);
+            }
+        }
+        return site(e.task());
     }
 
     Instant now() {
@@ -170,9 +223,28 @@ final class Pass {
         return byTask().get(task);
     }
 
-    /** The directory of a task of this run. */
+    /** The directory of a task of this run, on its site. */
     String taskDir(String task) {
-        return RunLayout.taskDir(snap.run().workdir(), runId(), task);
+        return taskDir(task, site(task));
+    }
+
+    /** The directory of a task of this run on a site. */
+    String taskDir(String task, NamedSite site) {
+        return RunLayout.taskDir(workdir(site), runId(), task);
+    }
+
+    /** The directory of an element's current attempt. */
+    String taskDirOf(ElementRecord e) {
+        return taskDir(e.task(), siteOf(e));
+    }
+
+    /**
+     * A site's work directory: the run's for the default site, else the site's as resolved when the
+     * run was submitted (kept in the run's workflow).
+     */
+    String workdir(NamedSite site) {
+        boolean dflt = site.name().equals(wf.hasSites() ? wf.defaultSite() : NamedSite.DEFAULT);
+        return dflt ? snap.run().workdir() : site.site().workdir();
     }
 
     /**

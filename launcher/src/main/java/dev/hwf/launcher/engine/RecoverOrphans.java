@@ -9,6 +9,8 @@ import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,10 +59,16 @@ final class RecoverOrphans {
         Set<String> jobNames = new LinkedHashSet<>(byName.keySet());
         jobNames.removeAll(packedNames);
         Map<String, String> found = new HashMap<>(); // job name -> the job id to record
-        if (!jobNames.isEmpty()) {
-            Map<String, JobId> jobs = SchedulerCalls.findByName(pass.scheduler(), jobNames);
+        // each site is asked for the names of the attempts that went to it
+        Map<NamedSite, Set<String>> namesBySite = new LinkedHashMap<>();
+        for (String name : jobNames) {
+            namesBySite.computeIfAbsent(pass.siteOf(byName.get(name).get(0)), k -> new LinkedHashSet<>()).add(name);
+        }
+        for (Map.Entry<NamedSite, Set<String>> site : namesBySite.entrySet()) {
+            Map<String, JobId> jobs = SchedulerCalls.findByName(pass.scheduler(site.getKey()), site.getValue());
             if (jobs == null) {
-                byName.keySet().removeAll(jobNames); // the scheduler could not be asked: unknown, look again next pass
+                // the scheduler could not be asked: unknown, look again next pass
+                byName.keySet().removeAll(site.getValue());
             } else {
                 jobs.forEach((name, id) -> found.put(name, id.value()));
             }
@@ -90,12 +98,13 @@ final class RecoverOrphans {
                         g.getValue().stream().map(ElementRecord::index).toList()));
                 continue;
             }
-            TaskDirScan scan = SchedulerCalls.scanOrNull(pass.scheduler(), pass.taskDir(first.task()));
+            Scheduler scheduler = pass.schedulerOf(first);
+            TaskDirScan scan = SchedulerCalls.scanOrNull(scheduler, pass.taskDirOf(first));
             if (scan == null) {
                 continue; // the task's files cannot be read now: unknown, look again next pass
             }
             Instant claimed = pass.snap().attempt(first.task(), first.attempt()).map(a -> a.submittedAt()).orElse(now);
-            boolean graceOver = Duration.between(claimed, now).compareTo(pass.scheduler().submitGrace()) >= 0;
+            boolean graceOver = Duration.between(claimed, now).compareTo(scheduler.submitGrace()) >= 0;
             Task task = pass.wf().task(first.task());
             for (ElementRecord e : g.getValue()) {
                 String key = TaskDirScan.key(e.attempt(), e.index());

@@ -5,12 +5,15 @@ import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,29 +38,64 @@ final class ReleaseAndSubmit {
      * @param held   what is written with the submission's result: the reasons of the elements held,
      *               and the elements a gate stopped
      */
-    record Release(List<Journal.Claim> claims, PhaseResult held) {
-        static final Release NONE = new Release(List.of(), PhaseResult.NONE);
+    record Release(List<Journal.Claim> claims, PhaseResult held, Map<String, NamedSite> toStage) {
+        static final Release NONE = new Release(List.of(), PhaseResult.NONE, Map.of());
 
         Release {
             claims = List.copyOf(claims);
+            toStage = Map.copyOf(toStage);
         }
     }
 
-    static Release run(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimitsReader limitsReader) {
+    /**
+     * @param staged where each task's inputs are in place (SPEC section 7), by task: a task whose
+     *               inputs come from another site goes only once they are ({@code toStage} otherwise)
+     */
+    static Release run(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimitsReader limitsReader,
+                       Map<String, String> staged) {
         if (pass.wf().tasks().stream().allMatch(t -> pass.waitingCount(t.name()) == 0)) {
             return Release.NONE;
         }
-        SiteLimits limits = limitsReader.current(pass);
-        SubmitGates gates = SubmitGates.forPass(pass, journal, backoff, limits);
+        // each site has its own limits and gates, made when a task first goes there
+        Map<NamedSite, SiteLimits> limitsOf = new HashMap<>();
+        Map<NamedSite, SubmitGates> gatesOf = new HashMap<>();
+        Function<NamedSite, SubmitGates> gatesFor = site -> gatesOf.computeIfAbsent(site,
+                s -> SubmitGates.forPass(pass, s, journal, backoff,
+                        limitsOf.computeIfAbsent(s, x -> limitsReader.current(pass, x))));
+        Placing placing = new Placing(pass);
         List<Journal.WaitingChange> held = new ArrayList<>();
         Map<String, Integer> stopReasons = new LinkedHashMap<>();
         List<Journal.Claim> wanted = new ArrayList<>();
+        Map<String, NamedSite> toStage = new LinkedHashMap<>();
         for (Task t : pass.wf().tasks()) {
             int waiting = pass.waitingCount(t.name());
             if (waiting == 0) {
                 continue;
             }
+            NamedSite site = pass.site(t.name());
+            SubmitGates gates = gatesFor.apply(site);
             SubmitGate.Verdict v = gates.check(t, waiting);
+            Journal.Placed placed = null;
+            if (v.kind() == SubmitGate.Verdict.Kind.GO && pass.wf().hasSites()) {
+                // ready to go: now its site is chosen (or checked), and its inputs copied there first
+                Placing.Where where = placing.of(t);
+                if (where.site() == null) {
+                    held.add(new Journal.WaitingChange(t.name(), 0, JobState.WAITING, where.held()));
+                    continue;
+                }
+                if (StageInputs.needsCopy(pass, t, where.site())
+                        && !where.site().name().equals(staged.get(t.name()))) {
+                    toStage.put(t.name(), where.site());
+                    continue;
+                }
+                placed = where.placed();
+                if (!where.site().equals(site)) {
+                    site = where.site();
+                    gates = gatesFor.apply(site);
+                    v = gates.check(t, waiting);
+                }
+            }
+            SiteLimits limits = limitsOf.get(site);
             switch (v.kind()) {
                 case STOP -> {
                     held.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, v.reason()));
@@ -77,7 +115,7 @@ final class ReleaseAndSubmit {
                     List<ElementRecord> going = v.max() <= 0 ? List.of()
                             : !t.afterEach().isEmpty() ? ElementWise.ready(pass, t, v.max(), early)
                             : pass.firstWaiting(t.name(), Math.min(v.max(), waiting));
-                    List<Journal.Claim> claims = claims(pass, t, going, limits.maxArraySize(), early);
+                    List<Journal.Claim> claims = claims(pass, t, going, limits.maxArraySize(), early, placed);
                     int released = claims.stream().mapToInt(c -> c.indices().size()).sum();
                     gates.released(t, released);
                     wanted.addAll(claims);
@@ -92,7 +130,7 @@ final class ReleaseAndSubmit {
         }
         stopReasons.forEach((reason, n) -> LOG.warn("run {}: {}; {} element(s) not submitted end CANCELLED",
                 pass.runId(), reason, n));
-        return new Release(wanted, PhaseResult.of(List.of(), held));
+        return new Release(wanted, PhaseResult.of(List.of(), held), toStage);
     }
 
     private static List<ArrayChunks.Chunk> bundles(List<Integer> indices) {
@@ -110,7 +148,8 @@ final class ReleaseAndSubmit {
      * job per group of partners' jobs.
      */
     private static List<Journal.Claim> claims(Pass pass, Task t, List<ElementRecord> going, Integer maxArraySize,
-                                              Map<Integer, ElementWiseDependencies.Group> early) {
+                                              Map<Integer, ElementWiseDependencies.Group> early,
+                                              Journal.Placed placed) {
         List<Integer> indices = going.stream().map(ElementRecord::index).toList();
         // packed elements go to the pilots' agents in bundles, each its own claim, indices as they are
         List<ArrayChunks.Chunk> chunks = t.pilot() ? bundles(indices)
@@ -120,7 +159,7 @@ final class ReleaseAndSubmit {
         int last = pass.snap().task(t.name()).attempt();
         for (ArrayChunks.Chunk ch : chunks) {
             out.add(new Journal.Claim(t.name(), last, ch.indices(), RunLayout.jobName(pass.runId(), t.name(), last + 1),
-                    ch.offset()));
+                    ch.offset(), placed));
             last++;
             if (t.arrayLimit() > 0) {
                 break;

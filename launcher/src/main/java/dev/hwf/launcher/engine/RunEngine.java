@@ -11,10 +11,14 @@ import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.site.Sites;
+import dev.hwf.launcher.workflow.NamedSite;
+import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -51,11 +55,12 @@ public final class RunEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
 
     private final Journal journal;
-    private final Scheduler scheduler;
+    private final Sites sites;
     private final Clock clock;
     private final Submission submission;
     private final SubmitBackoff backoff = new SubmitBackoff();
     private final SiteLimitsReader limits;
+    private final StageInputs stager;
     private final CrashHook crash;
     /** Passes in a row whose status call went unanswered (kept across passes, for backing off). */
     private int statusFailures;
@@ -65,11 +70,21 @@ public final class RunEngine {
     }
 
     public RunEngine(Journal journal, Scheduler scheduler, Clock clock, CrashHook crash) {
+        this(journal, Sites.only(scheduler), clock, crash);
+    }
+
+    /** An engine over a workflow's several sites (SPEC section 7), each with its own scheduler. */
+    public RunEngine(Journal journal, Sites sites, Clock clock) {
+        this(journal, sites, clock, CrashHook.fromEnvironment());
+    }
+
+    public RunEngine(Journal journal, Sites sites, Clock clock, CrashHook crash) {
         this.journal = journal;
-        this.scheduler = scheduler;
+        this.sites = sites;
         this.clock = clock;
         this.submission = new Submission(clock, crash, backoff);
         this.limits = new SiteLimitsReader(journal, clock);
+        this.stager = new StageInputs(journal, clock, crash);
         this.crash = crash;
     }
 
@@ -106,31 +121,57 @@ public final class RunEngine {
      * connection over SSH). False when the files cannot be read now.
      */
     public boolean endsWritten(RunSnapshot snap) {
-        Map<String, Set<String>> wanted = new LinkedHashMap<>();
+        Pass pass = pass(snap, SpecCodec.fromJson(snap.run().spec()));
+        Map<String, Set<String>> wanted = new LinkedHashMap<>(); // by task directory
+        Map<String, ElementRecord> oneOf = new LinkedHashMap<>();
         for (ElementRecord e : snap.elements()) {
             if (e.state().isLive() && Packed.isSchedulerJob(e.jobId())) {
-                wanted.computeIfAbsent(e.task(), t -> new HashSet<>())
-                        .add(TaskDir.Kind.EXIT.of(e.attempt(), e.index()));
+                String dir = pass.taskDirOf(e);
+                wanted.computeIfAbsent(dir, t -> new HashSet<>()).add(TaskDir.Kind.EXIT.of(e.attempt(), e.index()));
+                oneOf.putIfAbsent(dir, e);
             }
         }
         for (Map.Entry<String, Set<String>> t : wanted.entrySet()) {
-            String dir = RunLayout.taskDir(snap.run().workdir(), runId(snap), t.getKey());
             try {
-                for (String name : scheduler.files().list(dir)) {
+                for (String name : pass.schedulerOf(oneOf.get(t.getKey())).files().list(t.getKey())) {
                     if (t.getValue().contains(name)) {
                         return true;
                     }
                 }
             } catch (TransportException e) {
-                return false; // unknown now: the next full pass reads it
+                // unknown now: the next full pass reads it; another site may tell
             }
         }
         return false;
     }
 
+    /**
+     * Writes every not-yet-submitted task's first script into its directory on its site, so a user
+     * can read what will run before it runs (submission renders again, with the attempt it gets). A
+     * site of several that cannot be reached now is left for submission to write.
+     */
+    public void writeFirstScripts(RunSnapshot snap, Workflow wf) {
+        Pass pass = pass(snap, wf);
+        for (Task t : wf.tasks()) {
+            if (snap.task(t.name()).attempt() > 0) {
+                continue;
+            }
+            NamedSite site = pass.site(t.name());
+            try {
+                Submission.scripts(pass, site).first(t).write(pass.scheduler(site).files());
+            } catch (TransportException e) {
+                if (!wf.hasSites()) {
+                    throw e;
+                }
+                LOG.warn("run {}: task {}: site {} cannot be reached now ({}); its script is written at submission",
+                        snap.run().id(), t.name(), site.name(), e.getMessage());
+            }
+        }
+    }
+
     /** Whether the run's files are on this machine (not over SSH): looking at them costs a local listing. */
     public boolean filesAreLocal() {
-        return scheduler.files() instanceof LocalFiles;
+        return sites.allLocal();
     }
 
     private static String runId(RunSnapshot snap) {
@@ -149,18 +190,8 @@ public final class RunEngine {
         }
         Workflow wf = SpecCodec.fromJson(snap.run().spec());
         // each phase starts with the clock read again: the one before may have waited on the scheduler
-        Pass pass = new Pass(snap, wf, scheduler, clock.instant(), new Pass.WaitingReader() {
-            @Override
-            public List<ElementRecord> first(String task, int limit) {
-                return journal.firstWaiting(runId, task, limit);
-            }
-
-            @Override
-            public List<ElementRecord> all(String task) {
-                return journal.elements(runId, task);
-            }
-        });
-        Exposure.workdir(scheduler.files(), snap.run().workdir()); // once per process: a stat, or an SFTP one
+        Pass pass = pass(snap, wf);
+        Exposure.workdir(pass.scheduler().files(), snap.run().workdir()); // once per process: a stat, or an SFTP one
         PhaseResult orphans = askScheduler ? RecoverOrphans.run(pass) : PhaseResult.NONE;
         pass = write(pass, orphans).knowing(jobIds(orphans));
         pass = pass.at(clock.instant());
@@ -172,11 +203,17 @@ public final class RunEngine {
         pass = write(pass, TendServices.run(pass));
         pass = write(pass, PilotKeeper.run(pass));
         pass = cancelBlocked(pass);
+        Map<String, String> staged = new HashMap<>(); // where each task's inputs are in place (several sites)
+        if (wf.hasSites()) {
+            pass = stage(pass, StageInputs.leftStaging(pass, journal.staging().staging(runId)), staged);
+            journal.staging().staging(runId).stream().filter(st -> st.endedAt() != null && st.error() == null)
+                    .forEach(st -> staged.put(st.task(), st.site()));
+        }
         // what goes out may let dependants go at once, under the scheduler's dependency on it: a
         // chain of N tasks is submitted in N rounds of one pass
-        for (int round = 0; round < pass.wf().tasks().size(); round++) {
+        for (int round = 0; round < pass.wf().tasks().size() + 1; round++) {
             pass = pass.at(clock.instant());
-            ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits);
+            ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits, staged);
             List<Journal.Claim> claimed = claim(pass, release.claims());
             PhaseResult sent = release.held().and(submission.submit(pass, claimed));
             pass = write(pass, sent).knowing(jobIds(sent));
@@ -184,12 +221,34 @@ public final class RunEngine {
                 pass = pass.reread(journal.refresh(pass.snap(),
                         claimed.stream().map(Journal.Claim::task).distinct().toList()), clock.instant());
             }
+            if (!release.toStage().isEmpty()) { // inputs from another site: copied, then released next round
+                Map<String, String> to = new LinkedHashMap<>();
+                release.toStage().forEach((task, site) -> to.put(task, site.name()));
+                pass = stage(pass, to, staged);
+                continue;
+            }
             if (sent.jobIds().isEmpty() || !waitsEarly(pass)) {
                 break;
             }
         }
         // a submission refused for good ends its dependants in this pass, not the next
         return cancelBlocked(pass).snap();
+    }
+
+    /**
+     * Copies the inputs of these tasks to their sites ({@link StageInputs}), noting in {@code staged}
+     * those whose files are all in place; the pass over the run as read again.
+     */
+    private Pass stage(Pass pass, Map<String, String> tasks, Map<String, String> staged) {
+        if (tasks.isEmpty()) {
+            return pass;
+        }
+        tasks.forEach((task, site) -> {
+            if (stager.stage(pass, pass.wf().task(task), pass.wf().siteNamed(site))) {
+                staged.put(task, site);
+            }
+        });
+        return pass.reread(journal.refresh(pass.snap(), tasks.keySet()), clock.instant());
     }
 
     /**
@@ -242,6 +301,22 @@ public final class RunEngine {
      * changes to WAITING elements in bulk, then service endpoints and where attempts ran), and returns the pass over the run as read again (the same pass when there was nothing): the
      * elements of the tasks it changed, and every task's derived state.
      */
+    /** A pass over the run as read, at the clock's reading now. */
+    private Pass pass(RunSnapshot snap, Workflow wf) {
+        String runId = snap.run().id();
+        return new Pass(snap, wf, sites, clock.instant(), new Pass.WaitingReader() {
+            @Override
+            public List<ElementRecord> first(String task, int limit) {
+                return journal.firstWaiting(runId, task, limit);
+            }
+
+            @Override
+            public List<ElementRecord> all(String task) {
+                return journal.elements(runId, task);
+            }
+        });
+    }
+
     private Pass write(Pass pass, PhaseResult r) {
         if (r.isEmpty()) {
             return pass;
@@ -263,7 +338,7 @@ public final class RunEngine {
                 return snap;
             }
             Instant now = clock.instant();
-            PhaseResult cancelled = CancelRun.cancel(snap, scheduler, reason, now);
+            PhaseResult cancelled = CancelRun.cancel(pass(snap, SpecCodec.fromJson(snap.run().spec())), reason, now);
             journal.apply(runId, cancelled.changes(), cancelled.waiting(), now);
             return journal.openSnapshot(runId);
         }

@@ -8,7 +8,9 @@ import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.exec.TransportException;
+import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.workflow.NamedSite;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -93,6 +95,19 @@ final class SchedulerCalls {
             LOG.warn("could not cancel {} ({}); will try again", jobs, e.getMessage());
             return false;
         }
+    }
+
+    /**
+     * Cancels jobs on the sites of the elements they carry: one cancel command per site. False when
+     * a site's command failed (the next pass tries again; cancelling a job twice is harmless).
+     */
+    static boolean cancel(Pass pass, Map<JobId, ElementRecord> jobs) {
+        boolean all = true;
+        for (Map.Entry<NamedSite, List<Map.Entry<JobId, ElementRecord>>> site
+                : pass.bySite(jobs.entrySet(), Map.Entry::getValue).entrySet()) {
+            all &= cancel(pass.scheduler(site.getKey()), site.getValue().stream().map(Map.Entry::getKey).toList());
+        }
+        return all;
     }
 
     /** A task directory's files; null when they cannot be read now (a remote site out of reach). */

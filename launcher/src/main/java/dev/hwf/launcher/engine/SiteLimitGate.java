@@ -2,6 +2,7 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
 
 /**
@@ -17,11 +18,10 @@ final class SiteLimitGate implements SubmitGate {
     private final String source;
     private int live;
 
-    SiteLimitGate(Pass pass, Journal journal, SiteLimits limits) {
+    SiteLimitGate(Pass pass, NamedSite site, Journal journal, SiteLimits limits) {
         this.max = limits.maxJobs();
         this.source = limits.maxJobsSource() == null ? "site limit" : limits.maxJobsSource();
-        this.live = max == null ? 0 : journal.liveElements(pass.snap().run().scheduler(), pass.wf().site().host(),
-                pass.wf().site().user());
+        this.live = max == null ? 0 : journal.liveElements(site.scheduler(), site.site().host(), site.site().user());
     }
 
     @Override

@@ -10,13 +10,16 @@ import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -45,24 +48,38 @@ final class SiteLimitsReader {
         this.clock = clock;
     }
 
-    /** The limits in force for the pass's run. */
+    /** Limits read of sites other than the run's default one, kept by this process only. */
+    private final Map<String, Journal.StoredLimits> others = new HashMap<>();
+
+    /** The limits in force for the pass's run on its default site. */
     SiteLimits current(Pass pass) {
-        Site site = pass.wf().site();
+        return current(pass, pass.wf().siteNamed(pass.wf().hasSites() ? pass.wf().defaultSite() : NamedSite.DEFAULT));
+    }
+
+    /** The limits in force on one site of the run (the default site's kept in the journal). */
+    SiteLimits current(Pass pass, NamedSite named) {
+        Site site = named.site();
+        boolean dflt = named.name().equals(pass.wf().hasSites() ? pass.wf().defaultSite() : NamedSite.DEFAULT);
         SiteLimits own = new SiteLimits(site.maxArraySize(), site.maxJobs(),
                 site.maxJobs() == null ? null : "site.maxJobs");
         if (own.maxJobs() != null && own.maxArraySize() != null) {
             return own; // nothing to ask the scheduler
         }
-        Optional<Journal.StoredLimits> stored = journal.limits(pass.runId());
+        Optional<Journal.StoredLimits> stored = dflt ? journal.limits(pass.runId())
+                : Optional.ofNullable(others.get(named.name()));
         SiteLimits kept = stored.map(SiteLimitsReader::fromJson).orElse(null);
         boolean stale = stored.map(l -> Duration.between(l.readAt(), clock.instant()).compareTo(REFRESH) >= 0)
                 .orElse(true);
         if (kept == null || stale) {
-            SiteLimits read = read(pass);
+            SiteLimits read = read(pass, named);
             if (read != null) {
-                journal.recordLimits(pass.runId(), toJson(read), clock.instant());
+                if (dflt) {
+                    journal.recordLimits(pass.runId(), toJson(read), clock.instant());
+                } else {
+                    others.put(named.name(), new Journal.StoredLimits(toJson(read), clock.instant()));
+                }
                 if (!read.equals(kept)) {
-                    LOG.info("run {}: {} limits: array size {}, jobs {}{}", pass.runId(), pass.wf().scheduler(),
+                    LOG.info("run {}: {} limits: array size {}, jobs {}{}", pass.runId(), named.scheduler(),
                             show(read.maxArraySize()), show(read.maxJobs()),
                             read.maxJobsSource() == null ? "" : " (" + read.maxJobsSource() + ")");
                 }
@@ -73,12 +90,15 @@ final class SiteLimitsReader {
     }
 
     /** Asks the scheduler; null when it could not be asked now. */
-    private static SiteLimits read(Pass pass) {
-        Scheduler scheduler = pass.scheduler();
+    private static SiteLimits read(Pass pass, NamedSite site) {
+        Scheduler scheduler = pass.scheduler(site);
         Workflow wf = pass.wf();
         Set<String> partitions = new TreeSet<>();
         Set<String> qos = new TreeSet<>();
         for (Task t : wf.tasks()) {
+            if (!wf.sitesOf(t).contains(site)) {
+                continue; // another site's partitions mean nothing here
+            }
             if (t.partition() != null) {
                 partitions.add(t.partition());
             }

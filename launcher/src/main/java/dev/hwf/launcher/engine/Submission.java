@@ -16,6 +16,7 @@ import dev.hwf.launcher.pilot.PilotDir;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.PilotJobs;
 import dev.hwf.launcher.workflow.Task;
@@ -59,8 +60,13 @@ final class Submission {
         this.backoff = backoff;
     }
 
-    /** A claimed attempt with its script written and its submit command built. */
-    private record Prepared(Journal.Claim claim, Command command) {
+    /** A claimed attempt with its script written and its submit command built, for its site's scheduler. */
+    private record Prepared(Journal.Claim claim, Command command, Scheduler scheduler) {
+    }
+
+    /** The site a claim goes to: the one it was placed on, else its task's. */
+    static NamedSite siteOf(Pass pass, Journal.Claim c) {
+        return c.placed() != null ? pass.wf().siteNamed(c.placed().site()) : pass.site(c.task());
     }
 
     /**
@@ -73,7 +79,6 @@ final class Submission {
         if (claimed.isEmpty()) {
             return PhaseResult.NONE;
         }
-        Scheduler scheduler = pass.scheduler();
         List<Journal.Submitted> submitted = new ArrayList<>(queuePacked(pass, claimed));
         List<Change> failed = new ArrayList<>();
         List<Prepared> prepared = new ArrayList<>();
@@ -88,11 +93,12 @@ final class Submission {
         }
         crash.reach("after-claim");
         LOG.debug("{} scripts ready; submitting", prepared.size());
-        List<CommandResult> results = runAll(scheduler, prepared);
+        List<CommandResult> results = runAll(prepared);
         LOG.debug("{} submit commands done", results.size());
         for (int i = 0; i < prepared.size(); i++) {
             Prepared p = prepared.get(i);
             CommandResult result = results.get(i);
+            Scheduler scheduler = p.scheduler();
             if (result == null) {
                 continue; // did not complete: the attempt stays claimed and is looked up by name
             }
@@ -146,7 +152,7 @@ final class Submission {
     private List<Journal.Submitted> queuePacked(Pass pass, List<Journal.Claim> claimed) {
         List<Journal.Submitted> out = new ArrayList<>();
         JobScripts scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
-                pass.scheduler().adapter());
+                pass.scheduler().adapter()); // pilots run on the default site
         PilotQueue queue = Packed.dir(pass);
         for (Journal.Claim c : claimed) {
             Task t = pass.wf().task(c.task());
@@ -178,11 +184,11 @@ final class Submission {
      * what becomes of it (WAITING again, or FAILED) is added to {@code unsent}.
      */
     private Prepared prepare(Pass pass, Task t, Journal.Claim c, List<Change> unsent) {
-        Scheduler scheduler = pass.scheduler();
+        NamedSite site = siteOf(pass, c);
+        Scheduler scheduler = pass.scheduler(site);
         Map<String, String> serviceUrls = Services.readyUrls(pass, t);
-        JobScripts.Script script = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
-                scheduler.adapter()).attempt(t, c.attempt(), c.indices(), serviceUrls, c.indexOffset(),
-                UpstreamChecks.of(pass, t));
+        JobScripts.Script script = scripts(pass, site).attempt(t, c.attempt(), c.indices(), serviceUrls,
+                c.indexOffset(), UpstreamChecks.of(pass, t));
         try {
             if (c.attempt() > 1 || !serviceUrls.isEmpty() || c.indices().size() != t.elementCount()
                     || script.checksUpstream() || !scheduler.files().exists(script.path())) {
@@ -191,9 +197,9 @@ final class Submission {
                 // with its upstream's first attempts, where the journal now says which ran
                 script.write(scheduler.files());
             }
-            if (Pilot.TASK.equals(t.name()) && pass.wf().site().host() != null) {
+            if (Pilot.TASK.equals(t.name()) && site.isRemote()) {
                 // the cluster's nodes have no hwf of their own: the pilot job's agents run on these
-                AgentJars.copyTo(scheduler.files(), pass.taskDir(t.name()) + "/" + PilotJobs.AGENT_JARS);
+                AgentJars.copyTo(scheduler.files(), pass.taskDir(t.name(), site) + "/" + PilotJobs.AGENT_JARS);
             }
             // secrets go into the submit command's environment, read now, so a retry reads them again
             Command submit = Dependencies.submitCommand(pass, t, c, scheduler.adapter().submitCommand(script.request(),
@@ -202,7 +208,7 @@ final class Submission {
                 unsent.addAll(notSubmitted(c, "waiting for " + String.join(", ", t.after())));
                 return null;
             }
-            return new Prepared(c, submit);
+            return new Prepared(c, submit, scheduler);
         } catch (TransportException e) {
             // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
             // claimed and a later pass hands it back, as for a submit that did not complete
@@ -215,8 +221,13 @@ final class Submission {
         }
     }
 
+    /** The scripts of jobs on a site of the pass's run. */
+    static JobScripts scripts(Pass pass, NamedSite site) {
+        return new JobScripts(pass.wf(), pass.runId(), pass.scheduler(site).adapter(), site, pass::workdir);
+    }
+
     /** Runs the submit commands, several at once; a null result is a command that did not complete. */
-    private static List<CommandResult> runAll(Scheduler scheduler, List<Prepared> prepared) {
+    private static List<CommandResult> runAll(List<Prepared> prepared) {
         List<CommandResult> results = new ArrayList<>(Collections.nCopies(prepared.size(), null));
         if (prepared.isEmpty()) {
             return results;
@@ -230,7 +241,8 @@ final class Submission {
         try {
             List<Future<CommandResult>> futures = new ArrayList<>();
             for (Prepared p : prepared) {
-                futures.add(pool.submit(() -> scheduler.runner().runOnce(p.command(), scheduler.commandTimeout())));
+                futures.add(pool.submit(() -> p.scheduler().runner().runOnce(p.command(),
+                        p.scheduler().commandTimeout())));
             }
             for (int i = 0; i < futures.size(); i++) {
                 try {

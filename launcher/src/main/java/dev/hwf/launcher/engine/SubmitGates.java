@@ -2,6 +2,7 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
 import java.util.List;
 
@@ -32,13 +33,13 @@ final class SubmitGates implements SubmitGate {
         this.chain = List.copyOf(chain);
     }
 
-    /** The gates for one pass. */
-    static SubmitGates forPass(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimits limits) {
+    /** The gates for one pass, for work going to {@code site}. */
+    static SubmitGates forPass(Pass pass, NamedSite site, Journal journal, SubmitBackoff backoff, SiteLimits limits) {
         SubmitGate refused = backoff.gate(pass.now());
         SubmitGate packedPass = (task, n) -> task.pilot() ? Verdict.go() : refused.check(task, n);
         return new SubmitGates(List.of(new BudgetGate(pass, journal), new UpstreamGate(pass),
                 Secrets.gate(System::getenv), new PilotGate(pass), new ArrayLimitGate(pass), packedPass,
-                new SiteLimitGate(pass, journal, limits)));
+                new SiteLimitGate(pass, site, journal, limits)));
     }
 
     @Override

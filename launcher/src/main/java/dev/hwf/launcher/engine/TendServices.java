@@ -11,8 +11,10 @@ import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,7 +40,7 @@ final class TendServices {
         Instant now = pass.now();
         List<Change> changes = new ArrayList<>();
         List<Journal.WaitingChange> waiting = new ArrayList<>();
-        Set<JobId> toCancel = new LinkedHashSet<>();
+        Map<JobId, ElementRecord> toCancel = new LinkedHashMap<>(); // each job with an element it carries (its site)
         List<ElementRecord> packedToStop = new ArrayList<>();
         for (Task s : pass.wf().tasks()) {
             if (!s.isService()) {
@@ -53,7 +55,7 @@ final class TendServices {
                         if (Packed.isPacked(e.jobId())) {
                             packedToStop.add(e); // in a pilot's slot: its agent stops it
                         } else {
-                            toCancel.add(new JobId(e.jobId()));
+                            toCancel.putIfAbsent(new JobId(e.jobId()), e);
                         }
                         changes.add(new Change(e, e.state() == JobState.RUNNING
                                 ? e.with(JobState.SUCCEEDED, null, Services.STOPPED, now)
@@ -76,14 +78,14 @@ final class TendServices {
                     if (e.jobId() != null) {
                         // a packed element is no job to cancel: what it does no longer counts
                         if (!Packed.isPacked(e.jobId())) {
-                            toCancel.add(new JobId(e.jobId()));
+                            toCancel.putIfAbsent(new JobId(e.jobId()), e);
                         }
                         changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
                     }
                 }
             }
         }
-        if ((changes.isEmpty() && waiting.isEmpty()) || !SchedulerCalls.cancel(pass.scheduler(), toCancel)
+        if ((changes.isEmpty() && waiting.isEmpty()) || !SchedulerCalls.cancel(pass, toCancel)
                 || !askAgentsToStop(pass, packedToStop)) {
             return PhaseResult.NONE;
         }

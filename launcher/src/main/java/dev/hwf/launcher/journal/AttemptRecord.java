@@ -17,10 +17,20 @@ import java.util.List;
  * @param ranOn    where it ran, when hwf learns that other than from the scheduler: for an attempt
  *                 of a packed task, the name of the pilot agent that claimed it; else null
  * @param version  the run's workflow version the attempt ran (see {@code hwf resume --file})
+ * @param site     the site it was submitted to (SPEC section 7); null when recorded on a workflow's one site
+ * @param placed   why hwf chose that site among the task's sites, or null
+ * @param estimatedStart the start the site's scheduler estimated when hwf placed it there, or null
  */
 public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
                             Instant submittedAt, String endpoint, Instant readyAt, int indexOffset, String ranOn,
-                            int version) {
+                            int version, String site, String placed, Instant estimatedStart) {
+    /** An attempt recorded without a site (on the workflow's one site) or placement. */
+    public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
+                         String endpoint, Instant readyAt, int indexOffset, String ranOn, int version) {
+        this(task, attempt, jobName, jobId, indices, submittedAt, endpoint, readyAt, indexOffset, ranOn, version, null,
+                null, null);
+    }
+
     /** An attempt of a run's first workflow version. */
     public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
                          String endpoint, Instant readyAt, int indexOffset, String ranOn) {

@@ -63,7 +63,8 @@ final class ElementWrites {
                          + "tries=tries+1, job_id=NULL, exit_code=NULL, reason=NULL, " + CLEAR_TRY + " WHERE run_id=? "
                          + "AND task=? AND idx=? AND state='WAITING'");
                  PreparedStatement att = c.prepareStatement("INSERT INTO hwf_attempt(run_id, task, attempt, job_name, "
-                         + "indices, submitted_at, index_offset, version) VALUES (?,?,?,?,?,?,?,"
+                         + "indices, submitted_at, index_offset, site, placed, site_key, estimated_start, version) "
+                         + "VALUES (?,?,?,?,?,?,?,?,?,?,?,"
                          + "(SELECT version FROM hwf_run WHERE id=?))")) {
                 for (Journal.Claim claim : claims) {
                     Savepoint sp = c.setSavepoint("claim");
@@ -86,8 +87,10 @@ final class ElementWrites {
                         continue;
                     }
                     // the last parameter is the run's workflow version this attempt runs
+                    Journal.Placed p = claim.placed();
                     Sql.bind(att, runId, claim.task(), claim.attempt(), claim.jobName(), claim.indices().toString(),
-                            now, claim.indexOffset(), runId);
+                            now, claim.indexOffset(), p == null ? null : p.site(), p == null ? null : p.why(),
+                            p == null ? null : p.key(), p == null ? null : p.estimatedStart(), runId);
                     att.executeUpdate();
                     EventLog.append(c, runId, claim.task(), null, claim.attempt(), now, EventKind.SUBMITTING,
                             "job name " + claim.jobName(), null);
@@ -268,11 +271,13 @@ final class ElementWrites {
             } else {
                 Sql.update(c, "INSERT INTO hwf_event(run_id, task, idx, attempt, at, state, reason, job_id) SELECT "
                         + "run_id, task, idx, attempt, ?, ?, ?, job_id FROM hwf_element WHERE run_id=? AND task=? "
-                        + "AND state='WAITING' AND idx>=?", now, EventKind.of(w.to()), w.reason(), runId, w.task(),
-                        w.from());
+                        + "AND state IN ('WAITING','STAGING') AND idx>=?", now, EventKind.of(w.to()), w.reason(), runId,
+                        w.task(), w.from());
+                // elements whose inputs are being copied end with the WAITING ones (a run cancelled)
                 n = Sql.update(c, "UPDATE hwf_element SET state=?, reason=?, exit_code=NULL, missing_since=NULL, "
                         + "started_at=coalesce(started_at, ?), ended_at=coalesce(ended_at, ?) WHERE run_id=? AND task=? "
-                        + "AND state='WAITING' AND idx>=?", w.to(), w.reason(), now, now, runId, w.task(), w.from());
+                        + "AND state IN ('WAITING','STAGING') AND idx>=?", w.to(), w.reason(), now, now, runId, w.task(),
+                        w.from());
             }
             if (n > 0) {
                 changed += n;

@@ -9,6 +9,8 @@ import dev.hwf.api.JobState;
 public enum EventKind {
     /** An element or task waiting again (a retry), or a new reason it is held back. */
     WAITING,
+    /** An element whose inputs are being copied from another site. */
+    STAGING,
     /** Claimed for an attempt; on a task, the job id the scheduler gave the attempt. */
     QUEUED,
     /** An element, task or run running. */

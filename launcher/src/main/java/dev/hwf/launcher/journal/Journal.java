@@ -30,13 +30,14 @@ import javax.sql.DataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 6;
+    public static final int SCHEMA_VERSION = 7;
 
     private final JournalDb db;
     private final Runnable closer;
     private final RunReads reads;
     private final RunWrites runWrites;
     private final ElementWrites elementWrites;
+    private final StagingLog staging;
 
     Journal(JournalDb db, Runnable closer) {
         this.db = db;
@@ -45,6 +46,7 @@ public final class Journal implements AutoCloseable {
         RollupWrites rollup = new RollupWrites(reads);
         this.runWrites = new RunWrites(db, rollup);
         this.elementWrites = new ElementWrites(db, rollup);
+        this.staging = new StagingLog(db, rollup);
     }
 
     /** Opens (creating, upgrading) the journal, in the mode its file system or {@code HWF_JOURNAL_MODE} says. */
@@ -282,9 +284,15 @@ public final class Journal implements AutoCloseable {
      *
      * @param lastAttempt the task's attempt counter as read; the claim is for {@code lastAttempt + 1}
      */
-    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset) {
+    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset,
+                        Placed placed) {
         public Claim {
             indices = List.copyOf(indices);
+        }
+
+        /** A claim on a workflow's one site, recorded without a site. */
+        public Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset) {
+            this(task, lastAttempt, indices, jobName, indexOffset, null);
         }
 
         /** A claim whose scheduler array indices are the element indices. */
@@ -395,5 +403,17 @@ public final class Journal implements AutoCloseable {
     /** {@link WaitingChange}s to the elements still WAITING, task states derived again; one transaction. */
     public int applyWaiting(String runId, List<WaitingChange> changes, Instant now) {
         return apply(runId, List.of(), changes, now);
+    }
+
+    /**
+     * Where an attempt goes (SPEC section 7): the site's name and key (scheduler|host|user), why it
+     * was chosen among several (null: it has one), and the start its scheduler estimated (or null).
+     */
+    public record Placed(String site, String key, String why, Instant estimatedStart) {
+    }
+
+    /** The record of input staging between sites (SPEC section 7). */
+    public StagingLog staging() {
+        return staging;
     }
 }

@@ -115,14 +115,14 @@ final class RollupWrites {
                 + "(SELECT " + blame + " " + same + " AND x.state='FAILED' ORDER BY x.idx LIMIT 1), "
                 + "(SELECT " + blame + " " + same + " AND (x.state='CANCELLED' OR (x.state='WAITING' AND x.reason "
                 + "IS NOT NULL)) ORDER BY x.idx LIMIT 1), "
-                + "CASE WHEN count(*)=1 THEN max(e.reason) END "
+                + "CASE WHEN count(*)=1 THEN max(e.reason) END, sum(e.state='STAGING') "
                 + "FROM hwf_element e WHERE e.run_id=? AND e.task IN (SELECT value FROM json_each(?)) GROUP BY e.task")) {
             Sql.bind(ps, runId, Sql.jsonArray(new LinkedHashSet<>(tasks)));
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     out.put(rs.getString(1), new StateRollup.Tally(rs.getInt(2), rs.getInt(3), rs.getInt(4),
                             rs.getInt(5), rs.getInt(6), rs.getInt(7), Rows.instant(rs, 8), Rows.instant(rs, 9),
-                            blame(rs.getString(10)), blame(rs.getString(11)), rs.getString(12)));
+                            blame(rs.getString(10)), blame(rs.getString(11)), rs.getString(12), rs.getInt(13)));
                 }
             }
         }

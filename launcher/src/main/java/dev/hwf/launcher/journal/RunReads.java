@@ -253,12 +253,18 @@ final class RunReads {
      * their own counts.
      */
     int liveElements(String scheduler, String host, String user) {
-        return db.inTransaction(c -> Sql.number(c, "SELECT count(*) FROM hwf_element WHERE state IN "
-                + "('QUEUED','RUNNING') AND (job_id IS NULL OR job_id NOT LIKE 'pilot:%') "
-                + "AND run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=? "
+        // an attempt recorded with its site's key counts there; one without (a workflow's one site) counts
+        // on the run's site
+        String key = scheduler + "|" + (host == null ? "" : host) + "|" + (user == null ? "" : user);
+        String siteKey = "(SELECT a.site_key FROM hwf_attempt a WHERE a.run_id=e.run_id AND a.task=e.task "
+                + "AND a.attempt=e.attempt)";
+        return db.inTransaction(c -> Sql.number(c, "SELECT count(*) FROM hwf_element e WHERE e.state IN "
+                + "('QUEUED','RUNNING') AND (e.job_id IS NULL OR e.job_id NOT LIKE 'pilot:%') "
+                + "AND e.run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING') AND (" + siteKey + "=? OR ("
+                + siteKey + " IS NULL AND e.run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=? "
                 + "AND coalesce(json_extract(spec, '$.site.host'), '')=? "
-                + "AND coalesce(json_extract(spec, '$.site.user'), '')=?)", scheduler, host == null ? "" : host,
-                user == null ? "" : user));
+                + "AND coalesce(json_extract(spec, '$.site.user'), '')=?)))", key, scheduler,
+                host == null ? "" : host, user == null ? "" : user));
     }
 
     /** The site limits kept with a run, if any were read yet. */

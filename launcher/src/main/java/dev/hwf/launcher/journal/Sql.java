@@ -41,6 +41,8 @@ final class Sql {
                 ps.setString(pos, s);
             } else if (v instanceof Integer n) {
                 ps.setInt(pos, n);
+            } else if (v instanceof Long n) {
+                ps.setLong(pos, n);
             } else if (v instanceof Double d) {
                 ps.setDouble(pos, d);
             } else if (v instanceof Instant t) {

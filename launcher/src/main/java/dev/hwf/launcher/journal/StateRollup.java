@@ -26,9 +26,11 @@ public final class StateRollup {
      * @param firstFailed the lowest-index FAILED element, or null
      * @param firstBad    the lowest-index CANCELLED element or WAITING one with a reason, or null
      * @param onlyReason  the reason of the task's element when it has exactly one
+     * @param staging     elements whose inputs are being copied from another site
      */
     public record Tally(int total, int waiting, int ended, int succeeded, int failed, int started,
-                        Instant firstStart, Instant lastEnd, Blame firstFailed, Blame firstBad, String onlyReason) {
+                        Instant firstStart, Instant lastEnd, Blame firstFailed, Blame firstBad, String onlyReason,
+                        int staging) {
 
         public static Tally of(List<ElementRecord> elements) {
             int waiting = 0;
@@ -36,6 +38,7 @@ public final class StateRollup {
             int succeeded = 0;
             int failed = 0;
             int started = 0;
+            int staging = 0;
             Blame firstFailed = null;
             Blame firstBad = null;
             Instant first = null;
@@ -43,6 +46,7 @@ public final class StateRollup {
             for (ElementRecord e : elements) {
                 JobState s = e.state();
                 waiting += s == JobState.WAITING ? 1 : 0;
+                staging += s == JobState.STAGING ? 1 : 0;
                 ended += s.isFinal() ? 1 : 0;
                 succeeded += s == JobState.SUCCEEDED ? 1 : 0;
                 failed += s == JobState.FAILED ? 1 : 0;
@@ -62,7 +66,7 @@ public final class StateRollup {
                 }
             }
             return new Tally(elements.size(), waiting, ended, succeeded, failed, started, first, last, firstFailed,
-                    firstBad, elements.size() == 1 ? elements.get(0).reason() : null);
+                    firstBad, elements.size() == 1 ? elements.get(0).reason() : null, staging);
         }
     }
 
@@ -81,6 +85,7 @@ public final class StateRollup {
     /**
      * <ul>
      *   <li>all elements WAITING: WAITING (a retry keeps the last failure as its reason);</li>
+     *   <li>the others STAGING: STAGING (its inputs are copied from another site);</li>
      *   <li>all final: SUCCEEDED if all succeeded, else FAILED if any failed, else CANCELLED;</li>
      *   <li>otherwise RUNNING once any element runs or has ended, else QUEUED.</li>
      * </ul>
@@ -94,6 +99,8 @@ public final class StateRollup {
         JobState state;
         if (t.total() == 0 || allWaiting) {
             state = JobState.WAITING;
+        } else if (t.staging() > 0 && t.waiting() + t.staging() == t.total()) {
+            state = JobState.STAGING;
         } else if (allFinal) {
             state = allSucceeded ? JobState.SUCCEEDED : t.failed() > 0 ? JobState.FAILED : JobState.CANCELLED;
         } else {

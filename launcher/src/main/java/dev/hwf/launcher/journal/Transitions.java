@@ -4,6 +4,7 @@ import static dev.hwf.api.JobState.CANCELLED;
 import static dev.hwf.api.JobState.FAILED;
 import static dev.hwf.api.JobState.QUEUED;
 import static dev.hwf.api.JobState.RUNNING;
+import static dev.hwf.api.JobState.STAGING;
 import static dev.hwf.api.JobState.SUCCEEDED;
 import static dev.hwf.api.JobState.WAITING;
 
@@ -31,7 +32,9 @@ public final class Transitions {
 
     static {
         // WAITING -> WAITING: a new reason why it is held back
-        ELEMENT.put(WAITING, EnumSet.of(WAITING, QUEUED, CANCELLED, FAILED));
+        ELEMENT.put(WAITING, EnumSet.of(WAITING, STAGING, QUEUED, CANCELLED, FAILED));
+        // STAGING -> WAITING: staged (or to be tried again); FAILED: a copy that keeps failing
+        ELEMENT.put(STAGING, EnumSet.of(WAITING, FAILED, CANCELLED));
         // QUEUED -> QUEUED: noticed missing from the queue; RUNNING -> QUEUED: requeued by the scheduler
         ELEMENT.put(QUEUED, EnumSet.of(QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, WAITING));
         ELEMENT.put(RUNNING, EnumSet.of(RUNNING, QUEUED, SUCCEEDED, FAILED, CANCELLED, WAITING));
@@ -42,7 +45,8 @@ public final class Transitions {
         // A task's state is derived from its elements (StateRollup.task); one transaction can move
         // many elements, so a task may skip states, but a final task changes only by running
         // again: never straight to another final state.
-        TASK.put(WAITING, EnumSet.of(QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED));
+        TASK.put(WAITING, EnumSet.of(STAGING, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED));
+        TASK.put(STAGING, EnumSet.of(WAITING, QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED));
         TASK.put(QUEUED, EnumSet.of(WAITING, RUNNING, SUCCEEDED, FAILED, CANCELLED));
         TASK.put(RUNNING, EnumSet.of(WAITING, QUEUED, SUCCEEDED, FAILED, CANCELLED));
         TASK.put(SUCCEEDED, EnumSet.of(WAITING, QUEUED, RUNNING));

@@ -5,13 +5,18 @@ import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.local.LocalAdapter;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Pilot;
+import dev.hwf.launcher.workflow.Placement;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.function.Function;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.IntStream;
 
@@ -26,16 +31,53 @@ public final class JobScripts {
     private final String runId;
     private final String workdir;
     private final SchedulerAdapter adapter;
+    private final NamedSite site;
+    private final Function<NamedSite, String> workdirs;
 
     /**
+     * Scripts for the workflow's default site (its only one, without {@code sites:}).
+     *
      * @param workdir the work directory, resolved on the machine the jobs run on; a run's files lie
      *                in {@code <workdir>/<runId>}
      */
     public JobScripts(Workflow workflow, String runId, String workdir, SchedulerAdapter adapter) {
+        this(workflow, runId, adapter, workflow.siteNamed(workflow.hasSites() ? workflow.defaultSite()
+                : NamedSite.DEFAULT), s -> workdir);
+    }
+
+    /**
+     * Scripts for jobs on {@code site} (SPEC section 7).
+     *
+     * @param workdirs each site's work directory, resolved on that site: where the jobs of {@code site}
+     *                 run, and where an upstream on the same site left its files ({@code HWF_INPUT_<TASK>})
+     */
+    public JobScripts(Workflow workflow, String runId, SchedulerAdapter adapter, NamedSite site,
+                      Function<NamedSite, String> workdirs) {
         this.workflow = workflow;
         this.runId = runId;
-        this.workdir = workdir;
+        this.workdir = workdirs.apply(site);
         this.adapter = adapter;
+        this.site = site;
+        this.workdirs = workdirs;
+    }
+
+    /**
+     * {@code HWF_INPUT_<TASK>} for each task a task takes inputs from: the upstream's directory where
+     * it ran on the same site, else the task's own directory, where hwf copies the inputs.
+     */
+    Map<String, String> inputDirs(Task task, String ownDir) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Placement.Input in : task.placement().inputs()) {
+            List<NamedSite> theirs = workflow.sitesOf(workflow.task(in.from()));
+            boolean same = theirs.size() == 1 && theirs.get(0).equals(site);
+            out.put(inputVariable(in.from()), same ? RunLayout.taskDir(workdirs.apply(site), runId, in.from()) : ownDir);
+        }
+        return out;
+    }
+
+    /** The variable a task finds an upstream's files in: {@code HWF_INPUT_<NAME>}, as service variables are named. */
+    public static String inputVariable(String upstream) {
+        return "HWF_INPUT_" + upstream.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9_]", "_");
     }
 
     /**
@@ -76,7 +118,10 @@ public final class JobScripts {
         List<String> out = new ArrayList<>();
         for (String up : names) {
             Task u = workflow.task(up);
-            if (!u.isService() && !(workflow.pilot() != null && Pilot.TASK.equals(up))) {
+            // an upstream on another site leaves its files there: hwf releases the task once the
+            // journal holds it SUCCEEDED and its inputs are copied, and the job has nothing to read
+            boolean sameSite = workflow.sitesOf(u).size() == 1 && workflow.sitesOf(u).equals(workflow.sitesOf(task));
+            if (!u.isService() && !(workflow.pilot() != null && Pilot.TASK.equals(up)) && sameSite) {
                 out.add(up);
             }
         }
@@ -118,8 +163,18 @@ public final class JobScripts {
     /** The adapter's view of one submission of a task. */
     public static JobRequest request(Task t, String jobName, String taskDir, List<Integer> indices,
                                      SchedulerAdapter adapter) {
+        return request(t, jobName, taskDir, indices, adapter, null);
+    }
+
+    /**
+     * The same on a site whose {@code gpuPartition} a GPU task without a partition of its own goes
+     * to (one placed among several sites: validation left its partition to the chosen site).
+     */
+    public static JobRequest request(Task t, String jobName, String taskDir, List<Integer> indices,
+                                     SchedulerAdapter adapter, String gpuPartition) {
+        String partition = t.partition() == null && t.isGpu() ? gpuPartition : t.partition();
         return new JobRequest(jobName, taskDir, t.nodes(), t.ntasks(), t.cpus(), t.memoryMb(), t.walltimeSeconds(),
-                t.partition(), t.account(), t.qos(), t.gpus(), t.isArray() ? indices : List.of(), t.arrayLimit(),
+                partition, t.account(), t.qos(), t.gpus(), t.isArray() ? indices : List.of(), t.arrayLimit(),
                 t.directives(), adapter.requestExtra());
     }
 
@@ -141,7 +196,7 @@ public final class JobScripts {
             this.jobName = RunLayout.jobName(runId, task.name(), attempt);
             this.taskDir = RunLayout.taskDir(workdir, runId, task.name());
             this.request = JobScripts.request(task, jobName, taskDir,
-                    indices.stream().map(i -> i - indexOffset).toList(), adapterFor(task));
+                    indices.stream().map(i -> i - indexOffset).toList(), adapterFor(task), site.site().gpuPartition());
             this.serviceUrls = Map.copyOf(serviceUrls);
             this.indexOffset = indexOffset;
             this.upstream = upstream;
@@ -173,11 +228,12 @@ public final class JobScripts {
         public String text() {
             // a packed element runs in a pilot's slot (templates/packed.sh): no directives, its index
             // in the environment the agent gives it, its logs and exit code file the agent's to write
+            Task withInputs = task.placement().inputs().isEmpty() ? task : task.withEnv(inputDirs(task, taskDir));
             return ScriptRenderer.render(ScriptRenderer.template(task, task.pilot() ? "packed"
-                    : workflow.scheduler()), task, adapterFor(task),
+                    : site.scheduler()), withInputs, adapterFor(task),
                     new ScriptRenderer.Context(workflow.name(), runId, attempt, taskDir, request,
                             workflow.serviceDependants().keySet(), serviceUrls, indexOffset,
-                            FileModes.of(workflow.site().sharedWithGroup()).umask(), upstream));
+                            FileModes.of(site.site().sharedWithGroup()).umask(), upstream));
         }
 
         /** Creates the task directory, renders the script and writes it there, executable. */

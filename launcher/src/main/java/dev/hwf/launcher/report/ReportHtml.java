@@ -55,6 +55,7 @@ public final class ReportHtml {
         ReportTables tables = new ReportTables(report, h);
         tables.tasks();
         tables.failures();
+        tables.sites();
         tables.attempts();
         h.append("<footer>Report of run <code>").append(esc(s.run())).append("</code> from the hwf journal, made by ")
                 .append(esc(s.generator())).append(" at ").append(esc(dateTime(s.generated())))

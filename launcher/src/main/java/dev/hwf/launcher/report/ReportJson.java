@@ -91,6 +91,45 @@ public final class ReportJson {
             failures.add(x);
         }
         m.put("failures", failures);
+        if (!r.sites().isEmpty()) {
+            m.put("sites", sites(r.sites()));
+        }
+        return m;
+    }
+
+    /** SPEC section 7: each task's site, each placement's reason, and the files moved between sites. */
+    private static Map<String, Object> sites(SitesReport s) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        Map<String, String> tasks = new LinkedHashMap<>();
+        s.tasks().forEach(t -> tasks.put(t.task(), t.site()));
+        m.put("tasks", tasks);
+        List<Object> placed = new ArrayList<>();
+        for (SitesReport.Placed p : s.placements()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("task", p.task());
+            x.put("attempt", p.attempt());
+            x.put("site", p.site());
+            x.put("why", p.why());
+            placed.add(x);
+        }
+        m.put("placements", placed);
+        List<Object> copies = new ArrayList<>();
+        for (var c : s.copies()) {
+            Map<String, Object> x = new LinkedHashMap<>();
+            x.put("task", c.task());
+            x.put("from", c.fromTask());
+            x.put("path", c.path());
+            x.put("fromSite", c.fromSite());
+            x.put("toSite", c.toSite());
+            x.put("bytes", c.bytes());
+            x.put("sha256", c.sha256());
+            x.put("alreadyThere", c.alreadyThere());
+            x.put("started", time(c.started()));
+            x.put("ended", time(c.ended()));
+            copies.add(x);
+        }
+        m.put("copies", copies);
+        m.put("bytesMoved", s.bytesMoved());
         return m;
     }
 

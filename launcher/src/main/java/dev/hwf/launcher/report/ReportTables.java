@@ -130,6 +130,37 @@ final class ReportTables {
         h.append("</div>\n</section>\n");
     }
 
+    /** SPEC section 7: each task's site, each placement with its reason, the files moved and their bytes. */
+    void sites() {
+        SitesReport s = report.sites();
+        if (s.isEmpty()) {
+            return;
+        }
+        h.append("<section>\n<h2>Sites and data</h2>\n<table class=\"sites\">\n<thead><tr><th>Task</th>")
+                .append("<th>Site</th><th>Placed</th></tr></thead>\n<tbody>\n");
+        for (SitesReport.TaskSite t : s.tasks()) {
+            String why = s.placements().stream().filter(p -> p.task().equals(t.task())).map(SitesReport.Placed::why)
+                    .reduce((a, b) -> b).orElse("");
+            h.append("<tr><td>").append(esc(t.task())).append("</td><td>").append(esc(t.site())).append("</td><td>")
+                    .append(esc(why)).append("</td></tr>\n");
+        }
+        h.append("</tbody>\n</table>\n<p>").append(s.copies().size()).append(" file(s) staged between sites, ")
+                .append(s.bytesMoved()).append(" bytes moved").append("</p>\n");
+        if (!s.copies().isEmpty()) {
+            h.append("<table class=\"copies\">\n<thead><tr><th>Into</th><th>From</th><th>File</th><th>Sites</th>")
+                    .append("<th>Bytes</th><th>SHA-256</th></tr></thead>\n<tbody>\n");
+            for (var c : s.copies()) {
+                h.append("<tr><td>").append(esc(c.task())).append("</td><td>").append(esc(c.fromTask()))
+                        .append("</td><td>").append(esc(c.path())).append("</td><td>").append(esc(c.fromSite()))
+                        .append(" → ").append(esc(c.toSite())).append("</td><td>").append(c.bytes())
+                        .append(c.alreadyThere() ? " (already there)" : "").append("</td><td><code>")
+                        .append(esc(c.sha256().substring(0, 16))).append("…</code></td></tr>\n");
+            }
+            h.append("</tbody>\n</table>\n");
+        }
+        h.append("</section>\n");
+    }
+
     void attempts() {
         h.append("<section>\n<h2>Attempts and logs</h2>\n");
         if (report.summary().host() != null) {

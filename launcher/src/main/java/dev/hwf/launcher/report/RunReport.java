@@ -40,12 +40,24 @@ import java.util.function.Function;
  * task holds (processes × cores per process, at least one process per node), GPU-hours are
  * running hours × GPUs per node × nodes. Both count every attempt, failed ones included.
  */
-public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> marks, List<Failure> failures) {
+public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> marks, List<Failure> failures,
+                        SitesReport sites) {
 
     public RunReport {
         tasks = List.copyOf(tasks);
         marks = List.copyOf(marks);
         failures = List.copyOf(failures);
+        sites = sites == null ? SitesReport.NONE : sites;
+    }
+
+    /** A report of a workflow on one site. */
+    public RunReport(Summary summary, List<TaskReport> tasks, List<Mark> marks, List<Failure> failures) {
+        this(summary, tasks, marks, failures, SitesReport.NONE);
+    }
+
+    /** The same report with its sites and the files moved between them. */
+    public RunReport withSites(SitesReport s) {
+        return new RunReport(summary, tasks, marks, failures, s);
     }
 
     /**

@@ -18,6 +18,8 @@ import dev.hwf.launcher.ssh.SshCommandRunner;
 import dev.hwf.launcher.ssh.SshConnection;
 import dev.hwf.launcher.ssh.SshConnections;
 import dev.hwf.launcher.ssh.SshTarget;
+import dev.hwf.launcher.workflow.NamedSite;
+import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Duration;
@@ -34,9 +36,16 @@ public final class Schedulers {
     private Schedulers() {
     }
 
+    /** The scheduler of the workflow's default site (its only one, for a workflow without {@code sites:}). */
     public static Scheduler forWorkflow(Workflow wf) {
-        SchedulerAdapter adapter = SchedulerRegistry.find(wf.scheduler(), wf.site()).orElseThrow(() ->
-                new HwfException(ExitCodes.BAD_INPUT, wf.source() + ": scheduler: '" + wf.scheduler()
+        return forSite(wf.source(), new NamedSite(NamedSite.DEFAULT, wf.scheduler(), wf.site(), null, null));
+    }
+
+    /** The scheduler of one site of a workflow read from {@code source}. */
+    public static Scheduler forSite(String source, NamedSite named) {
+        Site site = named.site();
+        SchedulerAdapter adapter = SchedulerRegistry.find(named.scheduler(), site).orElseThrow(() ->
+                new HwfException(ExitCodes.BAD_INPUT, source + ": scheduler: '" + named.scheduler()
                         + "' has no adapter in this hwf build; use " + inWords(SchedulerRegistry.names())));
         Timings timings = adapter.timings();
         // a scheduler that watches its jobs exactly (local processes: their driver's end means every
@@ -51,13 +60,13 @@ public final class Schedulers {
         // host (connected on first use; the CLI closes it when the command ends)
         CommandRunner runner;
         SiteFiles files;
-        if (wf.site().isRemote()) {
-            SshConnection ssh = SshConnections.shared(SshTarget.of(wf.site()));
+        if (site.isRemote()) {
+            SshConnection ssh = SshConnections.shared(SshTarget.of(site));
             runner = new SshCommandRunner(ssh);
-            files = new SftpFiles(ssh, FileModes.of(wf.site().sharedWithGroup()));
+            files = new SftpFiles(ssh, FileModes.of(site.sharedWithGroup()));
         } else {
             runner = new LocalCommandRunner();
-            files = new LocalFiles(FileModes.of(wf.site().sharedWithGroup()));
+            files = new LocalFiles(FileModes.of(site.sharedWithGroup()));
         }
         return new Scheduler(adapter, runner, files, lostAfter, COMMAND_TIMEOUT,
                 submitGrace);

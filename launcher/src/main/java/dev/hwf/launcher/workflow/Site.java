@@ -44,6 +44,12 @@ public record Site(String host, int port, String user, String identityFile, Stri
                 dependencies, null);
     }
 
+    /** The same site with its work directory as resolved there (an absolute path). */
+    public Site withWorkdir(String resolved) {
+        return new Site(host, port, user, identityFile, knownHosts, resolved, gpuPartition, flavor, maxJobs, maxArraySize,
+                share, dependencies, secrets);
+    }
+
     /** Whether the workflow accepts that other users of the site may read its secrets. */
     public boolean secretsMayBeVisible() {
         return SECRETS_VISIBLE.equals(secrets);

@@ -34,13 +34,16 @@ import java.util.Map;
  * @param afterEach       the tasks of {@code after} this array waits for element by element: its
  *                        element i goes once element i of each SUCCEEDED (SPEC section 6); empty =
  *                        none, and null when read from a journal written before the key existed
+ * @param placement       its sites, how one is chosen, and the files it takes from and leaves for
+ *                        other tasks (SPEC section 7); {@link Placement#NONE} when it says nothing,
+ *                        and null when read from a journal written before the keys existed
  */
 public record Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
                    long memoryMb, long walltimeSeconds, String partition, String account, String qos,
                    Map<String, String> env, int retries, List<String> directives, String template,
                    int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
                    String launcher, Service service, boolean pilot, Map<String, String> secrets,
-                   Software software, List<String> afterEach) {
+                   Software software, List<String> afterEach, Placement placement) {
 
     /**
      * What makes a task a service: the port it answers on, on the node it lands on, and an
@@ -88,6 +91,7 @@ public record Task(String name, String command, List<String> after, int nodes, i
         // null when read from a journal written before software environments existed
         software = software == null ? Software.NONE : software;
         afterEach = afterEach == null ? List.of() : List.copyOf(afterEach);
+        placement = placement == null ? Placement.NONE : placement;
         after = List.copyOf(after);
         env = Collections.unmodifiableMap(new LinkedHashMap<>(env));
         directives = List.copyOf(directives);
@@ -100,6 +104,34 @@ public record Task(String name, String command, List<String> after, int nodes, i
         // null when read from a journal written before secrets existed
         secrets = secrets == null ? Map.of()
                 : Collections.unmodifiableMap(new LinkedHashMap<>(secrets));
+    }
+
+    /** A task on the workflow's default site that exchanges no files with other tasks. */
+    public Task(String name, String command, List<String> after, int nodes, int ntasks, int cpus,
+                long memoryMb, long walltimeSeconds, String partition, String account, String qos,
+                Map<String, String> env, int retries, List<String> directives, String template,
+                int gpus, int array, int arrayLimit, Map<String, List<String>> matrix,
+                String launcher, Service service, boolean pilot, Map<String, String> secrets, Software software,
+                List<String> afterEach) {
+        this(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos, env,
+                retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, secrets,
+                software, afterEach, Placement.NONE);
+    }
+
+    /** The same task with these variables added to its environment (a value given already is replaced). */
+    public Task withEnv(Map<String, String> more) {
+        Map<String, String> all = new LinkedHashMap<>(env);
+        all.putAll(more);
+        return new Task(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos,
+                all, retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, secrets,
+                software, afterEach, placement);
+    }
+
+    /** The same task with another placement. */
+    public Task withPlacement(Placement p) {
+        return new Task(name, command, after, nodes, ntasks, cpus, memoryMb, walltimeSeconds, partition, account, qos,
+                env, retries, directives, template, gpus, array, arrayLimit, matrix, launcher, service, pilot, secrets,
+                software, afterEach, p);
     }
 
     /** A task that waits for no task element by element. */

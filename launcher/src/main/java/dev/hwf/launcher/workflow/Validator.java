@@ -12,11 +12,13 @@ import dev.hwf.launcher.workflow.rules.KeyTable;
 import dev.hwf.launcher.workflow.rules.Names;
 import dev.hwf.launcher.workflow.rules.ParsedTask;
 import dev.hwf.launcher.workflow.rules.PilotRules;
+import dev.hwf.launcher.workflow.rules.PlacementRules;
 import dev.hwf.launcher.workflow.rules.Settings;
 import dev.hwf.launcher.workflow.rules.SiteRules;
 import dev.hwf.launcher.workflow.rules.TaskRules;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -56,14 +58,27 @@ final class Validator {
         }
 
         SiteRules siteRules = new SiteRules(read);
-        Site site = siteRules.site(root.value("site"), scheduler);
-        TaskRules taskRules = new TaskRules(read, baseDir, site.host() != null);
+        List<NamedSite> sites = siteRules.sites(root.value("sites"), root.value("site"),
+                absent(schedulerNode) ? null : scheduler);
+        String defaultSite = siteRules.defaultSite(root.value("defaultSite"), sites);
+        Site site;
+        if (sites.isEmpty()) {
+            site = siteRules.site(root.value("site"), scheduler);
+        } else { // the default site stands for the workflow's one site wherever one is asked for
+            NamedSite dflt = sites.stream().filter(s -> s.name().equals(defaultSite)).findFirst().orElse(sites.get(0));
+            site = dflt.site();
+            scheduler = dflt.scheduler();
+        }
+        boolean anyRemote = site.isRemote() || sites.stream().anyMatch(NamedSite::isRemote);
+        TaskRules taskRules = new TaskRules(read, baseDir, anyRemote);
         Settings defaults = taskRules.defaults(root.value("defaults"));
         Double budget = siteRules.budget(root.value("budget"));
         boolean perCampaign = siteRules.budgetPerCampaign(root.value("budget"));
         SchedulerAdapter adapter = SchedulerRegistry.find(scheduler, site).orElse(null);
         PilotRules pilots = new PilotRules(read, root.value("pilot"), adapter);
-        List<Task> tasks = tasks(root, taskRules, defaults, site, adapter, pilots);
+        Workflow shape = new Workflow(name, scheduler, site, List.of(), source, budget, perCampaign, null, sites,
+                sites.isEmpty() ? null : defaultSite);
+        List<Task> tasks = tasks(root, taskRules, defaults, shape, adapter, pilots);
         if (!problems.isEmpty()) {
             return null;
         }
@@ -76,11 +91,12 @@ final class Validator {
             tasks = new ArrayList<>(tasks);
             tasks.add(PilotJobs.task(pilot, site.host() != null, secrets));
         }
-        return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign, pilot);
+        return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign, pilot, sites,
+                sites.isEmpty() ? null : defaultSite);
     }
 
     /** Each task's own rules, then the rules across tasks; the tasks only when nothing is wrong. */
-    private List<Task> tasks(MapNode root, TaskRules taskRules, Settings defaults, Site site,
+    private List<Task> tasks(MapNode root, TaskRules taskRules, Settings defaults, Workflow shape,
                              SchedulerAdapter adapter, PilotRules pilots) {
         List<ParsedTask> parsed = taskRules.parse(root);
         GraphRules graph = new GraphRules(read, parsed);
@@ -89,14 +105,26 @@ final class Validator {
         if (!problems.isEmpty()) {
             return List.of(); // no records from a file that will be refused
         }
+        PlacementRules placement = new PlacementRules(read, shape.sites(), shape.hasSites());
         List<Task> tasks = new ArrayList<>();
+        Map<String, List<String>> siteOf = new LinkedHashMap<>();
         for (ParsedTask p : parsed) {
-            Task t = taskRules.build(p, defaults, site);
-            taskRules.checkLauncher(t, p, adapter);
+            Placement where = placement.read(p);
+            List<NamedSite> own = shape.sitesOf(where);
+            // a GPU task without a partition of its own goes to its site's GPU partition; where hwf
+            // chooses among several sites, to the chosen one's (at submission)
+            Task t = taskRules.build(p, defaults, own.size() == 1 ? own.get(0).site().gpuPartition() : null)
+                    .withPlacement(where);
+            for (NamedSite s : own) { // every site it may go to must be able to start it
+                taskRules.checkLauncher(t, p, s.site() == shape.site() && s.scheduler().equals(shape.scheduler())
+                        ? adapter : SchedulerRegistry.find(s.scheduler(), s.site()).orElse(null));
+            }
             pilots.checkPacked(t, p);
+            siteOf.put(t.name(), own.stream().map(NamedSite::name).toList());
             tasks.add(t);
         }
         graph.checkServices(tasks);
+        placement.checkAcross(tasks, parsed, siteOf, shape.hasSites() ? shape.defaultSite() : NamedSite.DEFAULT);
         pilots.checkUsed(tasks);
         return problems.isEmpty() ? tasks : List.of();
     }

@@ -12,11 +12,70 @@ import java.util.Map;
  * @param budgetGpuHours GPU-hours after which no new work is submitted ({@code budget.gpuHours}), or null
  * @param budgetPerCampaign whether the budget counts every run of this workflow in the journal
  *                       ({@code budget.per: campaign}) rather than this run alone
+ * @param scheduler      the default site's scheduler
+ * @param site           the default site's connection and settings
+ * @param sites          every site, in file order (SPEC section 7); a workflow without {@code sites:}
+ *                       has one, {@value NamedSite#DEFAULT}, made of {@code scheduler} and {@code site}
+ * @param defaultSite    where a task without {@code site:} runs; null when the file has no {@code sites:}
  */
 public record Workflow(String name, String scheduler, Site site, List<Task> tasks, String source,
-                       Double budgetGpuHours, boolean budgetPerCampaign, Pilot pilot) {
+                       Double budgetGpuHours, boolean budgetPerCampaign, Pilot pilot, List<NamedSite> sites,
+                       String defaultSite) {
     public Workflow {
         tasks = List.copyOf(tasks);
+        // null when read from a journal written before several sites existed
+        sites = sites == null || sites.isEmpty()
+                ? List.of(new NamedSite(NamedSite.DEFAULT, scheduler, site, null, null)) : List.copyOf(sites);
+    }
+
+    /** A workflow on one site: its {@code scheduler:} and {@code site:}. */
+    public Workflow(String name, String scheduler, Site site, List<Task> tasks, String source,
+                    Double budgetGpuHours, boolean budgetPerCampaign, Pilot pilot) {
+        this(name, scheduler, site, tasks, source, budgetGpuHours, budgetPerCampaign, pilot, null, null);
+    }
+
+    /** The same workflow with other sites (each site's work directory resolved, say). */
+    public Workflow withSites(List<NamedSite> resolved) {
+        return new Workflow(name, scheduler, site, tasks, source, budgetGpuHours, budgetPerCampaign, pilot, resolved,
+                defaultSite);
+    }
+
+    /** The default site: where a task without {@code site:} runs, and the pilots. */
+    public NamedSite defaultNamedSite() {
+        return siteNamed(defaultSite == null ? NamedSite.DEFAULT : defaultSite);
+    }
+
+    /** Whether the file names several sites ({@code sites:}), so that each task's site is worth showing. */
+    public boolean hasSites() {
+        return defaultSite != null;
+    }
+
+    /** The site of this name; IllegalArgumentException when there is none. */
+    public NamedSite siteNamed(String siteName) {
+        for (NamedSite s : sites) {
+            if (s.name().equals(siteName)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("no site " + siteName + " in workflow " + name);
+    }
+
+    /** The sites a task may run on, in its order of preference: its {@code site:}, else the default site. */
+    public List<NamedSite> sitesOf(Task t) {
+        return sitesOf(t.placement());
+    }
+
+    /** The sites a placement names, else the default site. */
+    public List<NamedSite> sitesOf(Placement p) {
+        if (p.sites().isEmpty()) {
+            return List.of(siteNamed(defaultSite == null ? NamedSite.DEFAULT : defaultSite));
+        }
+        return p.sites().stream().map(this::siteNamed).toList();
+    }
+
+    /** The site a task runs on when it has one, or the first of its sites when hwf chooses among several. */
+    public NamedSite siteOf(Task t) {
+        return sitesOf(t).get(0);
     }
 
     /** A workflow without pilots. */

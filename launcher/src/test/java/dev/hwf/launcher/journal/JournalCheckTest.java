@@ -190,6 +190,7 @@ class JournalCheckTest extends JournalFixture {
         String id = newRun();
         journal.close();
         // as schema 5 was: no workflow versions, no reused tasks
+        sql(file, BEFORE_SITES.toArray(String[]::new));
         sql(file, "DROP TABLE hwf_version", "ALTER TABLE hwf_run DROP COLUMN version",
                 "ALTER TABLE hwf_attempt DROP COLUMN version", "ALTER TABLE hwf_task DROP COLUMN reused_from",
                 "UPDATE hwf_schema SET version=5");

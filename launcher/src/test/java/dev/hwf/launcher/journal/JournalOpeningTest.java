@@ -73,7 +73,10 @@ class JournalOpeningTest extends JournalFixture {
         try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
             // a journal as hwf 0.1 wrote it: schema 1, no endpoint nor earlier-tries columns, nor
             // schema 3's site limits and index offsets, nor schema 4's state counts, nor schema 5's
-            // pilot agents, nor schema 6's workflow versions and reused tasks
+            // pilot agents, nor schema 6's workflow versions and reused tasks, nor schema 7's sites
+            for (String undo : BEFORE_SITES) {
+                s.executeUpdate(undo);
+            }
             s.executeUpdate("DROP TABLE hwf_version");
             s.executeUpdate("ALTER TABLE hwf_run DROP COLUMN version");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN version");
@@ -176,6 +179,9 @@ class JournalOpeningTest extends JournalFixture {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file);
              Statement s = c.createStatement()) {
             // as schema 5 was: no workflow versions, no reused tasks
+            for (String undo : BEFORE_SITES) {
+                s.executeUpdate(undo);
+            }
             s.executeUpdate("DROP TABLE hwf_version");
             s.executeUpdate("ALTER TABLE hwf_run DROP COLUMN version");
             s.executeUpdate("ALTER TABLE hwf_attempt DROP COLUMN version");

@@ -50,4 +50,13 @@ final class WorkflowAssertions {
         }
         return problem(problems, key, line);
     }
+
+    /** The only problem, which must have this key (on whichever line). */
+    static Problem only(List<Problem> problems, String key) {
+        if (problems.size() != 1 || !problems.get(0).key().equals(key)) {
+            fail("expected exactly one problem, for " + key + ", got:\n"
+                    + String.join("\n", problems.stream().map(Problem::toString).toList()));
+        }
+        return problems.get(0);
+    }
 }

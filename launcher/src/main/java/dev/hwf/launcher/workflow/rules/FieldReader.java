@@ -127,6 +127,31 @@ public final class FieldReader {
         return null;
     }
 
+    /**
+     * A number written as one (1, 0.5, 1e3), {@code what} in messages ("a number of GPU-hours"): finite and > 0, or >= 0 with {@code zeroAllowed}; null
+     * when absent or wrong (which is reported).
+     */
+    Double number(Node n, String key, String what, boolean zeroAllowed) {
+        if (absent(n) || alreadyReported(n)) {
+            return null;
+        }
+        String bound = zeroAllowed ? ">= 0" : "> 0";
+        if (n instanceof Scalar s && (s.kind() == Kind.INT || s.kind() == Kind.FLOAT)) {
+            try {
+                double v = Double.parseDouble(s.text());
+                if (Double.isFinite(v) && (v > 0 || zeroAllowed && v == 0)) {
+                    return v;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            at(n, key, "must be a number " + bound + ", got " + s.text());
+            return null;
+        }
+        at(n, key, "expected " + what + " " + bound + ", got " + n.describe());
+        return null;
+    }
+
     /** A TCP port, 1..65535. */
     Integer port(Node n, String key) {
         Integer port = integer(n, key, 1);

@@ -4,16 +4,20 @@ import static dev.hwf.launcher.workflow.rules.FieldReader.absent;
 import static dev.hwf.launcher.workflow.rules.FieldReader.alreadyReported;
 
 import dev.hwf.launcher.sched.SchedulerRegistry;
+import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Text;
-import dev.hwf.launcher.workflow.YamlTree.Kind;
+import dev.hwf.launcher.workflow.YamlTree.Entry;
 import dev.hwf.launcher.workflow.YamlTree.MapNode;
 import dev.hwf.launcher.workflow.YamlTree.Node;
-import dev.hwf.launcher.workflow.YamlTree.Scalar;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
-/** The {@code site:} section (where and how the scheduler is reached) and the {@code budget:}. */
+/**
+ * The {@code site:} section (where and how the scheduler is reached), the {@code sites:} of a workflow
+ * across several (each with its cost and budget), {@code defaultSite} and the {@code budget:}.
+ */
 public final class SiteRules {
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
     private static final Pattern USER = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]*");
@@ -28,25 +32,34 @@ public final class SiteRules {
     }
 
     public Site site(Node node, String scheduler) {
-        MapNode m = read.map(node, "site", "a map (host, port, user, ...)");
+        return site(node, "site", scheduler);
+    }
+
+    /**
+     * A site's keys at {@code path} ({@code site}, or {@code sites.NAME} where its own scheduler,
+     * cost and budget are read by {@link #sites}), with the flavor default of its scheduler.
+     */
+    private Site site(Node node, String path, String scheduler) {
+        boolean entry = !"site".equals(path);
+        MapNode m = read.map(node, path, "a map (host, port, user, ...)");
         List<String> flavors = SchedulerRegistry.flavors(scheduler);
         if (m == null) {
             // The flavor default holds without a site section too.
             String flavor = flavors.isEmpty() ? null : flavors.get(0);
             return new Site(null, 22, null, null, null, null, null, flavor, null, null, null, Site.SCHEDULER);
         }
-        read.checkKeys(m, "site", KeyTable.SITE);
-        String host = read.matching(m.value("host"), "site.host", HOST,
+        read.checkKeys(m, path, entry ? KeyTable.SITES_ENTRY : KeyTable.SITE);
+        String host = read.matching(m.value("host"), path + ".host", HOST,
                 "use letters, digits, '.', '_' and '-', starting with a letter or digit", "host name");
-        Integer port = read.port(m.value("port"), "site.port");
-        String user = read.matching(m.value("user"), "site.user", USER,
+        Integer port = read.port(m.value("port"), path + ".port");
+        String user = read.matching(m.value("user"), path + ".user", USER,
                 "use letters, digits, '.', '_' and '-', not starting with '-' or '.'", "user name");
-        String identityFile = read.oneLine(m.value("identityFile"), "site.identityFile", "identityFile path");
-        String knownHosts = read.oneLine(m.value("knownHosts"), "site.knownHosts", "knownHosts path");
-        String workdir = read.oneLine(m.value("workdir"), "site.workdir", "workdir path");
-        String gpuPartition = read.matching(m.value("gpuPartition"), "site.gpuPartition", Names.SCHED_WORD,
+        String identityFile = read.oneLine(m.value("identityFile"), path + ".identityFile", "identityFile path");
+        String knownHosts = read.oneLine(m.value("knownHosts"), path + ".knownHosts", "knownHosts path");
+        String workdir = read.oneLine(m.value("workdir"), path + ".workdir", "workdir path");
+        String gpuPartition = read.matching(m.value("gpuPartition"), path + ".gpuPartition", Names.SCHED_WORD,
                 Names.SCHED_WORD_RULE, "partition name");
-        String flavor = read.choice(m.value("flavor"), "site.flavor", FLAVORS);
+        String flavor = read.choice(m.value("flavor"), path + ".flavor", FLAVORS);
         // flavor only means something to a scheduler with flavors (PBS); other schedulers ignore it
         // so that --set scheduler=local can try a PBS workflow out without editing the file.
         if (flavors.isEmpty()) {
@@ -54,19 +67,117 @@ public final class SiteRules {
         } else if (flavor == null) {
             flavor = flavors.get(0);
         } else if (!flavors.contains(flavor)) {
-            read.at(m.value("flavor"), "site.flavor", Text.show(flavor) + " is not a flavor of " + scheduler
+            read.at(m.value("flavor"), path + ".flavor", Text.show(flavor) + " is not a flavor of " + scheduler
                     + "; use one of " + String.join(", ", flavors));
             flavor = null;
         }
-        Integer maxJobs = read.integer(m.value("maxJobs"), "site.maxJobs", 1);
-        Integer maxArraySize = read.integer(m.value("maxArraySize"), "site.maxArraySize", 1);
-        String share = read.choice(m.value("share"), "site.share", List.of(Site.PRIVATE, Site.GROUP));
-        String dependencies = read.choice(m.value("dependencies"), "site.dependencies",
+        Integer maxJobs = read.integer(m.value("maxJobs"), path + ".maxJobs", 1);
+        Integer maxArraySize = read.integer(m.value("maxArraySize"), path + ".maxArraySize", 1);
+        String share = read.choice(m.value("share"), path + ".share", List.of(Site.PRIVATE, Site.GROUP));
+        String dependencies = read.choice(m.value("dependencies"), path + ".dependencies",
                 List.of(Site.SCHEDULER, Site.HWF));
-        String secrets = read.choice(m.value("secrets"), "site.secrets",
+        String secrets = read.choice(m.value("secrets"), path + ".secrets",
                 List.of(Site.SECRETS_PRIVATE, Site.SECRETS_VISIBLE));
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
                 flavor, maxJobs, maxArraySize, share, dependencies == null ? Site.SCHEDULER : dependencies, secrets);
+    }
+
+    /**
+     * {@code sites:} (SPEC section 7): each entry a site with every key of {@code site:}, its own
+     * {@code scheduler} (the top-level one when it names none), {@code cost} and {@code budget}.
+     * Empty when the file has none, or when it is wrong (which is reported).
+     *
+     * @param sitesNode      the {@code sites:} node
+     * @param siteNode       the {@code site:} node, which cannot stand beside {@code sites:}
+     * @param topScheduler   the top-level {@code scheduler:}, or null when the file has none
+     */
+    public List<NamedSite> sites(Node sitesNode, Node siteNode, String topScheduler) {
+        MapNode m = read.map(sitesNode, "sites", "a map of site names to sites, e.g. { cpu: { scheduler: slurm } }");
+        if (m == null) {
+            return List.of();
+        }
+        if (!absent(siteNode)) {
+            read.at(siteNode, "site", "a workflow has either site: (one site) or sites: (several), not both; move "
+                    + "these keys under a name in sites:");
+        }
+        if (m.entries().isEmpty()) {
+            read.at(m, "sites", "is empty; name at least one site, e.g. { cpu: { scheduler: slurm } }");
+            return List.of();
+        }
+        List<NamedSite> out = new ArrayList<>();
+        for (Entry e : m.entries()) {
+            String path = "sites." + e.key();
+            if (!Names.NAME.matcher(e.key()).matches()) {
+                read.at(e.keyPos(), path, Text.show(e.key()) + " is not a valid site name; " + Names.NAME_RULE);
+                continue;
+            }
+            String scheduler = topScheduler == null ? "local" : topScheduler;
+            if (e.value() instanceof MapNode entry && !absent(entry.value("scheduler"))) {
+                scheduler = read.choice(entry.value("scheduler"), path + ".scheduler", SchedulerRegistry.names());
+            }
+            Site site = site(e.value(), path, scheduler == null ? "local" : scheduler);
+            NamedSite.Cost cost = null;
+            Double units = null;
+            if (e.value() instanceof MapNode entry) {
+                cost = cost(entry.value("cost"), path + ".cost");
+                units = units(entry.value("budget"), path + ".budget");
+            }
+            out.add(new NamedSite(e.key(), scheduler, site, cost, units));
+        }
+        return out;
+    }
+
+    /** {@code cost: { coreHour: X, gpuHour: Y }}: numbers >= 0; null when absent or wrong. */
+    private NamedSite.Cost cost(Node node, String path) {
+        MapNode m = read.map(node, path, "a map, e.g. { coreHour: 0.01, gpuHour: 1.5 }");
+        if (m == null) {
+            return null;
+        }
+        read.checkKeys(m, path, KeyTable.COST);
+        Double core = read.number(m.value("coreHour"), path + ".coreHour", "a cost per core-hour", true);
+        Double gpu = read.number(m.value("gpuHour"), path + ".gpuHour", "a cost per GPU-hour", true);
+        if (m.entries().isEmpty()) {
+            read.at(m, path, "give coreHour, gpuHour or both: what an hour of one costs here");
+            return null;
+        }
+        return new NamedSite.Cost(core, gpu);
+    }
+
+    /** A site's {@code budget: { units: N }}: a number > 0; null when absent or wrong. */
+    private Double units(Node node, String path) {
+        MapNode m = read.map(node, path, "a map, e.g. { units: 500 }");
+        if (m == null) {
+            return null;
+        }
+        read.checkKeys(m, path, KeyTable.SITE_BUDGET);
+        if (absent(m.value("units"))) {
+            read.at(m, path + ".units", "missing; give how much may be spent here (cost x hours), e.g. units: 500");
+            return null;
+        }
+        return read.number(m.value("units"), path + ".units", "a number of cost units", false);
+    }
+
+    /**
+     * {@code defaultSite:}: one of {@code sites}; the first site when absent. Null when the file has
+     * no sites (or it is wrong, which is reported).
+     */
+    public String defaultSite(Node node, List<NamedSite> sites) {
+        List<String> names = sites.stream().map(NamedSite::name).toList();
+        if (sites.isEmpty()) {
+            if (!absent(node)) {
+                read.at(node, "defaultSite", "only means something with sites:; name the sites first");
+            }
+            return null;
+        }
+        if (absent(node)) {
+            return names.get(0);
+        }
+        String name = read.text(node, "defaultSite", "a site name");
+        if (name != null && !names.contains(name)) {
+            read.at(node, "defaultSite", "no site named " + Text.show(name) + "; sites are: " + String.join(", ", names));
+            return null;
+        }
+        return name;
     }
 
     /** {@code budget: { gpuHours: N }}: a number > 0, or null when there is no budget. */
@@ -77,27 +188,12 @@ public final class SiteRules {
         }
         read.checkKeys(m, "budget", KeyTable.BUDGET);
         Node n = m.value("gpuHours");
-        if (absent(n) || alreadyReported(n)) {
-            if (!alreadyReported(n)) {
-                read.at(n == null ? m.pos() : n.pos(), "budget.gpuHours", "missing; give the GPU-hours the run may"
-                        + " use, e.g. gpuHours: 100");
-            }
+        if (absent(n) && !alreadyReported(n)) {
+            read.at(n == null ? m.pos() : n.pos(), "budget.gpuHours", "missing; give the GPU-hours the run may"
+                    + " use, e.g. gpuHours: 100");
             return null;
         }
-        if (n instanceof Scalar s && (s.kind() == Kind.INT || s.kind() == Kind.FLOAT)) {
-            try {
-                double v = Double.parseDouble(s.text());
-                if (v > 0 && Double.isFinite(v)) {
-                    return v;
-                }
-            } catch (NumberFormatException e) {
-                // reported below
-            }
-            read.at(n, "budget.gpuHours", "must be a number > 0, got " + s.text());
-            return null;
-        }
-        read.at(n, "budget.gpuHours", "expected a number of GPU-hours > 0, got " + n.describe());
-        return null;
+        return read.number(n, "budget.gpuHours", "a number of GPU-hours", false);
     }
 
     /** {@code budget.per}: {@code run} (the default) or {@code campaign}: every run of the workflow. */

@@ -6,7 +6,6 @@ import static dev.hwf.launcher.workflow.rules.FieldReader.join;
 
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
-import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Text;
 import dev.hwf.launcher.workflow.YamlTree.ListNode;
@@ -160,7 +159,7 @@ public final class TaskRules {
             f.template = resolveTemplate(template, templateNode, join(path, "template"));
         }
         return new ParsedTask(name, nameNode == null ? m.pos() : nameNode.pos(), path, command, after, afterNodes, f,
-                afterEach, afterEachNodes);
+                afterEach, afterEachNodes, m);
     }
 
     /** The task's shell code; null when missing or wrong (which is reported). */
@@ -301,15 +300,20 @@ public final class TaskRules {
         }
     }
 
-    /** The task with {@code d}, the defaults, applied where its own keys are silent. */
-    public Task build(ParsedTask p, Settings d, Site site) {
+    /**
+     * The task with {@code d}, the defaults, applied where its own keys are silent.
+     *
+     * @param gpuPartition the partition of a GPU task that names none (its site's {@code gpuPartition}),
+     *                     or null
+     */
+    public Task build(ParsedTask p, Settings d, String gpuPartition) {
         Settings t = p.settings();
         int gpus = first(t.gpus, d.gpus, 0);
         String partition;
         if (t.partition != null) {
             partition = t.partition;
-        } else if (gpus > 0 && site.gpuPartition() != null) {
-            partition = site.gpuPartition();
+        } else if (gpus > 0 && gpuPartition != null) {
+            partition = gpuPartition;
         } else {
             partition = d.partition;
         }

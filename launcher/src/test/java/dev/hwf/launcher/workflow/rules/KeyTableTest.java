@@ -45,7 +45,7 @@ class KeyTableTest {
                 """);
         assertEquals(List.of(
                 "wf.yaml:2:1: colour: unknown key \"colour\"; allowed at the top level: name, scheduler, site, defaults,"
-                        + " tasks, budget, pilot",
+                        + " tasks, budget, pilot, sites, defaultSite",
                 "wf.yaml:3:9: site.hots: unknown key \"hots\" (did you mean host?); allowed in site: host, port, user,"
                         + " identityFile, knownHosts, workdir, gpuPartition, flavor, maxJobs, maxArraySize, share,"
                         + " dependencies, secrets",
@@ -58,7 +58,7 @@ class KeyTableTest {
                 "wf.yaml:10:5: tasks.t.walltme: unknown key \"walltme\" (did you mean walltime?); allowed in a task:"
                         + " name, command, after, nodes, ntasks, cpus, memory, walltime, partition, queue, account,"
                         + " qos, env, retries, directives, template, gpus, array, arrayLimit, matrix, launcher,"
-                        + " service, port, ready, pilot, modules, setup, container, afterEach",
+                        + " service, port, ready, pilot, modules, setup, container, afterEach, site, place, inputs, outputs",
                 "wf.yaml:11:37: tasks.t.container.mounts: unknown key \"mounts\"; allowed in container: image, engine,"
                         + " binds"), ps.stream().map(Problem::toString).toList());
     }

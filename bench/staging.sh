@@ -1,0 +1,115 @@
+#!/usr/bin/env bash
+# Staging throughput between two sites, against plain scp of the same files between the same two
+# login nodes, measured in one run: the plain Slurm's login (root@127.0.0.1:2222, sshd-up.sh) and
+# the production-like cluster's (hwfgpu@127.0.0.1:2223, login-up.sh). hwf copies a task's inputs
+# site to site through the SFTP connections it holds, streamed through this machine; the peer is
+# 'scp -3', which also goes through this machine. Two cases: one 1 GiB file, and 1,000 files of
+# 4 KiB. For hwf the time is the staging's own, as the journal records it (first byte asked for to
+# last file renamed into place, SHA-256 checked on the receiving site); for scp, the command's wall
+# time (no checksum).
+#
+#   bench/staging.sh            (needs root, bin/test's clusters and logins: up.sh, up-realistic.sh,
+#                                sshd-up.sh, login-up.sh)
+# Results go to stdout and bench/staging-last-run.txt.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+HWF="$HERE/../bin/hwf"
+CPU_KEYS=${HWF_CLUSTER_DIR:-/var/tmp/hwf-cluster}/ssh
+GPU_KEYS=${HWF_REAL_CLUSTER_DIR:-/var/tmp/hwf-cluster-real}/login/ssh
+WORK=$(mktemp -d /var/tmp/hwf-bench-stage.XXXXXX)
+GPU_DIR=hwf-bench-stage-$$
+trap 'rm -rf "$WORK" "/home/hwfgpu/$GPU_DIR"' EXIT
+chmod 0755 "$WORK"
+OUT="$HERE/staging-last-run.txt"
+: > "$OUT"
+"$HWF" --version > /dev/null # builds hwf on first use
+say() { echo "$*" | tee -a "$OUT"; }
+
+mkdir -p "$WORK/data/big" "$WORK/data/small"
+head -c $((1024 * 1024 * 1024)) /dev/urandom > "$WORK/data/big/big.bin"
+for i in $(seq -w 1 1000); do head -c 4096 /dev/urandom > "$WORK/data/small/f$i.dat"; done
+
+cat > "$WORK/ssh_config" <<CONF
+Host cpu
+  HostName 127.0.0.1
+  Port 2222
+  User root
+  IdentityFile $CPU_KEYS/userkey
+  UserKnownHostsFile $CPU_KEYS/known_hosts
+  IdentitiesOnly yes
+  BatchMode yes
+Host gpu
+  HostName 127.0.0.1
+  Port 2223
+  User hwfgpu
+  IdentityFile $GPU_KEYS/userkey
+  UserKnownHostsFile $GPU_KEYS/known_hosts
+  IdentitiesOnly yes
+  BatchMode yes
+CONF
+
+now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
+ms_between() { python3 -c 'import sys, datetime as d; a, b = (d.datetime.fromisoformat(x.replace("Z", "+00:00")) for x in sys.argv[1:]); print(int((b - a).total_seconds() * 1000))' "$1" "$2"; }
+
+# one case: a task on the plain cluster links the files in (no copy: one file system here), a task on
+# the production-like cluster takes them; both reached through their login nodes
+run_case() { # name glob
+    local name=$1 glob=$2
+    cat > "$WORK/$name.yaml" <<YAML
+name: stage-$name
+sites:
+  cpu:
+    scheduler: slurm
+    host: 127.0.0.1
+    port: 2222
+    user: root
+    identityFile: $CPU_KEYS/userkey
+    knownHosts: $CPU_KEYS/known_hosts
+    workdir: "$WORK/cpu"
+  gpu:
+    scheduler: slurm
+    host: 127.0.0.1
+    port: 2223
+    user: hwfgpu
+    identityFile: $GPU_KEYS/userkey
+    knownHosts: $GPU_KEYS/known_hosts
+    workdir: $GPU_DIR
+tasks:
+  - name: make
+    site: cpu
+    partition: cpu
+    memory: 50M
+    command: ln "$WORK/data/$name"/* .
+  - name: take
+    site: gpu
+    after: [make]
+    inputs: [{ from: make, path: "$glob" }]
+    memory: 50M
+    command: ls | wc -l
+YAML
+    local out run json started ended
+    out=$(HWF_JOURNAL="$WORK/journal.db" "$HWF" submit --quiet "$WORK/$name.yaml" 2>&1) || { echo "$out"; exit 1; }
+    run=$(HWF_JOURNAL="$WORK/journal.db" "$HWF" runs --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["run"])')
+    json=$(HWF_JOURNAL="$WORK/journal.db" "$HWF" status "$run" --json)
+    started=$(echo "$json" | python3 -c 'import json, sys; t = [t for t in json.load(sys.stdin)["tasks"] if t["name"] == "take"][0]; print(t["staging"]["started"])')
+    ended=$(echo "$json" | python3 -c 'import json, sys; t = [t for t in json.load(sys.stdin)["tasks"] if t["name"] == "take"][0]; print(t["staging"]["ended"])')
+    ms_between "$started" "$ended"
+}
+
+scp_case() { # name
+    local name=$1 t0 t1
+    ssh -F "$WORK/ssh_config" gpu "mkdir -p $GPU_DIR/scp-$name && rm -f $GPU_DIR/scp-$name/*"
+    t0=$(now_ms)
+    scp -q -3 -F "$WORK/ssh_config" -r "cpu:$WORK/data/$name/." "gpu:$GPU_DIR/scp-$name/"
+    t1=$(now_ms)
+    echo $(( t1 - t0 ))
+}
+
+say "hwf staging vs scp -3 between two login nodes ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
+for c in "big:big.bin:1 GiB, one file" "small:*.dat:1000 files of 4 KiB"; do
+    IFS=: read -r name glob what <<< "$c"
+    s=$(scp_case "$name")
+    h=$(run_case "$name" "$glob")
+    ratio=$(awk -v a="$s" -v b="$h" 'BEGIN { printf "%.2f", a / b }')
+    say "  $what: scp -3 ${s} ms, hwf staging ${h} ms (with SHA-256 checked on arrival): throughput hwf/scp = $ratio"
+done

@@ -1,0 +1,103 @@
+package dev.hwf.launcher.cli;
+
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.AttemptRecord;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.StagingLog.Staging;
+import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.workflow.Workflow;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Where each task of a run is (SPEC section 7): its site, why it went there, and how its staging stands. */
+final class TaskSites {
+    private final Workflow wf;
+    private final Map<String, AttemptRecord> last = new HashMap<>();
+    private final Map<String, Staging> staging = new HashMap<>();
+
+    private TaskSites(RunSnapshot snap, List<Staging> stagings) {
+        this.wf = SpecCodec.fromJsonOrNull(snap.run().spec());
+        for (AttemptRecord a : snap.attempts()) {
+            AttemptRecord before = last.get(a.task());
+            if (before == null || a.attempt() > before.attempt()) {
+                last.put(a.task(), a);
+            }
+        }
+        stagings.forEach(s -> staging.put(s.task(), s));
+    }
+
+    static TaskSites of(RunSnapshot snap, List<Staging> staging) {
+        return new TaskSites(snap, staging);
+    }
+
+    /** Whether the workflow names several sites, so that each task's site is worth a column. */
+    boolean shown() {
+        return wf != null && wf.hasSites();
+    }
+
+    /** The site the task's last attempt went to, else the first it may go to; null when unknown. */
+    String site(String task) {
+        AttemptRecord a = last.get(task);
+        if (a != null && a.site() != null) {
+            return a.site();
+        }
+        return wf == null || !wf.has(task) ? null : wf.siteOf(wf.task(task)).name();
+    }
+
+    /** Why the last attempt went to its site, when hwf chose among several; else null. */
+    String placed(String task) {
+        AttemptRecord a = last.get(task);
+        return a == null ? null : a.placed();
+    }
+
+    /** The {@code staging} object of a task in {@code status --json}, or null when it copies nothing. */
+    Map<String, Object> stagingJson(String task) {
+        Staging s = staging.get(task);
+        if (s == null) {
+            return null;
+        }
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("bytesDone", s.bytesDone());
+        m.put("bytesTotal", s.bytesTotal());
+        m.put("tries", s.tries());
+        m.put("error", s.error());
+        m.put("started", StatusView.time(s.startedAt()));
+        m.put("ended", StatusView.time(s.endedAt()));
+        return m;
+    }
+
+    /**
+     * What the table's REASON says of a task whose staging is under way or failed ("staging 12.0 MiB
+     * of 40.0 MiB"), or of where it was placed; null when neither.
+     */
+    String reason(TaskRecord t) {
+        Staging s = staging.get(t.name());
+        if (s != null && t.state() == JobState.STAGING) {
+            return "staging " + bytes(s.bytesDone()) + " of " + bytes(s.bytesTotal())
+                    + (s.tries() > 1 ? " (try " + s.tries() + ")" : "");
+        }
+        if (s != null && s.error() != null && t.state() == JobState.WAITING) {
+            return "staging failed (try " + s.tries() + "): " + s.error();
+        }
+        return t.state().isLive() ? placed(t.name()) : null;
+    }
+
+    /** 512 B, 12.0 KiB, 3.4 MiB, 1.0 GiB. */
+    static String bytes(long n) {
+        if (n < 1024) {
+            return n + " B";
+        }
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double v = n;
+        int u = -1;
+        while (v >= 1024 && u < units.length - 1) {
+            v /= 1024;
+            u++;
+        }
+        return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+    }
+}

@@ -1,0 +1,172 @@
+package dev.hwf.launcher.engine;
+
+import dev.hwf.api.Command;
+import dev.hwf.api.JobState;
+import dev.hwf.api.StartEstimate;
+import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.journal.AttemptRecord;
+import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.place.Placer;
+import dev.hwf.launcher.render.JobScripts;
+import dev.hwf.launcher.site.Scheduler;
+import dev.hwf.launcher.workflow.NamedSite;
+import dev.hwf.launcher.workflow.Placement;
+import dev.hwf.launcher.workflow.Site;
+import dev.hwf.launcher.workflow.Task;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where a task's next attempt goes (SPEC section 7), asked once per task and pass: its one site,
+ * or, for a task with several, the one {@link Placer} chooses from what the sites say now (a start
+ * estimate, hwf's own record of the waits there, the cost and what is left of each budget). A site
+ * that cannot be reached holds the work that must go there, with a reason naming it.
+ */
+final class Placing {
+    /** An attempt's site and how it was chosen; {@code site} null when none can take it now ({@code held} says why). */
+    record Where(NamedSite site, Journal.Placed placed, String held) {
+    }
+
+    private final Pass pass;
+    /** Why a site cannot be reached now, by name: asked once per pass. */
+    private final Map<String, String> unreachable = new HashMap<>();
+    private final Map<String, Boolean> asked = new HashMap<>();
+
+    Placing(Pass pass) {
+        this.pass = pass;
+    }
+
+    /** The key a site's live jobs are counted under: scheduler|host|user. */
+    static String key(NamedSite s) {
+        Site site = s.site();
+        return s.scheduler() + "|" + (site.host() == null ? "" : site.host()) + "|" + (site.user() == null ? ""
+                : site.user());
+    }
+
+    Where of(Task t) {
+        if (!pass.wf().hasSites()) {
+            return new Where(pass.site(t.name()), null, null); // one site, recorded as always
+        }
+        List<NamedSite> sites = pass.wf().sitesOf(t);
+        if (sites.size() == 1 || t.pilot()) {
+            NamedSite s = sites.get(0);
+            String why = reach(s);
+            return why != null ? new Where(null, null, "waiting: site " + s.name() + " cannot be reached (" + why
+                    + ")") : new Where(s, new Journal.Placed(s.name(), key(s), null, null), null);
+        }
+        List<Placer.Candidate> candidates = new ArrayList<>();
+        Map<String, StartEstimate> estimates = new HashMap<>();
+        String place = t.placement().place();
+        for (NamedSite s : sites) {
+            String why = reach(s);
+            StartEstimate est = why == null && Placement.SOONEST.equals(place) ? estimate(t, s) : StartEstimate.UNKNOWN;
+            estimates.put(s.name(), est);
+            Double cost = s.cost() == null ? null : cost(t, s);
+            Double left = s.budgetUnits() == null ? null : s.budgetUnits() - spent(s);
+            candidates.add(new Placer.Candidate(s.name(), est, null, waited(t, s), cost, left, why));
+        }
+        Placer.Decision d = Placer.decide(place, candidates, pass.now(), ZoneId.systemDefault());
+        if (d.site() == null) {
+            return new Where(null, null, "waiting: " + d.reason());
+        }
+        NamedSite chosen = pass.wf().siteNamed(d.site());
+        StartEstimate est = estimates.get(d.site());
+        Instant at = est.at() == null ? null : est.at().atZone(ZoneId.systemDefault()).toInstant();
+        return new Where(chosen, new Journal.Placed(chosen.name(), key(chosen), d.reason(), at), null);
+    }
+
+    /** Why a site cannot be reached now (null: it can), asked once per pass: a stat of its work directory. */
+    String reach(NamedSite s) {
+        if (!s.isRemote()) {
+            return null;
+        }
+        if (!asked.containsKey(s.name())) {
+            asked.put(s.name(), true);
+            try {
+                pass.scheduler(s).files().mode(pass.workdir(s)); // one SFTP stat: connects, or says why it cannot
+            } catch (RuntimeException e) {
+                unreachable.put(s.name(), e.getMessage());
+            }
+        }
+        return unreachable.get(s.name());
+    }
+
+    /** The scheduler's estimate of when the task's next job would start on the site, without submitting it. */
+    private StartEstimate estimate(Task t, NamedSite s) {
+        Scheduler scheduler = pass.scheduler(s);
+        if (!scheduler.adapter().offersStartEstimate()) {
+            return StartEstimate.UNKNOWN; // this scheduler gives none before a job is submitted
+        }
+        try {
+            JobScripts.Script script = Submission.scripts(pass, s).first(t);
+            script.write(scheduler.files());
+            Command submit = scheduler.adapter().submitCommand(script.request(), script.path());
+            CommandResult r = scheduler.runner().run(scheduler.adapter().startEstimateCommand(submit),
+                    scheduler.commandTimeout());
+            return scheduler.adapter().parseStartEstimate(r.exitCode(), r.stdout(), r.stderr());
+        } catch (RuntimeException e) {
+            return StartEstimate.UNKNOWN;
+        }
+    }
+
+    /** The median wait between submission and start hwf saw for the task's attempts on the site; null when none. */
+    private Duration waited(Task t, NamedSite s) {
+        Map<Integer, Instant> submitted = new HashMap<>();
+        for (AttemptRecord a : pass.snap().attempts()) {
+            if (a.task().equals(t.name()) && s.name().equals(a.site())) {
+                submitted.put(a.attempt(), a.submittedAt());
+            }
+        }
+        if (submitted.isEmpty()) {
+            return null;
+        }
+        List<Duration> waits = new ArrayList<>();
+        for (ElementRecord e : pass.all(t.name())) {
+            Instant sub = submitted.get(e.attempt());
+            if (sub != null && e.startedAt() != null) {
+                waits.add(Duration.between(sub, e.startedAt()));
+            }
+        }
+        waits.sort(null);
+        return waits.isEmpty() ? null : waits.get(waits.size() / 2);
+    }
+
+    /** What the task's waiting elements would cost on the site: rate times the hours each asks for (1 h without a walltime). */
+    private double cost(Task t, NamedSite s) {
+        double hours = t.walltimeSeconds() > 0 ? t.walltimeSeconds() / 3600.0 : 1.0;
+        int cores = Math.max(1, t.ntasks()) * Math.max(1, t.cpus());
+        return s.cost().of(hours, cores, t.gpus() * Math.max(1, t.nodes())) * Math.max(1, pass.waitingCount(t.name()));
+    }
+
+    /** What the run has spent on the site so far: its elements' hours there at the site's rates. */
+    private double spent(NamedSite s) {
+        if (s.cost() == null) {
+            return 0;
+        }
+        Map<String, String> siteOfAttempt = new HashMap<>();
+        for (AttemptRecord a : pass.snap().attempts()) {
+            siteOfAttempt.put(a.task() + "/" + a.attempt(), a.site());
+        }
+        double spent = 0;
+        for (Task t : pass.wf().tasks()) {
+            for (ElementRecord e : pass.all(t.name())) {
+                if (e.startedAt() == null || !s.name().equals(siteOfAttempt.get(t.name() + "/" + e.attempt()))) {
+                    continue;
+                }
+                Instant end = e.endedAt() != null ? e.endedAt() : e.state() == JobState.RUNNING ? pass.now() : null;
+                if (end != null) {
+                    double hours = Duration.between(e.startedAt(), end).toSeconds() / 3600.0;
+                    spent += s.cost().of(hours, Math.max(1, t.ntasks()) * Math.max(1, t.cpus()),
+                            t.gpus() * Math.max(1, t.nodes()));
+                }
+            }
+        }
+        return spent;
+    }
+}

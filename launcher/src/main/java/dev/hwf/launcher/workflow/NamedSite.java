@@ -1,0 +1,29 @@
+package dev.hwf.launcher.workflow;
+
+/**
+ * One site of a workflow (SPEC section 7, {@code sites:}): its name, its scheduler, where and how
+ * that scheduler is reached, and what work there costs. A workflow without {@code sites:} has one,
+ * named {@value #DEFAULT}, made of its {@code scheduler:} and {@code site:}.
+ *
+ * @param cost        what an hour costs here, in the campaign's own unit; null = not given
+ * @param budgetUnits hwf places no more work here once cost times hours used would pass this; null = none
+ */
+public record NamedSite(String name, String scheduler, Site site, Cost cost, Double budgetUnits) {
+    /** The name of the one site of a workflow without {@code sites:}. */
+    public static final String DEFAULT = "default";
+
+    /**
+     * {@code cost: { coreHour: X, gpuHour: Y }}: what one core, and one GPU, cost per hour here;
+     * either may be null (nothing).
+     */
+    public record Cost(Double coreHour, Double gpuHour) {
+        /** The cost of {@code hours} of a request of {@code cores} cores and {@code gpus} GPUs. */
+        public double of(double hours, int cores, int gpus) {
+            return hours * ((coreHour == null ? 0 : coreHour * cores) + (gpuHour == null ? 0 : gpuHour * gpus));
+        }
+    }
+
+    public boolean isRemote() {
+        return site.isRemote();
+    }
+}
