@@ -6,19 +6,20 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.Home;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.batch.RunJob;
+import dev.hwf.launcher.engine.RunEngine;
+import dev.hwf.launcher.exec.FileModes;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Reuse;
+import dev.hwf.launcher.journal.RunRecord;
+import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.plan.Definitions;
 import dev.hwf.launcher.plan.ReusePlan;
-import dev.hwf.launcher.engine.RunEngine;
+import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.site.Sites;
-import dev.hwf.launcher.journal.SpecCodec;
-import dev.hwf.launcher.journal.StagingLog;
-import dev.hwf.launcher.exec.FileModes;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.RunRecord;
-import dev.hwf.launcher.journal.RunSnapshot;
-import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
@@ -255,7 +256,7 @@ public final class HwfCommand implements Runnable {
             try (Journal journal = hwf.openJournal()) {
                 Instant now = Instant.now();
                 Map<String, String> defs = Definitions.of(wf, scheduler.adapter());
-                Journal.Reuse reused = reuse == null ? null
+                Reuse reused = reuse == null ? null
                         : ReusePlan.plan(journal, wf, defs, reuse, scheduler.adapter());
                 String runId = journal.createRun(wf, SpecCodec.toJson(wf), workdir, now, text, args.sets, defs,
                         reused);

@@ -3,11 +3,12 @@ package dev.hwf.launcher.cli;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.FileModes;
-import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.LocalFiles;
+import dev.hwf.launcher.journal.Event;
 import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.report.ReportHtml;
 import dev.hwf.launcher.report.ReportJson;
 import dev.hwf.launcher.report.RunReport;
@@ -70,7 +71,7 @@ final class ReportCommand implements Callable<Integer> {
             throw new HwfException(ExitCodes.BAD_INPUT, "--html and --json cannot both go to stdout; give one a file");
         }
         RunSnapshot snap;
-        List<Journal.Event> events;
+        List<Event> events;
         List<StagingLog.CopiedFile> copies;
         try (Journal journal = hwf.openJournalForReading()) {
             String id = HwfCommand.runOrNewest(journal, runId);

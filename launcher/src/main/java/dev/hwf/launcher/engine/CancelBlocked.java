@@ -1,7 +1,7 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.WaitingChange;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +17,7 @@ final class CancelBlocked {
     }
 
     static PhaseResult run(Pass pass) {
-        List<Journal.WaitingChange> changes = new ArrayList<>();
+        List<WaitingChange> changes = new ArrayList<>();
         for (Task t : pass.wf().tasks()) {
             if (pass.waitingCount(t.name()) == 0) {
                 continue;
@@ -28,7 +28,7 @@ final class CancelBlocked {
                 }
                 JobState s = pass.snap().task(up).state();
                 if (s == JobState.FAILED || s == JobState.CANCELLED) {
-                    changes.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, "upstream " + up + " " + s));
+                    changes.add(new WaitingChange(t.name(), 0, JobState.CANCELLED, "upstream " + up + " " + s));
                     break;
                 }
             }

@@ -2,8 +2,8 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
 import java.util.Collections;

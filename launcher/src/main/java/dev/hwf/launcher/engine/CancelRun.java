@@ -7,18 +7,18 @@ import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.journal.WaitingChange;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.NamedSite;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -81,10 +81,10 @@ final class CancelRun {
                 changes.add(new Change(e, e.with(JobState.CANCELLED, null, reason, now)));
             }
         }
-        List<Journal.WaitingChange> waiting = new ArrayList<>();
+        List<WaitingChange> waiting = new ArrayList<>();
         for (TaskRecord t : snap.tasks()) {
             if (snap.counts(t.name()).of(JobState.WAITING) + snap.counts(t.name()).of(JobState.STAGING) > 0) {
-                waiting.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, reason));
+                waiting.add(new WaitingChange(t.name(), 0, JobState.CANCELLED, reason));
             }
         }
         return PhaseResult.of(changes, waiting);

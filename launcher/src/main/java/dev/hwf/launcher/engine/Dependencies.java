@@ -6,8 +6,8 @@ import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.Upstream;
 import dev.hwf.launcher.journal.AttemptRecord;
+import dev.hwf.launcher.journal.Claim;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
@@ -109,7 +109,7 @@ final class Dependencies {
      * {@link ElementWiseDependencies}'s), or the command as it is when the task waits for nothing; null when the
      * dependency cannot be said now (the task waits for the next pass).
      */
-    static Command submitCommand(Pass pass, Task t, Journal.Claim c, Command submit) {
+    static Command submitCommand(Pass pass, Task t, Claim c, Command submit) {
         if (!t.afterEach().isEmpty()) {
             return ElementWiseDependencies.submitCommand(pass, t, c.indices(), c.indexOffset(), submit);
         }

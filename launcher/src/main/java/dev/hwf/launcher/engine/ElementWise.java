@@ -1,8 +1,8 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;

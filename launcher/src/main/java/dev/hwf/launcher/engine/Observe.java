@@ -4,9 +4,9 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.Ready;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
@@ -75,7 +75,7 @@ final class Observe {
         }
         Instant now = pass.now();
         List<Change> changes = new ArrayList<>();
-        List<Journal.Ready> ready = new ArrayList<>();
+        List<Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
         List<History.Killed> killed = new ArrayList<>();
         // the queued dependants CancelDependants takes back, worked out once for this reading of the run
@@ -121,7 +121,7 @@ final class Observe {
                     String endpoint = scan.ready().get(key);
                     if (endpoint != null && pass.snap().attempt(e.task(), e.attempt()).map(a -> a.endpoint() == null)
                             .orElse(false)) {
-                        ready.add(new Journal.Ready(e.task(), e.attempt(), endpoint));
+                        ready.add(new Ready(e.task(), e.attempt(), endpoint));
                     }
                     if (endpoint != null && code == null && e.state() == JobState.QUEUED) {
                         changes.add(new Change(e, e.with(JobState.RUNNING, null, null, now)));

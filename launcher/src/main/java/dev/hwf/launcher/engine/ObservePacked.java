@@ -5,9 +5,10 @@ import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.RanOn;
+import dev.hwf.launcher.journal.Ready;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Pilot;
 import java.nio.charset.StandardCharsets;
@@ -72,8 +73,8 @@ final class ObservePacked {
                 serving.add(a.task() + "/" + a.attempt());
             }
         }
-        List<Journal.Ready> ready = new ArrayList<>();
-        Map<String, Journal.RanOn> ranOn = new LinkedHashMap<>();
+        List<Ready> ready = new ArrayList<>();
+        Map<String, RanOn> ranOn = new LinkedHashMap<>();
         Map<String, Map<Integer, Integer>> done = new HashMap<>(); // a done bundle's outcomes, read once a pass
         Set<String> livePilots = new HashSet<>();
         for (ElementRecord p : pass.elements(Pilot.TASK)) {
@@ -87,7 +88,7 @@ final class ObservePacked {
             }
             String agent = bundles.agentOf(bundle);
             if (agent != null && !placed.contains(e.task() + "/" + e.attempt())) {
-                ranOn.putIfAbsent(e.task() + "/" + e.attempt(), new Journal.RanOn(e.task(), e.attempt(), agent));
+                ranOn.putIfAbsent(e.task() + "/" + e.attempt(), new RanOn(e.task(), e.attempt(), agent));
             }
             if (agent == null) {
                 LOG.warn("task {} element {}: its bundle {} is neither queued nor claimed; it runs again",
@@ -132,7 +133,7 @@ final class ObservePacked {
                 if (pass.wf().task(e.task()).isService() && !serving.contains(e.task() + "/" + e.attempt())) {
                     String endpoint = endpoint(pass, e);
                     if (endpoint != null) {
-                        ready.add(new Journal.Ready(e.task(), e.attempt(), endpoint));
+                        ready.add(new Ready(e.task(), e.attempt(), endpoint));
                     }
                 }
                 continue;
@@ -142,7 +143,7 @@ final class ObservePacked {
         return seen(changes, ranOn, ready);
     }
 
-    private static Seen seen(List<Change> changes, Map<String, Journal.RanOn> ranOn, List<Journal.Ready> ready) {
+    private static Seen seen(List<Change> changes, Map<String, RanOn> ranOn, List<Ready> ready) {
         return new Seen(changes, ranOn.isEmpty() && ready.isEmpty() ? PhaseResult.NONE
                 : new PhaseResult(List.of(), List.of(), List.of(), ready, List.copyOf(ranOn.values())));
     }

@@ -3,6 +3,7 @@ package dev.hwf.launcher.engine;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.WaitingChange;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Sites;
@@ -10,11 +11,11 @@ import dev.hwf.launcher.stage.Store;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -26,7 +27,7 @@ import java.util.function.Supplier;
  * and every task's counts), its workflow, the scheduler and the pass's clock reading. Phases read
  * it and return the changes they want; the sequencer writes them and hands the next phase a pass
  * over the run as read again. A task's WAITING elements are read only where some are submitted
- * ({@link #firstWaiting}); the others are changed in bulk ({@link Journal.WaitingChange}).
+ * ({@link #firstWaiting}); the others are changed in bulk ({@link WaitingChange}).
  */
 final class Pass {
     /** What a pass reads beyond the open snapshot, when it needs it (the journal, in a pass). */

@@ -1,7 +1,10 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.Change;
+import dev.hwf.launcher.journal.RanOn;
+import dev.hwf.launcher.journal.Ready;
+import dev.hwf.launcher.journal.Submitted;
+import dev.hwf.launcher.journal.WaitingChange;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,8 +16,8 @@ import java.util.Set;
  * a pass does not read one by one), service endpoints it saw, and where attempts ran (pilot
  * agents). The sequencer writes them in that order, then reads the run again for the next phase.
  */
-record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Journal.WaitingChange> waiting,
-                   List<Journal.Ready> ready, List<Journal.RanOn> ranOn) {
+record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<WaitingChange> waiting,
+                   List<Ready> ready, List<RanOn> ranOn) {
     static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.of());
 
     PhaseResult {
@@ -25,7 +28,7 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
         ranOn = List.copyOf(ranOn);
     }
 
-    PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Journal.Ready> ready) {
+    PhaseResult(List<Submitted> jobIds, List<Change> changes, List<Ready> ready) {
         this(jobIds, changes, List.of(), ready, List.of());
     }
 
@@ -33,7 +36,7 @@ record PhaseResult(List<Journal.Submitted> jobIds, List<Change> changes, List<Jo
         return changes.isEmpty() ? NONE : new PhaseResult(List.of(), changes, List.of(), List.of(), List.of());
     }
 
-    static PhaseResult of(List<Change> changes, List<Journal.WaitingChange> waiting) {
+    static PhaseResult of(List<Change> changes, List<WaitingChange> waiting) {
         return changes.isEmpty() && waiting.isEmpty() ? NONE
                 : new PhaseResult(List.of(), changes, waiting, List.of(), List.of());
     }

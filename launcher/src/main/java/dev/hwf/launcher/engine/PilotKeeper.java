@@ -4,10 +4,10 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.StateCounts;
+import dev.hwf.launcher.journal.WaitingChange;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
@@ -69,7 +69,7 @@ final class PilotKeeper {
             if (pilots.of(JobState.WAITING) == 0) {
                 return PhaseResult.NONE;
             }
-            return PhaseResult.of(List.of(), List.of(new Journal.WaitingChange(Pilot.TASK, 0, JobState.CANCELLED,
+            return PhaseResult.of(List.of(), List.of(new WaitingChange(Pilot.TASK, 0, JobState.CANCELLED,
                     NOT_NEEDED)));
         }
         int ended = pilots.of(JobState.SUCCEEDED) + pilots.of(JobState.FAILED) + pilots.of(JobState.CANCELLED);
@@ -103,10 +103,10 @@ final class PilotKeeper {
         if (changes.isEmpty() && !anyAlive) {
             // no pilot runs, none will: the packed work cannot run either
             String why = "no pilot could start" + (lastReason == null ? "" : ": " + lastReason);
-            List<Journal.WaitingChange> failed = new ArrayList<>();
+            List<WaitingChange> failed = new ArrayList<>();
             for (Task t : packed) {
                 if (pass.waitingCount(t.name()) > 0) {
-                    failed.add(new Journal.WaitingChange(t.name(), 0, JobState.FAILED, why));
+                    failed.add(new WaitingChange(t.name(), 0, JobState.FAILED, why));
                 }
                 for (ElementRecord e : pass.elements(t.name())) {
                     changes.add(new Change(e, e.with(JobState.FAILED, null, why, pass.now())));

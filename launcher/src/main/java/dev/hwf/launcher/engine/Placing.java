@@ -6,7 +6,7 @@ import dev.hwf.api.StartEstimate;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Placed;
 import dev.hwf.launcher.place.Placer;
 import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.site.Scheduler;
@@ -30,7 +30,7 @@ import java.util.Map;
  */
 final class Placing {
     /** An attempt's site and how it was chosen; {@code site} null when none can take it now ({@code held} says why). */
-    record Where(NamedSite site, Journal.Placed placed, String held) {
+    record Where(NamedSite site, Placed placed, String held) {
     }
 
     private final Pass pass;
@@ -58,7 +58,7 @@ final class Placing {
             NamedSite s = sites.get(0);
             String why = reach(s);
             return why != null ? new Where(null, null, "waiting: site " + s.name() + " cannot be reached (" + why
-                    + ")") : new Where(s, new Journal.Placed(s.name(), key(s), null, null), null);
+                    + ")") : new Where(s, new Placed(s.name(), key(s), null, null), null);
         }
         List<Placer.Candidate> candidates = new ArrayList<>();
         Map<String, StartEstimate> estimates = new HashMap<>();
@@ -78,7 +78,7 @@ final class Placing {
         NamedSite chosen = pass.wf().siteNamed(d.site());
         StartEstimate est = estimates.get(d.site());
         Instant at = est.at() == null ? null : est.at().atZone(ZoneId.systemDefault()).toInstant();
-        return new Where(chosen, new Journal.Placed(chosen.name(), key(chosen), d.reason(), at), null);
+        return new Where(chosen, new Placed(chosen.name(), key(chosen), d.reason(), at), null);
     }
 
     /** Why a site cannot be reached now (null: it can), asked once per pass: a stat of its work directory. */

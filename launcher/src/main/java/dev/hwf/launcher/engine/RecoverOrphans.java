@@ -4,9 +4,9 @@ import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.Submitted;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;
@@ -86,7 +86,7 @@ final class RecoverOrphans {
             }
         }
         Instant now = pass.now();
-        List<Journal.Submitted> ids = new ArrayList<>();
+        List<Submitted> ids = new ArrayList<>();
         List<Change> changes = new ArrayList<>();
         for (Map.Entry<String, List<ElementRecord>> g : byName.entrySet()) {
             ElementRecord first = g.getValue().get(0);
@@ -94,7 +94,7 @@ final class RecoverOrphans {
             if (id != null) {
                 LOG.info("task {} attempt {}: found job {} by its name {}", first.task(), first.attempt(), id,
                         g.getKey());
-                ids.add(new Journal.Submitted(first.task(), first.attempt(), id,
+                ids.add(new Submitted(first.task(), first.attempt(), id,
                         g.getValue().stream().map(ElementRecord::index).toList()));
                 continue;
             }

@@ -2,8 +2,11 @@ package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
 import dev.hwf.api.SiteLimits;
+import dev.hwf.launcher.journal.Claim;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Placed;
+import dev.hwf.launcher.journal.WaitingChange;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Pilot;
@@ -38,7 +41,7 @@ final class ReleaseAndSubmit {
      * @param held   what is written with the submission's result: the reasons of the elements held,
      *               and the elements a gate stopped
      */
-    record Release(List<Journal.Claim> claims, PhaseResult held, Map<String, NamedSite> toStage) {
+    record Release(List<Claim> claims, PhaseResult held, Map<String, NamedSite> toStage) {
         static final Release NONE = new Release(List.of(), PhaseResult.NONE, Map.of());
 
         Release {
@@ -63,9 +66,9 @@ final class ReleaseAndSubmit {
                 s -> SubmitGates.forPass(pass, s, journal, backoff,
                         limitsOf.computeIfAbsent(s, x -> limitsReader.current(pass, x))));
         Placing placing = new Placing(pass);
-        List<Journal.WaitingChange> held = new ArrayList<>();
+        List<WaitingChange> held = new ArrayList<>();
         Map<String, Integer> stopReasons = new LinkedHashMap<>();
-        List<Journal.Claim> wanted = new ArrayList<>();
+        List<Claim> wanted = new ArrayList<>();
         Map<String, NamedSite> toStage = new LinkedHashMap<>();
         for (Task t : pass.wf().tasks()) {
             int waiting = pass.waitingCount(t.name());
@@ -75,12 +78,12 @@ final class ReleaseAndSubmit {
             NamedSite site = pass.site(t.name());
             SubmitGates gates = gatesFor.apply(site);
             SubmitGate.Verdict v = gates.check(t, waiting);
-            Journal.Placed placed = null;
+            Placed placed = null;
             if (v.kind() == SubmitGate.Verdict.Kind.GO && pass.wf().hasSites()) {
                 // ready to go: now its site is chosen (or checked), and its inputs copied there first
                 Placing.Where where = placing.of(t);
                 if (where.site() == null) {
-                    held.add(new Journal.WaitingChange(t.name(), 0, JobState.WAITING, where.held()));
+                    held.add(new WaitingChange(t.name(), 0, JobState.WAITING, where.held()));
                     continue;
                 }
                 if (StageInputs.needsCopy(pass, t, where.site())
@@ -98,13 +101,13 @@ final class ReleaseAndSubmit {
             SiteLimits limits = limitsOf.get(site);
             switch (v.kind()) {
                 case STOP -> {
-                    held.add(new Journal.WaitingChange(t.name(), 0, JobState.CANCELLED, v.reason()));
+                    held.add(new WaitingChange(t.name(), 0, JobState.CANCELLED, v.reason()));
                     stopReasons.merge(v.reason(), waiting, Integer::sum);
                 }
                 case HOLD -> {
                     LOG.debug("task {}: {} element(s) held: {}", t.name(), waiting, v.reason());
                     if (v.shown() && v.reason() != null) {
-                        held.add(new Journal.WaitingChange(t.name(), 0, JobState.WAITING, v.reason()));
+                        held.add(new WaitingChange(t.name(), 0, JobState.WAITING, v.reason()));
                     }
                 }
                 case GO -> {
@@ -115,7 +118,7 @@ final class ReleaseAndSubmit {
                     List<ElementRecord> going = v.max() <= 0 ? List.of()
                             : !t.afterEach().isEmpty() ? ElementWise.ready(pass, t, v.max(), early)
                             : pass.firstWaiting(t.name(), Math.min(v.max(), waiting));
-                    List<Journal.Claim> claims = claims(pass, t, going, limits.maxArraySize(), early, placed);
+                    List<Claim> claims = claims(pass, t, going, limits.maxArraySize(), early, placed);
                     int released = claims.stream().mapToInt(c -> c.indices().size()).sum();
                     gates.released(t, released);
                     wanted.addAll(claims);
@@ -123,7 +126,7 @@ final class ReleaseAndSubmit {
                         // the held ones: all WAITING after the last element released
                         int from = claims.stream().flatMap(c -> c.indices().stream()).mapToInt(i -> i + 1).max()
                                 .orElse(0);
-                        held.add(new Journal.WaitingChange(t.name(), from, JobState.WAITING, v.reason()));
+                        held.add(new WaitingChange(t.name(), from, JobState.WAITING, v.reason()));
                     }
                 }
             }
@@ -147,18 +150,18 @@ final class ReleaseAndSubmit {
      * handed over early element by element ({@code early}, see {@link ElementWiseDependencies}) go as one array
      * job per group of partners' jobs.
      */
-    private static List<Journal.Claim> claims(Pass pass, Task t, List<ElementRecord> going, Integer maxArraySize,
+    private static List<Claim> claims(Pass pass, Task t, List<ElementRecord> going, Integer maxArraySize,
                                               Map<Integer, ElementWiseDependencies.Group> early,
-                                              Journal.Placed placed) {
+                                              Placed placed) {
         List<Integer> indices = going.stream().map(ElementRecord::index).toList();
         // packed elements go to the pilots' agents in bundles, each its own claim, indices as they are
         List<ArrayChunks.Chunk> chunks = t.pilot() ? bundles(indices)
                 : early != null ? ElementWiseDependencies.chunks(indices, early, maxArraySize)
                 : ArrayChunks.split(indices, t.isArray() ? maxArraySize : null);
-        List<Journal.Claim> out = new ArrayList<>();
+        List<Claim> out = new ArrayList<>();
         int last = pass.snap().task(t.name()).attempt();
         for (ArrayChunks.Chunk ch : chunks) {
-            out.add(new Journal.Claim(t.name(), last, ch.indices(), RunLayout.jobName(pass.runId(), t.name(), last + 1),
+            out.add(new Claim(t.name(), last, ch.indices(), RunLayout.jobName(pass.runId(), t.name(), last + 1),
                     ch.offset(), placed));
             last++;
             if (t.arrayLimit() > 0) {

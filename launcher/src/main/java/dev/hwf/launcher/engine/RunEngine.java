@@ -1,15 +1,14 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.exec.TaskDir;
-import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.Exposure;
-import dev.hwf.launcher.exec.LocalFiles;
+import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.exec.TransportException;
+import dev.hwf.launcher.journal.Claim;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
-import dev.hwf.launcher.render.RunLayout;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Sites;
 import dev.hwf.launcher.workflow.NamedSite;
@@ -214,12 +213,12 @@ public final class RunEngine {
         for (int round = 0; round < pass.wf().tasks().size() + 1; round++) {
             pass = pass.at(clock.instant());
             ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits, staged);
-            List<Journal.Claim> claimed = claim(pass, release.claims());
+            List<Claim> claimed = claim(pass, release.claims());
             PhaseResult sent = release.held().and(submission.submit(pass, claimed));
             pass = write(pass, sent).knowing(jobIds(sent));
             if (!claimed.isEmpty()) { // claims not yet submitted are in the journal only: read them again
                 pass = pass.reread(journal.refresh(pass.snap(),
-                        claimed.stream().map(Journal.Claim::task).distinct().toList()), clock.instant());
+                        claimed.stream().map(Claim::task).distinct().toList()), clock.instant());
             }
             if (!release.toStage().isEmpty()) { // inputs from another site: copied, then released next round
                 Map<String, String> to = new LinkedHashMap<>();
@@ -258,11 +257,11 @@ public final class RunEngine {
      * attempts that the next pass looks up by name ({@link RecoverOrphans}): found, the job id is
      * recorded; never submitted, they are handed back. So no job is lost and none is sent twice.
      */
-    private List<Journal.Claim> claim(Pass pass, List<Journal.Claim> wanted) {
+    private List<Claim> claim(Pass pass, List<Claim> wanted) {
         if (wanted.isEmpty()) {
             return List.of();
         }
-        List<Journal.Claim> won = journal.claimAll(pass.runId(), wanted, clock.instant());
+        List<Claim> won = journal.claimAll(pass.runId(), wanted, clock.instant());
         LOG.debug("claimed {} of {} ready tasks", won.size(), wanted.size());
         return won;
     }

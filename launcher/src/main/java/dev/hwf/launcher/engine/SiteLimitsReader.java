@@ -8,6 +8,7 @@ import dev.hwf.api.SiteLimits;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.StoredLimits;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.workflow.NamedSite;
@@ -49,7 +50,7 @@ final class SiteLimitsReader {
     }
 
     /** Limits read of sites other than the run's default one, kept by this process only. */
-    private final Map<String, Journal.StoredLimits> others = new HashMap<>();
+    private final Map<String, StoredLimits> others = new HashMap<>();
 
     /** The limits in force for the pass's run on its default site. */
     SiteLimits current(Pass pass) {
@@ -65,7 +66,7 @@ final class SiteLimitsReader {
         if (own.maxJobs() != null && own.maxArraySize() != null) {
             return own; // nothing to ask the scheduler
         }
-        Optional<Journal.StoredLimits> stored = dflt ? journal.limits(pass.runId())
+        Optional<StoredLimits> stored = dflt ? journal.limits(pass.runId())
                 : Optional.ofNullable(others.get(named.name()));
         SiteLimits kept = stored.map(SiteLimitsReader::fromJson).orElse(null);
         boolean stale = stored.map(l -> Duration.between(l.readAt(), clock.instant()).compareTo(REFRESH) >= 0)
@@ -76,7 +77,7 @@ final class SiteLimitsReader {
                 if (dflt) {
                     journal.recordLimits(pass.runId(), toJson(read), clock.instant());
                 } else {
-                    others.put(named.name(), new Journal.StoredLimits(toJson(read), clock.instant()));
+                    others.put(named.name(), new StoredLimits(toJson(read), clock.instant()));
                 }
                 if (!read.equals(kept)) {
                     LOG.info("run {}: {} limits: array size {}, jobs {}{}", pass.runId(), named.scheduler(),
@@ -132,7 +133,7 @@ final class SiteLimitsReader {
         }
     }
 
-    static SiteLimits fromJson(Journal.StoredLimits stored) {
+    static SiteLimits fromJson(StoredLimits stored) {
         try {
             return JSON.readValue(stored.json(), SiteLimits.class);
         } catch (JsonProcessingException e) {

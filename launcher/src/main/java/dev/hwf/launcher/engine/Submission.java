@@ -8,9 +8,10 @@ import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.exec.TransportException;
+import dev.hwf.launcher.journal.Change;
+import dev.hwf.launcher.journal.Claim;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
+import dev.hwf.launcher.journal.Submitted;
 import dev.hwf.launcher.pilot.AgentJars;
 import dev.hwf.launcher.pilot.PilotDir;
 import dev.hwf.launcher.pilot.PilotQueue;
@@ -61,11 +62,11 @@ final class Submission {
     }
 
     /** A claimed attempt with its script written and its submit command built, for its site's scheduler. */
-    private record Prepared(Journal.Claim claim, Command command, Scheduler scheduler) {
+    private record Prepared(Claim claim, Command command, Scheduler scheduler) {
     }
 
     /** The site a claim goes to: the one it was placed on, else its task's. */
-    static NamedSite siteOf(Pass pass, Journal.Claim c) {
+    static NamedSite siteOf(Pass pass, Claim c) {
         return c.placed() != null ? pass.wf().siteNamed(c.placed().site()) : pass.site(c.task());
     }
 
@@ -75,14 +76,14 @@ final class Submission {
      * or submitted, and whose end is not known, is left out: it stays claimed, for
      * {@link RecoverOrphans}.
      */
-    PhaseResult submit(Pass pass, List<Journal.Claim> claimed) {
+    PhaseResult submit(Pass pass, List<Claim> claimed) {
         if (claimed.isEmpty()) {
             return PhaseResult.NONE;
         }
-        List<Journal.Submitted> submitted = new ArrayList<>(queuePacked(pass, claimed));
+        List<Submitted> submitted = new ArrayList<>(queuePacked(pass, claimed));
         List<Change> failed = new ArrayList<>();
         List<Prepared> prepared = new ArrayList<>();
-        for (Journal.Claim c : claimed) {
+        for (Claim c : claimed) {
             if (pass.wf().task(c.task()).pilot()) {
                 continue;
             }
@@ -132,7 +133,7 @@ final class Submission {
             }
             try {
                 JobId id = scheduler.adapter().parseSubmitOutput(result.stdout());
-                submitted.add(new Journal.Submitted(p.claim, id.value()));
+                submitted.add(new Submitted(p.claim, id.value()));
                 backoff.accepted();
             } catch (SchedulerOutputException e) {
                 LOG.warn("task {}: submit output not understood ({}); will look for job {} by name", p.claim.task(),
@@ -149,12 +150,12 @@ final class Submission {
      * could not be queued stays claimed without a job id: {@link RecoverOrphans} finds its bundle
      * by name, or hands it back once the submit grace has passed.
      */
-    private List<Journal.Submitted> queuePacked(Pass pass, List<Journal.Claim> claimed) {
-        List<Journal.Submitted> out = new ArrayList<>();
+    private List<Submitted> queuePacked(Pass pass, List<Claim> claimed) {
+        List<Submitted> out = new ArrayList<>();
         JobScripts scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
                 pass.scheduler().adapter()); // pilots run on the default site
         PilotQueue queue = Packed.dir(pass);
-        for (Journal.Claim c : claimed) {
+        for (Claim c : claimed) {
             Task t = pass.wf().task(c.task());
             if (!t.pilot()) {
                 continue;
@@ -170,7 +171,7 @@ final class Submission {
                             TaskDir.tag(c.attempt(), i)));
                 }
                 queue.enqueue(c.jobName(), items);
-                out.add(new Journal.Submitted(c, Packed.jobId(c.jobName())));
+                out.add(new Submitted(c, Packed.jobId(c.jobName())));
             } catch (HwfException e) {
                 LOG.warn("task {}: cannot queue elements for the pilots now ({}); will try again", t.name(),
                         e.getMessage());
@@ -183,7 +184,7 @@ final class Submission {
      * Writes the attempt's script; null when it could not be: the attempt is then left claimed, or
      * what becomes of it (WAITING again, or FAILED) is added to {@code unsent}.
      */
-    private Prepared prepare(Pass pass, Task t, Journal.Claim c, List<Change> unsent) {
+    private Prepared prepare(Pass pass, Task t, Claim c, List<Change> unsent) {
         NamedSite site = siteOf(pass, c);
         Scheduler scheduler = pass.scheduler(site);
         Map<String, String> serviceUrls = Services.readyUrls(pass, t);
@@ -263,12 +264,12 @@ final class Submission {
     }
 
     /** The claimed elements of an attempt back to WAITING, their try given back: nothing was submitted. */
-    private static List<Change> notSubmitted(Journal.Claim c, String reason) {
+    private static List<Change> notSubmitted(Claim c, String reason) {
         return claimedChanges(c, claimed -> claimed.notSubmitted(reason));
     }
 
     /** The claimed elements of an attempt, moved to {@code to}. */
-    private List<Change> claimedChanges(Journal.Claim c, JobState to, String reason) {
+    private List<Change> claimedChanges(Claim c, JobState to, String reason) {
         Instant now = clock.instant();
         return claimedChanges(c, claimed -> claimed.with(to, null, reason, now));
     }
@@ -277,7 +278,7 @@ final class Submission {
      * A change of each element an attempt claimed, as the claim left it: QUEUED without a job id,
      * with the try it counted (the journal moves tries only by a change's difference).
      */
-    private static List<Change> claimedChanges(Journal.Claim c,
+    private static List<Change> claimedChanges(Claim c,
                                                UnaryOperator<ElementRecord> change) {
         List<Change> out = new ArrayList<>();
         for (int i : c.indices()) {

@@ -3,19 +3,17 @@ package dev.hwf.launcher.engine;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.journal.WaitingChange;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +37,7 @@ final class TendServices {
         }
         Instant now = pass.now();
         List<Change> changes = new ArrayList<>();
-        List<Journal.WaitingChange> waiting = new ArrayList<>();
+        List<WaitingChange> waiting = new ArrayList<>();
         Map<JobId, ElementRecord> toCancel = new LinkedHashMap<>(); // each job with an element it carries (its site)
         List<ElementRecord> packedToStop = new ArrayList<>();
         for (Task s : pass.wf().tasks()) {
@@ -48,7 +46,7 @@ final class TendServices {
             }
             if (Services.dependantsEnded(pass.snap(), pass.wf(), s.name())) {
                 if (pass.waitingCount(s.name()) > 0) {
-                    waiting.add(new Journal.WaitingChange(s.name(), 0, JobState.CANCELLED, Services.NOT_NEEDED));
+                    waiting.add(new WaitingChange(s.name(), 0, JobState.CANCELLED, Services.NOT_NEEDED));
                 }
                 for (ElementRecord e : pass.elements(s.name())) {
                     if (e.jobId() != null) {
@@ -72,7 +70,7 @@ final class TendServices {
             String reason = "service " + s.name() + " ended";
             for (Task d : Services.dependants(pass.wf(), s.name())) {
                 if (pass.waitingCount(d.name()) > 0) {
-                    waiting.add(new Journal.WaitingChange(d.name(), 0, JobState.FAILED, reason));
+                    waiting.add(new WaitingChange(d.name(), 0, JobState.FAILED, reason));
                 }
                 for (ElementRecord e : pass.elements(d.name())) {
                     if (e.jobId() != null) {

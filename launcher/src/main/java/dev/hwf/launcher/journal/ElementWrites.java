@@ -51,12 +51,12 @@ final class ElementWrites {
      *
      * @return the claims that were won
      */
-    List<Journal.Claim> claimAll(String runId, List<Journal.Claim> claims, Instant now) {
+    List<Claim> claimAll(String runId, List<Claim> claims, Instant now) {
         if (claims.isEmpty()) {
             return List.of();
         }
         return db.inTransaction(c -> {
-            List<Journal.Claim> won = new ArrayList<>();
+            List<Claim> won = new ArrayList<>();
             try (PreparedStatement task = c.prepareStatement("UPDATE hwf_task SET attempt=?, submitted_at="
                     + "coalesce(submitted_at, ?) WHERE run_id=? AND name=? AND attempt=?");
                  PreparedStatement el = c.prepareStatement("UPDATE hwf_element SET state='QUEUED', attempt=?, "
@@ -66,7 +66,7 @@ final class ElementWrites {
                          + "indices, submitted_at, index_offset, site, placed, site_key, estimated_start, version) "
                          + "VALUES (?,?,?,?,?,?,?,?,?,?,?,"
                          + "(SELECT version FROM hwf_run WHERE id=?))")) {
-                for (Journal.Claim claim : claims) {
+                for (Claim claim : claims) {
                     Savepoint sp = c.setSavepoint("claim");
                     Sql.bind(task, claim.attempt(), now, runId, claim.task(), claim.lastAttempt());
                     if (task.executeUpdate() != 1) {
@@ -87,7 +87,7 @@ final class ElementWrites {
                         continue;
                     }
                     // the last parameter is the run's workflow version this attempt runs
-                    Journal.Placed p = claim.placed();
+                    Placed p = claim.placed();
                     Sql.bind(att, runId, claim.task(), claim.attempt(), claim.jobName(), claim.indices().toString(),
                             now, claim.indexOffset(), p == null ? null : p.site(), p == null ? null : p.why(),
                             p == null ? null : p.key(), p == null ? null : p.estimatedStart(), runId);
@@ -99,21 +99,21 @@ final class ElementWrites {
                 }
             }
             if (!won.isEmpty()) {
-                rollup.refresh(c, runId, won.stream().map(Journal.Claim::task).toList(), now);
+                rollup.refresh(c, runId, won.stream().map(Claim::task).toList(), now);
             }
             return won;
         });
     }
 
     /** Records the job ids of several attempts, on the attempt, its elements and its task, in one transaction. */
-    void recordJobIds(String runId, List<Journal.Submitted> submitted, Instant now) {
+    void recordJobIds(String runId, List<Submitted> submitted, Instant now) {
         if (submitted.isEmpty()) {
             return;
         }
         db.inTransaction(c -> jobIds(c, runId, submitted, now));
     }
 
-    private static Void jobIds(Connection c, String runId, List<Journal.Submitted> submitted, Instant now)
+    private static Void jobIds(Connection c, String runId, List<Submitted> submitted, Instant now)
             throws SQLException {
         {
             Sql.batch(c, "UPDATE hwf_attempt SET job_id=? WHERE run_id=? AND task=? AND attempt=?", submitted,
@@ -123,7 +123,7 @@ final class ElementWrites {
                     s -> new Object[] {s.jobId(), runId, s.task(), s.attempt(), s.fromIndex(), s.toIndex()});
             Sql.batch(c, "UPDATE hwf_task SET job_id=? WHERE run_id=? AND name=? AND attempt=?", submitted,
                     s -> new Object[] {s.jobId(), runId, s.task(), s.attempt()});
-            for (Journal.Submitted s : submitted) {
+            for (Submitted s : submitted) {
                 EventLog.append(c, runId, s.task(), null, s.attempt(), now, EventKind.QUEUED, "submitted", s.jobId());
             }
             return null;
@@ -134,16 +134,16 @@ final class ElementWrites {
      * Records where service attempts answer, once each: an endpoint already recorded stays. A
      * READY event per attempt, with the endpoint as its reason.
      */
-    void recordReady(String runId, List<Journal.Ready> ready, Instant now) {
+    void recordReady(String runId, List<Ready> ready, Instant now) {
         if (ready.isEmpty()) {
             return;
         }
         db.inTransaction(c -> ready(c, runId, ready, now));
     }
 
-    private static Void ready(Connection c, String runId, List<Journal.Ready> ready, Instant now) throws SQLException {
+    private static Void ready(Connection c, String runId, List<Ready> ready, Instant now) throws SQLException {
         {
-            for (Journal.Ready r : ready) {
+            for (Ready r : ready) {
                 if (Sql.update(c, "UPDATE hwf_attempt SET endpoint=?, ready_at=? WHERE run_id=? AND task=? "
                         + "AND attempt=? AND endpoint IS NULL", r.endpoint(), now, runId, r.task(), r.attempt()) == 1) {
                     EventLog.append(c, runId, r.task(), null, r.attempt(), now, EventKind.READY, r.endpoint(), null);
@@ -154,14 +154,14 @@ final class ElementWrites {
     }
 
     /** Records where attempts ran, once each: a place already recorded stays. */
-    void recordRanOn(String runId, List<Journal.RanOn> ranOn) {
+    void recordRanOn(String runId, List<RanOn> ranOn) {
         if (ranOn.isEmpty()) {
             return;
         }
         db.inTransaction(c -> ranOn(c, runId, ranOn));
     }
 
-    private static Void ranOn(Connection c, String runId, List<Journal.RanOn> ranOn) throws SQLException {
+    private static Void ranOn(Connection c, String runId, List<RanOn> ranOn) throws SQLException {
         Sql.batch(c, "UPDATE hwf_attempt SET ran_on=? WHERE run_id=? AND task=? AND attempt=? AND ran_on IS NULL",
                 ranOn, r -> new Object[] {r.where(), runId, r.task(), r.attempt()});
         return null;
@@ -172,8 +172,8 @@ final class ElementWrites {
      * changes to WAITING elements (compare-and-set, as {@link #apply}), then service endpoints and
      * where attempts ran. A crash leaves all of it written or none of it.
      */
-    void record(String runId, List<Journal.Submitted> submitted, List<Journal.Change> changes,
-                List<Journal.WaitingChange> waiting, List<Journal.Ready> ready, List<Journal.RanOn> ranOn,
+    void record(String runId, List<Submitted> submitted, List<Change> changes,
+                List<WaitingChange> waiting, List<Ready> ready, List<RanOn> ranOn,
                 Instant now) {
         if (submitted.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty() && ranOn.isEmpty()) {
             return;
@@ -191,11 +191,11 @@ final class ElementWrites {
     }
 
     /** Every change is one hwf makes (see {@link Transitions}); else nothing of them is written. */
-    private static void check(String runId, List<Journal.Change> changes, List<Journal.WaitingChange> waiting) {
-        for (Journal.Change ch : changes) {
+    private static void check(String runId, List<Change> changes, List<WaitingChange> waiting) {
+        for (Change ch : changes) {
             Transitions.checkElement(runId, ch.before(), ch.after().state());
         }
-        for (Journal.WaitingChange w : waiting) {
+        for (WaitingChange w : waiting) {
             if (w.to() != JobState.WAITING && !Transitions.elementMay(JobState.WAITING, w.to())) {
                 throw new IllegalStateException("run " + runId + ", task " + w.task() + ": WAITING -> " + w.to()
                         + " is not an element transition hwf makes (see Transitions)");
@@ -212,7 +212,7 @@ final class ElementWrites {
      *
      * @return how many elements changed
      */
-    int apply(String runId, List<Journal.Change> changes, List<Journal.WaitingChange> waiting, Instant now) {
+    int apply(String runId, List<Change> changes, List<WaitingChange> waiting, Instant now) {
         if (changes.isEmpty() && waiting.isEmpty()) {
             return 0;
         }
@@ -226,14 +226,14 @@ final class ElementWrites {
     }
 
     /** The element changes that still match the rows as read (compare-and-set), with their events. */
-    private static int applyChanges(Connection c, String runId, List<Journal.Change> changes, Set<String> touched,
+    private static int applyChanges(Connection c, String runId, List<Change> changes, Set<String> touched,
                                     Instant now) throws SQLException {
         int applied = 0;
         try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
                 + "missing_since=?, started_at=?, ended_at=?, tries=max(0, tries + ?), earlier_seconds=CASE WHEN ? "
                 + "IS NULL THEN " + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? "
                 + "AND state=? AND attempt=?")) {
-            for (Journal.Change ch : changes) {
+            for (Change ch : changes) {
                 ElementRecord a = ch.after();
                 // tries move only by what the change says (a submission given back returns one); a try
                 // that ends as it is cleared (a retry) ends now
@@ -254,13 +254,13 @@ final class ElementWrites {
     }
 
     /**
-     * {@link Journal.WaitingChange}s, each one UPDATE over the task's elements still WAITING (what
+     * {@link WaitingChange}s, each one UPDATE over the task's elements still WAITING (what
      * another process claimed meanwhile is not touched), with an event per element that ends.
      */
-    private static int applyWaiting(Connection c, String runId, List<Journal.WaitingChange> changes,
+    private static int applyWaiting(Connection c, String runId, List<WaitingChange> changes,
                                     Set<String> touched, Instant now) throws SQLException {
         int changed = 0;
-        for (Journal.WaitingChange w : changes) {
+        for (WaitingChange w : changes) {
             int n;
             if (w.to() == JobState.WAITING) {
                 if (allWaitingCarry(c, runId, w.task(), w.reason())) {

@@ -18,7 +18,7 @@ final class EventLog {
     }
 
     /** A run's events in the order they happened. */
-    static List<Journal.Event> of(Connection c, String runId) throws SQLException {
+    static List<Event> of(Connection c, String runId) throws SQLException {
         return Sql.list(c, "SELECT * FROM hwf_event WHERE run_id=? ORDER BY id", Rows::event, runId);
     }
 }

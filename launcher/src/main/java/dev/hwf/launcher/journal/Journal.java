@@ -1,6 +1,5 @@
 package dev.hwf.launcher.journal;
 
-import dev.hwf.api.JobState;
 import dev.hwf.launcher.workflow.Workflow;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -8,11 +7,9 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import javax.sql.DataSource;
 
 /**
@@ -27,6 +24,10 @@ import javax.sql.DataSource;
  * <p>The one face of the journal over package-private parts that share its connections ({@link JournalDb}):
  * {@link JournalOpening}, {@link SchemaMigration}, {@link RunWrites}, {@link RunReads}, {@link ElementWrites},
  * and {@link RollupWrites}, which derives task and run states inside the writes that move elements.
+ * What it takes and gives besides the rows are records of their own in this package: a pass's
+ * writes ({@link Claim}, {@link Submitted}, {@link Change}, {@link WaitingChange}, {@link Ready},
+ * {@link RanOn}, {@link Placed}), a run's ({@link Reuse}, {@link Revision}, {@link StoredLimits}) and
+ * its {@link Event}s.
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
@@ -126,37 +127,9 @@ public final class Journal implements AutoCloseable {
         return runWrites.createRun(wf, specJson, workdir, now, text, sets, definitions, reuse);
     }
 
-    /** Tasks of a new run that are recorded SUCCEEDED at once, as run {@code from} has them. */
-    public record Reuse(String from, Set<String> tasks) {
-        public Reuse {
-            tasks = Set.copyOf(tasks);
-        }
-    }
-
     /** Every version of a run's workflow, oldest first. */
     public List<WorkflowVersion> versions(String runId) {
         return reads.versions(runId);
-    }
-
-    /**
-     * What {@code hwf resume --file/--set} changes in a run, decided beforehand from its tasks.
-     *
-     * @param order      the tasks of the new version, in its order
-     * @param arraySizes each task's array size in the new version (0 for a plain task)
-     * @param drop       tasks of the run the new version leaves out; each must never have been submitted
-     * @param add        tasks the new version adds
-     * @param rerun      tasks whose every element runs again, with why ("definition changed", ...);
-     *                   none may have an element queued or running
-     */
-    public record Revision(List<String> order, Map<String, Integer> arraySizes, Set<String> drop,
-                           Set<String> add, Map<String, String> rerun) {
-        public Revision {
-            order = List.copyOf(order);
-            arraySizes = Map.copyOf(arraySizes);
-            drop = Set.copyOf(drop);
-            add = Set.copyOf(add);
-            rerun = Map.copyOf(rerun);
-        }
     }
 
     /**
@@ -260,15 +233,6 @@ public final class Journal implements AutoCloseable {
         return reads.events(runId);
     }
 
-    /** One recorded state change, {@code state} an {@link EventKind}'s name; task and index null for a run's. */
-    public record Event(String task, Integer index, Integer attempt, Instant at, String state, String reason,
-                        String jobId) {
-    }
-
-    /** Site limits as kept with a run: the JSON hwf wrote and when it read them. */
-    public record StoredLimits(String json, Instant readAt) {
-    }
-
     /** The site limits kept with a run, if any were read yet. */
     public Optional<StoredLimits> limits(String runId) {
         return reads.limits(runId);
@@ -277,32 +241,6 @@ public final class Journal implements AutoCloseable {
     /** Keeps the site limits read for a run (replacing what was kept). */
     public void recordLimits(String runId, String json, Instant now) {
         elementWrites.recordLimits(runId, json, now);
-    }
-
-    /**
-     * A claim on a task's WAITING elements for its next attempt.
-     *
-     * @param lastAttempt the task's attempt counter as read; the claim is for {@code lastAttempt + 1}
-     */
-    public record Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset,
-                        Placed placed) {
-        public Claim {
-            indices = List.copyOf(indices);
-        }
-
-        /** A claim on a workflow's one site, recorded without a site. */
-        public Claim(String task, int lastAttempt, List<Integer> indices, String jobName, int indexOffset) {
-            this(task, lastAttempt, indices, jobName, indexOffset, null);
-        }
-
-        /** A claim whose scheduler array indices are the element indices. */
-        public Claim(String task, int lastAttempt, List<Integer> indices, String jobName) {
-            this(task, lastAttempt, indices, jobName, 0);
-        }
-
-        public int attempt() {
-            return lastAttempt + 1;
-        }
     }
 
     /**
@@ -320,28 +258,6 @@ public final class Journal implements AutoCloseable {
         return elementWrites.claimAll(runId, claims, now);
     }
 
-    /**
-     * A job id the scheduler gave an attempt whose elements lie from {@code fromIndex} to {@code toIndex}:
-     * found by key, not among all of a task's (a packed task has an attempt per 64 elements).
-     */
-    public record Submitted(String task, int attempt, String jobId, int fromIndex, int toIndex) {
-        /** An attempt whose elements may have any index. */
-        public Submitted(String task, int attempt, String jobId) {
-            this(task, attempt, jobId, 0, Integer.MAX_VALUE);
-        }
-
-        /** The attempt of a claim, bounded by its indices. */
-        public Submitted(Claim claim, String jobId) {
-            this(claim.task(), claim.attempt(), jobId, claim.indices());
-        }
-
-        /** An attempt bounded by the indices of its elements (none: any index). */
-        public Submitted(String task, int attempt, String jobId, Collection<Integer> indices) {
-            this(task, attempt, jobId, indices.isEmpty() ? 0 : Collections.min(indices),
-                    indices.isEmpty() ? Integer.MAX_VALUE : Collections.max(indices));
-        }
-    }
-
     /** Records the job id the scheduler gave an attempt. */
     public void recordJobId(String runId, String task, int attempt, String jobId, Instant now) {
         recordJobIds(runId, List.of(new Submitted(task, attempt, jobId)), now);
@@ -352,17 +268,9 @@ public final class Journal implements AutoCloseable {
         elementWrites.recordJobIds(runId, submitted, now);
     }
 
-    /** A service attempt found ready: where it answers. */
-    public record Ready(String task, int attempt, String endpoint) {
-    }
-
     /** Records where service attempts answer, once each, with a READY event per attempt. */
     public void recordReady(String runId, List<Ready> ready, Instant now) {
         elementWrites.recordReady(runId, ready, now);
-    }
-
-    /** Where an attempt ran, learned from something other than the scheduler (a pilot agent's name). */
-    public record RanOn(String task, int attempt, String where) {
     }
 
     /** Records where attempts ran, once each: a place already recorded stays. */
@@ -374,17 +282,6 @@ public final class Journal implements AutoCloseable {
     public void record(String runId, List<Submitted> submitted, List<Change> changes, List<WaitingChange> waiting,
                        List<Ready> ready, List<RanOn> ranOn, Instant now) {
         elementWrites.record(runId, submitted, changes, waiting, ready, ranOn, now);
-    }
-
-    /** One element's change: the row as read, and as it should become. */
-    public record Change(ElementRecord before, ElementRecord after) {
-    }
-
-    /**
-     * A change to every WAITING element of a task from index {@code from} on, as they are when written: to
-     * {@code to} (CANCELLED or FAILED, ended now) with the reason, or, to WAITING, only the reason (a gate's).
-     */
-    public record WaitingChange(String task, int from, JobState to, String reason) {
     }
 
     /**
@@ -403,13 +300,6 @@ public final class Journal implements AutoCloseable {
     /** {@link WaitingChange}s to the elements still WAITING, task states derived again; one transaction. */
     public int applyWaiting(String runId, List<WaitingChange> changes, Instant now) {
         return apply(runId, List.of(), changes, now);
-    }
-
-    /**
-     * Where an attempt goes (SPEC section 7): the site's name and key (scheduler|host|user), why it
-     * was chosen among several (null: it has one), and the start its scheduler estimated (or null).
-     */
-    public record Placed(String site, String key, String why, Instant estimatedStart) {
     }
 
     /** The record of input staging between sites (SPEC section 7). */

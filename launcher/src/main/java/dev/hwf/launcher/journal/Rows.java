@@ -50,8 +50,8 @@ final class Rows {
                 rs.getString("site"), rs.getString("placed"), instant(rs, "estimated_start"));
     }
 
-    static Journal.Event event(ResultSet rs) throws SQLException {
-        return new Journal.Event(rs.getString("task"), intOrNull(rs, "idx"), intOrNull(rs, "attempt"),
+    static Event event(ResultSet rs) throws SQLException {
+        return new Event(rs.getString("task"), intOrNull(rs, "idx"), intOrNull(rs, "attempt"),
                 Instant.parse(rs.getString("at")), rs.getString("state"), rs.getString("reason"),
                 rs.getString("job_id"));
     }

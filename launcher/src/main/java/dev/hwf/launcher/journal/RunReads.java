@@ -8,7 +8,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -268,9 +267,9 @@ final class RunReads {
     }
 
     /** The site limits kept with a run, if any were read yet. */
-    Optional<Journal.StoredLimits> limits(String runId) {
+    Optional<StoredLimits> limits(String runId) {
         return db.inTransaction(c -> Sql.first(c, "SELECT limits, read_at FROM hwf_site_limits WHERE run_id=?",
-                rs -> new Journal.StoredLimits(rs.getString(1), Rows.instant(rs, "read_at")), runId));
+                rs -> new StoredLimits(rs.getString(1), Rows.instant(rs, "read_at")), runId));
     }
 
     /** Every version of a run's workflow, oldest first. */
@@ -293,7 +292,7 @@ final class RunReads {
     }
 
     /** State changes of a run in the order they happened. */
-    List<Journal.Event> events(String runId) {
+    List<Event> events(String runId) {
         return db.inTransaction(c -> EventLog.of(c, runId));
     }
 }

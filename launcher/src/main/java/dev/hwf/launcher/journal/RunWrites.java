@@ -52,7 +52,7 @@ final class RunWrites {
      * their elements, attempts and job ids as that run has them. One transaction; returns the run id.
      */
     String createRun(Workflow wf, String specJson, String workdir, Instant now, String text, List<String> sets,
-                     Map<String, String> definitions, Journal.Reuse reuse) {
+                     Map<String, String> definitions, Reuse reuse) {
         return db.inTransaction(c -> {
             String id = unusedRunId(c, () -> newRunId(wf.name(), now));
             Sql.update(c, "INSERT INTO hwf_run(id, workflow, scheduler, state, source, spec, workdir, submitted_at) "
@@ -97,7 +97,7 @@ final class RunWrites {
         });
     }
 
-    private void reuse(Connection c, String runId, Journal.Reuse reuse, Instant now) throws SQLException {
+    private void reuse(Connection c, String runId, Reuse reuse, Instant now) throws SQLException {
         for (String task : reuse.tasks()) {
             Sql.update(c, "UPDATE hwf_element SET state=o.state, attempt=o.attempt, tries=o.tries, job_id=o.job_id, "
                     + "exit_code=o.exit_code, reason=?, started_at=o.started_at, ended_at=o.ended_at, "
@@ -138,7 +138,7 @@ final class RunWrites {
      * @param expected the version the caller planned from: another switch since is refused
      * @return how many elements will run
      */
-    int switchVersion(String runId, int expected, WorkflowVersion next, Journal.Revision revision,
+    int switchVersion(String runId, int expected, WorkflowVersion next, Revision revision,
                       Map<String, List<String>> serviceDependants, Instant now) {
         return db.inTransaction(c -> {
             if (Sql.update(c, "UPDATE hwf_run SET version=?, spec=?, source=? WHERE id=? AND version=?",

@@ -4,11 +4,12 @@ import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Reuse;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.journal.WorkflowVersion;
 import dev.hwf.launcher.render.RunLayout;
@@ -34,7 +35,7 @@ public final class ReusePlan {
      *
      * @param from a run id, or null or empty for the newest run of the workflow
      */
-    public static Journal.Reuse plan(Journal journal, Workflow wf, Map<String, String> defs, String from,
+    public static Reuse plan(Journal journal, Workflow wf, Map<String, String> defs, String from,
                                      SchedulerAdapter adapter) {
         RunRecord source = from == null || from.isBlank() ? newest(journal, wf.name()) : journal.run(from);
         if (!source.workflow().equals(wf.name())) {
@@ -54,7 +55,7 @@ public final class ReusePlan {
                 reused.add(t.name());
             }
         }
-        return new Journal.Reuse(source.id(), reused);
+        return new Reuse(source.id(), reused);
     }
 
     private static RunRecord newest(Journal journal, String workflow) {

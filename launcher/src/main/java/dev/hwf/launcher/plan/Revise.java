@@ -4,6 +4,7 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Revision;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.journal.TaskRecord;
@@ -29,7 +30,7 @@ import java.util.Set;
  * @param steps    one per task, upstream tasks first
  * @param revision what the journal changes
  */
-public record Revise(List<Step> steps, Journal.Revision revision) {
+public record Revise(List<Step> steps, Revision revision) {
 
     /**
      * What happens to one task, and why ("definition changed", "upstream changed", ...);
@@ -140,7 +141,7 @@ public record Revise(List<Step> steps, Journal.Revision revision) {
             sizes.put(t.name(), t.array());
             order.add(t.name());
         }
-        return new Revise(steps, new Journal.Revision(order, sizes, drop, add, rerun));
+        return new Revise(steps, new Revision(order, sizes, drop, add, rerun));
     }
 
     /** The plan as {@code --dry-run} prints it: one line per task. */

@@ -4,7 +4,7 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Event;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
@@ -181,16 +181,16 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
      * @param host      the SSH host the files are on, or null for this machine
      * @param stderrTail reads the last lines of a file, or returns null; may be null itself
      */
-    public static RunReport build(RunSnapshot snap, List<Journal.Event> events, Workflow wf, String host,
+    public static RunReport build(RunSnapshot snap, List<Event> events, Workflow wf, String host,
                                   Instant now, Function<String, String> stderrTail, String generator) {
         RunRecord run = snap.run();
         Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
-        Map<String, List<Journal.Event>> elementEvents = new HashMap<>();
+        Map<String, List<Event>> elementEvents = new HashMap<>();
         Map<String, Instant> jobRecorded = new HashMap<>();
         List<Mark> marks = new ArrayList<>();
         TreeSet<Instant> passes = new TreeSet<>();
         Instant lastEvent = run.submittedAt();
-        for (Journal.Event ev : events) {
+        for (Event ev : events) {
             if (ev.at().isAfter(lastEvent)) {
                 lastEvent = ev.at();
             }
@@ -229,7 +229,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
             double runSeconds = 0;
             int retries = 0;
             for (ElementRecord e : byTask.get(t.name())) {
-                List<Journal.Event> evs = elementEvents.getOrDefault(t.name() + "#" + e.index(), List.of());
+                List<Event> evs = elementEvents.getOrDefault(t.name() + "#" + e.index(), List.of());
                 List<Segment> segments = new ArrayList<>();
                 for (int k = 0; k < attempts.size(); k++) {
                     AttemptRecord a = attempts.get(k);
@@ -252,7 +252,7 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
                 retries += Math.max(0, (int) segments.stream().filter(g -> g.jobId() != null).count() - 1);
                 Instant neverRanEnd = null;
                 if (segments.isEmpty()) {
-                    for (Journal.Event ev : evs) {
+                    for (Event ev : evs) {
                         if (JobState.CANCELLED.name().equals(ev.state())) {
                             neverRanEnd = ev.at();
                         }
@@ -292,11 +292,11 @@ public record RunReport(Summary summary, List<TaskReport> tasks, List<Mark> mark
     }
 
     /** One attempt of one element, from the attempt row and the element's recorded state changes. */
-    private static Segment segment(ElementRecord e, AttemptRecord a, List<Journal.Event> evs, Instant jobAt,
+    private static Segment segment(ElementRecord e, AttemptRecord a, List<Event> evs, Instant jobAt,
                                    NavigableSet<Instant> passes, String dir, Instant now) {
         Instant started = null;
-        Journal.Event last = null;
-        for (Journal.Event ev : evs) {
+        Event last = null;
+        for (Event ev : evs) {
             if (ev.attempt() == null || ev.attempt() != a.attempt()) {
                 continue;
             }

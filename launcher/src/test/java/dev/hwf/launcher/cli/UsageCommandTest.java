@@ -7,10 +7,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.cli.CliRun.Result;
-import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.nio.file.Path;
@@ -99,11 +100,11 @@ class UsageCommandTest {
         }
         j.claim(run, task, 0, indices, "hwf-" + run + "-" + task + "-1", startEnd[0]);
         for (int step = 0; step < 2; step++) {
-            List<Journal.Change> changes = new ArrayList<>();
+            List<Change> changes = new ArrayList<>();
             for (ElementRecord e : j.snapshot(run).elements()) {
                 if (e.task().equals(task) && e.index() < indices.size()) {
                     Instant at = startEnd[2 * e.index() + step];
-                    changes.add(new Journal.Change(e, step == 0 ? e.with(JobState.RUNNING, null, null, at)
+                    changes.add(new Change(e, step == 0 ? e.with(JobState.RUNNING, null, null, at)
                             : e.with(JobState.SUCCEEDED, 0, null, at)));
                 }
             }

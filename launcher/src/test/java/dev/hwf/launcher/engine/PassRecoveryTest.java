@@ -10,8 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.engine.support.PassHarness;
+import dev.hwf.launcher.journal.Claim;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
 import java.time.Duration;
 import java.util.List;
@@ -49,8 +49,8 @@ class PassRecoveryTest extends PassTestCase {
 
     /** What a dead hwf leaves when it claimed a's first attempt and died before sbatch answered. */
     private void claimedByADeadProcess() {
-        List<Journal.Claim> won = h.journal.claimAll(h.runId(),
-                List.of(new Journal.Claim("a", 0, List.of(0), h.jobName("a", 1))), h.clock.instant());
+        List<Claim> won = h.journal.claimAll(h.runId(),
+                List.of(new Claim("a", 0, List.of(0), h.jobName("a", 1))), h.clock.instant());
         assertEquals(1, won.size());
     }
 

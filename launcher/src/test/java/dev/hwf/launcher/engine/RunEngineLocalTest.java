@@ -1,5 +1,6 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.journal.Event;
 import dev.hwf.launcher.journal.SpecCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -323,7 +324,7 @@ class RunEngineLocalTest {
         assertFalse(end.task("c").submittedAt().isBefore(end.task("b").endedAt()));
         List<String> succeeded = journal.events(id).stream()
                 .filter(e -> e.index() == null && e.task() != null && "SUCCEEDED".equals(e.state()))
-                .map(Journal.Event::task).toList();
+                .map(Event::task).toList();
         assertEquals(List.of("a", "b", "c"), succeeded);
     }
 

@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.Journal.Change;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -125,7 +124,7 @@ class ElementWritesTest extends JournalFixture {
         assertEquals(List.of(0), journal.firstWaiting(id, "b", 1).stream().map(ElementRecord::index).toList());
 
         // a gate's reason on the held ones from index 2 on: written once, the claimed element untouched
-        Journal.WaitingChange hold = new Journal.WaitingChange("b", 2, JobState.WAITING, "held: 1 of 1 jobs allowed");
+        WaitingChange hold = new WaitingChange("b", 2, JobState.WAITING, "held: 1 of 1 jobs allowed");
         assertEquals(1, journal.applyWaiting(id, List.of(hold), T0));
         assertEquals(0, journal.applyWaiting(id, List.of(hold), T0), "the same reason is not written again");
         RunSnapshot snap = journal.snapshot(id);
@@ -135,7 +134,7 @@ class ElementWritesTest extends JournalFixture {
 
         // an end for all of them: each gets its event, the claimed element stays as it is
         int events = count("SELECT count(*) FROM hwf_event WHERE run_id='" + id + "' AND state='CANCELLED'");
-        assertEquals(2, journal.applyWaiting(id, List.of(new Journal.WaitingChange("b", 0, JobState.CANCELLED,
+        assertEquals(2, journal.applyWaiting(id, List.of(new WaitingChange("b", 0, JobState.CANCELLED,
                 "upstream a FAILED")), T0.plusSeconds(9)));
         snap = journal.snapshot(id);
         for (int i : List.of(0, 2)) {
@@ -149,7 +148,7 @@ class ElementWritesTest extends JournalFixture {
 
         String other = newRun();
         assertThrows(IllegalStateException.class, () -> journal.applyWaiting(other, List.of(
-                new Journal.WaitingChange("b", 0, JobState.SUCCEEDED, "never ran")), T0));
+                new WaitingChange("b", 0, JobState.SUCCEEDED, "never ran")), T0));
         assertEquals(3, journal.snapshot(other).counts("b").of(JobState.WAITING), "nothing was written");
     }
 
@@ -275,13 +274,13 @@ class ElementWritesTest extends JournalFixture {
         ElementRecord e0 = element(journal.snapshot(id), "b", 0);
         ElementRecord done = e0.with(JobState.SUCCEEDED, 0, null, T0.plusSeconds(2));
         // SUCCEEDED -> RUNNING is no transition hwf makes
-        Journal.Change illegal = new Journal.Change(new ElementRecord(e0.task(), e0.index(), JobState.SUCCEEDED,
+        Change illegal = new Change(new ElementRecord(e0.task(), e0.index(), JobState.SUCCEEDED,
                 e0.attempt(), e0.tries(), null, 0, null, null, null, null), e0.with(JobState.RUNNING, null, null, T0));
-        assertThrows(IllegalStateException.class, () -> journal.record(id, List.of(new Journal.Submitted("b", 1, "4711")),
+        assertThrows(IllegalStateException.class, () -> journal.record(id, List.of(new Submitted("b", 1, "4711")),
                 List.of(illegal), List.of(), List.of(), List.of(), T0.plusSeconds(1)));
         assertNull(element(journal.snapshot(id), "b", 0).jobId(), "nothing of the result was written");
 
-        journal.record(id, List.of(new Journal.Submitted("b", 1, "4711")), List.of(new Journal.Change(e0, done)),
+        journal.record(id, List.of(new Submitted("b", 1, "4711")), List.of(new Change(e0, done)),
                 List.of(), List.of(), List.of(), T0.plusSeconds(2));
         RunSnapshot snap = journal.snapshot(id);
         assertEquals("4711", element(snap, "b", 1).jobId());

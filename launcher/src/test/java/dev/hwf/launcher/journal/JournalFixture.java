@@ -1,7 +1,6 @@
 package dev.hwf.launcher.journal;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.nio.file.Path;

@@ -109,8 +109,8 @@ class JournalOpeningTest extends JournalFixture {
             assertEquals(journal.snapshot(id).counts(t.name()), journal.openSnapshot(id).counts(t.name()), t.name());
         }
         assertEquals(1, journal.openSnapshot(id).counts(task).of(JobState.QUEUED));
-        journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node1:80")), T0);
-        journal.recordReady(id, List.of(new Journal.Ready(task, 1, "node2:80")), T0); // the first one stays
+        journal.recordReady(id, List.of(new Ready(task, 1, "node1:80")), T0);
+        journal.recordReady(id, List.of(new Ready(task, 1, "node2:80")), T0); // the first one stays
         assertEquals("node1:80", journal.snapshot(id).attempt(task, 1).orElseThrow().endpoint());
         assertEquals(0, journal.snapshot(id).attempt(task, 1).orElseThrow().indexOffset());
         journal.recordLimits(id, "{}", T0);

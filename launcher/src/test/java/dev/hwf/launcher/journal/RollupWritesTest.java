@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.Journal.Change;
 import dev.hwf.launcher.workflow.Workflow;
 import java.sql.Connection;
 import java.sql.SQLException;

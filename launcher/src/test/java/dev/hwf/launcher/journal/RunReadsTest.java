@@ -8,8 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.journal.Journal.Change;
-import dev.hwf.launcher.journal.Journal.Event;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -3,7 +3,7 @@ package dev.hwf.launcher.report;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
-import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Event;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.TaskRecord;
@@ -72,27 +72,27 @@ final class ReportFixture {
         return new RunSnapshot(run, tasks, elements, attempts);
     }
 
-    static List<Journal.Event> events() {
+    static List<Event> events() {
         return List.of(
-                new Journal.Event(null, null, null, T0, "RUNNING", "submitted", null),
-                new Journal.Event("sim", null, 1, min(0), "SUBMITTING", "job name x", null),
-                new Journal.Event("sim", null, 1, min(0.1), "QUEUED", "submitted", "100"),
-                new Journal.Event("sim", 0, 1, min(10), "RUNNING", null, "100"),
-                new Journal.Event("sim", 0, 1, min(70), "SUCCEEDED", null, "100"),
-                new Journal.Event("train", null, 1, min(75), "SUBMITTING", "job name y", null),
-                new Journal.Event("train", null, 1, min(75.1), "QUEUED", "submitted", "101"),
-                new Journal.Event("train", 0, 1, min(80), "RUNNING", null, "101"),
-                new Journal.Event("train", 1, 1, min(80), "RUNNING", null, "101"),
-                new Journal.Event("train", 1, 1, min(90), "WAITING", "exit 3; retry 1 of 1", "101"),
-                new Journal.Event("train", null, 2, min(95), "SUBMITTING", "job name z", null),
-                new Journal.Event("train", null, 2, min(95.1), "QUEUED", "submitted", "102"),
-                new Journal.Event("train", 1, 2, min(100), "RUNNING", null, "102"),
-                new Journal.Event("train", 0, 1, min(110), "SUCCEEDED", null, "101"),
-                new Journal.Event("train", 1, 2, min(130), "SUCCEEDED", null, "102"),
-                new Journal.Event("post", null, 1, min(130.5), "SUBMITTING", "job name w", null),
-                new Journal.Event("post", null, 1, min(131), "QUEUED", "submitted", "103"),
-                new Journal.Event(null, null, null, min(133), "RESUMED", "0 element(s) to run again", null),
-                new Journal.Event("post", 0, 1, min(135), "SUCCEEDED", null, "103"),
-                new Journal.Event(null, null, null, min(135), "SUCCEEDED", null, null));
+                new Event(null, null, null, T0, "RUNNING", "submitted", null),
+                new Event("sim", null, 1, min(0), "SUBMITTING", "job name x", null),
+                new Event("sim", null, 1, min(0.1), "QUEUED", "submitted", "100"),
+                new Event("sim", 0, 1, min(10), "RUNNING", null, "100"),
+                new Event("sim", 0, 1, min(70), "SUCCEEDED", null, "100"),
+                new Event("train", null, 1, min(75), "SUBMITTING", "job name y", null),
+                new Event("train", null, 1, min(75.1), "QUEUED", "submitted", "101"),
+                new Event("train", 0, 1, min(80), "RUNNING", null, "101"),
+                new Event("train", 1, 1, min(80), "RUNNING", null, "101"),
+                new Event("train", 1, 1, min(90), "WAITING", "exit 3; retry 1 of 1", "101"),
+                new Event("train", null, 2, min(95), "SUBMITTING", "job name z", null),
+                new Event("train", null, 2, min(95.1), "QUEUED", "submitted", "102"),
+                new Event("train", 1, 2, min(100), "RUNNING", null, "102"),
+                new Event("train", 0, 1, min(110), "SUCCEEDED", null, "101"),
+                new Event("train", 1, 2, min(130), "SUCCEEDED", null, "102"),
+                new Event("post", null, 1, min(130.5), "SUBMITTING", "job name w", null),
+                new Event("post", null, 1, min(131), "QUEUED", "submitted", "103"),
+                new Event(null, null, null, min(133), "RESUMED", "0 element(s) to run again", null),
+                new Event("post", 0, 1, min(135), "SUCCEEDED", null, "103"),
+                new Event(null, null, null, min(135), "SUCCEEDED", null, null));
     }
 }

@@ -3,17 +3,18 @@ package dev.hwf.launcher.engine.support;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.launcher.engine.CrashHook;
 import dev.hwf.launcher.engine.RunEngine;
-import dev.hwf.launcher.site.Scheduler;
-import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Event;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.sched.SchedulerRegistry;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
-import dev.hwf.api.SchedulerAdapter;
-import dev.hwf.launcher.sched.SchedulerRegistry;
 import dev.hwf.slurm.SlurmAdapter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -192,7 +193,7 @@ public final class PassHarness implements AutoCloseable {
         return journal.events(runId).stream()
                 .filter(e -> task.equals(e.task()) && Integer.valueOf(index).equals(e.index())
                         && state.equals(e.state()))
-                .map(Journal.Event::reason).toList();
+                .map(Event::reason).toList();
     }
 
     @Override
