@@ -2,15 +2,15 @@ package dev.hwf.launcher.cli;
 
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.RunRecord;
+import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.WorkflowVersion;
 import dev.hwf.launcher.plan.Definitions;
-import dev.hwf.launcher.plan.Revise;
+import dev.hwf.launcher.plan.RevisionPlan;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.site.Sites;
-import dev.hwf.launcher.journal.SpecCodec;
-import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.RunRecord;
-import dev.hwf.launcher.journal.WorkflowVersion;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.nio.file.Path;
@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code hwf resume RUN [--file EDITED.yaml] [--set key=value]... [--dry-run]}: runs again what
  * failed, was cancelled or never started; with an edited workflow, first switches the run to it as
- * its next version (see {@link Revise}): a task whose definition changed runs again with everything
+ * its next version (see {@link RevisionPlan}): a task whose definition changed runs again with everything
  * downstream of it, a SUCCEEDED task whose definition and upstream did not change is kept.
  */
 @Command(name = "resume", mixinStandardHelpOptions = true,
@@ -100,7 +100,7 @@ final class ResumeCommand implements Callable<Integer> {
             }
             Scheduler scheduler = Schedulers.forWorkflow(next);
             Map<String, String> nextDefs = Definitions.of(next, scheduler.adapter());
-            Revise plan = Revise.plan(journal.openSnapshot(runId), old, Definitions.of(current, old,
+            RevisionPlan plan = RevisionPlan.plan(journal.openSnapshot(runId), old, Definitions.of(current, old,
                     scheduler.adapter()), next, nextDefs);
             if (dryRun) {
                 hwf.out.println("run " + runId + (edit ? ": workflow version " + current.version() + " -> "

@@ -44,7 +44,7 @@ final class CancelRun {
         Map<NamedSite, Set<JobId>> jobs = new LinkedHashMap<>();
         Map<NamedSite, Set<String>> unrecorded = new LinkedHashMap<>();
         for (ElementRecord e : snap.elements()) {
-            if (Packed.isPacked(e.jobId())) {
+            if (PilotBundles.isBundle(e.jobId())) {
                 continue; // packed elements end with their pilots, which are jobs like any other
             }
             if (e.state().isLive() && e.jobId() != null) {

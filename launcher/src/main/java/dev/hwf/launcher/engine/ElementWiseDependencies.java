@@ -218,7 +218,7 @@ final class ElementWiseDependencies {
                 Map<Integer, Why> mine = new HashMap<>();
                 for (ElementRecord e : pass.elements(t.name())) {
                     Why w = why.get(e.index());
-                    if (w == null || e.state() != JobState.QUEUED || !Packed.isSchedulerJob(e.jobId())) {
+                    if (w == null || e.state() != JobState.QUEUED || !PilotBundles.isSchedulerJob(e.jobId())) {
                         continue;
                     }
                     Integer index = pass.schedulerIndex(e);

@@ -29,7 +29,7 @@ import java.util.Set;
  * without that file (a job script that ended before its command, a file that was never written) is
  * treated as a job gone without a trace, and after {@code lostAfter} it is lost, never a success.
  * Elements the scheduler stops showing get {@code missingSince}; past the scheduler's
- * {@code lostAfter} they go to {@link History}.
+ * {@code lostAfter} they go to {@link AccountingLookup}.
  */
 final class Observe {
     private Observe() {
@@ -58,26 +58,26 @@ final class Observe {
      */
     static Observation run(Pass pass, boolean askScheduler) {
         List<ElementRecord> live = new ArrayList<>();
-        List<ElementRecord> packed = new ArrayList<>();
+        List<ElementRecord> inBundles = new ArrayList<>();
         Set<JobId> jobs = new LinkedHashSet<>();
         for (ElementRecord e : pass.snap().elements()) {
-            if (e.state().isLive() && Packed.isPacked(e.jobId())) {
-                packed.add(e); // no scheduler knows it: its files say what became of it
+            if (e.state().isLive() && PilotBundles.isBundle(e.jobId())) {
+                inBundles.add(e); // no scheduler knows it: its files say what became of it
             } else if (e.state().isLive() && e.jobId() != null) {
                 live.add(e);
                 jobs.add(new JobId(e.jobId()));
             }
         }
-        ObservePacked.Seen packedSeen = ObservePacked.run(pass, packed);
-        List<Change> packedChanges = packedSeen.changes();
+        ObservePilotBundles.Seen bundlesSeen = ObservePilotBundles.run(pass, inBundles);
+        List<Change> bundleChanges = bundlesSeen.changes();
         if (live.isEmpty()) {
-            return new Observation(PhaseResult.of(packedChanges).and(packedSeen.recorded()), null);
+            return new Observation(PhaseResult.of(bundleChanges).and(bundlesSeen.recorded()), null);
         }
         Instant now = pass.now();
         List<Change> changes = new ArrayList<>();
         List<Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
-        List<History.Killed> killed = new ArrayList<>();
+        List<AccountingLookup.Killed> killed = new ArrayList<>();
         // the queued dependants CancelDependants takes back, worked out once for this reading of the run
         // (asked only of a pass that read the scheduler: a pass that reads files only leaves them as they are)
         Set<String> takenBack = new HashSet<>();
@@ -135,7 +135,7 @@ final class Observe {
                     continue;
                 } else if (code != null && RetryPolicy.killedBySignal(code) && (st == null || !st.state().isFinal())) {
                     // how it was killed (memory, time, node) is the scheduler's to say
-                    killed.add(new History.Killed(e, code, st == null ? null : st.state()));
+                    killed.add(new AccountingLookup.Killed(e, code, st == null ? null : st.state()));
                     continue;
                 } else if (code != null) {
                     after = UpstreamChecks.outcome(pass, e, task, code, scan.reasons().get(key), st);
@@ -159,7 +159,7 @@ final class Observe {
                 } else if (e.missingSince() == null) {
                     // gone from the queue, or ended "successfully" in the scheduler's word with no exit code
                     // file to say so: only the element's own file makes a success; past lostAfter without
-                    // one it is lost (History), with the scheduler's word in its reason
+                    // one it is lost (AccountingLookup), with the scheduler's word in its reason
                     after = e.withMissingSince(now);
                 } else if (Duration.between(e.missingSince(), now).compareTo(scheduler.lostAfter()) >= 0) {
                     if (st == null) {
@@ -173,11 +173,11 @@ final class Observe {
                 changes.add(new Change(e, after));
             }
         }
-        changes.addAll(History.lostOrFound(pass, overdue));
-        changes.addAll(History.howKilled(pass, killed));
-        changes.addAll(packedChanges);
+        changes.addAll(AccountingLookup.lostOrFound(pass, overdue));
+        changes.addAll(AccountingLookup.howKilled(pass, killed));
+        changes.addAll(bundleChanges);
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
-                .and(packedSeen.recorded()), allRead, listed);
+                .and(bundlesSeen.recorded()), allRead, listed);
     }
 
     /**

@@ -88,9 +88,9 @@ final class Pass {
         return knownJobs.contains(jobId);
     }
 
-    /** Whether the element is in a scheduler's job (not packed) that this pass {@link #knows}. */
+    /** Whether the element is in a scheduler's job (not in a bundle) that this pass {@link #knows}. */
     boolean knowsJobOf(ElementRecord e) {
-        return Packed.isSchedulerJob(e.jobId()) && knows(e.jobId());
+        return PilotBundles.isSchedulerJob(e.jobId()) && knows(e.jobId());
     }
 
     /**

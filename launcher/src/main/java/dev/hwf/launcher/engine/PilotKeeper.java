@@ -36,11 +36,14 @@ final class PilotKeeper {
     private PilotKeeper() {
     }
 
-    /** The pilot elements some agent of which took work, in any attempt (from the journal's packed attempts). */
+    /**
+     * The pilot elements some agent of which took work, in any attempt (from the agents the journal
+     * has for bundles).
+     */
     private static Set<Integer> pilotsThatRanWork(Pass pass) {
         Set<Integer> out = new HashSet<>();
         for (AttemptRecord a : pass.snap().attempts()) {
-            int[] pilot = a.ranOn() == null ? null : Packed.pilotOf(a.ranOn());
+            int[] pilot = a.ranOn() == null ? null : PilotBundles.pilotOf(a.ranOn());
             if (pilot != null) {
                 out.add(pilot[0]);
             }
@@ -57,9 +60,9 @@ final class PilotKeeper {
         StateCounts pilots = pass.snap().counts(Pilot.TASK);
         try {
             if (open) {
-                Packed.dir(pass).unstop(); // work again (a resumed run): agents must not leave it
+                PilotBundles.queue(pass).unstop(); // work again (a resumed run): agents must not leave it
             } else if (pilots.open() > 0) {
-                Packed.dir(pass).stop();
+                PilotBundles.queue(pass).stop();
             }
         } catch (HwfException e) {
             LOG.warn("run {}: cannot write the pilots' stop file now ({}); will try again", pass.runId(),

@@ -49,15 +49,15 @@ final class RecoverOrphans {
         if (byName.isEmpty()) {
             return PhaseResult.NONE;
         }
-        // packed claims are looked for as bundles in the pilots' directory; the others in the scheduler
-        Set<String> packedNames = new LinkedHashSet<>();
+        // a packed task's claims are bundles, looked for in the pilots' directory; the others in the scheduler
+        Set<String> bundleNames = new LinkedHashSet<>();
         byName.forEach((name, els) -> {
             if (pass.wf().task(els.get(0).task()).pilot()) {
-                packedNames.add(name);
+                bundleNames.add(name);
             }
         });
         Set<String> jobNames = new LinkedHashSet<>(byName.keySet());
-        jobNames.removeAll(packedNames);
+        jobNames.removeAll(bundleNames);
         Map<String, String> found = new HashMap<>(); // job name -> the job id to record
         // each site is asked for the names of the attempts that went to it
         Map<NamedSite, Set<String>> namesBySite = new LinkedHashMap<>();
@@ -73,14 +73,14 @@ final class RecoverOrphans {
                 jobs.forEach((name, id) -> found.put(name, id.value()));
             }
         }
-        if (!packedNames.isEmpty()) {
+        if (!bundleNames.isEmpty()) {
             PilotQueue.Locations bundles = bundles(pass);
             if (bundles == null) {
-                byName.keySet().removeAll(packedNames);
+                byName.keySet().removeAll(bundleNames);
             } else {
-                for (String name : packedNames) {
+                for (String name : bundleNames) {
                     if (bundles.contains(name)) {
-                        found.put(name, Packed.jobId(name));
+                        found.put(name, PilotBundles.jobId(name));
                     }
                 }
             }
@@ -123,7 +123,7 @@ final class RecoverOrphans {
     /** Every bundle in the pilots' directory, queued or claimed; null when it cannot be read now. */
     private static PilotQueue.Locations bundles(Pass pass) {
         try {
-            return Packed.dir(pass).locations();
+            return PilotBundles.queue(pass).locations();
         } catch (HwfException e) {
             LOG.warn("run {}: cannot read the pilots' directory now ({}); will look again", pass.runId(),
                     e.getMessage());

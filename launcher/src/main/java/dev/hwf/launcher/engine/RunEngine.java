@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link RecoverOrphans}: claimed attempts whose job id was never recorded;</li>
  *   <li>{@link Observe}: one status call for all live jobs, then the exit code and ready files
- *       ({@link History} for jobs gone from the queue; {@link RetryPolicy} for what a failure
+ *       ({@link AccountingLookup} for jobs gone from the queue; {@link RetryPolicy} for what a failure
  *       means);</li>
  *   <li>{@link TendServices}: services stopped once unneeded, dependants of a dead service failed;</li>
  *   <li>{@link CancelDependants} and {@link CancelBlocked}: work whose upstream failed (queued
@@ -124,7 +124,7 @@ public final class RunEngine {
         Map<String, Set<String>> wanted = new LinkedHashMap<>(); // by task directory
         Map<String, ElementRecord> oneOf = new LinkedHashMap<>();
         for (ElementRecord e : snap.elements()) {
-            if (e.state().isLive() && Packed.isSchedulerJob(e.jobId())) {
+            if (e.state().isLive() && PilotBundles.isSchedulerJob(e.jobId())) {
                 String dir = pass.taskDirOf(e);
                 wanted.computeIfAbsent(dir, t -> new HashSet<>()).add(TaskDir.Kind.EXIT.of(e.attempt(), e.index()));
                 oneOf.putIfAbsent(dir, e);

@@ -80,7 +80,7 @@ final class Submission {
         if (claimed.isEmpty()) {
             return PhaseResult.NONE;
         }
-        List<Submitted> submitted = new ArrayList<>(queuePacked(pass, claimed));
+        List<Submitted> submitted = new ArrayList<>(queueBundles(pass, claimed));
         List<Change> failed = new ArrayList<>();
         List<Prepared> prepared = new ArrayList<>();
         for (Claim c : claimed) {
@@ -145,16 +145,16 @@ final class Submission {
     }
 
     /**
-     * Packed claims go to the pilots' agents: each one's script is written and its elements are
-     * queued as one bundle named by its job name, which is then its elements' job id. A claim that
-     * could not be queued stays claimed without a job id: {@link RecoverOrphans} finds its bundle
-     * by name, or hands it back once the submit grace has passed.
+     * The claims of packed tasks go to the pilots' agents: each one's script is written and its
+     * elements are queued as one bundle named by its job name, which is then its elements' job id.
+     * A claim that could not be queued stays claimed without a job id: {@link RecoverOrphans} finds
+     * its bundle by name, or hands it back once the submit grace has passed.
      */
-    private List<Submitted> queuePacked(Pass pass, List<Claim> claimed) {
+    private List<Submitted> queueBundles(Pass pass, List<Claim> claimed) {
         List<Submitted> out = new ArrayList<>();
         JobScripts scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
                 pass.scheduler().adapter()); // pilots run on the default site
-        PilotQueue queue = Packed.dir(pass);
+        PilotQueue queue = PilotBundles.queue(pass);
         for (Claim c : claimed) {
             Task t = pass.wf().task(c.task());
             if (!t.pilot()) {
@@ -171,7 +171,7 @@ final class Submission {
                             TaskDir.tag(c.attempt(), i)));
                 }
                 queue.enqueue(c.jobName(), items);
-                out.add(new Submitted(c, Packed.jobId(c.jobName())));
+                out.add(new Submitted(c, PilotBundles.jobId(c.jobName())));
             } catch (HwfException e) {
                 LOG.warn("task {}: cannot queue elements for the pilots now ({}); will try again", t.name(),
                         e.getMessage());

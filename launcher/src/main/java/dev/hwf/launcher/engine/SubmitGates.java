@@ -36,9 +36,10 @@ final class SubmitGates implements SubmitGate {
     /** The gates for one pass, for work going to {@code site}. */
     static SubmitGates forPass(Pass pass, NamedSite site, Journal journal, SubmitBackoff backoff, SiteLimits limits) {
         SubmitGate refused = backoff.gate(pass.now());
-        SubmitGate packedPass = (task, n) -> task.pilot() ? Verdict.go() : refused.check(task, n);
+        // packed elements are no jobs: the scheduler's refusals do not hold them back
+        SubmitGate backoffForJobs = (task, n) -> task.pilot() ? Verdict.go() : refused.check(task, n);
         return new SubmitGates(List.of(new BudgetGate(pass, journal), new UpstreamGate(pass),
-                Secrets.gate(System::getenv), new PilotGate(pass), new ArrayLimitGate(pass), packedPass,
+                Secrets.gate(System::getenv), new PilotGate(pass), new ArrayLimitGate(pass), backoffForJobs,
                 new SiteLimitGate(pass, site, journal, limits)));
     }
 

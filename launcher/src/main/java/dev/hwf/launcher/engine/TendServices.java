@@ -39,7 +39,7 @@ final class TendServices {
         List<Change> changes = new ArrayList<>();
         List<WaitingChange> waiting = new ArrayList<>();
         Map<JobId, ElementRecord> toCancel = new LinkedHashMap<>(); // each job with an element it carries (its site)
-        List<ElementRecord> packedToStop = new ArrayList<>();
+        List<ElementRecord> inSlotsToStop = new ArrayList<>();
         for (Task s : pass.wf().tasks()) {
             if (!s.isService()) {
                 continue;
@@ -50,8 +50,8 @@ final class TendServices {
                 }
                 for (ElementRecord e : pass.elements(s.name())) {
                     if (e.jobId() != null) {
-                        if (Packed.isPacked(e.jobId())) {
-                            packedToStop.add(e); // in a pilot's slot: its agent stops it
+                        if (PilotBundles.isBundle(e.jobId())) {
+                            inSlotsToStop.add(e); // in a pilot's slot: its agent stops it
                         } else {
                             toCancel.putIfAbsent(new JobId(e.jobId()), e);
                         }
@@ -75,7 +75,7 @@ final class TendServices {
                 for (ElementRecord e : pass.elements(d.name())) {
                     if (e.jobId() != null) {
                         // a packed element is no job to cancel: what it does no longer counts
-                        if (!Packed.isPacked(e.jobId())) {
+                        if (!PilotBundles.isBundle(e.jobId())) {
                             toCancel.putIfAbsent(new JobId(e.jobId()), e);
                         }
                         changes.add(new Change(e, e.with(JobState.FAILED, null, reason, now)));
@@ -84,7 +84,7 @@ final class TendServices {
             }
         }
         if ((changes.isEmpty() && waiting.isEmpty()) || !SchedulerCalls.cancel(pass, toCancel)
-                || !askAgentsToStop(pass, packedToStop)) {
+                || !askAgentsToStop(pass, inSlotsToStop)) {
             return PhaseResult.NONE;
         }
         return PhaseResult.of(changes, waiting);
@@ -94,13 +94,13 @@ final class TendServices {
      * Writes a stop request for each packed service element; false when the pilots' directory
      * cannot be written now.
      */
-    private static boolean askAgentsToStop(Pass pass, List<ElementRecord> packed) {
-        if (packed.isEmpty()) {
+    private static boolean askAgentsToStop(Pass pass, List<ElementRecord> inSlots) {
+        if (inSlots.isEmpty()) {
             return true;
         }
         try {
-            PilotQueue pilots = Packed.dir(pass);
-            for (ElementRecord e : packed) {
+            PilotQueue pilots = PilotBundles.queue(pass);
+            for (ElementRecord e : inSlots) {
                 pilots.cancel(e.attempt(), e.index());
             }
             return true;

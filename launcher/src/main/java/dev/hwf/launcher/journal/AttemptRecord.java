@@ -15,7 +15,7 @@ import java.util.List;
  * @param indexOffset the element index of the job's scheduler array index 0 (0 unless the task's
  *                 elements went out as several array jobs below the site's array size limit)
  * @param ranOn    where it ran, when hwf learns that other than from the scheduler: for an attempt
- *                 of a packed task, the name of the pilot agent that claimed it; else null
+ *                 of a packed task (a bundle), the name of the pilot agent that claimed it; else null
  * @param version  the run's workflow version the attempt ran (see {@code hwf resume --file})
  * @param site     the site it was submitted to (SPEC section 7); null when recorded on a workflow's one site
  * @param placed   why hwf chose that site among the task's sites, or null

@@ -5,7 +5,7 @@ import java.util.Collections;
 
 /**
  * A job id the scheduler gave an attempt whose elements lie from {@code fromIndex} to {@code toIndex}:
- * found by key, not among all of a task's (a packed task has an attempt per 64 elements).
+ * found by key, not among all of a task's (a packed task has an attempt per bundle of 64 elements).
  */
 public record Submitted(String task, int attempt, String jobId, int fromIndex, int toIndex) {
     /** An attempt whose elements may have any index. */

@@ -47,7 +47,7 @@ public final class ReusePlan {
         Map<String, String> sourceDefs = Definitions.of(versions.get(versions.size() - 1), sourceWf, adapter);
         RunSnapshot snap = journal.openSnapshot(source.id());
         Set<String> reused = new LinkedHashSet<>();
-        for (Task t : Revise.upstreamFirst(wf)) {
+        for (Task t : RevisionPlan.upstreamFirst(wf)) {
             TaskRecord done = sourceWf.has(t.name()) ? snap.task(t.name()) : null;
             // a task reused there too has its directory pointing at where it ran: linked to, it still is
             if (done != null && done.state() == JobState.SUCCEEDED && !t.isService() && defs.containsKey(t.name())

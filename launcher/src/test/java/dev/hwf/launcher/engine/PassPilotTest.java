@@ -76,7 +76,7 @@ class PassPilotTest extends PassTestCase {
         assertEquals(JobState.FAILED, element(s2, "score", 5).state());
         assertEquals(3, element(s2, "score", 5).exitCode());
         ElementRecord notRun = element(s2, "score", Pilot.BUNDLE - 1);
-        assertEquals(ObservePacked.NOT_RUN, h.reasons("score", Pilot.BUNDLE - 1, "WAITING").get(0),
+        assertEquals(ObservePilotBundles.NOT_RUN, h.reasons("score", Pilot.BUNDLE - 1, "WAITING").get(0),
                 "handed back at once: its agent is done with its bundle");
         assertTrue(notRun.state() == JobState.QUEUED && !notRun.jobId().equals(first.jobId()),
                 "and queued again in a new bundle: " + notRun);

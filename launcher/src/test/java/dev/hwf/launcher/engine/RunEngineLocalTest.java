@@ -282,7 +282,7 @@ class RunEngineLocalTest {
             again += lines.size() == 3 ? 1 : 0; // started in the killed pilot, run again in the next
         }
         assertTrue(again <= 2, "at most the two elements the killed pilot's slots held started twice: " + again);
-        assertTrue(journal.events(id).stream().anyMatch(e -> ObservePacked.HANDED_BACK.equals(e.reason())
+        assertTrue(journal.events(id).stream().anyMatch(e -> ObservePilotBundles.HANDED_BACK.equals(e.reason())
                 || "WAITING".equals(e.state())), "elements were handed back");
     }
 

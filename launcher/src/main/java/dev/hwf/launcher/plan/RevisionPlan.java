@@ -30,7 +30,7 @@ import java.util.Set;
  * @param steps    one per task, upstream tasks first
  * @param revision what the journal changes
  */
-public record Revise(List<Step> steps, Revision revision) {
+public record RevisionPlan(List<Step> steps, Revision revision) {
 
     /**
      * What happens to one task, and why ("definition changed", "upstream changed", ...);
@@ -62,7 +62,7 @@ public record Revise(List<Step> steps, Revision revision) {
      *
      * @throws HwfException (exit 2) naming every reason the new version cannot apply to this run
      */
-    public static Revise plan(RunSnapshot snap, Workflow old, Map<String, String> oldDefs, Workflow next,
+    public static RevisionPlan plan(RunSnapshot snap, Workflow old, Map<String, String> oldDefs, Workflow next,
                               Map<String, String> nextDefs) {
         List<String> refused = new ArrayList<>();
         if (!old.name().equals(next.name())) {
@@ -141,7 +141,7 @@ public record Revise(List<Step> steps, Revision revision) {
             sizes.put(t.name(), t.array());
             order.add(t.name());
         }
-        return new Revise(steps, new Revision(order, sizes, drop, add, rerun));
+        return new RevisionPlan(steps, new Revision(order, sizes, drop, add, rerun));
     }
 
     /** The plan as {@code --dry-run} prints it: one line per task. */

@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
-import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.WorkflowVersion;
 import dev.hwf.launcher.local.LocalAdapter;
 import dev.hwf.launcher.workflow.Workflow;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code hwf resume --file}: what a new workflow version changes in a run, planned from a real
  * journal and switched in one transaction.
  */
-class ReviseTest {
+class RevisionPlanTest {
     private static final Instant T0 = Instant.parse("2026-11-30T10:00:00Z");
     private static final String CHAIN = """
             name: chain
@@ -78,11 +78,11 @@ class ReviseTest {
         }
     }
 
-    private Revise plan(String yaml) {
-        return Revise.plan(journal.openSnapshot(run), v1, defs(v1), wf(yaml), defs(wf(yaml)));
+    private RevisionPlan plan(String yaml) {
+        return RevisionPlan.plan(journal.openSnapshot(run), v1, defs(v1), wf(yaml), defs(wf(yaml)));
     }
 
-    private int apply(String yaml, Revise plan) {
+    private int apply(String yaml, RevisionPlan plan) {
         Workflow next = wf(yaml);
         return journal.switchVersion(run, 1, new WorkflowVersion(2, "fixed.yaml", yaml, List.of(),
                 SpecCodec.toJson(next), defs(next), "resume --file fixed.yaml", T0), plan.revision(),
@@ -98,7 +98,7 @@ class ReviseTest {
     @Test
     void aFixedTaskRunsAgainWithWhatItFeedsAndTheRestIsKept() {
         String fixed = CHAIN.replace("exit 3", "echo fixed");
-        Revise plan = plan(fixed);
+        RevisionPlan plan = plan(fixed);
         assertEquals("""
                   a                        kept        unchanged
                   b                        runs again  definition changed
@@ -118,9 +118,10 @@ class ReviseTest {
     @Test
     void aChangedFirstTaskRunsEverythingDownstreamAgainAndArraysTakeTheirNewSize() {
         String changed = CHAIN.replace("echo a", "echo A").replace("array: 3", "array: 5");
-        Revise plan = plan(changed);
-        assertEquals(List.of(Revise.Action.RERUN, Revise.Action.RERUN, Revise.Action.RERUN, Revise.Action.RESUME),
-                plan.steps().stream().map(Revise.Step::action).toList());
+        RevisionPlan plan = plan(changed);
+        assertEquals(List.of(RevisionPlan.Action.RERUN, RevisionPlan.Action.RERUN, RevisionPlan.Action.RERUN,
+                        RevisionPlan.Action.RESUME),
+                plan.steps().stream().map(RevisionPlan.Step::action).toList());
         apply(changed, plan);
         assertEquals(Map.of("a", "WAITING", "b", "WAITING", "c", "WAITING,WAITING,WAITING,WAITING,WAITING",
                 "d", "WAITING"), states());
@@ -130,13 +131,13 @@ class ReviseTest {
     @Test
     void tasksMayBeAddedAndOneThatNeverRanRemovedButNotOneThatRan() {
         String more = CHAIN.replace("  - { name: d, command: echo d }\n", "  - { name: e, after: [a], command: x }\n");
-        Revise plan = plan(more);
+        RevisionPlan plan = plan(more);
         apply(more, plan);
         assertEquals(Map.of("a", "SUCCEEDED", "b", "WAITING", "c", "WAITING,WAITING,WAITING", "e", "WAITING"),
                 states(), "d (never submitted) is gone, e is new");
         String withoutA = "name: chain\ntasks:\n  - { name: x, command: echo x }\n";
-        HwfException e = assertThrows(HwfException.class, () -> Revise.plan(journal.openSnapshot(run), wf(more),
-                defs(wf(more)), wf(withoutA), defs(wf(withoutA))));
+        HwfException e = assertThrows(HwfException.class, () -> RevisionPlan.plan(journal.openSnapshot(run),
+                wf(more), defs(wf(more)), wf(withoutA), defs(wf(withoutA))));
         assertTrue(e.getMessage().contains("task a ran in this run (attempt 1); a resume cannot remove a task that ran"),
                 e.getMessage());
         assertTrue(e.getMessage().contains("Nothing was changed."), e.getMessage());
@@ -145,7 +146,7 @@ class ReviseTest {
     @Test
     void aSwitchThatCannotCompleteLeavesTheRunAsItWas() throws Exception {
         String fixed = CHAIN.replace("exit 3", "echo fixed").replace("echo a", "echo A");
-        Revise plan = plan(fixed);
+        RevisionPlan plan = plan(fixed);
         Map<String, String> before = states();
         // between the plan and the switch, a's element went out again (another hwf): the switch,
         // one transaction, is refused as a whole

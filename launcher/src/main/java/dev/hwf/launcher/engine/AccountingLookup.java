@@ -22,10 +22,10 @@ import org.slf4j.LoggerFactory;
  * file: the scheduler's accounting ({@code sacct}, {@code qstat -x}, {@code bhist}), where it has
  * one, may still know how they ended; otherwise they are LOST (a failure, retried like any other).
  */
-final class History {
-    private static final Logger LOG = LoggerFactory.getLogger(History.class);
+final class AccountingLookup {
+    private static final Logger LOG = LoggerFactory.getLogger(AccountingLookup.class);
 
-    private History() {
+    private AccountingLookup() {
     }
 
     /** An element whose exit code file says a signal killed its command, and what the queue said of its job. */

@@ -23,41 +23,41 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What became of packed elements, from files alone (no scheduler knows them): an exit code file
- * decides, as for any job; a bundle an agent claimed is running if that agent's pilot job still
- * runs; a bundle claimed by an agent whose pilot has ended, with no exit code file, is handed
- * back (WAITING, its try given back) to run in another pilot. A pilot has ended only once the
- * journal says so, from the scheduler's word or its exit code file: then none of its processes
- * is left to write one later. A bundle its agent marked done lists every outcome it will ever
- * have, in one file: an element of it without one is handed back at once.
+ * What became of the elements in bundles (a packed task's), from files alone (no scheduler knows
+ * them): an exit code file decides, as for any job; a bundle an agent claimed is running if that
+ * agent's pilot job still runs; a bundle claimed by an agent whose pilot has ended, with no exit
+ * code file, is handed back (WAITING, its try given back) to run in another pilot. A pilot has
+ * ended only once the journal says so, from the scheduler's word or its exit code file: then none
+ * of its processes is left to write one later. A bundle its agent marked done lists every outcome
+ * it will ever have, in one file: an element of it without one is handed back at once.
  *
  * <p>Files are read only for bundles an agent has claimed: a done bundle's one file, or, while it
  * runs, its elements' exit code files, each by its name. What is still queued costs nothing, and
  * neither does what ended in earlier passes.
  */
-final class ObservePacked {
-    private static final Logger LOG = LoggerFactory.getLogger(ObservePacked.class);
+final class ObservePilotBundles {
+    private static final Logger LOG = LoggerFactory.getLogger(ObservePilotBundles.class);
     static final String HANDED_BACK = "its pilot ended before it did; it runs again";
     static final String NOT_RUN = "its pilot's agent could not run it; it runs again";
 
-    private ObservePacked() {
+    private ObservePilotBundles() {
     }
 
     /**
-     * What a look at the packed elements found: their changes, and (to be written with the rest
+     * What a look at the elements in bundles found: their changes, and (to be written with the rest
      * of the phase) the agents that took attempts and the endpoints of services that are ready.
      */
     record Seen(List<Change> changes, PhaseResult recorded) {
         static final Seen NOTHING = new Seen(List.of(), PhaseResult.NONE);
     }
 
-    static Seen run(Pass pass, List<ElementRecord> packed) {
-        if (packed.isEmpty()) {
+    static Seen run(Pass pass, List<ElementRecord> inBundles) {
+        if (inBundles.isEmpty()) {
             return Seen.NOTHING;
         }
         PilotQueue.Locations bundles;
         try {
-            bundles = Packed.dir(pass).locations();
+            bundles = PilotBundles.queue(pass).locations();
         } catch (HwfException e) {
             LOG.warn("run {}: cannot read the pilots' directory now ({}); will look again", pass.runId(),
                     e.getMessage());
@@ -81,8 +81,8 @@ final class ObservePacked {
             livePilots.add(p.index() + "/" + p.attempt());
         }
         List<Change> changes = new ArrayList<>();
-        for (ElementRecord e : packed) {
-            String bundle = Packed.bundle(e.jobId());
+        for (ElementRecord e : inBundles) {
+            String bundle = PilotBundles.bundle(e.jobId());
             if (bundles.queued().contains(bundle)) {
                 continue; // waits for an agent
             }
@@ -125,7 +125,7 @@ final class ObservePacked {
                         code == 0 ? null : reason(pass, e), null)));
                 continue;
             }
-            int[] pilot = Packed.pilotOf(agent);
+            int[] pilot = PilotBundles.pilotOf(agent);
             if (pilot != null && livePilots.contains(pilot[0] + "/" + pilot[1])) {
                 if (e.state() == JobState.QUEUED) {
                     changes.add(new Change(e, e.with(JobState.RUNNING, null, null, pass.now())));
@@ -181,7 +181,7 @@ final class ObservePacked {
 
     /** The outcomes a done bundle's file lists; {@link #NOT_READ} when it cannot be read now. */
     private static Map<Integer, Integer> doneCodes(Pass pass, String agent, String bundle) {
-        Map<Integer, Integer> codes = Packed.dir(pass).doneCodes(agent, bundle);
+        Map<Integer, Integer> codes = PilotBundles.queue(pass).doneCodes(agent, bundle);
         return codes == null ? NOT_READ : codes;
     }
 
