@@ -1,6 +1,10 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.depend.Dependencies;
+import dev.hwf.launcher.engine.depend.ElementWiseDependencies;
+import dev.hwf.launcher.engine.phase.CancelDependants;
+import dev.hwf.launcher.engine.phase.Observe;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.WaitingChange;
@@ -29,7 +33,7 @@ import java.util.function.Supplier;
  * over the run as read again. A task's WAITING elements are read only where some are submitted
  * ({@link #firstWaiting}); the others are changed in bulk ({@link WaitingChange}).
  */
-final class Pass {
+public final class Pass {
     /** What a pass reads beyond the open snapshot, when it needs it (the journal, in a pass). */
     interface WaitingReader {
         /** The first WAITING elements of a task, in index order. */
@@ -89,7 +93,7 @@ final class Pass {
     }
 
     /** Whether the element is in a scheduler's job (not in a bundle) that this pass {@link #knows}. */
-    boolean knowsJobOf(ElementRecord e) {
+    public boolean knowsJobOf(ElementRecord e) {
         return PilotBundles.isSchedulerJob(e.jobId()) && knows(e.jobId());
     }
 
@@ -97,7 +101,7 @@ final class Pass {
      * A task's {@link ElementWiseDependencies#groups}, worked out once per pass: the release that claims the
      * elements and the submission that words their dependency ask alike.
      */
-    Map<Integer, ElementWiseDependencies.Group> partnerGroups(String task, Supplier<Map<Integer,
+    public Map<Integer, ElementWiseDependencies.Group> partnerGroups(String task, Supplier<Map<Integer,
             ElementWiseDependencies.Group>> compute) {
         if (partnerGroups == null) {
             partnerGroups = new HashMap<>();
@@ -110,7 +114,7 @@ final class Pass {
      * out once per reading of the run: {@link Observe} leaves those dependants to it, and it takes
      * back the same ones, unless a write between them had the run read again.
      */
-    Map<String, Dependencies.Stale> staleTasks(Supplier<Map<String, Dependencies.Stale>> compute) {
+    public Map<String, Dependencies.Stale> staleTasks(Supplier<Map<String, Dependencies.Stale>> compute) {
         if (staleTasks == null) {
             staleTasks = compute.get();
         }
@@ -121,7 +125,8 @@ final class Pass {
      * The elements {@link CancelDependants} takes back one by one ({@link ElementWiseDependencies#stale}),
      * worked out once per reading of the run as {@link #staleTasks}.
      */
-    List<ElementWiseDependencies.TakeBack> staleElements(Supplier<List<ElementWiseDependencies.TakeBack>> compute) {
+    public List<ElementWiseDependencies.TakeBack> staleElements(
+            Supplier<List<ElementWiseDependencies.TakeBack>> compute) {
         if (staleElements == null) {
             staleElements = compute.get();
         }
@@ -145,45 +150,45 @@ final class Pass {
         return p;
     }
 
-    RunSnapshot snap() {
+    public RunSnapshot snap() {
         return snap;
     }
 
-    String runId() {
+    public String runId() {
         return snap.run().id();
     }
 
-    Workflow wf() {
+    public Workflow wf() {
         return wf;
     }
 
     /** The default site's scheduler (a workflow's only one, without {@code sites:}). */
-    Scheduler scheduler() {
+    public Scheduler scheduler() {
         return sites.of(wf.siteNamed(wf.hasSites() ? wf.defaultSite() : NamedSite.DEFAULT));
     }
 
     /** The scheduler of the site a task goes to when hwf does not choose among several (the first). */
-    Scheduler scheduler(String task) {
+    public Scheduler scheduler(String task) {
         return sites.of(site(task));
     }
 
     /** The scheduler an element's current attempt went to. */
-    Scheduler schedulerOf(ElementRecord e) {
+    public Scheduler schedulerOf(ElementRecord e) {
         return sites.of(siteOf(e));
     }
 
     /** A site's files, for input staging. */
-    Store store(NamedSite site) {
+    public Store store(NamedSite site) {
         return sites.store(site);
     }
 
     /** The scheduler of a site. */
-    Scheduler scheduler(NamedSite site) {
+    public Scheduler scheduler(NamedSite site) {
         return sites.of(site);
     }
 
     /** Items by the site of their element's current attempt, in the order met. */
-    <T> Map<NamedSite, List<T>> bySite(Collection<T> items, Function<T, ElementRecord> element) {
+    public <T> Map<NamedSite, List<T>> bySite(Collection<T> items, Function<T, ElementRecord> element) {
         Map<NamedSite, List<T>> out = new LinkedHashMap<>();
         for (T item : items) {
             out.computeIfAbsent(siteOf(element.apply(item)), k -> new ArrayList<>()).add(item);
@@ -192,13 +197,13 @@ final class Pass {
     }
 
     /** A task's site (the first of its sites, where hwf chooses among several). */
-    NamedSite site(String task) {
+    public NamedSite site(String task) {
         // the pilots' directory is named before the workflow is known to have pilots: the default site's
         return wf.has(task) ? wf.siteOf(wf.task(task)) : wf.defaultNamedSite();
     }
 
     /** The site an element's current attempt went to: as recorded with the attempt, else its task's. */
-    NamedSite siteOf(ElementRecord e) {
+    public NamedSite siteOf(ElementRecord e) {
         if (e.attempt() > 0) {
             String recorded = snap.attempt(e.task(), e.attempt()).map(a -> a.site()).orElse(null);
             if (recorded != null) {
@@ -208,7 +213,7 @@ final class Pass {
         return site(e.task());
     }
 
-    Instant now() {
+    public Instant now() {
         return now;
     }
 
@@ -220,22 +225,22 @@ final class Pass {
         return byTask;
     }
 
-    List<ElementRecord> elements(String task) {
+    public List<ElementRecord> elements(String task) {
         return byTask().get(task);
     }
 
     /** The directory of a task of this run, on its site. */
-    String taskDir(String task) {
+    public String taskDir(String task) {
         return taskDir(task, site(task));
     }
 
     /** The directory of a task of this run on a site. */
-    String taskDir(String task, NamedSite site) {
+    public String taskDir(String task, NamedSite site) {
         return RunLayout.taskDir(workdir(site), runId(), task);
     }
 
     /** The directory of an element's current attempt. */
-    String taskDirOf(ElementRecord e) {
+    public String taskDirOf(ElementRecord e) {
         return taskDir(e.task(), siteOf(e));
     }
 
@@ -243,7 +248,7 @@ final class Pass {
      * A site's work directory: the run's for the default site, else the site's as resolved when the
      * run was submitted (kept in the run's workflow).
      */
-    String workdir(NamedSite site) {
+    public String workdir(NamedSite site) {
         boolean dflt = site.name().equals(wf.hasSites() ? wf.defaultSite() : NamedSite.DEFAULT);
         return dflt ? snap.run().workdir() : site.site().workdir();
     }
@@ -253,7 +258,7 @@ final class Pass {
      * the attempt's offset when the task went out as several array jobs), or null for a task that
      * is no array.
      */
-    Integer schedulerIndex(ElementRecord e) {
+    public Integer schedulerIndex(ElementRecord e) {
         if (!wf.task(e.task()).isArray()) {
             return null;
         }
@@ -270,17 +275,17 @@ final class Pass {
     }
 
     /** How many of a task's elements are WAITING. */
-    int waitingCount(String task) {
+    public int waitingCount(String task) {
         return snap.counts(task).of(JobState.WAITING);
     }
 
     /** Every element of a task, whatever its state, as the journal holds them now (see {@link WaitingReader#all}). */
-    List<ElementRecord> all(String task) {
+    public List<ElementRecord> all(String task) {
         return waitingReader.all(task);
     }
 
     /** A task's first {@code limit} WAITING elements, in index order, as the journal holds them now. */
-    List<ElementRecord> firstWaiting(String task, int limit) {
+    public List<ElementRecord> firstWaiting(String task, int limit) {
         return waitingReader.first(task, limit);
     }
 }

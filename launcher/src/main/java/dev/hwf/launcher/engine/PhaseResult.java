@@ -16,11 +16,11 @@ import java.util.Set;
  * a pass does not read one by one), service endpoints it saw, and where attempts ran (pilot
  * agents). The sequencer writes them in that order, then reads the run again for the next phase.
  */
-record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<WaitingChange> waiting,
+public record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<WaitingChange> waiting,
                    List<Ready> ready, List<RanOn> ranOn) {
-    static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.of());
+    public static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.of());
 
-    PhaseResult {
+    public PhaseResult {
         jobIds = List.copyOf(jobIds);
         changes = List.copyOf(changes);
         waiting = List.copyOf(waiting);
@@ -28,15 +28,15 @@ record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<WaitingCha
         ranOn = List.copyOf(ranOn);
     }
 
-    PhaseResult(List<Submitted> jobIds, List<Change> changes, List<Ready> ready) {
+    public PhaseResult(List<Submitted> jobIds, List<Change> changes, List<Ready> ready) {
         this(jobIds, changes, List.of(), ready, List.of());
     }
 
-    static PhaseResult of(List<Change> changes) {
+    public static PhaseResult of(List<Change> changes) {
         return changes.isEmpty() ? NONE : new PhaseResult(List.of(), changes, List.of(), List.of(), List.of());
     }
 
-    static PhaseResult of(List<Change> changes, List<WaitingChange> waiting) {
+    public static PhaseResult of(List<Change> changes, List<WaitingChange> waiting) {
         return changes.isEmpty() && waiting.isEmpty() ? NONE
                 : new PhaseResult(List.of(), changes, waiting, List.of(), List.of());
     }
@@ -57,7 +57,7 @@ record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<WaitingCha
     }
 
     /** Both results, this one's first. */
-    PhaseResult and(PhaseResult other) {
+    public PhaseResult and(PhaseResult other) {
         if (other.isEmpty()) {
             return this;
         }

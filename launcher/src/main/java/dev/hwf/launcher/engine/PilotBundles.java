@@ -13,39 +13,39 @@ import java.util.regex.Pattern;
  * {@value #PREFIX}: no scheduler knows it, and nothing asks one about it. The agent that claims
  * the bundle is named {@code pELEMENT-aATTEMPT-HOST} for the pilot job it runs in.
  */
-final class PilotBundles {
+public final class PilotBundles {
     static final String PREFIX = "pilot:";
 
     private PilotBundles() {
     }
 
     /** Whether the job id is one a scheduler gave (not none yet, not a bundle's). */
-    static boolean isSchedulerJob(String jobId) {
+    public static boolean isSchedulerJob(String jobId) {
         return jobId != null && !isBundle(jobId);
     }
 
     /** Whether the job id is a bundle's: the element runs in a pilot, not in a job of its own. */
-    static boolean isBundle(String jobId) {
+    public static boolean isBundle(String jobId) {
         return jobId != null && jobId.startsWith(PREFIX);
     }
 
     /** The job id of a bundle's elements. */
-    static String jobId(String bundle) {
+    public static String jobId(String bundle) {
         return PREFIX + bundle;
     }
 
     /** The bundle an element's job id names. */
-    static String bundle(String jobId) {
+    public static String bundle(String jobId) {
         return jobId.substring(PREFIX.length());
     }
 
     /** The queue the run's agents take bundles from: the pilot task's own directory. */
-    static PilotQueue queue(Pass pass) {
+    public static PilotQueue queue(Pass pass) {
         return new PilotQueue(pass.scheduler().files(), pass.taskDir(Pilot.TASK));
     }
 
     /** The pilot element and attempt an agent's name says it runs in, or null for a name hwf did not give. */
-    static int[] pilotOf(String agent) {
+    public static int[] pilotOf(String agent) {
         Matcher m = AGENT.matcher(agent);
         return m.matches() ? new int[] {Integer.parseInt(m.group(1)), Integer.parseInt(m.group(2))} : null;
     }

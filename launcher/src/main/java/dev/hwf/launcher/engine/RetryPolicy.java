@@ -17,7 +17,7 @@ import java.time.Instant;
  * while the element has tries left ({@code tries <= retries}), keeping its reason with
  * "; retry N of M" added; CANCELLED never runs again on its own.
  */
-final class RetryPolicy {
+public final class RetryPolicy {
     /** The reason of a job that vanished from the scheduler without an exit code file or accounting record. */
     static final String LOST = "LOST";
 
@@ -32,7 +32,7 @@ final class RetryPolicy {
     }
 
     /** The element's outcome from its exit code file. */
-    static ElementRecord outcome(ElementRecord e, Task task, int code, JobStatus st, Instant now) {
+    public static ElementRecord outcome(ElementRecord e, Task task, int code, JobStatus st, Instant now) {
         return outcome(e, task, code, null, st, now);
     }
 
@@ -40,7 +40,8 @@ final class RetryPolicy {
      * The same, where the job said why it failed before its command ran (a reason file: a module
      * that could not be loaded, setup that failed); null = it did not.
      */
-    static ElementRecord outcome(ElementRecord e, Task task, int code, String reason, JobStatus st, Instant now) {
+    public static ElementRecord outcome(ElementRecord e, Task task, int code, String reason, JobStatus st,
+                                        Instant now) {
         return code == 0 ? e.with(JobState.SUCCEEDED, 0, null, now)
                 : retryOrEnd(e.with(JobState.FAILED, code, reason != null ? reason : failureReason(code, st), now),
                         e, task);
@@ -53,7 +54,7 @@ final class RetryPolicy {
      * (a job script that ended before its command), so it is lost, with the scheduler's word in
      * the reason.
      */
-    static ElementRecord ended(ElementRecord e, Task task, JobStatus st, Instant now) {
+    public static ElementRecord ended(ElementRecord e, Task task, JobStatus st, Instant now) {
         JobState s = st.state();
         if (s == JobState.SUCCEEDED) {
             return retryOrEnd(e.with(JobState.FAILED, null, NO_EXIT_FILE, now), e, task);
@@ -66,22 +67,22 @@ final class RetryPolicy {
      * (as a job gone from the queue waits, up to {@code lostAfter}) rather than ending the element:
      * an end the scheduler calls a success; any other end is a failure whatever the file says later.
      */
-    static boolean endsWithoutFile(JobStatus st) {
+    public static boolean endsWithoutFile(JobStatus st) {
         return st.state() == JobState.SUCCEEDED;
     }
 
     /** A job gone from the scheduler with no trace of how it ended. */
-    static ElementRecord lost(ElementRecord e, Task task, Instant now) {
+    public static ElementRecord lost(ElementRecord e, Task task, Instant now) {
         return retryOrEnd(e.with(JobState.FAILED, null, LOST, now), e, task);
     }
 
     /** A claimed attempt the scheduler never got: submitted again, which is not a retry. */
-    static ElementRecord neverSubmitted(ElementRecord e, String jobName) {
+    public static ElementRecord neverSubmitted(ElementRecord e, String jobName) {
         return e.notSubmitted("job " + jobName + " never reached the scheduler; submitting it again");
     }
 
     /** A failure with retries left goes back to WAITING, keeping its reason. */
-    static ElementRecord retryOrEnd(ElementRecord ended, ElementRecord before, Task task) {
+    public static ElementRecord retryOrEnd(ElementRecord ended, ElementRecord before, Task task) {
         if (ended.state() == JobState.FAILED && before.tries() <= task.retries()) {
             return ended.retry(ended.reason() + "; retry " + before.tries() + " of " + task.retries());
         }
@@ -89,7 +90,7 @@ final class RetryPolicy {
     }
 
     /** Whether an exit code is a shell's for a command killed by a signal (128 + N). */
-    static boolean killedBySignal(int code) {
+    public static boolean killedBySignal(int code) {
         return code > 128 && code < 128 + 65;
     }
 

@@ -1,5 +1,20 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.launcher.engine.depend.Dependencies;
+import dev.hwf.launcher.engine.depend.ElementWiseDependencies;
+import dev.hwf.launcher.engine.gate.SiteLimitsReader;
+import dev.hwf.launcher.engine.gate.SubmitBackoff;
+import dev.hwf.launcher.engine.gate.SubmitGates;
+import dev.hwf.launcher.engine.phase.CancelBlocked;
+import dev.hwf.launcher.engine.phase.CancelDependants;
+import dev.hwf.launcher.engine.phase.CancelRun;
+import dev.hwf.launcher.engine.phase.Observe;
+import dev.hwf.launcher.engine.phase.PilotKeeper;
+import dev.hwf.launcher.engine.phase.RecoverOrphans;
+import dev.hwf.launcher.engine.phase.ReleaseAndSubmit;
+import dev.hwf.launcher.engine.phase.StageInputs;
+import dev.hwf.launcher.engine.phase.Submission;
+import dev.hwf.launcher.engine.phase.TendServices;
 import dev.hwf.launcher.exec.Exposure;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.exec.TransportException;
@@ -34,8 +49,8 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li>{@link RecoverOrphans}: claimed attempts whose job id was never recorded;</li>
  *   <li>{@link Observe}: one status call for all live jobs, then the exit code and ready files
- *       ({@link AccountingLookup} for jobs gone from the queue; {@link RetryPolicy} for what a failure
- *       means);</li>
+ *       ({@link dev.hwf.launcher.engine.phase.AccountingLookup} for jobs gone from the queue;
+ *       {@link RetryPolicy} for what a failure means);</li>
  *   <li>{@link TendServices}: services stopped once unneeded, dependants of a dead service failed;</li>
  *   <li>{@link CancelDependants} and {@link CancelBlocked}: work whose upstream failed (queued
  *       dependants the scheduler holds, then WAITING work), until nothing more is found;</li>
@@ -49,6 +64,13 @@ import org.slf4j.LoggerFactory;
  * Any number of passes, by any number of hwf processes, one after another or at once, lead to the
  * same end: every transition is a compare-and-set in the journal, and a task is claimed there
  * before it is submitted.
+ *
+ * <p>The phases are in {@code engine.phase}; the reasons to hold work back, a gate each, in
+ * {@code engine.gate}; dependencies (handed to the scheduler early, element by element, and the
+ * job script's upstream check) in {@code engine.depend}. Here are the sequencer and what they all
+ * share: {@link Pass}, {@link PhaseResult}, {@link SchedulerCalls}, {@link RetryPolicy},
+ * {@link Services}, {@link PilotBundles} and {@link CrashHook}. A phase may use gates and
+ * dependencies, a gate dependencies; neither uses a phase.
  */
 public final class RunEngine {
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);

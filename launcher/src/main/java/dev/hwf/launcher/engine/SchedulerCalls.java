@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * (null, or false) instead of throwing when the scheduler or the site cannot be reached: an
  * unanswered question is asked again next pass, never taken for a failure.
  */
-final class SchedulerCalls {
+public final class SchedulerCalls {
     private static final Logger LOG = LoggerFactory.getLogger(SchedulerCalls.class);
 
     private SchedulerCalls() {
@@ -34,7 +34,7 @@ final class SchedulerCalls {
      *
      * @param history whether the command is the adapter's history command
      */
-    static Map<String, JobStatus> readStatus(Scheduler scheduler, Command cmd, boolean history) {
+    public static Map<String, JobStatus> readStatus(Scheduler scheduler, Command cmd, boolean history) {
         try {
             CommandResult r = scheduler.runner().run(cmd, scheduler.commandTimeout());
             List<JobStatus> parsed = history ? scheduler.adapter().parseHistory(r.exitCode(), r.stdout(), r.stderr())
@@ -59,7 +59,7 @@ final class SchedulerCalls {
     }
 
     /** An element's status: its own line for an array element, else the job's. */
-    static JobStatus lookup(Map<String, JobStatus> statuses, String jobId, Integer index) {
+    public static JobStatus lookup(Map<String, JobStatus> statuses, String jobId, Integer index) {
         if (index != null) {
             JobStatus s = statuses.get(jobId + "_" + index);
             if (s != null) {
@@ -70,7 +70,7 @@ final class SchedulerCalls {
     }
 
     /** Job ids by the names hwf gave them; null when the scheduler could not be asked. */
-    static Map<String, JobId> findByName(Scheduler scheduler, Collection<String> names) {
+    public static Map<String, JobId> findByName(Scheduler scheduler, Collection<String> names) {
         try {
             CommandResult r = scheduler.runner().run(scheduler.adapter().findByNameCommand(names),
                     scheduler.commandTimeout());
@@ -101,7 +101,7 @@ final class SchedulerCalls {
      * Cancels jobs on the sites of the elements they carry: one cancel command per site. False when
      * a site's command failed (the next pass tries again; cancelling a job twice is harmless).
      */
-    static boolean cancel(Pass pass, Map<JobId, ElementRecord> jobs) {
+    public static boolean cancel(Pass pass, Map<JobId, ElementRecord> jobs) {
         boolean all = true;
         for (Map.Entry<NamedSite, List<Map.Entry<JobId, ElementRecord>>> site
                 : pass.bySite(jobs.entrySet(), Map.Entry::getValue).entrySet()) {
@@ -111,7 +111,7 @@ final class SchedulerCalls {
     }
 
     /** A task directory's files; null when they cannot be read now (a remote site out of reach). */
-    static TaskDirScan scanOrNull(Scheduler scheduler, String dir) {
+    public static TaskDirScan scanOrNull(Scheduler scheduler, String dir) {
         try {
             return scheduler.files().scan(dir);
         } catch (TransportException e) {

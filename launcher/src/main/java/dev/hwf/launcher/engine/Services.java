@@ -14,23 +14,23 @@ public final class Services {
     /** The reason a service ends SUCCEEDED with once hwf has stopped it. */
     public static final String STOPPED = "stopped by hwf: its dependants ended";
     /** The reason of a service stopped, or never started, because nothing needs it any more. */
-    static final String NOT_NEEDED = "not needed: its dependants ended";
+    public static final String NOT_NEEDED = "not needed: its dependants ended";
 
     private Services() {
     }
 
     /** The tasks that name {@code service} in after. */
-    static List<Task> dependants(Workflow wf, String service) {
+    public static List<Task> dependants(Workflow wf, String service) {
         return wf.tasks().stream().filter(t -> t.after().contains(service)).toList();
     }
 
     /** Whether every element of every task that names the service in after has ended. */
-    static boolean dependantsEnded(RunSnapshot snap, Workflow wf, String service) {
+    public static boolean dependantsEnded(RunSnapshot snap, Workflow wf, String service) {
         return dependants(wf, service).stream().allMatch(d -> snap.task(d.name()).state().isFinal());
     }
 
     /** host:port of each service the task names in after that is ready now, by the service's name. */
-    static Map<String, String> readyUrls(Pass pass, Task task) {
+    public static Map<String, String> readyUrls(Pass pass, Task task) {
         Map<String, String> urls = new HashMap<>();
         for (String up : task.after()) {
             if (pass.wf().task(up).isService() && readyEndpoint(pass.snap(), up) != null) {
@@ -41,7 +41,7 @@ public final class Services {
     }
 
     /** host:port of a service task's current attempt once it is ready and running, else null. */
-    static String readyEndpoint(RunSnapshot snap, String service) {
+    public static String readyEndpoint(RunSnapshot snap, String service) {
         TaskRecord t = snap.task(service);
         if (t.state() != JobState.RUNNING) {
             return null;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.gate.SiteLimitsReader;
+import dev.hwf.launcher.engine.gate.SubmitBackoff;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.phase.ObservePilotBundles;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.workflow.Pilot;

@@ -1,7 +1,5 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.launcher.journal.Event;
-import dev.hwf.launcher.journal.SpecCodec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -10,10 +8,13 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.phase.ObservePilotBundles;
 import dev.hwf.launcher.engine.support.OpenSnapshots;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Event;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.render.RunLayout;
 import dev.hwf.launcher.site.Scheduler;

@@ -1,8 +1,10 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.depend;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PilotBundles;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.workflow.Task;
@@ -28,7 +30,7 @@ import java.util.Objects;
  * waits on both {@code afterok} and {@code aftercorr}. Everywhere else {@link ElementWise} releases
  * the elements itself once their partners have SUCCEEDED.
  */
-final class ElementWiseDependencies {
+public final class ElementWiseDependencies {
     private ElementWiseDependencies() {
     }
 
@@ -37,7 +39,7 @@ final class ElementWiseDependencies {
      * holds the partner (null for one that SUCCEEDED), and the partners' chunk offset, which the
      * element's own array job takes so that the scheduler indices pair up (0 when all SUCCEEDED).
      */
-    record Group(List<String> jobs, int offset) {
+    public record Group(List<String> jobs, int offset) {
         /** Whether every partner has SUCCEEDED: the element waits for nothing. */
         boolean done() {
             return jobs.stream().allMatch(Objects::isNull);
@@ -59,7 +61,7 @@ final class ElementWiseDependencies {
     }
 
     /** Whether the task's elements may go early now: {@link #handsOver}, and its plain after tasks SUCCEEDED. */
-    static boolean early(Pass pass, Task t) {
+    public static boolean early(Pass pass, Task t) {
         if (!handsOver(pass, t)) {
             return false;
         }
@@ -77,7 +79,7 @@ final class ElementWiseDependencies {
      * are at different offsets (no one array job pairs with both), or one waiting for a partner whose
      * index would not fit the site's array size from the partners' offset.
      */
-    static Map<Integer, Group> groups(Pass pass, Task t, Integer maxArraySize) {
+    public static Map<Integer, Group> groups(Pass pass, Task t, Integer maxArraySize) {
         Map<Integer, Group> all = pass.partnerGroups(t.name(), () -> partners(pass, t));
         if (maxArraySize == null) {
             return all;
@@ -137,7 +139,8 @@ final class ElementWiseDependencies {
      * The elements that go, as array jobs: those whose partners have all SUCCEEDED as usual
      * ({@link ArrayChunks}), the others one job per group, at the group's offset.
      */
-    static List<ArrayChunks.Chunk> chunks(List<Integer> indices, Map<Integer, Group> groups, Integer maxArraySize) {
+    public static List<ArrayChunks.Chunk> chunks(List<Integer> indices, Map<Integer, Group> groups,
+                                                 Integer maxArraySize) {
         Map<Group, List<Integer>> byGroup = new LinkedHashMap<>();
         List<Integer> done = new ArrayList<>();
         for (int i : indices) {
@@ -179,9 +182,9 @@ final class ElementWiseDependencies {
      * A queued element to take back: its own element of its array job is cancelled, then it is
      * recorded CANCELLED with the reason ({@code forGood}) or WAITING again.
      */
-    record TakeBack(ElementRecord element, JobId job, boolean forGood, String reason) {
+    public record TakeBack(ElementRecord element, JobId job, boolean forGood, String reason) {
         /** The element as recorded once its job element was cancelled. */
-        ElementRecord after(Instant now) {
+        public ElementRecord after(Instant now) {
             return forGood ? element.with(JobState.CANCELLED, null, reason, now) : element.notSubmitted(reason);
         }
     }
@@ -197,7 +200,7 @@ final class ElementWiseDependencies {
      * elements whose partner is taken back. Running elements are left alone: their dependency was met.
      * Worked out once per reading of the run ({@link Pass#staleElements}).
      */
-    static List<TakeBack> stale(Pass pass) {
+    public static List<TakeBack> stale(Pass pass) {
         return pass.staleElements(() -> takeBacks(pass));
     }
 

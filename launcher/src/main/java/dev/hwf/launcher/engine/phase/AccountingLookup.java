@@ -1,9 +1,12 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.RetryPolicy;
+import dev.hwf.launcher.engine.SchedulerCalls;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.site.Scheduler;

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,20 +9,20 @@ import java.time.Instant;
  * a row, at most 5 minutes; a submission that goes through ends the back-off. Kept for the life of
  * the hwf process (a cron-driven {@code hwf poll} backs off by its own interval).
  */
-final class SubmitBackoff {
-    static final Duration FIRST = Duration.ofSeconds(5);
+public final class SubmitBackoff {
+    public static final Duration FIRST = Duration.ofSeconds(5);
     static final Duration MOST = Duration.ofMinutes(5);
 
     private int refusals;
     private Instant until = Instant.MIN;
 
-    synchronized void refused(Instant now) {
+    public synchronized void refused(Instant now) {
         refusals++;
         long seconds = Math.min(MOST.toSeconds(), FIRST.toSeconds() << Math.min(refusals - 1, 16));
         until = now.plusSeconds(seconds);
     }
 
-    synchronized void accepted() {
+    public synchronized void accepted() {
         refusals = 0;
         until = Instant.MIN;
     }

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
@@ -6,6 +6,9 @@ import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.PilotBundles;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
@@ -29,7 +32,7 @@ import java.util.Set;
  * CANCELLED. If the scheduler cannot be reached nothing is to be recorded (exit 3), so cancelling
  * can simply be tried again.
  */
-final class CancelRun {
+public final class CancelRun {
     private CancelRun() {
     }
 
@@ -37,7 +40,7 @@ final class CancelRun {
      * The changes that record the run cancelled, once its jobs are: its live elements (in
      * {@code snap}, an open snapshot) one by one, its WAITING ones in bulk.
      */
-    static PhaseResult cancel(Pass pass, String reason, Instant now) {
+    public static PhaseResult cancel(Pass pass, String reason, Instant now) {
         RunSnapshot snap = pass.snap();
         String runId = snap.run().id();
         // by site: each site's jobs go in one cancel command to its scheduler

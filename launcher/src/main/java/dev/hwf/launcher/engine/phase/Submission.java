@@ -1,10 +1,20 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.CrashHook;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.PilotBundles;
+import dev.hwf.launcher.engine.RunEngine;
+import dev.hwf.launcher.engine.Services;
+import dev.hwf.launcher.engine.depend.Dependencies;
+import dev.hwf.launcher.engine.depend.UpstreamChecks;
+import dev.hwf.launcher.engine.gate.Secrets;
+import dev.hwf.launcher.engine.gate.SubmitBackoff;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.exec.TransportException;
@@ -45,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * claim is for: the next pass finds the submitted jobs by name ({@link RecoverOrphans}), and hands
  * back, once the submit grace has passed, what never reached the scheduler.
  */
-final class Submission {
+public final class Submission {
     private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
 
     /** Most submit commands in flight at once: below OpenSSH's default MaxSessions of 10. */
@@ -55,7 +65,7 @@ final class Submission {
     private final CrashHook crash;
     private final SubmitBackoff backoff;
 
-    Submission(Clock clock, CrashHook crash, SubmitBackoff backoff) {
+    public Submission(Clock clock, CrashHook crash, SubmitBackoff backoff) {
         this.clock = clock;
         this.crash = crash;
         this.backoff = backoff;
@@ -76,7 +86,7 @@ final class Submission {
      * or submitted, and whose end is not known, is left out: it stays claimed, for
      * {@link RecoverOrphans}.
      */
-    PhaseResult submit(Pass pass, List<Claim> claimed) {
+    public PhaseResult submit(Pass pass, List<Claim> claimed) {
         if (claimed.isEmpty()) {
             return PhaseResult.NONE;
         }
@@ -223,7 +233,7 @@ final class Submission {
     }
 
     /** The scripts of jobs on a site of the pass's run. */
-    static JobScripts scripts(Pass pass, NamedSite site) {
+    public static JobScripts scripts(Pass pass, NamedSite site) {
         return new JobScripts(pass.wf(), pass.runId(), pass.scheduler(site).adapter(), site, pass::workdir);
     }
 

@@ -1,8 +1,13 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.PilotBundles;
+import dev.hwf.launcher.engine.SchedulerCalls;
+import dev.hwf.launcher.engine.Services;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.TaskRecord;
@@ -25,13 +30,13 @@ import org.slf4j.LoggerFactory;
  * is stopped by its agent, asked through the pilots' directory. Nothing is asked for when the
  * scheduler (or the pilots' directory) could not be asked: the next pass tries again.
  */
-final class TendServices {
+public final class TendServices {
     private static final Logger LOG = LoggerFactory.getLogger(TendServices.class);
 
     private TendServices() {
     }
 
-    static PhaseResult run(Pass pass) {
+    public static PhaseResult run(Pass pass) {
         if (pass.wf().tasks().stream().noneMatch(Task::isService)) {
             return PhaseResult.NONE;
         }

@@ -1,8 +1,9 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobState;
 import dev.hwf.api.StartEstimate;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;

@@ -1,6 +1,9 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.Services;
+import dev.hwf.launcher.engine.depend.Dependencies;
 import dev.hwf.launcher.workflow.Task;
 
 /**

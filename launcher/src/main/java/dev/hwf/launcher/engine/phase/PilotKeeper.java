@@ -1,7 +1,10 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.PilotBundles;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.Change;
@@ -20,13 +23,13 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the pilot jobs at {@code pilot.jobs} while packed work is left: a pilot that ended (its
  * walltime, a node failure, its agents idle) is made WAITING again as its next attempt, and goes
- * out once {@link PilotGate} lets it. Once no packed work is left, the agents are told to stop
- * (they finish what they hold and end) and pilots not yet submitted are not needed. A pilot that
- * failed {@value #FAILED_STARTS} times and never ran any work is not replaced. When no pilot can
- * start at all (every one refused by the scheduler, or failing so), the packed work fails with
- * the pilots' reason instead of waiting for ever.
+ * out once {@link dev.hwf.launcher.engine.gate.PilotGate} lets it. Once no packed work is left,
+ * the agents are told to stop (they finish what they hold and end) and pilots not yet submitted
+ * are not needed. A pilot that failed {@value #FAILED_STARTS} times and never ran any work is not
+ * replaced. When no pilot can start at all (every one refused by the scheduler, or failing so),
+ * the packed work fails with the pilots' reason instead of waiting for ever.
  */
-final class PilotKeeper {
+public final class PilotKeeper {
     private static final Logger LOG = LoggerFactory.getLogger(PilotKeeper.class);
     static final String NOT_NEEDED = "no packed work left";
 
@@ -51,7 +54,7 @@ final class PilotKeeper {
         return out;
     }
 
-    static PhaseResult run(Pass pass) {
+    public static PhaseResult run(Pass pass) {
         if (pass.wf().pilot() == null) {
             return PhaseResult.NONE;
         }

@@ -1,7 +1,9 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.depend;
 
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.RetryPolicy;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.render.JobScripts;
@@ -19,7 +21,7 @@ import java.util.regex.Pattern;
  * attempt each upstream element was last part of, whose exit code file must say 0. And what hwf
  * makes of an element that ended without running because the check failed.
  */
-final class UpstreamChecks {
+public final class UpstreamChecks {
     private static final Pattern NOT_RUN = Pattern.compile(Pattern.quote(UpstreamCheck.NOT_RUN)
             + "([A-Za-z0-9_.-]+)(?:\\[(\\d+)])? not SUCCEEDED");
 
@@ -27,7 +29,7 @@ final class UpstreamChecks {
     }
 
     /** What a task's job checks before its command, with the upstream attempts the journal holds now. */
-    static UpstreamCheck of(Pass pass, Task t) {
+    public static UpstreamCheck of(Pass pass, Task t) {
         List<String> upstream = JobScripts.checkedUpstream(pass.wf(), t);
         if (upstream.isEmpty()) {
             return UpstreamCheck.NONE;
@@ -58,7 +60,7 @@ final class UpstreamChecks {
      * An element's outcome from its exit code file and reason file (null: none): {@link #notRun}
      * where the reason says its upstream check failed, else {@link RetryPolicy#outcome}.
      */
-    static ElementRecord outcome(Pass pass, ElementRecord e, Task task, int code, String reason,
+    public static ElementRecord outcome(Pass pass, ElementRecord e, Task task, int code, String reason,
                                  JobStatus st) {
         return isNotRun(reason) ? notRun(pass, e, task, code, reason)
                 : RetryPolicy.outcome(e, task, code, reason, st, pass.now());

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

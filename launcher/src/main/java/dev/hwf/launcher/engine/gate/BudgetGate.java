@@ -1,10 +1,11 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
-import dev.hwf.launcher.report.Accounting;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
+import dev.hwf.launcher.report.Accounting;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
-import dev.hwf.launcher.journal.Journal;
 import java.util.List;
 
 /**

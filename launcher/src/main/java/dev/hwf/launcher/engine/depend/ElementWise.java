@@ -1,6 +1,7 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.depend;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.StateCounts;
@@ -21,7 +22,7 @@ import java.util.Map;
  * ({@link ElementWiseDependencies}) the elements whose partners are live in its queue go too, and a queued one
  * whose partner fails is taken back there.
  */
-final class ElementWise {
+public final class ElementWise {
     private ElementWise() {
     }
 
@@ -30,7 +31,8 @@ final class ElementWise {
      * with {@code early} (the task's {@link ElementWiseDependencies#groups}), those whose partners can be waited for
      * in the scheduler's queue as well.
      */
-    static List<ElementRecord> ready(Pass pass, Task t, int max, Map<Integer, ElementWiseDependencies.Group> early) {
+    public static List<ElementRecord> ready(Pass pass, Task t, int max,
+                                            Map<Integer, ElementWiseDependencies.Group> early) {
         BitSet ok = null;
         if (early != null) {
             ok = new BitSet();
@@ -63,7 +65,7 @@ final class ElementWise {
      * The WAITING elements whose partner in an {@code afterEach} task failed for good or was
      * cancelled, CANCELLED with a reason that names the partner ({@code upstream sim[3] FAILED}).
      */
-    static List<Change> blocked(Pass pass) {
+    public static List<Change> blocked(Pass pass) {
         List<Change> out = new ArrayList<>();
         for (Task t : pass.wf().tasks()) {
             if (t.afterEach().isEmpty() || pass.waitingCount(t.name()) == 0) {

@@ -1,10 +1,11 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.depend;
 
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.Upstream;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.Claim;
 import dev.hwf.launcher.journal.ElementRecord;
@@ -34,12 +35,12 @@ import java.util.Map;
  * ({@link UpstreamChecks}). Element-wise dependants
  * ({@code afterEach}) are {@link ElementWiseDependencies}'s.
  */
-final class Dependencies {
+public final class Dependencies {
     private Dependencies() {
     }
 
     /** Whether the task is one to hand to the scheduler before its upstream has ended. */
-    static boolean early(Pass pass, Task t) {
+    public static boolean early(Pass pass, Task t) {
         return !t.after().isEmpty() && t.afterEach().isEmpty()
                 && pass.scheduler(t.name()).adapter().offersDependencies() && mayHandOver(pass, t, t.after());
     }
@@ -75,7 +76,7 @@ final class Dependencies {
      * (not yet submitted, to be run again, ended badly), or the dependency needs a form the scheduler
      * lacks.
      */
-    static List<Upstream> upstream(Pass pass, Task t) {
+    public static List<Upstream> upstream(Pass pass, Task t) {
         if (!early(pass, t)) {
             return null;
         }
@@ -109,7 +110,7 @@ final class Dependencies {
      * {@link ElementWiseDependencies}'s), or the command as it is when the task waits for nothing; null when the
      * dependency cannot be said now (the task waits for the next pass).
      */
-    static Command submitCommand(Pass pass, Task t, Claim c, Command submit) {
+    public static Command submitCommand(Pass pass, Task t, Claim c, Command submit) {
         if (!t.afterEach().isEmpty()) {
             return ElementWiseDependencies.submitCommand(pass, t, c.indices(), c.indexOffset(), submit);
         }
@@ -174,7 +175,7 @@ final class Dependencies {
     }
 
     /** What must become of a dependant's jobs already in the queue. */
-    record Stale(String upstream, boolean forGood, String reason) {
+    public record Stale(String upstream, boolean forGood, String reason) {
     }
 
     /**
@@ -184,7 +185,7 @@ final class Dependencies {
      * once that job exists). Null when neither. Only a dependant handed over early can be queued
      * while its upstream has such elements.
      */
-    static Stale stale(Pass pass, Task t) {
+    public static Stale stale(Pass pass, Task t) {
         if (!early(pass, t)) {
             return null;
         }

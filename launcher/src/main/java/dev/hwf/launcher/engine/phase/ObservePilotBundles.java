@@ -1,7 +1,11 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.PilotBundles;
+import dev.hwf.launcher.engine.depend.UpstreamChecks;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.journal.AttemptRecord;
@@ -35,10 +39,10 @@ import org.slf4j.LoggerFactory;
  * runs, its elements' exit code files, each by its name. What is still queued costs nothing, and
  * neither does what ended in earlier passes.
  */
-final class ObservePilotBundles {
+public final class ObservePilotBundles {
     private static final Logger LOG = LoggerFactory.getLogger(ObservePilotBundles.class);
-    static final String HANDED_BACK = "its pilot ended before it did; it runs again";
-    static final String NOT_RUN = "its pilot's agent could not run it; it runs again";
+    public static final String HANDED_BACK = "its pilot ended before it did; it runs again";
+    public static final String NOT_RUN = "its pilot's agent could not run it; it runs again";
 
     private ObservePilotBundles() {
     }

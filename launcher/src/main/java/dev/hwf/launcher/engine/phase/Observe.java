@@ -1,8 +1,16 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.PilotBundles;
+import dev.hwf.launcher.engine.RetryPolicy;
+import dev.hwf.launcher.engine.SchedulerCalls;
+import dev.hwf.launcher.engine.Services;
+import dev.hwf.launcher.engine.depend.ElementWiseDependencies;
+import dev.hwf.launcher.engine.depend.UpstreamChecks;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
@@ -31,7 +39,7 @@ import java.util.Set;
  * Elements the scheduler stops showing get {@code missingSince}; past the scheduler's
  * {@code lostAfter} they go to {@link AccountingLookup}.
  */
-final class Observe {
+public final class Observe {
     private Observe() {
     }
 
@@ -41,7 +49,7 @@ final class Observe {
      * @param statusRead whether the scheduler answered the status call; null when there was no
      *                   live job to ask about
      */
-    record Observation(PhaseResult result, Boolean statusRead, Set<String> listed) {
+    public record Observation(PhaseResult result, Boolean statusRead, Set<String> listed) {
         Observation(PhaseResult result, Boolean statusRead) {
             this(result, statusRead, Set.of());
         }
@@ -56,7 +64,7 @@ final class Observe {
      *                     code file, or killed by a signal (whose cause is the scheduler's to say),
      *                     waits for the next full pass
      */
-    static Observation run(Pass pass, boolean askScheduler) {
+    public static Observation run(Pass pass, boolean askScheduler) {
         List<ElementRecord> live = new ArrayList<>();
         List<ElementRecord> inBundles = new ArrayList<>();
         Set<JobId> jobs = new LinkedHashSet<>();

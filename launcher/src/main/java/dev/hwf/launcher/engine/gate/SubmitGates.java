@@ -1,6 +1,7 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import dev.hwf.api.SiteLimits;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;
@@ -26,7 +27,7 @@ import java.util.List;
  * What goes out goes in workflow order, and within a task in index order. A new reason to hold
  * work back (a dependency the scheduler keeps, a pilot's capacity) is a new gate and one line here.
  */
-final class SubmitGates implements SubmitGate {
+public final class SubmitGates implements SubmitGate {
     private final List<SubmitGate> chain;
 
     private SubmitGates(List<SubmitGate> chain) {
@@ -34,7 +35,8 @@ final class SubmitGates implements SubmitGate {
     }
 
     /** The gates for one pass, for work going to {@code site}. */
-    static SubmitGates forPass(Pass pass, NamedSite site, Journal journal, SubmitBackoff backoff, SiteLimits limits) {
+    public static SubmitGates forPass(Pass pass, NamedSite site, Journal journal, SubmitBackoff backoff,
+                                      SiteLimits limits) {
         SubmitGate refused = backoff.gate(pass.now());
         // packed elements are no jobs: the scheduler's refusals do not hold them back
         SubmitGate backoffForJobs = (task, n) -> task.pilot() ? Verdict.go() : refused.check(task, n);

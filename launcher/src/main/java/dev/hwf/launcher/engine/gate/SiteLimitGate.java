@@ -1,6 +1,7 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import dev.hwf.api.SiteLimits;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Task;

@@ -1,5 +1,6 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.workflow.Task;
 
 /**

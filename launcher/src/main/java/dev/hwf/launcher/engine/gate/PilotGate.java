@@ -1,6 +1,7 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.journal.StateCounts;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.depend;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -9,19 +9,19 @@ import java.util.List;
  * several, each carrying the elements from its first one on whose index is less than the limit
  * away, with that first index as its offset (the job's scheduler index i is element offset + i).
  */
-final class ArrayChunks {
+public final class ArrayChunks {
     private ArrayChunks() {
     }
 
     /** One array job's elements and offset. */
-    record Chunk(List<Integer> indices, int offset) {
+    public record Chunk(List<Integer> indices, int offset) {
     }
 
     /**
      * @param indices      the elements to send, in increasing order
      * @param maxArraySize the site's limit (indices stay below it), or null for none
      */
-    static List<Chunk> split(List<Integer> indices, Integer maxArraySize) {
+    public static List<Chunk> split(List<Integer> indices, Integer maxArraySize) {
         if (indices.isEmpty()) {
             return List.of();
         }

@@ -1,7 +1,16 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobState;
 import dev.hwf.api.SiteLimits;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.depend.ArrayChunks;
+import dev.hwf.launcher.engine.depend.ElementWise;
+import dev.hwf.launcher.engine.depend.ElementWiseDependencies;
+import dev.hwf.launcher.engine.gate.SiteLimitsReader;
+import dev.hwf.launcher.engine.gate.SubmitBackoff;
+import dev.hwf.launcher.engine.gate.SubmitGate;
+import dev.hwf.launcher.engine.gate.SubmitGates;
 import dev.hwf.launcher.journal.Claim;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
@@ -28,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * stays WAITING, with the reason written where the gate shows it. The sequencer writes the claims,
  * hands those it won to {@link Submission}, and writes the rest with what the submission returns.
  */
-final class ReleaseAndSubmit {
+public final class ReleaseAndSubmit {
     private static final Logger LOG = LoggerFactory.getLogger(ReleaseAndSubmit.class);
 
     private ReleaseAndSubmit() {
@@ -41,10 +50,10 @@ final class ReleaseAndSubmit {
      * @param held   what is written with the submission's result: the reasons of the elements held,
      *               and the elements a gate stopped
      */
-    record Release(List<Claim> claims, PhaseResult held, Map<String, NamedSite> toStage) {
+    public record Release(List<Claim> claims, PhaseResult held, Map<String, NamedSite> toStage) {
         static final Release NONE = new Release(List.of(), PhaseResult.NONE, Map.of());
 
-        Release {
+        public Release {
             claims = List.copyOf(claims);
             toStage = Map.copyOf(toStage);
         }
@@ -54,7 +63,7 @@ final class ReleaseAndSubmit {
      * @param staged where each task's inputs are in place (SPEC section 7), by task: a task whose
      *               inputs come from another site goes only once they are ({@code toStage} otherwise)
      */
-    static Release run(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimitsReader limitsReader,
+    public static Release run(Pass pass, Journal journal, SubmitBackoff backoff, SiteLimitsReader limitsReader,
                        Map<String, String> staged) {
         if (pass.wf().tasks().stream().allMatch(t -> pass.waitingCount(t.name()) == 0)) {
             return Release.NONE;

@@ -1,6 +1,9 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.depend.ElementWise;
 import dev.hwf.launcher.journal.WaitingChange;
 import dev.hwf.launcher.workflow.Task;
 import java.util.ArrayList;
@@ -12,11 +15,11 @@ import java.util.List;
  * that will not come. The sequencer repeats the phase until it finds nothing, so a cancellation
  * runs down a chain of dependants in one pass.
  */
-final class CancelBlocked {
+public final class CancelBlocked {
     private CancelBlocked() {
     }
 
-    static PhaseResult run(Pass pass) {
+    public static PhaseResult run(Pass pass) {
         List<WaitingChange> changes = new ArrayList<>();
         for (Task t : pass.wf().tasks()) {
             if (pass.waitingCount(t.name()) == 0) {

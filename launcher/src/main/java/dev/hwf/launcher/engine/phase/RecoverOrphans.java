@@ -1,8 +1,14 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.PilotBundles;
+import dev.hwf.launcher.engine.RetryPolicy;
+import dev.hwf.launcher.engine.SchedulerCalls;
+import dev.hwf.launcher.engine.depend.UpstreamChecks;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
@@ -32,13 +38,13 @@ import org.slf4j.LoggerFactory;
  * claim is older than the submit grace, it never reached the scheduler and is handed back to
  * WAITING, to be submitted again.
  */
-final class RecoverOrphans {
+public final class RecoverOrphans {
     private static final Logger LOG = LoggerFactory.getLogger(RecoverOrphans.class);
 
     private RecoverOrphans() {
     }
 
-    static PhaseResult run(Pass pass) {
+    public static PhaseResult run(Pass pass) {
         Map<String, List<ElementRecord>> byName = new LinkedHashMap<>();
         for (ElementRecord e : pass.snap().elements()) {
             if (e.state() == JobState.QUEUED && e.jobId() == null) {

@@ -1,10 +1,12 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.CrashHook;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
-import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.journal.StagingLog.CopiedFile;
+import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.stage.InputCopy;
 import dev.hwf.launcher.stage.Store;
 import dev.hwf.launcher.workflow.NamedSite;
@@ -33,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>This phase writes to the journal as it goes, unlike the others: STAGING must be seen while
  * the bytes move, which may take long.
  */
-final class StageInputs {
+public final class StageInputs {
     private static final Logger LOG = LoggerFactory.getLogger(StageInputs.class);
     /** Tries of a task's staging before it fails. */
     static final int TRIES = 3;
@@ -44,7 +46,7 @@ final class StageInputs {
     private final Clock clock;
     private final CrashHook crash;
 
-    StageInputs(Journal journal, Clock clock, CrashHook crash) {
+    public StageInputs(Journal journal, Clock clock, CrashHook crash) {
         this.journal = journal;
         this.clock = clock;
         this.crash = crash;
@@ -70,7 +72,7 @@ final class StageInputs {
      * Copies a task's inputs to {@code site}; true when every file is in place. Its elements go
      * STAGING while they are copied, then WAITING again (staged, or to be tried again) or FAILED.
      */
-    boolean stage(Pass pass, Task t, NamedSite site) {
+    public boolean stage(Pass pass, Task t, NamedSite site) {
         String runId = pass.runId();
         StagingLog log = journal.staging();
         InputCopy copy = null;
@@ -171,7 +173,7 @@ final class StageInputs {
     }
 
     /** The tasks left STAGING by a pass that did not finish (hwf killed during a copy), with their site. */
-    static Map<String, String> leftStaging(Pass pass, List<StagingLog.Staging> staging) {
+    public static Map<String, String> leftStaging(Pass pass, List<StagingLog.Staging> staging) {
         Map<String, String> out = new LinkedHashMap<>();
         for (StagingLog.Staging s : staging) {
             if (pass.snap().counts(s.task()).of(JobState.STAGING) > 0) {

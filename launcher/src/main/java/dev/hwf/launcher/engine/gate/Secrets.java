@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.workflow.Task;
@@ -11,7 +11,7 @@ import java.util.function.Function;
  * from the submitting process's environment each time, added to the submit command's environment
  * (never to a file or a command line), and forgotten.
  */
-final class Secrets {
+public final class Secrets {
     private Secrets() {
     }
 
@@ -33,7 +33,7 @@ final class Secrets {
     }
 
     /** The job's variables and their values now; call after {@link #unreadable} said null. */
-    static Map<String, String> values(Task task, Function<String, String> environment) {
+    public static Map<String, String> values(Task task, Function<String, String> environment) {
         Map<String, String> values = new LinkedHashMap<>();
         task.secrets().forEach((name, variable) -> {
             String value = environment.apply(variable);

@@ -1,4 +1,4 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import dev.hwf.launcher.workflow.Task;
 
@@ -11,7 +11,7 @@ import dev.hwf.launcher.workflow.Task;
  * {@link #released}) and has no other side effects: the submit phase acts on its verdict.
  */
 @FunctionalInterface
-interface SubmitGate {
+public interface SubmitGate {
     /**
      * Whether (and how many of) the task's WAITING elements may be submitted now.
      *
@@ -34,7 +34,7 @@ interface SubmitGate {
         private static final Verdict GO = new Verdict(Kind.GO, null, Integer.MAX_VALUE, false);
 
         /** Whether the answer lets the elements go. */
-        enum Kind {
+        public enum Kind {
             /** Submit now (up to max), as far as this gate is concerned. */
             GO,
             /** Not now; ask again next pass. The elements stay WAITING. */

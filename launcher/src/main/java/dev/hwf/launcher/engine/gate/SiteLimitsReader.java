@@ -1,10 +1,11 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.gate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SiteLimits;
+import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TransportException;
 import dev.hwf.launcher.journal.Journal;
@@ -36,15 +37,15 @@ import org.slf4j.LoggerFactory;
  * win over what was read. A scheduler that cannot be asked leaves the kept limits (or none) in
  * force; its refusals still hold work back.
  */
-final class SiteLimitsReader {
+public final class SiteLimitsReader {
     private static final Logger LOG = LoggerFactory.getLogger(SiteLimitsReader.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration REFRESH = Duration.ofSeconds(Schedulers.envLong("HWF_LIMITS_REFRESH", 3600));
+    public static final Duration REFRESH = Duration.ofSeconds(Schedulers.envLong("HWF_LIMITS_REFRESH", 3600));
 
     private final Journal journal;
     private final Clock clock;
 
-    SiteLimitsReader(Journal journal, Clock clock) {
+    public SiteLimitsReader(Journal journal, Clock clock) {
         this.journal = journal;
         this.clock = clock;
     }
@@ -58,7 +59,7 @@ final class SiteLimitsReader {
     }
 
     /** The limits in force on one site of the run (the default site's kept in the journal). */
-    SiteLimits current(Pass pass, NamedSite named) {
+    public SiteLimits current(Pass pass, NamedSite named) {
         Site site = named.site();
         boolean dflt = named.name().equals(pass.wf().hasSites() ? pass.wf().defaultSite() : NamedSite.DEFAULT);
         SiteLimits own = new SiteLimits(site.maxArraySize(), site.maxJobs(),

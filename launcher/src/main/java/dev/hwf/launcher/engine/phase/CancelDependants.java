@@ -1,7 +1,13 @@
-package dev.hwf.launcher.engine;
+package dev.hwf.launcher.engine.phase;
 
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.engine.CrashHook;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.engine.PhaseResult;
+import dev.hwf.launcher.engine.SchedulerCalls;
+import dev.hwf.launcher.engine.depend.Dependencies;
+import dev.hwf.launcher.engine.depend.ElementWiseDependencies;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.workflow.Task;
@@ -30,13 +36,13 @@ import org.slf4j.LoggerFactory;
  * never be met if hwf died before cancelling it. What is stale is worked out once per reading of the
  * run, kept on the {@link Pass}: the phase takes back what {@link Observe} left to it.
  */
-final class CancelDependants {
+public final class CancelDependants {
     private static final Logger LOG = LoggerFactory.getLogger(CancelDependants.class);
 
     private CancelDependants() {
     }
 
-    static PhaseResult run(Pass pass, CrashHook crash) {
+    public static PhaseResult run(Pass pass, CrashHook crash) {
         List<Change> changes = new ArrayList<>();
         Map<JobId, ElementRecord> jobs = new LinkedHashMap<>(); // each job with an element it carries (its site)
         Map<String, Dependencies.Stale> stale = staleDownTheChain(pass);
