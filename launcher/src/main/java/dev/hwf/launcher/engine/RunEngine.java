@@ -52,12 +52,14 @@ import org.slf4j.LoggerFactory;
  *       ({@link dev.hwf.launcher.engine.phase.AccountingLookup} for jobs gone from the queue;
  *       {@link RetryPolicy} for what a failure means);</li>
  *   <li>{@link TendServices}: services stopped once unneeded, dependants of a dead service failed;</li>
+ *   <li>{@link PilotKeeper}: pilot jobs replaced while packed work is left, told to stop after;</li>
  *   <li>{@link CancelDependants} and {@link CancelBlocked}: work whose upstream failed (queued
  *       dependants the scheduler holds, then WAITING work), until nothing more is found;</li>
  *   <li>{@link ReleaseAndSubmit}: every task with WAITING work past the {@link SubmitGates},
  *       claimed then submitted by {@link Submission}; again while what went out lets dependants go
  *       under the scheduler's dependency ({@link Dependencies}; element by element,
- *       {@link ElementWiseDependencies}).</li>
+ *       {@link ElementWiseDependencies}); inputs from another site are copied first
+ *       ({@link StageInputs}).</li>
  * </ol>
  * Only the claims are written apart, before anything is submitted ({@link #claim}): they name
  * the jobs that a pass after a crash looks for.
@@ -317,11 +319,6 @@ public final class RunEngine {
         return pass;
     }
 
-    /**
-     * Writes what a phase asked for in one transaction (job ids first, then element changes, then
-     * changes to WAITING elements in bulk, then service endpoints and where attempts ran), and returns the pass over the run as read again (the same pass when there was nothing): the
-     * elements of the tasks it changed, and every task's derived state.
-     */
     /** A pass over the run as read, at the clock's reading now. */
     private Pass pass(RunSnapshot snap, Workflow wf) {
         String runId = snap.run().id();
@@ -338,6 +335,12 @@ public final class RunEngine {
         });
     }
 
+    /**
+     * Writes what a phase asked for in one transaction (job ids first, then element changes, then
+     * changes to WAITING elements in bulk, then service endpoints and where attempts ran), and
+     * returns the pass over the run as read again (the same pass when there was nothing): the
+     * elements of the tasks it changed, and every task's derived state.
+     */
     private Pass write(Pass pass, PhaseResult r) {
         if (r.isEmpty()) {
             return pass;
