@@ -112,7 +112,7 @@ SCEN=${1:-}
 
 # --- 1. submit ---------------------------------------------------------------------------------
 if [ -z "$SCEN" ] || [ "$SCEN" = submit ]; then
-    for n in 300 3000; do
+    for n in ${SUBMIT_SIZES:-300 3000}; do
         independent "submit$n" "$n"
         hwf_t=(); floor_t=()
         for _ in $(seq "$REPS"); do
