@@ -12,8 +12,8 @@ set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 HWF="$HERE/../bin/hwf"
 N=${N:-20}
-CPU_KEYS=${HWF_CLUSTER_DIR:-/var/tmp/hwf-cluster}/ssh
-GPU_KEYS=${HWF_REAL_CLUSTER_DIR:-/var/tmp/hwf-cluster-real}/login/ssh
+# shellcheck source=two-sites.sh
+. "$HERE/two-sites.sh"
 WORK=$(mktemp -d /var/tmp/hwf-bench-place.XXXXXX)
 GPU_DIR=hwf-bench-place-$$
 trap 'rm -rf "$WORK" "/home/hwfgpu/$GPU_DIR"' EXIT
@@ -25,24 +25,8 @@ now_ms() { echo $(( $(date +%s%N) / 1000000 )); }
 
 workflow() { # place
     echo "name: place-$1"
+    sites_yaml "$WORK/cpu" "$GPU_DIR"
     cat <<YAML
-sites:
-  cpu:
-    scheduler: slurm
-    host: 127.0.0.1
-    port: 2222
-    user: root
-    identityFile: $CPU_KEYS/userkey
-    knownHosts: $CPU_KEYS/known_hosts
-    workdir: "$WORK/cpu"
-  gpu:
-    scheduler: slurm
-    host: 127.0.0.1
-    port: 2223
-    user: hwfgpu
-    identityFile: $GPU_KEYS/userkey
-    knownHosts: $GPU_KEYS/known_hosts
-    workdir: $GPU_DIR
 defaults:
   memory: 50M
   directives: ["--hold"]

@@ -14,8 +14,8 @@
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 HWF="$HERE/../bin/hwf"
-CPU_KEYS=${HWF_CLUSTER_DIR:-/var/tmp/hwf-cluster}/ssh
-GPU_KEYS=${HWF_REAL_CLUSTER_DIR:-/var/tmp/hwf-cluster-real}/login/ssh
+# shellcheck source=two-sites.sh
+. "$HERE/two-sites.sh"
 WORK=$(mktemp -d /var/tmp/hwf-bench-stage.XXXXXX)
 GPU_DIR=hwf-bench-stage-$$
 trap 'rm -rf "$WORK" "/home/hwfgpu/$GPU_DIR"' EXIT
@@ -55,25 +55,10 @@ ms_between() { python3 -c 'import sys, datetime as d; a, b = (d.datetime.fromiso
 # the production-like cluster takes them; both reached through their login nodes
 run_case() { # name glob
     local name=$1 glob=$2
-    cat > "$WORK/$name.yaml" <<YAML
-name: stage-$name
-sites:
-  cpu:
-    scheduler: slurm
-    host: 127.0.0.1
-    port: 2222
-    user: root
-    identityFile: $CPU_KEYS/userkey
-    knownHosts: $CPU_KEYS/known_hosts
-    workdir: "$WORK/cpu"
-  gpu:
-    scheduler: slurm
-    host: 127.0.0.1
-    port: 2223
-    user: hwfgpu
-    identityFile: $GPU_KEYS/userkey
-    knownHosts: $GPU_KEYS/known_hosts
-    workdir: $GPU_DIR
+    {
+        echo "name: stage-$name"
+        sites_yaml "$WORK/cpu" "$GPU_DIR"
+        cat <<YAML
 tasks:
   - name: make
     site: cpu
@@ -87,6 +72,7 @@ tasks:
     memory: 50M
     command: ls | wc -l
 YAML
+    } > "$WORK/$name.yaml"
     local out run json started ended
     out=$(HWF_JOURNAL="$WORK/journal.db" "$HWF" submit --quiet "$WORK/$name.yaml" 2>&1) || { echo "$out"; exit 1; }
     run=$(HWF_JOURNAL="$WORK/journal.db" "$HWF" runs --json | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["run"])')
