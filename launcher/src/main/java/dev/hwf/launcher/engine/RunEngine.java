@@ -23,6 +23,7 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
+import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Sites;
@@ -226,17 +227,22 @@ public final class RunEngine {
         pass = write(pass, TendServices.run(pass));
         pass = write(pass, PilotKeeper.run(pass));
         pass = cancelBlocked(pass);
-        Map<String, String> staged = new HashMap<>(); // where each task's inputs are in place (several sites)
+        Staging staging = new Staging(); // several sites: where inputs are in place, what was tried this pass
         if (wf.hasSites()) {
-            pass = stage(pass, StageInputs.leftStaging(pass, journal.staging().staging(runId)), staged);
-            journal.staging().staging(runId).stream().filter(st -> st.endedAt() != null && st.error() == null)
-                    .forEach(st -> staged.put(st.task(), st.site()));
+            List<StagingLog.Staging> rows = journal.staging().staging(runId);
+            rows.forEach(st -> {
+                staging.before.put(st.task(), st);
+                if (st.endedAt() != null && st.error() == null) {
+                    staging.staged.put(st.task(), st.site());
+                }
+            });
+            pass = stage(pass, StageInputs.leftStaging(pass, rows), staging);
         }
         // what goes out may let dependants go at once, under the scheduler's dependency on it: a
         // chain of N tasks is submitted in N rounds of one pass
         for (int round = 0; round < pass.wf().tasks().size() + 1; round++) {
             pass = pass.at(clock.instant());
-            ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits, staged);
+            ReleaseAndSubmit.Release release = ReleaseAndSubmit.run(pass, journal, backoff, limits, staging.staged);
             List<Claim> claimed = claim(pass, release.claims());
             PhaseResult sent = release.held().and(submission.submit(pass, claimed));
             pass = write(pass, sent).knowing(jobIds(sent));
@@ -244,10 +250,16 @@ public final class RunEngine {
                 pass = pass.reread(journal.refresh(pass.snap(),
                         claimed.stream().map(Claim::task).distinct().toList()), clock.instant());
             }
-            if (!release.toStage().isEmpty()) { // inputs from another site: copied, then released next round
-                Map<String, String> to = new LinkedHashMap<>();
-                release.toStage().forEach((task, site) -> to.put(task, site.name()));
-                pass = stage(pass, to, staged);
+            // inputs from another site: copied, then released next round; a copy that failed is tried
+            // again by the next pass, not again in this one
+            Map<String, String> to = new LinkedHashMap<>();
+            release.toStage().forEach((task, site) -> {
+                if (!staging.tried.contains(task)) {
+                    to.put(task, site.name());
+                }
+            });
+            if (!to.isEmpty()) {
+                pass = stage(pass, to, staging);
                 continue;
             }
             if (sent.jobIds().isEmpty() || !waitsEarly(pass)) {
@@ -259,16 +271,29 @@ public final class RunEngine {
     }
 
     /**
-     * Copies the inputs of these tasks to their sites ({@link StageInputs}), noting in {@code staged}
-     * those whose files are all in place; the pass over the run as read again.
+     * A pass's staging: each task's staging as the journal held it when the pass began, where each
+     * task's inputs are in place (by task: its site), and the tasks whose inputs this pass tried to copy.
      */
-    private Pass stage(Pass pass, Map<String, String> tasks, Map<String, String> staged) {
+    private static final class Staging {
+        final Map<String, StagingLog.Staging> before = new HashMap<>();
+        final Map<String, String> staged = new HashMap<>();
+        final Set<String> tried = new HashSet<>();
+    }
+
+    /**
+     * Copies the inputs of these tasks to their sites ({@link StageInputs}), noting those whose files
+     * are all in place; the pass over the run as read again.
+     */
+    private Pass stage(Pass pass, Map<String, String> tasks, Staging staging) {
         if (tasks.isEmpty()) {
             return pass;
         }
         tasks.forEach((task, site) -> {
-            if (stager.stage(pass, pass.wf().task(task), pass.wf().siteNamed(site))) {
-                staged.put(task, site);
+            staging.tried.add(task);
+            StagingLog.Staging before = staging.before.get(task);
+            if (stager.stage(pass, pass.wf().task(task), pass.wf().siteNamed(site), before == null ? 0
+                    : before.tries())) {
+                staging.staged.put(task, site);
             }
         });
         return pass.reread(journal.refresh(pass.snap(), tasks.keySet()), clock.instant());

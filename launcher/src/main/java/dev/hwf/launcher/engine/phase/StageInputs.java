@@ -3,7 +3,7 @@ package dev.hwf.launcher.engine.phase;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.engine.CrashHook;
 import dev.hwf.launcher.engine.Pass;
-import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.StagingLog.CopiedFile;
 import dev.hwf.launcher.journal.StagingLog;
@@ -62,20 +62,25 @@ public final class StageInputs {
         return false;
     }
 
-    /** Where an upstream task ran: the site of its elements' last attempt (all of them, once it SUCCEEDED). */
+    /**
+     * Where an upstream task ran: the site of its last attempt, as the run's attempts (read with the
+     * pass) hold it; the task's site before it was submitted.
+     */
     static NamedSite upstreamSite(Pass pass, String task) {
-        List<ElementRecord> all = pass.all(task);
-        return all.isEmpty() ? pass.site(task) : pass.siteOf(all.get(0));
+        int last = pass.snap().task(task).attempt();
+        String recorded = last == 0 ? null : pass.snap().attempt(task, last).map(AttemptRecord::site).orElse(null);
+        return recorded == null ? pass.site(task) : pass.wf().siteNamed(recorded);
     }
 
     /**
      * Copies a task's inputs to {@code site}; true when every file is in place. Its elements go
      * STAGING while they are copied, then WAITING again (staged, or to be tried again) or FAILED.
+     *
+     * @param triesBefore the tries of the task's staging the journal held before this one
      */
-    public boolean stage(Pass pass, Task t, NamedSite site) {
+    public boolean stage(Pass pass, Task t, NamedSite site, int triesBefore) {
         String runId = pass.runId();
         StagingLog log = journal.staging();
-        InputCopy copy = null;
         List<Step> steps = new ArrayList<>();
         long total = 0;
         String failure = null;
@@ -96,15 +101,13 @@ public final class StageInputs {
                 }
                 steps.add(new Step(in, from, c, fromDir, files));
                 total += files.stream().mapToLong(Store.Found::size).sum();
-                copy = c;
             }
         } catch (IOException | RuntimeException e) {
             failure = "listing the inputs of " + t.name() + ": " + e.getMessage();
         }
         Instant now = clock.instant();
-        int tries = 1 + log.staging(runId).stream().filter(s -> s.task().equals(t.name())).mapToInt(
-                StagingLog.Staging::tries).findFirst().orElse(0);
-        log.started(runId, t.name(), site.name(), total, "staging " + (copy == null ? "" : total + " bytes ")
+        int tries = triesBefore + 1;
+        log.started(runId, t.name(), site.name(), total, "staging " + (steps.isEmpty() ? "" : total + " bytes ")
                 + "to site " + site.name(), now);
         if (failure == null) {
             failure = copyAll(pass, t, site, steps, total);
