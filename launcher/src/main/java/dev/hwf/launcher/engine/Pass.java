@@ -5,6 +5,7 @@ import dev.hwf.launcher.engine.depend.Dependencies;
 import dev.hwf.launcher.engine.depend.ElementWiseDependencies;
 import dev.hwf.launcher.engine.phase.CancelDependants;
 import dev.hwf.launcher.engine.phase.Observe;
+import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.WaitingChange;
@@ -51,6 +52,8 @@ public final class Pass {
     private final Set<String> knownJobs;
     private Map<String, List<ElementRecord>> byTask;
     private Map<String, Integer> offsets;
+    /** The site each attempt was recorded with, by task/attempt (several sites only), read once. */
+    private Map<String, String> attemptSites;
     private Map<String, Map<Integer, ElementWiseDependencies.Group>> partnerGroups;
     private Map<String, Dependencies.Stale> staleTasks;
     private List<ElementWiseDependencies.TakeBack> staleElements;
@@ -164,7 +167,7 @@ public final class Pass {
 
     /** The default site's scheduler (a workflow's only one, without {@code sites:}). */
     public Scheduler scheduler() {
-        return sites.of(wf.siteNamed(wf.hasSites() ? wf.defaultSite() : NamedSite.DEFAULT));
+        return sites.of(wf.defaultNamedSite());
     }
 
     /** The scheduler of the site a task goes to when hwf does not choose among several (the first). */
@@ -204,13 +207,20 @@ public final class Pass {
 
     /** The site an element's current attempt went to: as recorded with the attempt, else its task's. */
     public NamedSite siteOf(ElementRecord e) {
-        if (e.attempt() > 0) {
-            String recorded = snap.attempt(e.task(), e.attempt()).map(a -> a.site()).orElse(null);
-            if (recorded != null) {
-                return wf.siteNamed(recorded);
-            }
+        if (!wf.hasSites() || e.attempt() == 0) {
+            return site(e.task()); // one site; or never submitted
         }
-        return site(e.task());
+        if (attemptSites == null) { // once per reading: asked of every live element of a pass
+            Map<String, String> m = new HashMap<>();
+            for (AttemptRecord a : snap.attempts()) {
+                if (a.site() != null) {
+                    m.put(a.task() + "/" + a.attempt(), a.site());
+                }
+            }
+            attemptSites = m;
+        }
+        String recorded = attemptSites.get(e.task() + "/" + e.attempt());
+        return recorded != null ? wf.siteNamed(recorded) : site(e.task());
     }
 
     public Instant now() {
@@ -249,8 +259,7 @@ public final class Pass {
      * run was submitted (kept in the run's workflow).
      */
     public String workdir(NamedSite site) {
-        boolean dflt = site.name().equals(wf.hasSites() ? wf.defaultSite() : NamedSite.DEFAULT);
-        return dflt ? snap.run().workdir() : site.site().workdir();
+        return site.equals(wf.defaultNamedSite()) ? snap.run().workdir() : site.site().workdir();
     }
 
     /**

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.workflow.NamedSite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -254,13 +255,12 @@ final class RunReads {
     int liveElements(String scheduler, String host, String user) {
         // an attempt recorded with its site's key counts there; one without (a workflow's one site) counts
         // on the run's site
-        String key = scheduler + "|" + (host == null ? "" : host) + "|" + (user == null ? "" : user);
-        String siteKey = "(SELECT a.site_key FROM hwf_attempt a WHERE a.run_id=e.run_id AND a.task=e.task "
-                + "AND a.attempt=e.attempt)";
-        return db.inTransaction(c -> Sql.number(c, "SELECT count(*) FROM hwf_element e WHERE e.state IN "
-                + "('QUEUED','RUNNING') AND (e.job_id IS NULL OR e.job_id NOT LIKE 'pilot:%') "
-                + "AND e.run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING') AND (" + siteKey + "=? OR ("
-                + siteKey + " IS NULL AND e.run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=? "
+        String key = NamedSite.key(scheduler, host, user);
+        return db.inTransaction(c -> Sql.number(c, "SELECT count(*) FROM hwf_element e LEFT JOIN hwf_attempt a "
+                + "ON a.run_id=e.run_id AND a.task=e.task AND a.attempt=e.attempt WHERE e.state IN ('QUEUED','RUNNING') "
+                + "AND (e.job_id IS NULL OR e.job_id NOT LIKE 'pilot:%') "
+                + "AND e.run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING') AND (a.site_key=? OR ("
+                + "a.site_key IS NULL AND e.run_id IN (SELECT id FROM hwf_run WHERE state='RUNNING' AND scheduler=? "
                 + "AND coalesce(json_extract(spec, '$.site.host'), '')=? "
                 + "AND coalesce(json_extract(spec, '$.site.user'), '')=?)))", key, scheduler,
                 host == null ? "" : host, user == null ? "" : user));

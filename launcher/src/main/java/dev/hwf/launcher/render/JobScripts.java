@@ -41,8 +41,7 @@ public final class JobScripts {
      *                in {@code <workdir>/<runId>}
      */
     public JobScripts(Workflow workflow, String runId, String workdir, SchedulerAdapter adapter) {
-        this(workflow, runId, adapter, workflow.siteNamed(workflow.hasSites() ? workflow.defaultSite()
-                : NamedSite.DEFAULT), s -> workdir);
+        this(workflow, runId, adapter, workflow.defaultNamedSite(), s -> workdir);
     }
 
     /**

@@ -49,7 +49,7 @@ public final class InputCopy {
         default void placed(FileCopy file) {
         }
 
-        /** Half of a file is written under its temporary name (once per file, for tests that stop a copy there). */
+        /** A file's first bytes are written under its temporary name (once per file, for tests that stop a copy there). */
         default void writing(String partial) {
         }
     }
@@ -189,7 +189,7 @@ public final class InputCopy {
         byte[] buf = new byte[BUFFER];
         long done = doneBefore;
         long reported = doneBefore;
-        long half = -1;
+        boolean begun = false;
         while (true) {
             int n;
             try {
@@ -202,8 +202,8 @@ public final class InputCopy {
             }
             out.write(buf, 0, n);
             done += n;
-            if (half < 0 && done - doneBefore > 0) {
-                half = done;
+            if (!begun) {
+                begun = true;
                 out.flush();
                 progress.writing(tmp);
             }

@@ -23,6 +23,19 @@ public record NamedSite(String name, String scheduler, Site site, Cost cost, Dou
         }
     }
 
+    /**
+     * The key a site's live jobs are counted under, across runs (scheduler|host|user): two sites
+     * of the same scheduler, host and user are one site to its limits.
+     */
+    public String key() {
+        return key(scheduler, site.host(), site.user());
+    }
+
+    /** {@link #key()} of a site with this scheduler, host and user (null: this machine, the local user). */
+    public static String key(String scheduler, String host, String user) {
+        return scheduler + "|" + (host == null ? "" : host) + "|" + (user == null ? "" : user);
+    }
+
     public boolean isRemote() {
         return site.isRemote();
     }

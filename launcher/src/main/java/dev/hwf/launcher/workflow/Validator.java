@@ -124,7 +124,7 @@ final class Validator {
             tasks.add(t);
         }
         graph.checkServices(tasks);
-        placement.checkAcross(tasks, parsed, siteOf, shape.hasSites() ? shape.defaultSite() : NamedSite.DEFAULT);
+        placement.checkAcross(tasks, parsed, siteOf, shape.defaultNamedSite().name());
         pilots.checkUsed(tasks);
         return problems.isEmpty() ? tasks : List.of();
     }

@@ -68,7 +68,7 @@ public record Workflow(String name, String scheduler, Site site, List<Task> task
     /** The sites a placement names, else the default site. */
     public List<NamedSite> sitesOf(Placement p) {
         if (p.sites().isEmpty()) {
-            return List.of(siteNamed(defaultSite == null ? NamedSite.DEFAULT : defaultSite));
+            return List.of(defaultNamedSite());
         }
         return p.sites().stream().map(this::siteNamed).toList();
     }

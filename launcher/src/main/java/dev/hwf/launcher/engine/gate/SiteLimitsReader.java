@@ -55,13 +55,13 @@ public final class SiteLimitsReader {
 
     /** The limits in force for the pass's run on its default site. */
     SiteLimits current(Pass pass) {
-        return current(pass, pass.wf().siteNamed(pass.wf().hasSites() ? pass.wf().defaultSite() : NamedSite.DEFAULT));
+        return current(pass, pass.wf().defaultNamedSite());
     }
 
     /** The limits in force on one site of the run (the default site's kept in the journal). */
     public SiteLimits current(Pass pass, NamedSite named) {
         Site site = named.site();
-        boolean dflt = named.name().equals(pass.wf().hasSites() ? pass.wf().defaultSite() : NamedSite.DEFAULT);
+        boolean dflt = named.equals(pass.wf().defaultNamedSite());
         SiteLimits own = new SiteLimits(site.maxArraySize(), site.maxJobs(),
                 site.maxJobs() == null ? null : "site.maxJobs");
         if (own.maxJobs() != null && own.maxArraySize() != null) {

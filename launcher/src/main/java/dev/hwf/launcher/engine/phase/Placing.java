@@ -13,7 +13,6 @@ import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Placement;
-import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,16 +37,11 @@ final class Placing {
     /** Why a site cannot be reached now, by name: asked once per pass. */
     private final Map<String, String> unreachable = new HashMap<>();
     private final Map<String, Boolean> asked = new HashMap<>();
+    /** Each task's elements, read from the journal once per pass however many decisions ask. */
+    private final Map<String, List<ElementRecord>> elements = new HashMap<>();
 
     Placing(Pass pass) {
         this.pass = pass;
-    }
-
-    /** The key a site's live jobs are counted under: scheduler|host|user. */
-    static String key(NamedSite s) {
-        Site site = s.site();
-        return s.scheduler() + "|" + (site.host() == null ? "" : site.host()) + "|" + (site.user() == null ? ""
-                : site.user());
     }
 
     Where of(Task t) {
@@ -59,7 +53,7 @@ final class Placing {
             NamedSite s = sites.get(0);
             String why = reach(s);
             return why != null ? new Where(null, null, "waiting: site " + s.name() + " cannot be reached (" + why
-                    + ")") : new Where(s, new Placed(s.name(), key(s), null, null), null);
+                    + ")") : new Where(s, new Placed(s.name(), s.key(), null, null), null);
         }
         List<Placer.Candidate> candidates = new ArrayList<>();
         Map<String, StartEstimate> estimates = new HashMap<>();
@@ -79,7 +73,11 @@ final class Placing {
         NamedSite chosen = pass.wf().siteNamed(d.site());
         StartEstimate est = estimates.get(d.site());
         Instant at = est.at() == null ? null : est.at().atZone(ZoneId.systemDefault()).toInstant();
-        return new Where(chosen, new Placed(chosen.name(), key(chosen), d.reason(), at), null);
+        return new Where(chosen, new Placed(chosen.name(), chosen.key(), d.reason(), at), null);
+    }
+
+    private List<ElementRecord> elements(String task) {
+        return elements.computeIfAbsent(task, pass::all);
     }
 
     /** Why a site cannot be reached now (null: it can), asked once per pass: a stat of its work directory. */
@@ -128,7 +126,7 @@ final class Placing {
             return null;
         }
         List<Duration> waits = new ArrayList<>();
-        for (ElementRecord e : pass.all(t.name())) {
+        for (ElementRecord e : elements(t.name())) {
             Instant sub = submitted.get(e.attempt());
             if (sub != null && e.startedAt() != null) {
                 waits.add(Duration.between(sub, e.startedAt()));
@@ -156,7 +154,7 @@ final class Placing {
         }
         double spent = 0;
         for (Task t : pass.wf().tasks()) {
-            for (ElementRecord e : pass.all(t.name())) {
+            for (ElementRecord e : elements(t.name())) {
                 if (e.startedAt() == null || !s.name().equals(siteOfAttempt.get(t.name() + "/" + e.attempt()))) {
                     continue;
                 }
