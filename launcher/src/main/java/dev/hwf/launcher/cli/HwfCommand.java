@@ -16,11 +16,9 @@ import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.plan.Definitions;
 import dev.hwf.launcher.plan.ReusePlan;
-import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.site.Sites;
-import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.io.IOException;
@@ -30,7 +28,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -176,18 +173,9 @@ public final class HwfCommand implements Runnable {
         }
     }
 
-    /** Renders every task as attempt 1, in memory, so template errors surface before anything is written. */
-    static Map<String, String> renderAll(Workflow wf, Scheduler s, String runId, String workdir) {
-        JobScripts jobScripts = new JobScripts(wf, runId, workdir, s.adapter());
-        Map<String, String> scripts = new LinkedHashMap<>();
-        for (Task t : wf.tasks()) {
-            scripts.put(t.name(), jobScripts.first(t).text());
-        }
-        return scripts;
-    }
-
+    /** The default site's work directory, resolved there. */
     static String workdir(Workflow wf, Scheduler s) {
-        return s.files().resolve(wf.site().workdir() == null ? "~/.hwf/work" : wf.site().workdir());
+        return s.files().resolve(wf.site().workdir() == null ? SiteSetup.DEFAULT_WORKDIR : wf.site().workdir());
     }
 
     @Command(name = "submit", mixinStandardHelpOptions = true,
@@ -230,8 +218,7 @@ public final class HwfCommand implements Runnable {
             Scheduler scheduler = Schedulers.forWorkflow(wf);
             String workdir = workdir(wf, scheduler);
             if (dryRun) {
-                Map<String, String> scripts = wf.hasSites() ? SiteSetup.renderAll(wf, wf.name() + "-dry-run", workdir)
-                        : renderAll(wf, scheduler, wf.name() + "-dry-run", workdir);
+                Map<String, String> scripts = SiteSetup.renderAll(wf, wf.name() + "-dry-run", workdir);
                 for (Map.Entry<String, String> e : scripts.entrySet()) {
                     hwf.out.println("### task " + e.getKey());
                     hwf.out.println(e.getValue());
@@ -241,17 +228,11 @@ public final class HwfCommand implements Runnable {
                 return ExitCodes.OK;
             }
             LOG.debug("workflow {} valid: {} tasks", wf.name(), wf.tasks().size());
-            if (wf.hasSites()) {
-                // each site answers, and its work directory is resolved there, before anything is recorded
-                Sites sites = SiteSetup.sites(wf, scheduler);
-                SiteSetup.probe(wf, sites);
-                wf = SiteSetup.resolveWorkdirs(wf, sites);
-                SiteSetup.renderAll(wf, wf.name() + "-check", workdir);
-            } else {
-                renderAll(wf, scheduler, wf.name() + "-check", workdir);
-                Schedulers.probe(scheduler);
-                Schedulers.checkSecretsStayPrivate(scheduler, wf);
-            }
+            SiteSetup.renderAll(wf, wf.name() + "-check", workdir);
+            // each site answers, and its work directory is resolved there, before anything is recorded
+            Sites sites = SiteSetup.sites(wf, scheduler);
+            SiteSetup.probe(wf, sites);
+            wf = SiteSetup.resolveWorkdirs(wf, sites);
             LOG.debug("scripts render, {} answers", wf.scheduler());
             try (Journal journal = hwf.openJournal()) {
                 Instant now = Instant.now();
@@ -376,7 +357,7 @@ public final class HwfCommand implements Runnable {
         public Integer call() throws IOException {
             Workflow wf = args.load();
             Scheduler scheduler = Schedulers.forWorkflow(wf);
-            Map<String, String> scripts = renderAll(wf, scheduler, wf.name() + "-render", workdir(wf, scheduler));
+            Map<String, String> scripts = SiteSetup.renderAll(wf, wf.name() + "-render", workdir(wf, scheduler));
             for (Map.Entry<String, String> e : scripts.entrySet()) {
                 Path p = outDir.resolve(e.getKey() + ".sh");
                 FileModes.writeText(p, e.getValue());

@@ -109,13 +109,12 @@ final class ResumeCommand implements Callable<Integer> {
                 hwf.out.println("dry run: nothing was changed or submitted");
                 return ExitCodes.OK;
             }
+            SiteSetup.renderAll(next, runId, HwfCommand.workdir(next, scheduler)); // template errors now
             if (next.hasSites()) {
                 Sites sites = SiteSetup.sites(next, scheduler);
                 SiteSetup.probe(next, sites);
                 next = SiteSetup.resolveWorkdirs(next, sites);
-                SiteSetup.renderAll(next, runId, HwfCommand.workdir(next, scheduler)); // template errors now
             } else {
-                HwfCommand.renderAll(next, scheduler, runId, HwfCommand.workdir(next, scheduler)); // template errors now
                 Schedulers.probe(scheduler);
             }
             int again;

@@ -6,6 +6,7 @@ import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.StagingLog.Staging;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.report.SitesReport;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -16,17 +17,12 @@ import java.util.Map;
 /** Where each task of a run is (SPEC section 7): its site, why it went there, and how its staging stands. */
 final class TaskSites {
     private final Workflow wf;
-    private final Map<String, AttemptRecord> last = new HashMap<>();
+    private final Map<String, AttemptRecord> last;
     private final Map<String, Staging> staging = new HashMap<>();
 
     private TaskSites(RunSnapshot snap, List<Staging> stagings) {
         this.wf = SpecCodec.fromJsonOrNull(snap.run().spec());
-        for (AttemptRecord a : snap.attempts()) {
-            AttemptRecord before = last.get(a.task());
-            if (before == null || a.attempt() > before.attempt()) {
-                last.put(a.task(), a);
-            }
-        }
+        this.last = SitesReport.lastAttempts(snap);
         stagings.forEach(s -> staging.put(s.task(), s));
     }
 
@@ -41,11 +37,7 @@ final class TaskSites {
 
     /** The site the task's last attempt went to, else the first it may go to; null when unknown. */
     String site(String task) {
-        AttemptRecord a = last.get(task);
-        if (a != null && a.site() != null) {
-            return a.site();
-        }
-        return wf == null || !wf.has(task) ? null : wf.siteOf(wf.task(task)).name();
+        return SitesReport.siteOf(wf, task, last.get(task));
     }
 
     /** Why the last attempt went to its site, when hwf chose among several; else null. */

@@ -50,19 +50,37 @@ public record SitesReport(List<TaskSite> tasks, List<Placed> placements, List<Co
         if (wf == null || !wf.hasSites()) {
             return NONE;
         }
-        Map<String, AttemptRecord> last = new HashMap<>();
+        Map<String, AttemptRecord> last = lastAttempts(snap);
         List<Placed> placed = new ArrayList<>();
         for (AttemptRecord a : snap.attempts()) {
-            last.merge(a.task(), a, (x, y) -> y.attempt() > x.attempt() ? y : x);
             if (a.placed() != null) {
                 placed.add(new Placed(a.task(), a.attempt(), a.site(), a.placed()));
             }
         }
         List<TaskSite> tasks = new ArrayList<>();
         for (Task t : wf.tasks()) {
-            AttemptRecord a = last.get(t.name());
-            tasks.add(new TaskSite(t.name(), a != null && a.site() != null ? a.site() : wf.siteOf(t).name()));
+            tasks.add(new TaskSite(t.name(), siteOf(wf, t.name(), last.get(t.name()))));
         }
         return new SitesReport(tasks, placed, copies);
+    }
+
+    /** Each task's last attempt, by task name. */
+    public static Map<String, AttemptRecord> lastAttempts(RunSnapshot snap) {
+        Map<String, AttemptRecord> last = new HashMap<>();
+        for (AttemptRecord a : snap.attempts()) {
+            last.merge(a.task(), a, (x, y) -> y.attempt() > x.attempt() ? y : x);
+        }
+        return last;
+    }
+
+    /**
+     * A task's site: where its last attempt went, else the first it may go to; null when the
+     * workflow does not hold the task.
+     */
+    public static String siteOf(Workflow wf, String task, AttemptRecord last) {
+        if (last != null && last.site() != null) {
+            return last.site();
+        }
+        return wf == null || !wf.has(task) ? null : wf.siteOf(wf.task(task)).name();
     }
 }
