@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # Staging throughput between two sites, against plain scp of the same files between the same two
 # login nodes, measured in one run: the plain Slurm's login (root@127.0.0.1:2222, sshd-up.sh) and
-# the production-like cluster's (hwfgpu@127.0.0.1:2223, login-up.sh). hwf copies a task's inputs
-# site to site through the SFTP connections it holds, streamed through this machine; the peer is
-# 'scp -3', which also goes through this machine. Two cases: one 1 GiB file, and 1,000 files of
-# 4 KiB. For hwf the time is the staging's own, as the journal records it (first byte asked for to
-# last file renamed into place, SHA-256 checked on the receiving site); for scp, the command's wall
-# time (no checksum).
+# the production-like cluster's (hwfgpu@127.0.0.1:2223, login-up.sh). Two routes, each against the
+# scp that goes the same way:
+#   - streamed: hwf copies through the SFTP connections it holds, through this machine; the peer is
+#     'scp -3', which also goes through this machine;
+#   - direct (gpu says reaches: [cpu]): gpu's login pulls from cpu's by its own ssh; the peer is scp
+#     run on gpu's login, pulling from cpu's.
+# Two cases: one 1 GiB file, and 1,000 files of 4 KiB. For hwf the time is the staging's own, as the
+# journal records it (first byte asked for to last file renamed into place, SHA-256 of the source
+# and of the copy compared); for scp, the command's wall time (no checksum).
 #
 #   bench/staging.sh            (needs root, bin/test's clusters and logins: up.sh, up-realistic.sh,
 #                                sshd-up.sh, login-up.sh)
@@ -53,11 +56,11 @@ ms_between() { python3 -c 'import sys, datetime as d; a, b = (d.datetime.fromiso
 
 # one case: a task on the plain cluster links the files in (no copy: one file system here), a task on
 # the production-like cluster takes them; both reached through their login nodes
-run_case() { # name glob
-    local name=$1 glob=$2
+run_case() { # name glob [gpu's extra key]
+    local name=$1 glob=$2 extra=${3:-}
     {
         echo "name: stage-$name"
-        sites_yaml "$WORK/cpu" "$GPU_DIR"
+        sites_yaml "$WORK/cpu" "$GPU_DIR" "$extra"
         cat <<YAML
 tasks:
   - name: make
@@ -91,11 +94,25 @@ scp_case() { # name
     echo $(( t1 - t0 ))
 }
 
-say "hwf staging vs scp -3 between two login nodes ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
+# scp run on gpu's login, pulling from cpu's (login-up.sh gives hwfgpu its key and known_hosts)
+scp_direct_case() { # name
+    local name=$1 t0 t1
+    ssh -F "$WORK/ssh_config" gpu "mkdir -p $GPU_DIR/scpd-$name && rm -f $GPU_DIR/scpd-$name/*"
+    t0=$(now_ms)
+    ssh -F "$WORK/ssh_config" gpu "scp -q -B -P 2222 -r root@127.0.0.1:$WORK/data/$name/. $GPU_DIR/scpd-$name/"
+    t1=$(now_ms)
+    echo $(( t1 - t0 ))
+}
+
+say "hwf staging vs scp between two login nodes ($(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores)"
 for c in "big:big.bin:1 GiB, one file" "small:*.dat:1000 files of 4 KiB"; do
     IFS=: read -r name glob what <<< "$c"
     s=$(scp_case "$name")
     h=$(run_case "$name" "$glob")
     ratio=$(awk -v a="$s" -v b="$h" 'BEGIN { printf "%.2f", a / b }')
-    say "  $what: scp -3 ${s} ms, hwf staging ${h} ms (with SHA-256 checked on arrival): throughput hwf/scp = $ratio"
+    say "  $what, streamed through this machine: scp -3 ${s} ms, hwf ${h} ms: throughput hwf/scp = $ratio"
+    s=$(scp_direct_case "$name")
+    h=$(run_case "$name" "$glob" "reaches: [cpu]")
+    ratio=$(awk -v a="$s" -v b="$h" 'BEGIN { printf "%.2f", a / b }')
+    say "  $what, direct (gpu reaches cpu): scp on gpu's login ${s} ms, hwf ${h} ms: throughput hwf/scp = $ratio"
 done

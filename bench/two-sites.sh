@@ -4,7 +4,8 @@
 CPU_KEYS=${HWF_CLUSTER_DIR:-/var/tmp/hwf-cluster}/ssh
 GPU_KEYS=${HWF_REAL_CLUSTER_DIR:-/var/tmp/hwf-cluster-real}/login/ssh
 
-# the sites: section; cpu's work directory $1 (absolute), gpu's $2 (relative to hwfgpu's home)
+# the sites: section; cpu's work directory $1 (absolute), gpu's $2 (relative to hwfgpu's home);
+# $3, when given, more keys of gpu (e.g. "reaches: [cpu]")
 sites_yaml() {
     cat <<YAML
 sites:
@@ -25,4 +26,5 @@ sites:
     knownHosts: $GPU_KEYS/known_hosts
     workdir: $2
 YAML
+    if [ -n "${3:-}" ]; then echo "    $3"; fi
 }

@@ -62,6 +62,14 @@ class SitesIT {
     void loginsUp() {
         script("login-up.sh"); // whatever a test did to a login, the next finds it up
         sconf("update", "partitionname=gpu", "state=up");
+        Path gpuDir = GPU_HOME.resolve(gpuWork); // hwfgpu's home keeps no test's work
+        if (Files.exists(gpuDir)) {
+            try (Stream<Path> s = Files.walk(gpuDir)) {
+                s.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            } catch (IOException e) {
+                // left for the next run's clean-up; nothing a test asserts
+            }
+        }
     }
 
     private static void script(String name) {
@@ -85,6 +93,11 @@ class SitesIT {
     }
 
     private String sites() {
+        return sites("");
+    }
+
+    /** The three sites; {@code gpuExtra}: more keys of site gpu, each line indented by four spaces. */
+    private String sites(String gpuExtra) {
         return "sites:\n"
                 + "  cpu:\n"
                 + "    scheduler: slurm\n"
@@ -106,13 +119,18 @@ class SitesIT {
                 + "    workdir: " + gpuWork + "\n"
                 + "    gpuPartition: gpu\n"
                 + "    cost: { coreHour: 0.02, gpuHour: 1.5 }\n"
+                + gpuExtra
                 + "  laptop: { scheduler: local, workdir: \"" + laptopWork + "\" }\n"
                 + "defaultSite: cpu\n";
     }
 
     /** Simulate on cpu (3 doses), train on gpu from them, report on the laptop from the model. */
     private Path campaign(String name, String trainSite, long doseBytes) {
-        return hwf.workflow(name + ".yaml", "name: " + name + "\n" + sites() + """
+        return campaign(name, trainSite, doseBytes, "");
+    }
+
+    private Path campaign(String name, String trainSite, long doseBytes, String gpuExtra) {
+        return hwf.workflow(name + ".yaml", "name: " + name + "\n" + sites(gpuExtra) + """
                 tasks:
                   - name: simulate
                     array: 3
@@ -205,6 +223,37 @@ class SitesIT {
             }
         }
         assertEquals("gpu", sites.get("tasks").get("train").asText());
+    }
+
+    @Test
+    void aSiteThatReachesTheOtherPullsItsInputsStraightFromItsLogin() throws Exception {
+        // gpu's login reaches cpu's by its own ssh (login-up.sh gives hwfgpu a key): the doses go
+        // from one login to the other, not through this machine; the model still comes back through it
+        Hwf.Result submit = hwf.run(Duration.ofSeconds(300), "submit",
+                campaign("direct", "gpu", 300_000, "    reaches: [cpu]\n").toString());
+        assertEquals(0, submit.code(), submit.all());
+        String run = Hwf.runId(submit);
+        JsonNode status = hwf.status(run);
+        assertEquals("SUCCEEDED", status.get("state").asText(), status.toString());
+        JsonNode staging = Hwf.task(status, "train").get("staging");
+        assertEquals(900_000, staging.get("bytesDone").asLong(), status.toString());
+        assertEquals("from cpu directly, by ssh from gpu's login node to root@127.0.0.1:2222",
+                staging.get("route").asText(), staging.toString());
+        assertEquals("from gpu through this machine", Hwf.task(status, "report").get("staging").get("route").asText(),
+                status.toString());
+        assertStagedBothWays(run);
+        Path train = GPU_HOME.resolve(gpuWork).resolve(run).resolve("train");
+        assertEquals("hwfgpu", Files.getOwner(train.resolve("dose-0.csv")).getName());
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(train.resolve("dose-0.csv"))), "private, as the site's files are");
+        // the report's copies name both sites and the source's checksum, as for a streamed copy
+        JsonNode sites = Hwf.JSON.readTree(hwf.run("report", run, "--json", "-").out()).get("sites");
+        Path sim = cpuWork.resolve(run).resolve("simulate");
+        for (JsonNode c : sites.get("copies")) {
+            if (c.get("task").asText().equals("train")) {
+                assertEquals(sha256(sim.resolve(c.get("path").asText())), c.get("sha256").asText(), c.toString());
+            }
+        }
     }
 
     @Test

@@ -42,7 +42,7 @@ final class SiteSetup {
         for (NamedSite s : wf.sites()) {
             String dir = s.site().workdir() == null ? DEFAULT_WORKDIR : s.site().workdir();
             resolved.add(new NamedSite(s.name(), s.scheduler(), s.site().withWorkdir(sites.of(s).files().resolve(dir)),
-                    s.cost(), s.budgetUnits()));
+                    s.cost(), s.budgetUnits(), s.reaches()));
         }
         return wf.withSites(resolved);
     }

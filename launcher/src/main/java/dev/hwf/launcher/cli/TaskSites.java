@@ -59,6 +59,7 @@ final class TaskSites {
         m.put("error", s.error());
         m.put("started", StatusView.time(s.startedAt()));
         m.put("ended", StatusView.time(s.endedAt()));
+        m.put("route", s.route());
         return m;
     }
 

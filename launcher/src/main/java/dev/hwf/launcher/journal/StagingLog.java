@@ -24,8 +24,9 @@ public final class StagingLog {
      * A task's input staging: bytes done of the total in its current try, its tries, the last
      * try's error (null when it succeeded or is under way), and the current try's times.
      */
+    /** @param route how its inputs go: "through this machine", "directly, by ssh from …"; null when none were listed */
     public record Staging(String task, String site, long bytesDone, long bytesTotal, int tries, String error,
-                          Instant startedAt, Instant endedAt) {
+                          Instant startedAt, Instant endedAt, String route) {
         /** Whether its last try placed every file on {@code site}. */
         public boolean doneFor(String siteName) {
             return site.equals(siteName) && endedAt != null && error == null;
@@ -42,12 +43,13 @@ public final class StagingLog {
      * {@code reason}, its try is counted, its total kept, and the last error kept until this try ends.
      * One transaction; how many elements went STAGING.
      */
-    public int started(String runId, String task, String site, long total, String reason, Instant now) {
+    public int started(String runId, String task, String site, long total, String route, String reason,
+                       Instant now) {
         return db.inTransaction(c -> {
-            Sql.update(c, "INSERT INTO hwf_staging(run_id, task, site, bytes_done, bytes_total, tries, started_at) "
-                    + "VALUES (?,?,?,0,?,1,?) ON CONFLICT(run_id, task) DO UPDATE SET site=excluded.site, bytes_done=0, "
-                    + "bytes_total=excluded.bytes_total, tries=tries+1, started_at=excluded.started_at, ended_at=NULL",
-                    runId, task, site, total, now);
+            Sql.update(c, "INSERT INTO hwf_staging(run_id, task, site, bytes_done, bytes_total, tries, started_at, route) "
+                    + "VALUES (?,?,?,0,?,1,?,?) ON CONFLICT(run_id, task) DO UPDATE SET site=excluded.site, bytes_done=0, "
+                    + "bytes_total=excluded.bytes_total, tries=tries+1, started_at=excluded.started_at, ended_at=NULL, "
+                    + "route=excluded.route", runId, task, site, total, now, route);
             int n = move(c, runId, task, JobState.WAITING, JobState.STAGING, reason, now);
             rollup.refresh(c, runId, List.of(task), now);
             return n;
@@ -107,7 +109,8 @@ public final class StagingLog {
 
     private static Staging staging(ResultSet rs) throws SQLException {
         return new Staging(rs.getString("task"), rs.getString("site"), rs.getLong("bytes_done"), rs.getLong("bytes_total"),
-                rs.getInt("tries"), rs.getString("error"), Rows.instant(rs, "started_at"), Rows.instant(rs, "ended_at"));
+                rs.getInt("tries"), rs.getString("error"), Rows.instant(rs, "started_at"), Rows.instant(rs, "ended_at"),
+                rs.getString("route"));
     }
 
     private static CopiedFile copy(ResultSet rs) throws SQLException {

@@ -6,6 +6,7 @@ import com.jcraft.jsch.SftpATTRS;
 import com.jcraft.jsch.SftpException;
 import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.exec.CommandResult;
+import dev.hwf.launcher.exec.CommandRunner;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.ssh.SshConnection.SftpFailure;
 import dev.hwf.launcher.stage.Globs;
@@ -50,6 +51,16 @@ public final class SftpStore implements Store {
     @Override
     public String where() {
         return connection.target().display();
+    }
+
+    @Override
+    public FileModes modes() {
+        return modes;
+    }
+
+    @Override
+    public CommandRunner runner() {
+        return new SshCommandRunner(connection);
     }
 
     @Override

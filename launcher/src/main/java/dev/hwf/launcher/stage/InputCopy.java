@@ -27,11 +27,42 @@ public final class InputCopy {
     private final Store from;
     private final Store to;
     private final Clock clock;
+    private final Route route;
 
+    /** A copy streamed through this machine, over the connections hwf holds to both sites. */
     public InputCopy(Store from, Store to, Clock clock) {
+        this(from, to, clock, null);
+    }
+
+    /** A copy that goes by {@code route} (null: streamed through this machine). */
+    public InputCopy(Store from, Store to, Clock clock, Route route) {
         this.from = from;
         this.to = to;
         this.clock = clock;
+        this.route = route != null ? route : new Streamed();
+    }
+
+    /**
+     * How a copy's bytes go from one site to the other: streamed through this machine, or by a
+     * command run on one of the two sites ({@link DirectCopy}). Either way each file is written
+     * under its temporary name ({@link #partial}); checking and renaming are the copy's.
+     */
+    public interface Route {
+        /**
+         * Writes each file of {@code files} from {@code fromDir} to its temporary name in {@code toDir}.
+         *
+         * @param doneBefore the bytes of the copy already in place, for {@code progress}
+         * @return each file's source SHA-256 and when its copy began, by relative path
+         */
+        Map<String, Sent> send(String fromDir, String toDir, List<Store.Found> files, long doneBefore, long total,
+                               Progress progress) throws CopyFailed;
+
+        /** How the bytes go, for the staging's reason: "through this machine". */
+        String describe();
+    }
+
+    /** One file sent: the SHA-256 of the source's bytes, and when its copy began. */
+    public record Sent(String sha256, Instant started) {
     }
 
     /** One file of a copy: its path relative to both task directories, size, checksum and times. */
@@ -106,13 +137,17 @@ public final class InputCopy {
         }
         progress.bytes(done, total);
         // written under temporary names, then checked where they lie in one go, then renamed
+        Map<String, Sent> sent = toCopy.isEmpty() ? Map.of()
+                : route.send(fromDir, toDir, toCopy, done, total, progress);
         Map<String, Instant> started = new LinkedHashMap<>();
         for (Store.Found f : toCopy) {
-            started.put(f.relative(), clock.instant());
-            String streamed = stream(fromDir + "/" + f.relative(), partial(toDir, f.relative()), done, total,
-                    progress);
-            sourceSums.put(fromDir + "/" + f.relative(), streamed);
-            done += f.size();
+            Sent one = sent.get(f.relative());
+            if (one == null) {
+                throw new CopyFailed(f.relative() + ": no checksum of the source on " + from.where()
+                        + " (is it still there?); copied again next time", null);
+            }
+            started.put(f.relative(), one.started());
+            sourceSums.put(fromDir + "/" + f.relative(), one.sha256());
         }
         List<String> partials = toCopy.stream().map(f -> partial(toDir, f.relative())).toList();
         Map<String, String> written;
@@ -144,7 +179,7 @@ public final class InputCopy {
     }
 
     /** The temporary name a file is written under, beside where it goes. */
-    static String partial(String toDir, String relative) {
+    public static String partial(String toDir, String relative) {
         int slash = relative.lastIndexOf('/');
         return toDir + "/" + relative.substring(0, slash + 1) + PARTIAL + relative.substring(slash + 1);
     }
@@ -156,6 +191,33 @@ public final class InputCopy {
         } catch (IOException e) {
             throw new CopyFailed(what + " the files in " + dir + " on " + s.where() + ": " + e.getMessage(), e);
         }
+    }
+
+    /** Each file streamed through this machine: read from one site's connection, written to the other's. */
+    private final class Streamed implements Route {
+        @Override
+        public Map<String, Sent> send(String fromDir, String toDir, List<Store.Found> files, long doneBefore,
+                                      long total, Progress progress) throws CopyFailed {
+            Map<String, Sent> out = new LinkedHashMap<>();
+            long done = doneBefore;
+            for (Store.Found f : files) {
+                Instant began = clock.instant();
+                String sum = stream(fromDir + "/" + f.relative(), partial(toDir, f.relative()), done, total, progress);
+                out.put(f.relative(), new Sent(sum, began));
+                done += f.size();
+            }
+            return out;
+        }
+
+        @Override
+        public String describe() {
+            return "through this machine";
+        }
+    }
+
+    /** How this copy's bytes go, for the staging's reason. */
+    public String describe() {
+        return route.describe();
     }
 
     /** Streams one file to its temporary name; returns the SHA-256 of what was read. */

@@ -1,6 +1,8 @@
 package dev.hwf.launcher.stage;
 
+import dev.hwf.launcher.exec.CommandRunner;
 import dev.hwf.launcher.exec.FileModes;
+import dev.hwf.launcher.exec.LocalCommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -24,6 +26,16 @@ public final class LocalStore implements Store {
 
     public LocalStore(FileModes modes) {
         this.modes = modes;
+    }
+
+    @Override
+    public FileModes modes() {
+        return modes;
+    }
+
+    @Override
+    public CommandRunner runner() {
+        return new LocalCommandRunner();
     }
 
     @Override

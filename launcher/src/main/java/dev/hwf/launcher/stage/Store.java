@@ -1,5 +1,7 @@
 package dev.hwf.launcher.stage;
 
+import dev.hwf.launcher.exec.CommandRunner;
+import dev.hwf.launcher.exec.FileModes;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -43,6 +45,12 @@ public interface Store {
 
     /** Deletes a file; nothing when there is none. */
     void delete(String path) throws IOException;
+
+    /** The modes files and directories get here (private, or shared with the group). */
+    FileModes modes();
+
+    /** Runs commands where the files are: this machine, or the site's login node (a copy run there, {@link DirectCopy}). */
+    CommandRunner runner();
 
     /** A file {@link #find} found: its path relative to the directory searched, and its size. */
     record Found(String relative, long size) {

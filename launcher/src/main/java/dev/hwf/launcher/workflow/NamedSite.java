@@ -1,5 +1,7 @@
 package dev.hwf.launcher.workflow;
 
+import java.util.Map;
+
 /**
  * One site of a workflow (SPEC section 7, {@code sites:}): its name, its scheduler, where and how
  * that scheduler is reached, and what work there costs. A workflow without {@code sites:} has one,
@@ -7,8 +9,21 @@ package dev.hwf.launcher.workflow;
  *
  * @param cost        what an hour costs here, in the campaign's own unit; null = not given
  * @param budgetUnits hwf places no more work here once cost times hours used would pass this; null = none
+ * @param reaches     the sites this site's login node (this machine, for a local site) reaches by its
+ *                    own {@code ssh}, by name, with the address it reaches each at
+ *                    ({@code [user@]host[:port]}): inputs between them are copied directly
  */
-public record NamedSite(String name, String scheduler, Site site, Cost cost, Double budgetUnits) {
+public record NamedSite(String name, String scheduler, Site site, Cost cost, Double budgetUnits,
+                        Map<String, String> reaches) {
+    public NamedSite {
+        reaches = reaches == null ? Map.of() : Map.copyOf(reaches); // null: recorded before reaches existed
+    }
+
+    /** A site that reaches no other. */
+    public NamedSite(String name, String scheduler, Site site, Cost cost, Double budgetUnits) {
+        this(name, scheduler, site, cost, budgetUnits, Map.of());
+    }
+
     /** The name of the one site of a workflow without {@code sites:}. */
     public static final String DEFAULT = "default";
 

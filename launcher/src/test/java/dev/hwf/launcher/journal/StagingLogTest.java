@@ -16,7 +16,7 @@ class StagingLogTest extends JournalFixture {
     void aTasksStagingIsKeptAcrossTriesWithItsFilesAndSurvivesReopening() {
         String run = newRun();
         StagingLog log = journal.staging();
-        assertEquals(3, log.started(run, "b", "gpu", 300, "staging", T0), "its WAITING elements went STAGING");
+        assertEquals(3, log.started(run, "b", "gpu", 300, "through this machine", "staging", T0), "its WAITING elements went STAGING");
         assertEquals(JobState.STAGING, journal.snapshot(run).task("b").state());
         log.progress(run, "b", 100);
         log.ended(run, "b", "reading /x/a.csv on alice@cpu: connection dropped", JobState.WAITING, "staging failed",
@@ -28,7 +28,8 @@ class StagingLogTest extends JournalFixture {
         assertEquals(100, first.bytesDone());
         assertTrue(first.error().contains("connection dropped"));
 
-        log.started(run, "b", "gpu", 300, "staging", T0.plusSeconds(60));
+        log.started(run, "b", "gpu", 300, "directly, by ssh from gpu's login node to cpu", "staging",
+                T0.plusSeconds(60));
         CopiedFile f = new CopiedFile("b", "a", "dose-1.csv", "cpu", "gpu", 300, "ab".repeat(32), false,
                 T0.plusSeconds(61), T0.plusSeconds(62));
         log.placed(run, f);
@@ -45,6 +46,7 @@ class StagingLogTest extends JournalFixture {
         assertNull(again.error(), "the try that succeeded clears the error");
         assertTrue(again.doneFor("gpu"));
         assertEquals(T0.plusSeconds(63), again.endedAt());
+        assertEquals("directly, by ssh from gpu's login node to cpu", again.route(), "the last try's route");
         assertEquals(List.of(f), journal.staging().copies(run));
     }
 }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.hwf.launcher.exec.CommandRunner;
 import dev.hwf.launcher.exec.FileModes;
 import java.io.IOException;
 import java.io.InputStream;
@@ -183,6 +184,16 @@ class InputCopyTest {
         @Override
         public void delete(String path) throws IOException {
             d.delete(path);
+        }
+
+        @Override
+        public FileModes modes() {
+            return d.modes();
+        }
+
+        @Override
+        public CommandRunner runner() {
+            return d.runner();
         }
     }
 

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.hwf.launcher.journal.SpecCodec;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -129,10 +130,37 @@ class SitesValidationTest {
         "sites: { 'a b': { scheduler: local } }           | sites.a b              | not a valid site name",
         "sites: {}                                        | sites                  | is empty",
         "sites: [a, b]                                    | sites                  | expected a map",
+        "sites: { a: { reaches: [b] } }                   | sites.a.reaches[0]     | no site named \"b\"; sites are: a",
+        "sites: { a: { host: h, reaches: [a] } }          | sites.a.reaches[0]     | need not reach itself",
+        "sites: { a: {}, b: { host: h, reaches: [a] } }   | sites.b.reaches[0]     | runs on this machine",
+        "sites: { a: { host: h }, b: { reaches: { a: 'x y' } } } | sites.b.reaches.a | \"x y\" is not an address",
+        "sites: { a: { host: h }, b: { reaches: [a, a] } } | sites.b.reaches[1]    | named twice",
+        "sites: { a: { reaches: 3 } }                     | sites.a.reaches        | expected a list of site names",
     })
     void badSites(String line, String key, String message) {
         List<Problem> ps = problems("name: x\n" + line + "\ntasks:\n  - name: t\n    command: 'true'\n");
         assertTrue(only(ps, key, 2).message().contains(message), ps.toString());
+    }
+
+    @Test
+    void aSiteSaysWhichSitesItsLoginReachesAndAtWhichAddress() {
+        Workflow wf = parse("""
+                name: x
+                sites:
+                  laptop: { scheduler: local, reaches: { cpu: "alice@dtn.cpu.example.org" } }
+                  cpu: { scheduler: slurm, host: login.cpu.example.org, user: alice, port: 2200 }
+                  gpu: { scheduler: slurm, host: login.gpu.example.org, reaches: [cpu] }
+                tasks:
+                  - name: t
+                    command: 'true'
+                """);
+        assertEquals(Map.of("cpu", "alice@login.cpu.example.org:2200"), wf.siteNamed("gpu").reaches(),
+                "a name alone: the address hwf reaches it at");
+        assertEquals(Map.of("cpu", "alice@dtn.cpu.example.org"), wf.siteNamed("laptop").reaches(),
+                "an address as the reaching site sees it");
+        assertEquals(Map.of(), wf.siteNamed("cpu").reaches());
+        Workflow back = SpecCodec.fromJson(SpecCodec.toJson(wf));
+        assertEquals(wf.siteNamed("gpu").reaches(), back.siteNamed("gpu").reaches());
     }
 
     @Test

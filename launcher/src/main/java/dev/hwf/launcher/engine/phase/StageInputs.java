@@ -7,6 +7,7 @@ import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.StagingLog.CopiedFile;
 import dev.hwf.launcher.journal.StagingLog;
+import dev.hwf.launcher.stage.DirectCopy;
 import dev.hwf.launcher.stage.InputCopy;
 import dev.hwf.launcher.stage.Store;
 import dev.hwf.launcher.workflow.NamedSite;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +93,7 @@ public final class StageInputs {
                 if (from.equals(site)) {
                     continue; // the same site: the task reads it where it is (HWF_INPUT_<TASK>)
                 }
-                InputCopy c = new InputCopy(pass.store(from), to, clock);
+                InputCopy c = new InputCopy(pass.store(from), to, clock, route(pass.store(from), to, from, site));
                 String fromDir = pass.taskDir(in.from(), from);
                 List<Store.Found> files = c.plan(fromDir, List.of(in.path()));
                 if (files.isEmpty()) {
@@ -107,8 +109,11 @@ public final class StageInputs {
         }
         Instant now = clock.instant();
         int tries = triesBefore + 1;
-        log.started(runId, t.name(), site.name(), total, "staging " + (steps.isEmpty() ? "" : total + " bytes ")
-                + "to site " + site.name(), now);
+        String how = steps.stream().map(st -> "from " + st.from().name() + " " + st.copy().describe()).distinct()
+                .collect(Collectors.joining(", "));
+        log.started(runId, t.name(), site.name(), total, how.isEmpty() ? null : how, "staging "
+                + (steps.isEmpty() ? "" : total + " bytes ") + "to site " + site.name() + (how.isEmpty() ? "" : " " + how),
+                now);
         if (failure == null) {
             failure = copyAll(pass, t, site, steps, total);
         }
@@ -125,6 +130,20 @@ public final class StageInputs {
                 ? "staging failed after " + tries + " tries: " + failure
                 : "staging failed (try " + tries + " of " + TRIES + "), copied again next pass: " + failure, now);
         return false;
+    }
+
+    /**
+     * How a copy from {@code from} to {@code to} goes: directly when one of the two reaches the other
+     * ({@code reaches:}; the receiving site pulls when it can), else streamed through this machine.
+     */
+    InputCopy.Route route(Store fromStore, Store toStore, NamedSite from, NamedSite to) {
+        String pull = to.reaches().get(from.name());
+        if (pull != null) {
+            return new DirectCopy(fromStore, toStore, from.name(), to.name(), true, DirectCopy.Address.parse(pull), clock);
+        }
+        String push = from.reaches().get(to.name());
+        return push == null ? null
+                : new DirectCopy(fromStore, toStore, from.name(), to.name(), false, DirectCopy.Address.parse(push), clock);
     }
 
     /** One input's files, from one upstream's directory. */

@@ -18,7 +18,7 @@ public record KeyTable(String where, List<String> keys) {
             "secrets"));
     /** An entry of {@code sites:}: every key of {@code site:}, and its scheduler, cost and budget. */
     public static final KeyTable SITES_ENTRY = new KeyTable("in a site of sites", concat(SITE.keys,
-            List.of("scheduler", "cost", "budget")));
+            List.of("scheduler", "cost", "budget", "reaches")));
     public static final KeyTable COST = new KeyTable("in cost", List.of("coreHour", "gpuHour"));
     public static final KeyTable SITE_BUDGET = new KeyTable("in a site's budget", List.of("units"));
     public static final KeyTable INPUT = new KeyTable("in an input", List.of("from", "path"));

@@ -4,14 +4,18 @@ import static dev.hwf.launcher.workflow.rules.FieldReader.absent;
 import static dev.hwf.launcher.workflow.rules.FieldReader.alreadyReported;
 
 import dev.hwf.launcher.sched.SchedulerRegistry;
+import dev.hwf.launcher.stage.DirectCopy;
 import dev.hwf.launcher.workflow.NamedSite;
 import dev.hwf.launcher.workflow.Site;
 import dev.hwf.launcher.workflow.Text;
 import dev.hwf.launcher.workflow.YamlTree.Entry;
+import dev.hwf.launcher.workflow.YamlTree.ListNode;
 import dev.hwf.launcher.workflow.YamlTree.MapNode;
 import dev.hwf.launcher.workflow.YamlTree.Node;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
@@ -124,7 +128,67 @@ public final class SiteRules {
             }
             out.add(new NamedSite(e.key(), scheduler, site, cost, units));
         }
+        return withReaches(m, out);
+    }
+
+    /**
+     * Each site's {@code reaches}: the sites its login node reaches by its own {@code ssh}, as a
+     * list of names (each reached at the address hwf reaches it at) or a map of names to the address
+     * seen from there, {@code [user@]host[:port]}.
+     */
+    private List<NamedSite> withReaches(MapNode sitesMap, List<NamedSite> sites) {
+        Map<String, NamedSite> byName = new LinkedHashMap<>();
+        sites.forEach(s -> byName.put(s.name(), s));
+        List<NamedSite> out = new ArrayList<>();
+        for (NamedSite s : sites) {
+            String path = "sites." + s.name() + ".reaches";
+            Node n = sitesMap.value(s.name()) instanceof MapNode entry ? entry.value("reaches") : null;
+            Map<String, String> reaches = new LinkedHashMap<>();
+            if (n instanceof ListNode l) {
+                read.eachItem(l, path, "is empty; name a site this one's login node reaches by ssh", (item, key) -> {
+                    String name = read.text(item, key, "a site name");
+                    reach(byName, s, name, null, item, key, reaches);
+                });
+            } else if (n instanceof MapNode m) {
+                for (Entry e : m.entries()) {
+                    String key = path + "." + e.key();
+                    String address = read.text(e.value(), key, "an address, [user@]host[:port]");
+                    if (address != null && DirectCopy.Address.parse(address) == null) {
+                        read.at(e.value(), key, Text.show(address) + " is not an address; write [user@]host[:port],"
+                                + " as the login node of " + s.name() + " would give it to ssh");
+                        continue;
+                    }
+                    reach(byName, s, e.key(), address, e.value() == null ? m : e.value(), key, reaches);
+                }
+            } else if (!absent(n) && !alreadyReported(n)) {
+                read.at(n, path, "expected a list of site names, or a map of site names to addresses"
+                        + " ([user@]host[:port]), got " + n.describe());
+            }
+            out.add(reaches.isEmpty() ? s
+                    : new NamedSite(s.name(), s.scheduler(), s.site(), s.cost(), s.budgetUnits(), reaches));
+        }
         return out;
+    }
+
+    private void reach(Map<String, NamedSite> byName, NamedSite s, String name, String address, Node at, String key,
+                       Map<String, String> into) {
+        if (name == null) {
+            return;
+        }
+        NamedSite other = byName.get(name);
+        if (other == null) {
+            read.at(at, key, "no site named " + Text.show(name) + "; sites are: " + String.join(", ", byName.keySet()));
+        } else if (other == s) {
+            read.at(at, key, "a site need not reach itself: tasks on one site share its files");
+        } else if (address == null && !other.isRemote()) {
+            read.at(at, key, "site " + name + " runs on this machine, which has no address hwf knows; give the"
+                    + " address " + s.name() + "'s login node reaches it at: reaches: { " + name + ": user@host }");
+        } else if (into.containsKey(name)) {
+            read.at(at, key, "site " + name + " is named twice");
+        } else {
+            into.put(name, address != null ? address : new DirectCopy.Address(other.site().user(),
+                    other.site().host(), other.site().port() == 22 ? null : other.site().port()).toString());
+        }
     }
 
     /** {@code cost: { coreHour: X, gpuHour: Y }}: numbers >= 0; null when absent or wrong. */
