@@ -17,6 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * A copy between two sites that goes straight from one to the other, when one site says it can
@@ -31,10 +34,10 @@ import java.util.concurrent.CompletionException;
  * without a password (its own {@code ~/.ssh}, its agent or {@code ~/.ssh/config}).
  */
 public final class DirectCopy implements InputCopy.Route {
-    /** Files per command: well under any command line limit. */
-    private static final int PER_COMMAND = 400;
-    /** Bytes per command: a bound on what one failed command costs again. */
-    private static final long BYTES_PER_COMMAND = 4L << 30;
+    /** Files per command (one ssh connection each). */
+    private static final int PER_COMMAND = 5000;
+    /** How often the bytes written are looked at while a copy runs. */
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
     /** How long one command may run: ample for its bytes at a slow 2 MB/s, and at least 10 minutes. */
     private static final long SLOW_BYTES_PER_SECOND = 2_000_000;
 
@@ -122,10 +125,11 @@ public final class DirectCopy implements InputCopy.Route {
         });
         long done = doneBefore;
         boolean first = true;
+        Map<String, String> landed = new LinkedHashMap<>();
         try {
             for (List<Store.Found> batch : batches(files)) {
                 long bytes = batch.stream().mapToLong(Store.Found::size).sum();
-                run(fromDir, toDir, batch, bytes);
+                landed.putAll(run(fromDir, toDir, batch, bytes, done, total, progress));
                 if (first) {
                     first = false;
                     progress.writing(InputCopy.partial(toDir, batch.get(0).relative()));
@@ -152,43 +156,51 @@ public final class DirectCopy implements InputCopy.Route {
         for (Store.Found f : files) {
             String sum = bySource.get(fromDir + "/" + f.relative());
             if (sum != null) {
-                out.put(f.relative(), new Sent(sum, began));
+                out.put(f.relative(), new Sent(sum, began, landed.get(f.relative())));
             }
         }
         return out;
     }
 
-    /** The files in batches of at most {@link #PER_COMMAND} files and about {@link #BYTES_PER_COMMAND} bytes. */
+    /** The files in batches of at most {@link #PER_COMMAND} files. */
     static List<List<Store.Found>> batches(List<Store.Found> files) {
         List<List<Store.Found>> out = new ArrayList<>();
-        List<Store.Found> now = new ArrayList<>();
-        long bytes = 0;
-        for (Store.Found f : files) {
-            if (!now.isEmpty() && (now.size() >= PER_COMMAND || bytes + f.size() > BYTES_PER_COMMAND)) {
-                out.add(now);
-                now = new ArrayList<>();
-                bytes = 0;
-            }
-            now.add(f);
-            bytes += f.size();
-        }
-        if (!now.isEmpty()) {
-            out.add(now);
+        for (int i = 0; i < files.size(); i += PER_COMMAND) {
+            out.add(files.subList(i, Math.min(files.size(), i + PER_COMMAND)));
         }
         return out;
     }
 
-    private void run(String fromDir, String toDir, List<Store.Found> batch, long bytes) throws CopyFailed {
+    /**
+     * Runs one batch's copy on the site that reaches the other, telling the bytes written so far
+     * (the sizes of the temporary files, looked at every {@link #PROGRESS_EVERY}) as it goes.
+     *
+     * @return the SHA-256 of each file as it was written on the receiving site, by relative path
+     */
+    private Map<String, String> run(String fromDir, String toDir, List<Store.Found> batch, long bytes, long doneBefore,
+                                    long total, Progress progress) throws CopyFailed {
         Store runner = pull ? to : from;
         String line = pull ? pullLine(fromDir, toDir, batch) : pushLine(fromDir, toDir, batch);
         Duration timeout = Duration.ofSeconds(Math.max(600, bytes / SLOW_BYTES_PER_SECOND));
         String what = "copying " + batch.size() + " file" + (batch.size() == 1 ? "" : "s") + " from site " + fromName
                 + " to site " + toName + " " + describe();
+        CompletableFuture<CommandResult> copy = CompletableFuture.supplyAsync(
+                () -> runner.runner().run(Command.of("bash", "-o", "pipefail", "-c", line), timeout));
         CommandResult r;
         try {
-            r = runner.runner().run(Command.of("bash", "-o", "pipefail", "-c", line), timeout);
-        } catch (RuntimeException e) { // it could not be started, or ran past its time
-            throw new CopyFailed(what + " on " + runner.where() + ": " + e.getMessage(), e);
+            while (true) {
+                try {
+                    r = copy.get(PROGRESS_EVERY.toMillis(), TimeUnit.MILLISECONDS);
+                    break;
+                } catch (TimeoutException e) {
+                    progress.bytes(doneBefore + Math.min(bytes, written(toDir, batch)), total);
+                }
+            }
+        } catch (ExecutionException e) { // it could not be started, or ran past its time
+            throw new CopyFailed(what + " on " + runner.where() + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CopyFailed(what + ": interrupted", e);
         }
         if (r.exitCode() != 0) {
             String err = r.stderr().isBlank() ? "exit " + r.exitCode() : r.firstErrorLine();
@@ -197,33 +209,82 @@ public final class DirectCopy implements InputCopy.Route {
                     + " true' without a password (a key of its own, its known_hosts), or remove " + (pull ? fromName
                     : toName) + " from reaches: of site " + (pull ? toName : fromName), null);
         }
+        return landed(r.stdout(), batch);
+    }
+
+    /** The bytes in the batch's temporary files now; 0 when they cannot be looked at (the copy goes on). */
+    private long written(String toDir, List<Store.Found> batch) {
+        try {
+            long n = 0;
+            for (String glob : List.of(InputCopy.PARTIAL + "*", "**/" + InputCopy.PARTIAL + "*")) {
+                for (Store.Found f : to.find(toDir, glob)) {
+                    n += f.size();
+                }
+            }
+            return n;
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** The receiving end's lines, "HEX  TEMPORARY-NAME", as checksums by each file's relative path. */
+    static Map<String, String> landed(String stdout, List<Store.Found> batch) {
+        Map<String, String> byPartial = new LinkedHashMap<>();
+        for (Store.Found f : batch) {
+            byPartial.put(InputCopy.partial("", f.relative()).substring(1), f.relative());
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String l : stdout.split("\n")) {
+            if (l.length() > 66 && l.substring(0, 64).matches("[0-9a-f]{64}") && l.startsWith("  ", 64)) {
+                String rel = byPartial.get(l.substring(66));
+                if (rel != null) {
+                    out.put(rel, l.substring(0, 64));
+                }
+            }
+        }
+        return out;
     }
 
     /** Run on the receiving site: it reaches the sending one, which writes the archive, and unpacks it. */
     String pullLine(String fromDir, String toDir, List<Store.Found> batch) {
-        return mkdir(toDir) + " && " + ShellQuote.quote(ssh) + " " + address.sshArguments() + " " + ShellQuote.quote(create(fromDir, batch))
-                + " | " + extract(toDir);
+        return names(batch) + " | " + ShellQuote.quote(ssh) + " " + address.sshArguments() + " "
+                + ShellQuote.quote(create(fromDir)) + " | (" + extract(toDir) + ")";
     }
 
     /** Run on the sending site: it writes the archive into the receiving one, reached by ssh, which unpacks it. */
     String pushLine(String fromDir, String toDir, List<Store.Found> batch) {
-        return create(fromDir, batch) + " | " + ShellQuote.quote(ssh) + " " + address.sshArguments() + " "
-                + ShellQuote.quote(mkdir(toDir) + " && " + extract(toDir));
+        return names(batch) + " | (" + create(fromDir) + ") | " + ShellQuote.quote(ssh) + " " + address.sshArguments()
+                + " " + ShellQuote.quote(extract(toDir));
     }
 
-    private String mkdir(String toDir) {
-        return "umask " + to.modes().umask() + " && mkdir -p -- " + ShellQuote.quote(toDir);
-    }
-
-    private static String create(String fromDir, List<Store.Found> batch) {
-        StringBuilder b = new StringBuilder("cd ").append(ShellQuote.quote(fromDir)).append(" && tar -c -f - --");
+    /**
+     * The batch's names, each ended by a NUL, from the shell's own printf: no command line holds
+     * them, so a batch is not bounded by the system's limit on one.
+     */
+    private static String names(List<Store.Found> batch) {
+        StringBuilder b = new StringBuilder("printf '%s\\0'");
         batch.forEach(f -> b.append(' ').append(ShellQuote.quote(f.relative())));
         return b.toString();
     }
 
-    /** Unpacks each file under its temporary name: its last path part with the partial prefix. */
-    private static String extract(String toDir) {
-        return "tar -x -f - -C " + ShellQuote.quote(toDir) + " --no-same-owner --no-same-permissions "
-                + ShellQuote.quote("--transform=s,[^/]*$," + InputCopy.PARTIAL + "&,");
+    /** The archive of the files named on stdin, relative to {@code fromDir}. */
+    private static String create(String fromDir) {
+        return "cd " + ShellQuote.quote(fromDir) + " && tar -c -f - --null -T -";
+    }
+
+    /**
+     * Unpacks each file under its temporary name (its last path part with the partial prefix),
+     * with the receiving site's modes, and prints the SHA-256 of each as it is written, with its
+     * name: the bytes are read once, on their way to the disk. A file whose size on the disk is not
+     * the archive's (a write that failed: a full disk) fails the command.
+     */
+    private String extract(String toDir) {
+        String umask = "umask " + to.modes().umask();
+        String each = umask + " && mkdir -p -- \"$(dirname -- \"$TAR_FILENAME\")\" && h=$(tee -- \"$TAR_FILENAME\""
+                + " | sha256sum) && [ \"$(stat -c %s -- \"$TAR_FILENAME\")\" = \"$TAR_SIZE\" ]"
+                + " && printf '%s  %s\\n' \"${h%% *}\" \"$TAR_FILENAME\"";
+        return umask + " && mkdir -p -- " + ShellQuote.quote(toDir) + " && cd " + ShellQuote.quote(toDir)
+                + " && tar -x -f - " + ShellQuote.quote("--transform=s,[^/]*$," + InputCopy.PARTIAL + "&,") + " "
+                + ShellQuote.quote("--to-command=" + each);
     }
 }

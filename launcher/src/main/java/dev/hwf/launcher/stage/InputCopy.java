@@ -61,8 +61,11 @@ public final class InputCopy {
         String describe();
     }
 
-    /** One file sent: the SHA-256 of the source's bytes, and when its copy began. */
-    public record Sent(String sha256, Instant started) {
+    /**
+     * One file sent: the SHA-256 of the source's bytes, when its copy began, and the SHA-256 of the
+     * copy as the receiving site wrote it (null: not known, so read where it lies).
+     */
+    public record Sent(String sha256, Instant started, String landed) {
     }
 
     /** One file of a copy: its path relative to both task directories, size, checksum and times. */
@@ -149,10 +152,21 @@ public final class InputCopy {
             started.put(f.relative(), one.started());
             sourceSums.put(fromDir + "/" + f.relative(), one.sha256());
         }
-        List<String> partials = toCopy.stream().map(f -> partial(toDir, f.relative())).toList();
-        Map<String, String> written;
+        // the copies' checksums: as the receiving site wrote them, else read where they lie, in one go
+        Map<String, String> written = new LinkedHashMap<>();
+        List<String> unchecked = new ArrayList<>();
+        for (Store.Found f : toCopy) {
+            String landed = sent.get(f.relative()).landed();
+            if (landed != null) {
+                written.put(partial(toDir, f.relative()), landed);
+            } else {
+                unchecked.add(partial(toDir, f.relative()));
+            }
+        }
         try {
-            written = to.sha256(partials);
+            if (!unchecked.isEmpty()) {
+                written.putAll(to.sha256(unchecked));
+            }
         } catch (IOException e) {
             throw new CopyFailed("checking the copies in " + toDir + " on " + to.where() + ": " + e.getMessage(), e);
         }
@@ -203,7 +217,7 @@ public final class InputCopy {
             for (Store.Found f : files) {
                 Instant began = clock.instant();
                 String sum = stream(fromDir + "/" + f.relative(), partial(toDir, f.relative()), done, total, progress);
-                out.put(f.relative(), new Sent(sum, began));
+                out.put(f.relative(), new Sent(sum, began, null));
                 done += f.size();
             }
             return out;

@@ -115,7 +115,7 @@ class DirectCopyTest {
     @Test
     void theSendingSitePushesWhenItIsTheOneThatReaches() throws Exception {
         assertArrived(run(copy(false, ssh.toString()), new InputCopy.Progress() { }));
-        assertTrue(Files.readString(calls).contains("tar -x -f - -C"), "the receiving end unpacks");
+        assertTrue(Files.readString(calls).contains("tar -x -f - "), "the receiving end unpacks");
     }
 
     @Test
@@ -167,12 +167,30 @@ class DirectCopyTest {
     }
 
     @Test
-    void batchesBoundTheFilesAndBytesOfOneCommand() {
-        List<Store.Found> many = java.util.stream.IntStream.range(0, 1001)
+    void batchesBoundTheFilesOfOneCommand() {
+        List<Store.Found> many = java.util.stream.IntStream.range(0, 12_001)
                 .mapToObj(i -> new Store.Found("f" + i, 10)).toList();
-        assertEquals(List.of(400, 400, 201), DirectCopy.batches(many).stream().map(List::size).toList());
-        List<Store.Found> big = List.of(new Store.Found("a", 3L << 30), new Store.Found("b", 3L << 30),
-                new Store.Found("c", 1));
-        assertEquals(List.of(1, 2), DirectCopy.batches(big).stream().map(List::size).toList());
+        assertEquals(List.of(5000, 5000, 2001), DirectCopy.batches(many).stream().map(List::size).toList());
+    }
+
+    @Test
+    void theReceivingEndsChecksumsAreReadByTheirTemporaryNames() {
+        List<Store.Found> batch = List.of(new Store.Found("a.csv", 1), new Store.Found("sub dir/b.csv", 1));
+        String a = "1".repeat(64);
+        String b = "2".repeat(64);
+        String out = a + "  .hwf-partial.a.csv\n" + b + "  sub dir/.hwf-partial.b.csv\nnoise\n" + "3".repeat(64)
+                + "  elsewhere.csv\n";
+        assertEquals(java.util.Map.of("a.csv", a, "sub dir/b.csv", b), DirectCopy.landed(out, batch));
+        assertEquals(java.util.Map.of(), DirectCopy.landed("", batch));
+    }
+
+    @Test
+    void aFileTheReceivingEndCouldNotWriteWholeFailsTheCopy() throws Exception {
+        Files.createDirectories(dst);
+        Files.createDirectories(dst.resolve(InputCopy.PARTIAL + "dose-1.csv")); // tee cannot write there
+        InputCopy.CopyFailed e = assertThrows(InputCopy.CopyFailed.class, () -> run(copy(true, ssh.toString()),
+                new InputCopy.Progress() { }));
+        assertTrue(e.getMessage().contains("failed on this machine"), e.getMessage());
+        assertFalse(Files.exists(dst.resolve("dose-1.csv")), "nothing under a real name");
     }
 }
