@@ -16,6 +16,7 @@ import dev.hwf.api.Upstream;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HexFormat;
@@ -54,7 +55,8 @@ import java.util.regex.Pattern;
  * <li>Status: PBS Pro {@code qstat -x -f -F json -t IDS} (finished jobs too, with the job history
  * the server keeps; every array element), read leniently ({@link LenientJson}); Torque
  * {@code qstat -f [-t] IDS} ({@code -t} only when an array is asked about: Slurm's wrappers know no
- * {@code -t}). Jobs qstat no longer knows ("Unknown Job Id") are absent from the answer.</li>
+ * {@code -t}). Jobs qstat no longer knows ("Unknown Job Id") are absent from the answer. A queued
+ * PBS Pro job carries the start its scheduler estimates, where it set one ({@link PbsEstimates}).</li>
  * <li>Job names longer than {@value #JOB_NAME_LIMIT} characters (PBS Pro's limit) are shortened
  * deterministically: the first characters, a dash and 8 hex digits of the full name's SHA-256.</li>
  * </ul>
@@ -435,13 +437,15 @@ public class PbsAdapter implements SchedulerAdapter {
                 throw new SchedulerOutputException("qstat printed a job state hwf cannot read ('" + j.state()
                         + "') for " + j.printed(), stdout);
             }
-            out.add(new JobStatus(id.jobId(), index, live, null, j.state()));
+            out.add(new JobStatus(id.jobId(), index, live, null, j.state(),
+                    live == JobState.QUEUED ? j.estimatedStart() : null));
         }
-        return out;
+        return PbsEstimates.spreadToElements(out);
     }
 
     /** One job as qstat printed it, in either flavour's format. */
-    private record Job(String printed, PbsJobId id, String name, String state, Integer exitStatus, Integer substate) {
+    private record Job(String printed, PbsJobId id, String name, String state, Integer exitStatus, Integer substate,
+                       LocalDateTime estimatedStart) {
     }
 
     private List<Job> jobs(String stdout) {
@@ -483,7 +487,7 @@ public class PbsAdapter implements SchedulerAdapter {
             PbsJobId full = new PbsJobId(id.sequence(), id.array(), index);
             jobs.add(new Job((String) e.getKey(), full, text(attrs.get("Job_Name")), text(attrs.get("job_state")),
                     integer(attrs.get("Exit_status"), "Exit_status", stdout),
-                    integer(attrs.get("substate"), "substate", stdout)));
+                    integer(attrs.get("substate"), "substate", stdout), PbsEstimates.of(attrs.get("estimated"))));
         }
         return jobs;
     }
@@ -510,7 +514,7 @@ public class PbsAdapter implements SchedulerAdapter {
             }
             String exit = a.containsKey("exit_status") ? a.get("exit_status") : a.get("Exit_status");
             jobs.add(new Job(r.id(), new PbsJobId(id.sequence(), id.array(), index), a.get("Job_Name"),
-                    a.get("job_state"), integer(exit, "exit_status", stdout), null));
+                    a.get("job_state"), integer(exit, "exit_status", stdout), null, null));
         }
         return jobs;
     }

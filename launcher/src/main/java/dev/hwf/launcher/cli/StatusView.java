@@ -97,6 +97,9 @@ final class StatusView {
                         at.put("site", a.site());
                         at.put("placed", a.placed());
                     }
+                    if (a.estimatedStart() != null) {
+                        at.put("estimatedStart", time(a.estimatedStart()));
+                    }
                     if (a.ranOn() != null) {
                         at.put("pilot", a.ranOn());
                     }

@@ -6,16 +6,25 @@ import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.StagingLog.Staging;
 import dev.hwf.launcher.journal.TaskRecord;
+import dev.hwf.launcher.place.Placer;
 import dev.hwf.launcher.report.SitesReport;
 import dev.hwf.launcher.workflow.Workflow;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
-/** Where each task of a run is (SPEC section 7): its site, why it went there, and how its staging stands. */
+/**
+ * Where each task of a run is (SPEC section 7): its site, why it went there, when its scheduler
+ * expects it to start, and how its staging stands.
+ */
 final class TaskSites {
+    private static final DateTimeFormatter LOCAL_MINUTE = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm");
     private final Workflow wf;
     private final Map<String, AttemptRecord> last;
     private final Map<String, Staging> staging = new HashMap<>();
@@ -76,7 +85,26 @@ final class TaskSites {
         if (s != null && s.error() != null && t.state() == JobState.WAITING) {
             return "staging failed (try " + s.tries() + "): " + s.error();
         }
-        return t.state().isLive() ? placed(t.name()) : null;
+        if (!t.state().isLive()) {
+            return null;
+        }
+        String placed = placed(t.name());
+        String est = t.state() == JobState.QUEUED ? estimatedStart(t.name()) : null;
+        return est == null ? placed : placed == null ? est : placed + "; " + est;
+    }
+
+    /**
+     * When the scheduler expects the task's last attempt to start ("est. start 2026-12-05 13:01, in
+     * 59 min"), as last read from it (PBS Pro) or estimated when hwf placed it; null when unknown.
+     */
+    private String estimatedStart(String task) {
+        AttemptRecord a = last.get(task);
+        if (a == null || a.estimatedStart() == null) {
+            return null;
+        }
+        Duration in = Duration.between(Instant.now(), a.estimatedStart());
+        return "est. start " + LOCAL_MINUTE.format(a.estimatedStart().atZone(ZoneId.systemDefault()))
+                + (in.isNegative() ? ", " + Placer.human(in.negated()) + " ago" : ", in " + Placer.human(in));
     }
 
     /** 512 B, 12.0 KiB, 3.4 MiB, 1.0 GiB. */

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.engine;
 
 import dev.hwf.launcher.journal.Change;
+import dev.hwf.launcher.journal.Estimated;
 import dev.hwf.launcher.journal.RanOn;
 import dev.hwf.launcher.journal.Ready;
 import dev.hwf.launcher.journal.Submitted;
@@ -13,11 +14,12 @@ import java.util.Set;
 /**
  * What one phase of a pass wants written to the journal: job ids it learned, element changes
  * (compare-and-set against the rows it read), changes to a task's WAITING elements in bulk (which
- * a pass does not read one by one), service endpoints it saw, and where attempts ran (pilot
- * agents). The sequencer writes them in that order, then reads the run again for the next phase.
+ * a pass does not read one by one), service endpoints it saw, where attempts ran (pilot agents)
+ * and the start a scheduler now estimates for queued attempts. The sequencer writes them in that
+ * order, then reads the run again for the next phase.
  */
 public record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<WaitingChange> waiting,
-                   List<Ready> ready, List<RanOn> ranOn) {
+                   List<Ready> ready, List<RanOn> ranOn, List<Estimated> estimated) {
     public static final PhaseResult NONE = new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.of());
 
     public PhaseResult {
@@ -26,6 +28,18 @@ public record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<Wai
         waiting = List.copyOf(waiting);
         ready = List.copyOf(ready);
         ranOn = List.copyOf(ranOn);
+        estimated = List.copyOf(estimated);
+    }
+
+    public PhaseResult(List<Submitted> jobIds, List<Change> changes, List<WaitingChange> waiting, List<Ready> ready,
+                       List<RanOn> ranOn) {
+        this(jobIds, changes, waiting, ready, ranOn, List.of());
+    }
+
+    /** Only the starts a scheduler estimates for queued attempts. */
+    public static PhaseResult estimated(List<Estimated> estimated) {
+        return estimated.isEmpty() ? NONE
+                : new PhaseResult(List.of(), List.of(), List.of(), List.of(), List.of(), estimated);
     }
 
     public PhaseResult(List<Submitted> jobIds, List<Change> changes, List<Ready> ready) {
@@ -49,11 +63,13 @@ public record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<Wai
         waiting.forEach(w -> out.add(w.task()));
         ready.forEach(r -> out.add(r.task()));
         ranOn.forEach(r -> out.add(r.task()));
+        estimated.forEach(e -> out.add(e.task()));
         return out;
     }
 
     boolean isEmpty() {
-        return jobIds.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty() && ranOn.isEmpty();
+        return jobIds.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty() && ranOn.isEmpty()
+                && estimated.isEmpty();
     }
 
     /** Both results, this one's first. */
@@ -65,7 +81,8 @@ public record PhaseResult(List<Submitted> jobIds, List<Change> changes, List<Wai
             return other;
         }
         return new PhaseResult(joined(jobIds, other.jobIds), joined(changes, other.changes),
-                joined(waiting, other.waiting), joined(ready, other.ready), joined(ranOn, other.ranOn));
+                joined(waiting, other.waiting), joined(ready, other.ready), joined(ranOn, other.ranOn),
+                joined(estimated, other.estimated));
     }
 
     private static <T> List<T> joined(List<T> a, List<T> b) {

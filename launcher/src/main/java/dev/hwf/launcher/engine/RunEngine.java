@@ -362,7 +362,8 @@ public final class RunEngine {
 
     /**
      * Writes what a phase asked for in one transaction (job ids first, then element changes, then
-     * changes to WAITING elements in bulk, then service endpoints and where attempts ran), and
+     * changes to WAITING elements in bulk, then service endpoints, where attempts ran and the starts
+     * schedulers estimate for queued attempts), and
      * returns the pass over the run as read again (the same pass when there was nothing): the
      * elements of the tasks it changed, and every task's derived state.
      */
@@ -371,7 +372,7 @@ public final class RunEngine {
             return pass;
         }
         Instant now = clock.instant();
-        journal.record(pass.runId(), r.jobIds(), r.changes(), r.waiting(), r.ready(), r.ranOn(), now);
+        journal.record(pass.runId(), r.jobIds(), r.changes(), r.waiting(), r.ready(), r.ranOn(), r.estimated(), now);
         return pass.reread(journal.refresh(pass.snap(), r.tasks()), clock.instant());
     }
 

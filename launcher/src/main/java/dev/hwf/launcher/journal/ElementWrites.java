@@ -170,12 +170,14 @@ final class ElementWrites {
     /**
      * What one phase of a pass found, in ONE transaction: job ids first, then element changes and
      * changes to WAITING elements (compare-and-set, as {@link #apply}), then service endpoints and
-     * where attempts ran. A crash leaves all of it written or none of it.
+     * where attempts ran, then the starts schedulers estimate for queued attempts. A crash leaves all
+     * of it written or none of it.
      */
     void record(String runId, List<Submitted> submitted, List<Change> changes,
-                List<WaitingChange> waiting, List<Ready> ready, List<RanOn> ranOn,
+                List<WaitingChange> waiting, List<Ready> ready, List<RanOn> ranOn, List<Estimated> estimated,
                 Instant now) {
-        if (submitted.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty() && ranOn.isEmpty()) {
+        if (submitted.isEmpty() && changes.isEmpty() && waiting.isEmpty() && ready.isEmpty() && ranOn.isEmpty()
+                && estimated.isEmpty()) {
             return;
         }
         check(runId, changes, waiting);
@@ -186,7 +188,12 @@ final class ElementWrites {
             applyWaiting(c, runId, waiting, touched, now);
             rollup.refresh(c, runId, touched, now);
             ready(c, runId, ready, now);
-            return ranOn(c, runId, ranOn);
+            ranOn(c, runId, ranOn);
+            if (!estimated.isEmpty()) {
+                Sql.batch(c, "UPDATE hwf_attempt SET estimated_start=? WHERE run_id=? AND task=? AND attempt=?",
+                        estimated, e -> new Object[] {e.at(), runId, e.task(), e.attempt()});
+            }
+            return null;
         });
     }
 

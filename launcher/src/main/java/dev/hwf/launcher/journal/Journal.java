@@ -281,7 +281,13 @@ public final class Journal implements AutoCloseable {
     /** What one phase of a pass found, in ONE transaction: job ids, changes, endpoints, where attempts ran. */
     public void record(String runId, List<Submitted> submitted, List<Change> changes, List<WaitingChange> waiting,
                        List<Ready> ready, List<RanOn> ranOn, Instant now) {
-        elementWrites.record(runId, submitted, changes, waiting, ready, ranOn, now);
+        record(runId, submitted, changes, waiting, ready, ranOn, List.of(), now);
+    }
+
+    /** {@link #record(String, List, List, List, List, List, Instant)}, and the starts estimated for queued attempts. */
+    public void record(String runId, List<Submitted> submitted, List<Change> changes, List<WaitingChange> waiting,
+                       List<Ready> ready, List<RanOn> ranOn, List<Estimated> estimated, Instant now) {
+        elementWrites.record(runId, submitted, changes, waiting, ready, ranOn, estimated, now);
     }
 
     /**

@@ -14,6 +14,7 @@ import dev.hwf.launcher.engine.depend.UpstreamChecks;
 import dev.hwf.launcher.exec.SiteFiles.TaskDirScan;
 import dev.hwf.launcher.journal.Change;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Estimated;
 import dev.hwf.launcher.journal.Ready;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.NamedSite;
@@ -86,6 +87,7 @@ public final class Observe {
         List<Ready> ready = new ArrayList<>();
         List<ElementRecord> overdue = new ArrayList<>();
         List<AccountingLookup.Killed> killed = new ArrayList<>();
+        List<Estimated> estimated = new ArrayList<>();
         // the queued dependants CancelDependants takes back, worked out once for this reading of the run
         // (asked only of a pass that read the scheduler: a pass that reads files only leaves them as they are)
         Set<String> takenBack = new HashSet<>();
@@ -114,6 +116,7 @@ public final class Observe {
             }
             if (statuses != null) {
                 statuses.values().forEach(st -> listed.add(st.jobId().value()));
+                estimated.addAll(ObservedEstimates.of(pass, site.getValue(), statuses));
             }
             Map<String, TaskDirScan> scans = new HashMap<>();
             for (ElementRecord e : site.getValue()) {
@@ -185,7 +188,7 @@ public final class Observe {
         changes.addAll(AccountingLookup.howKilled(pass, killed));
         changes.addAll(bundleChanges);
         return new Observation(new PhaseResult(List.of(), stoppedServices(pass, changes), ready)
-                .and(bundlesSeen.recorded()), allRead, listed);
+                .and(bundlesSeen.recorded()).and(PhaseResult.estimated(estimated)), allRead, listed);
     }
 
     /**

@@ -16,11 +16,14 @@ import dev.hwf.launcher.workflow.Placement;
 import dev.hwf.launcher.workflow.Task;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where a task's next attempt goes (SPEC section 7), asked once per task and pass: its one site,
@@ -100,7 +103,7 @@ final class Placing {
     private StartEstimate estimate(Task t, NamedSite s) {
         Scheduler scheduler = pass.scheduler(s);
         if (!scheduler.adapter().offersStartEstimate()) {
-            return StartEstimate.UNKNOWN; // this scheduler gives none before a job is submitted
+            return queuedHere(t, s); // none before a job is submitted: the backlog it estimates for queued ones
         }
         try {
             JobScripts.Script script = Submission.scripts(pass, s).first(t);
@@ -112,6 +115,29 @@ final class Placing {
         } catch (RuntimeException e) {
             return StartEstimate.UNKNOWN;
         }
+    }
+
+    /**
+     * For a scheduler that estimates only jobs already queued (PBS Pro): the latest start it gave, at
+     * hwf's last look ({@link ObservedEstimates}), for the task's attempts still queued on the site, the
+     * backlog a new job of this shape joins there; unknown when none has one.
+     */
+    private StartEstimate queuedHere(Task t, NamedSite s) {
+        Set<Integer> queued = new HashSet<>();
+        for (ElementRecord e : elements(t.name())) {
+            if (e.state() == JobState.QUEUED) {
+                queued.add(e.attempt());
+            }
+        }
+        Instant latest = null;
+        for (AttemptRecord a : pass.snap().attempts()) {
+            if (a.task().equals(t.name()) && s.name().equals(a.site()) && queued.contains(a.attempt())
+                    && a.estimatedStart() != null && (latest == null || a.estimatedStart().isAfter(latest))) {
+                latest = a.estimatedStart();
+            }
+        }
+        return latest == null ? StartEstimate.UNKNOWN
+                : StartEstimate.at(LocalDateTime.ofInstant(latest, ZoneId.systemDefault()));
     }
 
     /** The median wait between submission and start hwf saw for the task's attempts on the site; null when none. */
