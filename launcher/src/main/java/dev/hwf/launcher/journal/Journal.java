@@ -31,7 +31,7 @@ import javax.sql.DataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 7;
+    public static final int SCHEMA_VERSION = 8;
 
     private final JournalDb db;
     private final Runnable closer;
@@ -256,6 +256,15 @@ public final class Journal implements AutoCloseable {
     /** Claims several tasks in one transaction (see {@link #claim}); returns the claims won. */
     public List<Claim> claimAll(String runId, List<Claim> claims, Instant now) {
         return elementWrites.claimAll(runId, claims, now);
+    }
+
+    /**
+     * Records that hwf withdraws an attempt from its site ({@code replaceAfter}), with a
+     * {@link EventKind#WITHDRAWN} event on its task, in one transaction, before its jobs are
+     * cancelled. False when it was recorded withdrawn already.
+     */
+    public boolean withdraw(String runId, String task, int attempt, String jobId, String reason, Instant now) {
+        return elementWrites.withdraw(runId, task, attempt, jobId, reason, now);
     }
 
     /** Records the job id the scheduler gave an attempt. */
