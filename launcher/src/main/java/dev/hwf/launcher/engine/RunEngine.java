@@ -228,7 +228,12 @@ public final class RunEngine {
         }
         pass = write(pass, seen.result()).knowing(seen.listed()).at(clock.instant());
         if (askScheduler) {
-            pass = write(pass, Withdraw.run(pass, journal, crash)).at(clock.instant());
+            Withdraw.Withdrawal w = Withdraw.run(pass, journal, crash);
+            pass = write(pass, w.result());
+            if (!w.recorded().isEmpty()) { // the withdrawals, written apart before the cancel: read them again
+                pass = pass.reread(journal.refresh(pass.snap(), w.recorded()), clock.instant());
+            }
+            pass = pass.at(clock.instant());
         }
         pass = write(pass, TendServices.run(pass));
         pass = write(pass, PilotKeeper.run(pass));

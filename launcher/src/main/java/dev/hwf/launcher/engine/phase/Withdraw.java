@@ -42,9 +42,19 @@ public final class Withdraw {
     private Withdraw() {
     }
 
-    public static PhaseResult run(Pass pass, Journal journal, CrashHook crash) {
+    /**
+     * What the phase did.
+     *
+     * @param recorded the tasks whose attempts it recorded withdrawn (written already)
+     * @param result   the elements to record WAITING again, their jobs cancelled
+     */
+    public record Withdrawal(Set<String> recorded, PhaseResult result) {
+        static final Withdrawal NONE = new Withdrawal(Set.of(), PhaseResult.NONE);
+    }
+
+    public static Withdrawal run(Pass pass, Journal journal, CrashHook crash) {
         if (!pass.wf().hasSites()) {
-            return PhaseResult.NONE;
+            return Withdrawal.NONE;
         }
         Map<String, AttemptRecord> recorded = new LinkedHashMap<>(); // withdrawn by this pass
         for (Task t : pass.wf().tasks()) {
@@ -73,7 +83,9 @@ public final class Withdraw {
         if (!recorded.isEmpty()) {
             crash.reach("after-withdraw-intent");
         }
-        return takeBack(pass, crash, recorded);
+        Set<String> tasks = new HashSet<>();
+        recorded.values().forEach(a -> tasks.add(a.task()));
+        return new Withdrawal(tasks, takeBack(pass, crash, recorded));
     }
 
     /**
