@@ -63,8 +63,11 @@ class PassPlacementTest extends PassTestCase {
 
     // --- soonest: the scheduler's estimate corrected by hwf's record -------------------------------
 
-    @Test
-    void soonestCorrectsTheEstimateByHowLateWorkOfTheSameShapeStartedThere() {
+    /**
+     * a (2 cores) goes to cpu, which says it starts now, and starts there an hour late; then b, with
+     * {@code bCpus} cores: cpu again says now, gpu in 30 min. b's first attempt, as placed.
+     */
+    private AttemptRecord aLateOnCpuThenB(int bCpus) {
         h.start("name: bias\n" + SITES + """
                 tasks:
                   - name: a
@@ -75,12 +78,11 @@ class PassPlacementTest extends PassTestCase {
                   - name: b
                     site: [cpu, gpu]
                     place: soonest
-                    cpus: 2
+                    cpus: %d
                     after: [a]
                     command: ./b
-                """);
+                """.formatted(bCpus));
         Instant t0 = h.clock.instant();
-        // a: cpu says now, gpu in 2 h; it goes to cpu, and starts there an hour later than said
         h.runner.on("sbatch", "--test-only", testOnly(t0)).then(testOnly(t0.plus(Duration.ofHours(2))));
         h.runner.on("sbatch", "--parsable", output(0, "5001\n", ""));
         RunSnapshot s = h.pass();
@@ -91,13 +93,16 @@ class PassPlacementTest extends PassTestCase {
         s = h.passAfter(Duration.ofHours(1));
         assertEquals(JobState.RUNNING, element(s, "a", 0).state());
         h.files.exitFile(h.dir("a"), 1, 0, 0);
-        // b, the same shape: cpu again says now, gpu in 30 min; cpu's record says +1 h, so gpu
         Instant t1 = h.clock.instant().plus(Duration.ofMinutes(10));
         h.runner.on("squeue", output(0, squeue("5001", "COMPLETED"), ""));
         h.runner.on("sbatch", "--test-only", testOnly(t1)).then(testOnly(t1.plus(Duration.ofMinutes(30))));
         h.runner.on("sbatch", "--parsable", output(0, "5002\n", ""));
-        s = h.passAfter(Duration.ofMinutes(10));
-        AttemptRecord b = attempt(s, "b", 1);
+        return attempt(h.passAfter(Duration.ofMinutes(10)), "b", 1);
+    }
+
+    @Test
+    void soonestCorrectsTheEstimateByHowLateWorkOfTheSameShapeStartedThere() {
+        AttemptRecord b = aLateOnCpuThenB(2);
         assertEquals("gpu", b.site(), b.placed());
         assertEquals("placed on gpu: est. start 30 min vs est. start 60 min (scheduler 0 s, +60 min as seen here) on cpu",
                 b.placed());
@@ -105,33 +110,7 @@ class PassPlacementTest extends PassTestCase {
 
     @Test
     void workOfAnotherShapeDoesNotCorrectTheEstimate() {
-        h.start("name: shapes\n" + SITES + """
-                tasks:
-                  - name: a
-                    site: [cpu, gpu]
-                    place: soonest
-                    cpus: 2
-                    command: ./a
-                  - name: b
-                    site: [cpu, gpu]
-                    place: soonest
-                    cpus: 4
-                    after: [a]
-                    command: ./b
-                """);
-        Instant t0 = h.clock.instant();
-        h.runner.on("sbatch", "--test-only", testOnly(t0)).then(testOnly(t0.plus(Duration.ofHours(2))));
-        h.runner.on("sbatch", "--parsable", output(0, "5001\n", ""));
-        h.pass();
-        h.runner.on("squeue", output(0, squeue("5001", "RUNNING"), ""));
-        h.passAfter(Duration.ofHours(1));
-        h.files.exitFile(h.dir("a"), 1, 0, 0);
-        Instant t1 = h.clock.instant().plus(Duration.ofMinutes(10));
-        h.runner.on("squeue", output(0, squeue("5001", "COMPLETED"), ""));
-        h.runner.on("sbatch", "--test-only", testOnly(t1)).then(testOnly(t1.plus(Duration.ofMinutes(30))));
-        h.runner.on("sbatch", "--parsable", output(0, "5002\n", ""));
-        RunSnapshot s = h.passAfter(Duration.ofMinutes(10));
-        assertEquals("placed on cpu: est. start 0 s vs est. start 30 min on gpu", attempt(s, "b", 1).placed(),
+        assertEquals("placed on cpu: est. start 0 s vs est. start 30 min on gpu", aLateOnCpuThenB(4).placed(),
                 "4 cores is another shape than 2: a's late start does not vouch for b");
     }
 
