@@ -97,6 +97,9 @@ final class StatusView {
                         at.put("site", a.site());
                         at.put("placed", a.placed());
                     }
+                    if (a.withdrawnAt() != null) { // replaceAfter: taken back from its site, never started
+                        at.put("withdrawn", time(a.withdrawnAt()));
+                    }
                     if (a.ranOn() != null) {
                         at.put("pilot", a.ranOn());
                     }
