@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * of its own (login-up.sh: hwfgpu@127.0.0.1:2223, whose sessions get that cluster's SLURM_CONF),
  * and this machine as the laptop ({@code scheduler: local}). Simulate on the one cluster, train on
  * the other's GPU partition, report on the laptop, with files staged both ways and their checksums
- * checked; hwf killed during a copy; a login down; a drained partition under {@code place: soonest}.
+ * checked; hwf killed during a copy; a login down; a drained partition under {@code place: soonest};
+ * a job pending on a partition that is down, withdrawn after {@code replaceAfter} and run on the other.
  */
 class SitesIT {
     private static final Path REAL = Path.of(System.getenv().getOrDefault("HWF_REAL_CLUSTER_DIR",
@@ -309,5 +310,62 @@ class SitesIT {
         assertTrue(placed.startsWith("placed on cpu: est. start") && placed.contains("gpu refused it (Required partition"
                 + " not available (inactive or drain))"), placed);
         assertTrue(train.get("staging") == null, "simulate ran on cpu too: nothing to copy for train");
+    }
+
+    /** The run's jobs live in either cluster's queue now (squeue of both), by name. */
+    private static List<String> liveJobs(String run) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        for (boolean real : new boolean[] {false, true}) {
+            ProcessBuilder pb = new ProcessBuilder("squeue", "--noheader", "--format=%j|%T").redirectErrorStream(true);
+            if (real) {
+                pb.environment().put("SLURM_CONF", REAL.resolve("slurm.conf").toString());
+            }
+            Process p = pb.start();
+            String text = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(30, TimeUnit.SECONDS));
+            String site = real ? "gpu:" : "cpu:";
+            text.lines().filter(l -> l.startsWith("hwf-" + run + "-")).forEach(l -> out.add(site + l));
+        }
+        return out;
+    }
+
+    @Test
+    void replaceAfterWithdrawsAJobPendingOnADownPartitionAndTheOtherClusterRunsIt() throws Exception {
+        sconf("update", "partitionname=gpu", "state=down"); // jobs are taken, and wait: none starts there
+        Path wf = hwf.workflow("replace.yaml", "name: replace\n" + sites() + """
+                tasks:
+                  - name: train
+                    site: [gpu, cpu]
+                    replaceAfter: 5s
+                    gpus: 1
+                    memory: 100M
+                    command: echo trained > model.pt
+                """);
+        Hwf.Result submit = hwf.run(Duration.ofSeconds(120), "submit", "--detach", wf.toString());
+        assertEquals(0, submit.code(), submit.all());
+        String run = submit.out().strip();
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        String state = hwf.status(run).get("state").asText();
+        for (int polls = 0; state.equals("RUNNING") && polls < 120 && System.nanoTime() < deadline; polls++) {
+            List<String> live = liveJobs(run);
+            assertTrue(live.size() <= 1, "never two live jobs for the one element: " + live);
+            Thread.sleep(1000);
+            Hwf.Result poll = hwf.run(Duration.ofSeconds(120), "poll");
+            assertEquals(0, poll.code(), poll.all());
+            state = hwf.status(run).get("state").asText();
+        }
+        JsonNode status = hwf.status(run);
+        assertEquals("SUCCEEDED", state, status.toString());
+        JsonNode train = Hwf.task(status, "train");
+        assertEquals("cpu", train.get("site").asText(), status.toString());
+        JsonNode attempts = train.get("attempts");
+        assertEquals(2, attempts.size(), attempts.toString());
+        assertEquals("gpu", attempts.get(0).get("site").asText());
+        assertTrue(attempts.get(0).has("withdrawn"), attempts.toString());
+        String placed = attempts.get(1).get("placed").asText();
+        assertTrue(placed.startsWith("withdrawn from gpu after ") && placed.contains("; placed on cpu (first)"),
+                placed);
+        assertEquals(List.of(), liveJobs(run), "the withdrawn job is gone from the GPU cluster");
+        assertEquals("trained", Files.readString(cpuWork.resolve(run).resolve("train").resolve("model.pt")).strip());
     }
 }

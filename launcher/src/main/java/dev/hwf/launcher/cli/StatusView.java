@@ -100,6 +100,9 @@ final class StatusView {
                     if (a.estimatedStart() != null) {
                         at.put("estimatedStart", time(a.estimatedStart()));
                     }
+                    if (a.withdrawnAt() != null) { // replaceAfter: taken back from its site, never started
+                        at.put("withdrawn", time(a.withdrawnAt()));
+                    }
                     if (a.ranOn() != null) {
                         at.put("pilot", a.ranOn());
                     }

@@ -15,6 +15,7 @@ import dev.hwf.launcher.engine.phase.ReleaseAndSubmit;
 import dev.hwf.launcher.engine.phase.StageInputs;
 import dev.hwf.launcher.engine.phase.Submission;
 import dev.hwf.launcher.engine.phase.TendServices;
+import dev.hwf.launcher.engine.phase.Withdraw;
 import dev.hwf.launcher.exec.Exposure;
 import dev.hwf.launcher.exec.TaskDir;
 import dev.hwf.launcher.exec.TransportException;
@@ -52,6 +53,8 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link Observe}: one status call for all live jobs, then the exit code and ready files
  *       ({@link dev.hwf.launcher.engine.phase.AccountingLookup} for jobs gone from the queue;
  *       {@link RetryPolicy} for what a failure means);</li>
+ *   <li>{@link Withdraw}: attempts that waited past their task's {@code replaceAfter}, none
+ *       started, taken back from their site to be placed again;</li>
  *   <li>{@link TendServices}: services stopped once unneeded, dependants of a dead service failed;</li>
  *   <li>{@link PilotKeeper}: pilot jobs replaced while packed work is left, told to stop after;</li>
  *   <li>{@link CancelDependants} and {@link CancelBlocked}: work whose upstream failed (queued
@@ -224,6 +227,14 @@ public final class RunEngine {
             statusFailures = seen.statusRead() ? 0 : statusFailures + 1;
         }
         pass = write(pass, seen.result()).knowing(seen.listed()).at(clock.instant());
+        if (askScheduler) {
+            Withdraw.Withdrawal w = Withdraw.run(pass, journal, crash);
+            pass = write(pass, w.result());
+            if (!w.recorded().isEmpty()) { // the withdrawals, written apart before the cancel: read them again
+                pass = pass.reread(journal.refresh(pass.snap(), w.recorded()), clock.instant());
+            }
+            pass = pass.at(clock.instant());
+        }
         pass = write(pass, TendServices.run(pass));
         pass = write(pass, PilotKeeper.run(pass));
         pass = cancelBlocked(pass);

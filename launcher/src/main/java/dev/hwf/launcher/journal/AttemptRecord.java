@@ -20,10 +20,20 @@ import java.util.List;
  * @param site     the site it was submitted to (SPEC section 7); null when recorded on a workflow's one site
  * @param placed   why hwf chose that site among the task's sites, or null
  * @param estimatedStart the start the site's scheduler estimated when hwf placed it there, or null
+ * @param withdrawnAt when hwf decided to withdraw it from its site, none of its elements started, to
+ *                 place them again ({@code replaceAfter}); null when it was not
  */
 public record AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
                             Instant submittedAt, String endpoint, Instant readyAt, int indexOffset, String ranOn,
-                            int version, String site, String placed, Instant estimatedStart) {
+                            int version, String site, String placed, Instant estimatedStart, Instant withdrawnAt) {
+    /** An attempt that was not withdrawn. */
+    public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices,
+                         Instant submittedAt, String endpoint, Instant readyAt, int indexOffset, String ranOn,
+                         int version, String site, String placed, Instant estimatedStart) {
+        this(task, attempt, jobName, jobId, indices, submittedAt, endpoint, readyAt, indexOffset, ranOn, version, site,
+                placed, estimatedStart, null);
+    }
+
     /** An attempt recorded without a site (on the workflow's one site) or placement. */
     public AttemptRecord(String task, int attempt, String jobName, String jobId, String indices, Instant submittedAt,
                          String endpoint, Instant readyAt, int indexOffset, String ranOn, int version) {

@@ -105,6 +105,18 @@ final class ElementWrites {
         });
     }
 
+    /** See {@link Journal#withdraw}. */
+    boolean withdraw(String runId, String task, int attempt, String jobId, String reason, Instant now) {
+        return db.inTransaction(c -> {
+            if (Sql.update(c, "UPDATE hwf_attempt SET withdrawn_at=? WHERE run_id=? AND task=? AND attempt=? "
+                    + "AND withdrawn_at IS NULL", now, runId, task, attempt) != 1) {
+                return false;
+            }
+            EventLog.append(c, runId, task, null, attempt, now, EventKind.WITHDRAWN, reason, jobId);
+            return true;
+        });
+    }
+
     /** Records the job ids of several attempts, on the attempt, its elements and its task, in one transaction. */
     void recordJobIds(String runId, List<Submitted> submitted, Instant now) {
         if (submitted.isEmpty()) {

@@ -20,6 +20,11 @@ public enum EventKind {
     CANCELLED,
     /** A task claimed for an attempt, before its job reaches the scheduler; the reason names the job. */
     SUBMITTING,
+    /**
+     * An attempt withdrawn from its site before any of its elements started ({@code replaceAfter}):
+     * its jobs are cancelled and its elements placed again; the reason says where and after how long.
+     */
+    WITHDRAWN,
     /** A service attempt found ready; the reason is where it answers. */
     READY,
     /** A task recorded SUCCEEDED at once from an earlier run ({@code hwf submit --reuse}). */

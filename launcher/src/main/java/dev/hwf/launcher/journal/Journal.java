@@ -258,6 +258,15 @@ public final class Journal implements AutoCloseable {
         return elementWrites.claimAll(runId, claims, now);
     }
 
+    /**
+     * Records that hwf withdraws an attempt from its site ({@code replaceAfter}), with a
+     * {@link EventKind#WITHDRAWN} event on its task, in one transaction, before its jobs are
+     * cancelled. False when it was recorded withdrawn already.
+     */
+    public boolean withdraw(String runId, String task, int attempt, String jobId, String reason, Instant now) {
+        return elementWrites.withdraw(runId, task, attempt, jobId, reason, now);
+    }
+
     /** Records the job id the scheduler gave an attempt. */
     public void recordJobId(String runId, String task, int attempt, String jobId, Instant now) {
         recordJobIds(runId, List.of(new Submitted(task, attempt, jobId)), now);

@@ -47,7 +47,8 @@ final class Rows {
         return new AttemptRecord(rs.getString("task"), rs.getInt("attempt"), rs.getString("job_name"),
                 rs.getString("job_id"), rs.getString("indices"), instant(rs, "submitted_at"), rs.getString("endpoint"),
                 instant(rs, "ready_at"), rs.getInt("index_offset"), rs.getString("ran_on"), rs.getInt("version"),
-                rs.getString("site"), rs.getString("placed"), instant(rs, "estimated_start"));
+                rs.getString("site"), rs.getString("placed"), instant(rs, "estimated_start"),
+                instant(rs, "withdrawn_at"));
     }
 
     static Event event(ResultSet rs) throws SQLException {

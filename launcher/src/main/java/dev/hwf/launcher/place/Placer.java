@@ -25,6 +25,9 @@ import java.util.stream.Collectors;
  *       budget it would overdraw.</li>
  * </ul>
  * A site that cannot be reached, or that refuses the work (a drained partition), is never chosen.
+ * A site the work was withdrawn from ({@code replaceAfter}) is, for {@code soonest}, expected to
+ * make it wait at least as long as it already did there; {@code first} and {@code cheapest} pass
+ * it over while another site can take the work. The reason then starts with the withdrawal.
  */
 public final class Placer {
     private Placer() {
@@ -41,12 +44,25 @@ public final class Placer {
      * @param cost        what the work would cost here (cheapest); null when the site has no cost
      * @param budgetLeft  what is left of the site's budget; null when it has none
      * @param unreachable why the site cannot be reached now; null when it can
+     * @param withdrawnAfter how long the work waited here, never started, before hwf withdrew it
+     *                    ({@code replaceAfter}); null when it was never withdrawn from here
      */
     public record Candidate(String site, StartEstimate estimate, Duration bias, Duration waited, Double cost,
-                            Double budgetLeft, String unreachable) {
+                            Double budgetLeft, String unreachable, Duration withdrawnAfter) {
+        /** A site the work was never withdrawn from. */
+        public Candidate(String site, StartEstimate estimate, Duration bias, Duration waited, Double cost,
+                         Double budgetLeft, String unreachable) {
+            this(site, estimate, bias, waited, cost, budgetLeft, unreachable, null);
+        }
+
         /** A reachable site about which nothing more is known. */
         public static Candidate of(String site) {
             return new Candidate(site, StartEstimate.UNKNOWN, null, null, null, null, null);
+        }
+
+        /** The same site, the work withdrawn from it after waiting {@code waited} there. */
+        public Candidate withdrawnAfter(Duration waited) {
+            return new Candidate(site, estimate, bias, this.waited, cost, budgetLeft, unreachable, waited);
         }
     }
 
@@ -73,13 +89,20 @@ public final class Placer {
                 open.add(c);
             }
         }
+        String withdrawn = candidates.stream().filter(c -> c.withdrawnAfter() != null)
+                .map(c -> "withdrawn from " + c.site() + " after " + human(c.withdrawnAfter()) + " queued; ")
+                .collect(Collectors.joining());
         if (open.isEmpty()) {
-            return new Decision(null, "no site can take it now: " + String.join("; ", shut));
+            return new Decision(null, withdrawn + "no site can take it now: " + String.join("; ", shut));
         }
         String tail = shut.isEmpty() ? "" : "; " + String.join("; ", shut);
+        if (!Placement.SOONEST.equals(place) && open.stream().anyMatch(c -> c.withdrawnAfter() == null)) {
+            open.removeIf(c -> c.withdrawnAfter() != null); // first, cheapest: not back where it waited in vain
+        }
         if (Placement.FIRST.equals(place) || place == null) {
             Candidate c = open.get(0);
-            return new Decision(c.site(), "placed on " + c.site() + (candidates.size() > 1 ? " (first)" : "") + tail);
+            return new Decision(c.site(), withdrawn + "placed on " + c.site()
+                    + (candidates.size() > 1 ? " (first)" : "") + tail);
         }
         List<Expected> ranked;
         if (Placement.CHEAPEST.equals(place)) {
@@ -95,13 +118,16 @@ public final class Placer {
         Expected best = ranked.get(0);
         String others = ranked.subList(1, ranked.size()).stream().map(e -> e.words() + " on " + e.c().site())
                 .collect(Collectors.joining(", "));
-        return new Decision(best.c().site(), "placed on " + best.c().site() + ": " + best.words()
+        return new Decision(best.c().site(), withdrawn + "placed on " + best.c().site() + ": " + best.words()
                 + (others.isEmpty() ? "" : " vs " + others) + tail);
     }
 
-    /** An unknown wait ranks after every known one. */
+    /** An unknown wait ranks after every known one; on a site the work was withdrawn from, after those too. */
     private static Duration rank(Expected e) {
-        return e.time() == null ? Duration.ofDays(365_000) : e.time();
+        if (e.time() != null) {
+            return e.time();
+        }
+        return Duration.ofDays(365_000).plusSeconds(e.c().withdrawnAfter() == null ? 0 : 1);
     }
 
     /** A site's expected wait (null: unknown) and how it reads. */
@@ -109,6 +135,20 @@ public final class Placer {
     }
 
     private static Expected expected(Candidate c, Instant now, ZoneId zone) {
+        return atLeastWithdrawn(c, estimated(c, now, zone));
+    }
+
+    /** A site the work was withdrawn from makes it wait at least as long as it waited there. */
+    private static Expected atLeastWithdrawn(Candidate c, Expected e) {
+        Duration floor = c.withdrawnAfter();
+        if (floor == null || e.time() == null || e.time().compareTo(floor) >= 0) {
+            return e;
+        }
+        return new Expected(c, floor, "at least " + human(floor) + " (" + e.words()
+                + ", but it waited that long here)");
+    }
+
+    private static Expected estimated(Candidate c, Instant now, ZoneId zone) {
         if (c.estimate().at() != null) {
             Duration est = Duration.between(now, c.estimate().at().atZone(zone).toInstant());
             est = est.isNegative() ? Duration.ZERO : est;

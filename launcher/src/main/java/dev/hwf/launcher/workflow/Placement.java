@@ -1,5 +1,6 @@
 package dev.hwf.launcher.workflow;
 
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -11,8 +12,12 @@ import java.util.List;
  *                      {@value #CHEAPEST}
  * @param inputs        files copied into the task's directory from its upstream's, before it starts
  * @param outputs       globs of what the task leaves for others, relative to its directory
+ * @param replaceAfterSeconds how long an attempt none of whose elements has started may wait on
+ *                      its site before hwf withdraws it and places it again ({@code replaceAfter});
+ *                      null: never (only with several sites)
  */
-public record Placement(List<String> sites, String place, List<Input> inputs, List<String> outputs) {
+public record Placement(List<String> sites, String place, List<Input> inputs, List<String> outputs,
+                        Long replaceAfterSeconds) {
     public static final String FIRST = "first";
     public static final String SOONEST = "soonest";
     public static final String CHEAPEST = "cheapest";
@@ -22,6 +27,11 @@ public record Placement(List<String> sites, String place, List<Input> inputs, Li
 
     /** {@code inputs: [{from: TASK, path: GLOB}]}: the files of {@code from} matching {@code path}. */
     public record Input(String from, String path) {
+    }
+
+    /** A placement that never withdraws an attempt. */
+    public Placement(List<String> sites, String place, List<Input> inputs, List<String> outputs) {
+        this(sites, place, inputs, outputs, null);
     }
 
     public Placement {
@@ -34,5 +44,10 @@ public record Placement(List<String> sites, String place, List<Input> inputs, Li
     /** Whether hwf chooses among several sites for each submission. */
     public boolean choosesSite() {
         return sites.size() > 1;
+    }
+
+    /** How long an attempt may wait unstarted before it is withdrawn and placed again; null: never. */
+    public Duration replaceAfter() {
+        return replaceAfterSeconds == null ? null : Duration.ofSeconds(replaceAfterSeconds);
     }
 }

@@ -41,8 +41,12 @@ abstract class JournalFixture {
     Path file;
     Journal journal;
 
-    /** What schema 7 added (several sites), undone first to make a journal as an older schema wrote it. */
-    static final List<String> BEFORE_SITES = List.of("DROP TABLE hwf_copy", "DROP TABLE hwf_staging",
+    /**
+     * What schemas 8 (withdrawn attempts) and 7 (several sites) added, undone first to make a journal
+     * as an older schema wrote it.
+     */
+    static final List<String> BEFORE_SITES = List.of("ALTER TABLE hwf_attempt DROP COLUMN withdrawn_at",
+            "DROP TABLE hwf_copy", "DROP TABLE hwf_staging",
             "ALTER TABLE hwf_attempt DROP COLUMN site", "ALTER TABLE hwf_attempt DROP COLUMN placed",
             "ALTER TABLE hwf_attempt DROP COLUMN site_key", "ALTER TABLE hwf_attempt DROP COLUMN estimated_start");
 

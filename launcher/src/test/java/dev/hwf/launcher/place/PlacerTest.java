@@ -92,4 +92,51 @@ class PlacerTest {
         assertEquals("3 d", Placer.human(Duration.ofDays(3)));
         assertEquals("-5 min", Placer.human(Duration.ofMinutes(-5)));
     }
+
+    @Test
+    void firstAndCheapestPassOverASiteTheWorkWasWithdrawnFromUnlessItIsTheOnlyOneLeft() {
+        Candidate cpu = Candidate.of("cpu").withdrawnAfter(Duration.ofMinutes(5));
+        Decision d = decide("first", cpu, Candidate.of("gpu"));
+        assertEquals(new Decision("gpu", "withdrawn from cpu after 5 min queued; placed on gpu (first)"), d);
+
+        Candidate gpuDown = new Candidate("gpu", StartEstimate.UNKNOWN, null, null, null, null, "ssh: timed out");
+        assertEquals(new Decision("cpu", "withdrawn from cpu after 5 min queued; placed on cpu (first); gpu unreachable"
+                + " (ssh: timed out)"), decide("first", cpu, gpuDown), "the only one reachable: back there");
+
+        Candidate cheapCpu = new Candidate("cpu", StartEstimate.UNKNOWN, null, null, 0.1, null, null)
+                .withdrawnAfter(Duration.ofMinutes(30));
+        Candidate dearGpu = new Candidate("gpu", StartEstimate.UNKNOWN, null, null, 0.9, null, null);
+        assertEquals(new Decision("gpu", "withdrawn from cpu after 30 min queued; placed on gpu: 0.90 units"),
+                decide("cheapest", cheapCpu, dearGpu));
+    }
+
+    @Test
+    void soonestExpectsASiteToMakeTheWorkWaitAtLeastAsLongAsItDidBeforeWithdrawal() {
+        Candidate cpu = est("cpu", "2026-12-05T09:00:12").withdrawnAfter(Duration.ofMinutes(20)); // says 12 s
+        Candidate gpu = est("gpu", "2026-12-05T09:10:00");
+        Decision d = decide("soonest", cpu, gpu);
+        assertEquals("gpu", d.site());
+        assertEquals("withdrawn from cpu after 20 min queued; placed on gpu: est. start 10 min vs at least 20 min"
+                + " (est. start 12 s, but it waited that long here) on cpu", d.reason());
+
+        Candidate gpuLater = est("gpu", "2026-12-05T10:00:00");
+        assertEquals("cpu", decide("soonest", cpu, gpuLater).site(), "a lower bound, not a ban: 20 min beats 60");
+
+        Candidate lsf1 = Candidate.of("lsf1").withdrawnAfter(Duration.ofMinutes(5));
+        assertEquals("lsf2", decide("soonest", lsf1, Candidate.of("lsf2")).site(),
+                "without estimates the site it waited on in vain goes last");
+        Candidate seen = new Candidate("lsf1", StartEstimate.UNKNOWN, null, Duration.ofMinutes(1), null, null, null)
+                .withdrawnAfter(Duration.ofMinutes(5));
+        Candidate lsf2 = new Candidate("lsf2", StartEstimate.UNKNOWN, null, Duration.ofMinutes(3), null, null, null);
+        assertEquals("lsf2", decide("soonest", seen, lsf2).site(), "1 min as seen, but at least 5 now");
+    }
+
+    @Test
+    void aNegativeBiasBringsAnEstimateForward() {
+        Candidate cpu = new Candidate("cpu", StartEstimate.at(LocalDateTime.parse("2026-12-05T10:00:00")),
+                Duration.ofMinutes(-50), null, null, null, null); // says 60 min; such work started 50 min sooner
+        Decision d = decide("soonest", cpu, est("gpu", "2026-12-05T09:30:00"));
+        assertEquals("placed on cpu: est. start 10 min (scheduler 60 min, -50 min as seen here) vs est. start 30 min"
+                + " on gpu", d.reason());
+    }
 }

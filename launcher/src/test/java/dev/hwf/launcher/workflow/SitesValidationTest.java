@@ -176,7 +176,10 @@ class SitesValidationTest {
         "`    site: []`                                    | tasks.t.site         | is empty",
         "`    place: fastest`                              | tasks.t.place        | use one of first, soonest, cheapest",
         "`    site: [a, b]\n    place: cheapest`            | tasks.t.place        | site a has no cost",
-        "`    replaceAfter: 1h`                            | tasks.t.replaceAfter | unknown key",
+        "`    replaceAfter: 1h`                            | tasks.t.replaceAfter | only the default site",
+        "`    site: a\n    replaceAfter: 1h`               | tasks.t.replaceAfter | one site (a)",
+        "`    site: [a, b]\n    replaceAfter: soon`         | tasks.t.replaceAfter | is not a duration",
+        "`    site: [a, b]\n    replaceAfter: 0`            | tasks.t.replaceAfter | more than 0",
         "`    outputs: [/etc/passwd]`                      | tasks.t.outputs[0]   | is absolute",
         "`    outputs: [../x]`                             | tasks.t.outputs[0]   | leaves the task's directory",
         "`    inputs: [{ from: up, path: '*.csv' }]`       | tasks.t.inputs[0].from | not in after",
@@ -188,6 +191,29 @@ class SitesValidationTest {
                 + "  - name: t\n    command: 'true'\n" + lines.replace("\\n", "\n") + "\n";
         List<Problem> ps = problems(wf);
         assertTrue(only(ps, key).message().contains(message), ps.toString());
+    }
+
+    @Test
+    void replaceAfterReadsAsADurationAndSurvivesTheJournal() {
+        Workflow wf = parse("name: x\nsites: { a: {}, b: {} }\ntasks:\n  - name: t\n    site: [a, b]\n"
+                + "    replaceAfter: 00:30:00\n    command: 'true'\n  - name: u\n    site: [b, a]\n"
+                + "    replaceAfter: 45s\n    command: 'true'\n");
+        assertEquals(1800L, wf.task("t").placement().replaceAfterSeconds());
+        assertEquals(45L, wf.task("u").placement().replaceAfterSeconds());
+        assertEquals(wf.task("t").placement(), SpecCodec.fromJson(SpecCodec.toJson(wf)).task("t").placement());
+        assertNull(parse(SITES + TASKS).task("train").placement().replaceAfter(), "never, unless asked");
+    }
+
+    @Test
+    void replaceAfterOnATaskWithOneSiteNamesFileLineAndKey() {
+        List<Problem> ps = problems("name: x\nsites: { a: {}, b: {} }\ntasks:\n  - name: t\n    site: b\n"
+                + "    replaceAfter: 30m\n    command: 'true'\n");
+        Problem p = only(ps, "tasks.t.replaceAfter", 6);
+        assertEquals(WorkflowAssertions.SOURCE, p.file());
+        assertTrue(p.message().contains("site: [gpu, cpu]"), p.message());
+        List<Problem> inDefaults = problems("name: x\nsites: { a: {}, b: {} }\ndefaults: { replaceAfter: 30m }\n"
+                + "tasks:\n  - name: t\n    site: [a, b]\n    command: 'true'\n");
+        assertTrue(only(inDefaults, "defaults.replaceAfter", 3).message().contains("unknown key"), inDefaults.toString());
     }
 
     @Test

@@ -97,6 +97,8 @@ public final class Observe {
             ElementWiseDependencies.stale(pass)
                     .forEach(b -> elementsTakenBack.add(b.element().task() + "/" + b.element().index()));
         }
+        // attempts withdrawn from their site (replaceAfter): Withdraw cancels and records them
+        Set<String> withdrawn = Withdraw.withdrawn(pass);
         // one status call per site, for that site's live jobs; a site that does not answer leaves its
         // elements as they are, and the others go on
         Map<NamedSite, List<ElementRecord>> bySite = new LinkedHashMap<>();
@@ -128,6 +130,10 @@ public final class Observe {
                 }
                 String key = TaskDirScan.key(e.attempt(), e.index());
                 Integer code = scan.exitCodes().get(key);
+                if (withdrawn.contains(e.task() + "/" + e.attempt())
+                        && (code == null || RetryPolicy.killedBySignal(code))) {
+                    continue; // withdrawn, its job cancelled or about to be: Withdraw's; an exit code says it ran
+                }
                 if (task.isService()) {
                     String endpoint = scan.ready().get(key);
                     if (endpoint != null && pass.snap().attempt(e.task(), e.attempt()).map(a -> a.endpoint() == null)

@@ -9,6 +9,7 @@ import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Placed;
 import dev.hwf.launcher.place.Placer;
+import dev.hwf.launcher.place.Shape;
 import dev.hwf.launcher.render.JobScripts;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.workflow.NamedSite;
@@ -30,6 +31,11 @@ import java.util.Set;
  * or, for a task with several, the one {@link Placer} chooses from what the sites say now (a start
  * estimate, hwf's own record of the waits there, the cost and what is left of each budget). A site
  * that cannot be reached holds the work that must go there, with a reason naming it.
+ *
+ * <p>hwf's record of a site is its work of the same {@link Shape}: for each element that started
+ * there, the wait from its attempt's submission, and how far off the scheduler's estimate recorded
+ * with the attempt was (its median corrects the next estimate). A site the task's work was withdrawn
+ * from ({@code replaceAfter}) comes with how long it waited there.
  */
 final class Placing {
     /** An attempt's site and how it was chosen; {@code site} null when none can take it now ({@code held} says why). */
@@ -42,6 +48,18 @@ final class Placing {
     private final Map<String, Boolean> asked = new HashMap<>();
     /** Each task's elements, read from the journal once per pass however many decisions ask. */
     private final Map<String, List<ElementRecord>> elements = new HashMap<>();
+    /** hwf's record of the waits of each shape of work, by shape then site: worked out once per shape. */
+    private final Map<Shape, Map<String, Seen>> seen = new HashMap<>();
+
+    /**
+     * What hwf saw of work of one shape on one site: each started element's wait from submission
+     * to start, and how much later than its scheduler had estimated it started (where one had).
+     */
+    private record Seen(List<Duration> waits, List<Duration> late) {
+        Seen() {
+            this(new ArrayList<>(), new ArrayList<>());
+        }
+    }
 
     Placing(Pass pass) {
         this.pass = pass;
@@ -61,13 +79,17 @@ final class Placing {
         List<Placer.Candidate> candidates = new ArrayList<>();
         Map<String, StartEstimate> estimates = new HashMap<>();
         String place = t.placement().place();
+        Map<String, Seen> record = seen(Shape.of(t));
+        Map<String, Duration> withdrawn = withdrawn(t);
         for (NamedSite s : sites) {
             String why = reach(s);
             StartEstimate est = why == null && Placement.SOONEST.equals(place) ? estimate(t, s) : StartEstimate.UNKNOWN;
             estimates.put(s.name(), est);
             Double cost = s.cost() == null ? null : cost(t, s);
             Double left = s.budgetUnits() == null ? null : s.budgetUnits() - spent(s);
-            candidates.add(new Placer.Candidate(s.name(), est, null, waited(t, s), cost, left, why));
+            Seen here = record.get(s.name());
+            candidates.add(new Placer.Candidate(s.name(), est, here == null ? null : median(here.late()),
+                    here == null ? null : median(here.waits()), cost, left, why, withdrawn.get(s.name())));
         }
         Placer.Decision d = Placer.decide(place, candidates, pass.now(), ZoneId.systemDefault());
         if (d.site() == null) {
@@ -140,26 +162,59 @@ final class Placing {
                 : StartEstimate.at(LocalDateTime.ofInstant(latest, ZoneId.systemDefault()));
     }
 
-    /** The median wait between submission and start hwf saw for the task's attempts on the site; null when none. */
-    private Duration waited(Task t, NamedSite s) {
-        Map<Integer, Instant> submitted = new HashMap<>();
-        for (AttemptRecord a : pass.snap().attempts()) {
-            if (a.task().equals(t.name()) && s.name().equals(a.site())) {
-                submitted.put(a.attempt(), a.submittedAt());
+    /**
+     * hwf's record of work of this shape, by site: every task of the shape, each started element
+     * with the attempt it started in (its latest), read once per shape however many decisions ask.
+     */
+    private Map<String, Seen> seen(Shape shape) {
+        return seen.computeIfAbsent(shape, k -> {
+            Map<String, Map<Integer, AttemptRecord>> attempts = new HashMap<>(); // by task, then number
+            for (AttemptRecord a : pass.snap().attempts()) {
+                if (a.site() != null && pass.wf().has(a.task()) && k.equals(Shape.of(pass.wf().task(a.task())))) {
+                    attempts.computeIfAbsent(a.task(), x -> new HashMap<>()).put(a.attempt(), a);
+                }
             }
-        }
-        if (submitted.isEmpty()) {
+            Map<String, Seen> out = new HashMap<>();
+            attempts.forEach((task, numbered) -> {
+                for (ElementRecord e : elements(task)) {
+                    AttemptRecord a = numbered.get(e.attempt());
+                    if (a == null || e.startedAt() == null) {
+                        continue;
+                    }
+                    Seen s = out.computeIfAbsent(a.site(), x -> new Seen());
+                    s.waits().add(Duration.between(a.submittedAt(), e.startedAt()));
+                    if (a.estimatedStart() != null) {
+                        s.late().add(Duration.between(a.estimatedStart(), e.startedAt()));
+                    }
+                }
+            });
+            return out;
+        });
+    }
+
+    /** The median of some durations; null when there are none. */
+    static Duration median(List<Duration> ds) {
+        if (ds.isEmpty()) {
             return null;
         }
-        List<Duration> waits = new ArrayList<>();
-        for (ElementRecord e : elements(t.name())) {
-            Instant sub = submitted.get(e.attempt());
-            if (sub != null && e.startedAt() != null) {
-                waits.add(Duration.between(sub, e.startedAt()));
+        List<Duration> sorted = new ArrayList<>(ds);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /**
+     * The sites the task's work was withdrawn from ({@code replaceAfter}), each with the longest it
+     * waited there unstarted.
+     */
+    private Map<String, Duration> withdrawn(Task t) {
+        Map<String, Duration> out = new HashMap<>();
+        for (AttemptRecord a : pass.snap().attempts()) {
+            if (a.withdrawnAt() != null && a.task().equals(t.name()) && a.site() != null) {
+                out.merge(a.site(), Duration.between(a.submittedAt(), a.withdrawnAt()),
+                        (x, y) -> x.compareTo(y) >= 0 ? x : y);
             }
         }
-        waits.sort(null);
-        return waits.isEmpty() ? null : waits.get(waits.size() / 2);
+        return out;
     }
 
     /** What the task's waiting elements would cost on the site: rate times the hours each asks for (1 h without a walltime). */

@@ -28,11 +28,13 @@ public record KeyTable(String where, List<String> keys) {
     public static final KeyTable TASK = new KeyTable("in a task", List.of("name", "command", "after", "nodes",
             "ntasks", "cpus", "memory", "walltime", "partition", "queue", "account", "qos", "env", "retries",
             "directives", "template", "gpus", "array", "arrayLimit", "matrix", "launcher", "service", "port", "ready",
-            "pilot", "modules", "setup", "container", "afterEach", "site", "place", "inputs", "outputs"));
+            "pilot", "modules", "setup", "container", "afterEach", "site", "place", "replaceAfter", "inputs",
+            "outputs"));
     /** A task's keys less those that only mean something for one task. */
     public static final KeyTable DEFAULTS = new KeyTable("in defaults", TASK.keys.stream()
             .filter(k -> !List.of("name", "command", "after", "afterEach", "array", "arrayLimit", "template", "matrix",
-                    "launcher", "service", "port", "ready", "pilot", "site", "place", "inputs", "outputs")
+                    "launcher", "service", "port", "ready", "pilot", "site", "place", "replaceAfter", "inputs",
+                    "outputs")
                     .contains(k))
             .toList());
     public static final KeyTable CONTAINER = new KeyTable("in container", List.of("image", "engine", "binds"));

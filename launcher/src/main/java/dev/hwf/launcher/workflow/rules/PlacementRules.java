@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * Where each task runs and what it exchanges (SPEC section 7): a task's {@code site}, {@code place},
- * {@code inputs} and {@code outputs}, then the rules across tasks that
+ * {@code replaceAfter}, {@code inputs} and {@code outputs}, then the rules across tasks that
  * several sites bring (a service, an afterEach partner and a pilot stay on one site with their
  * tasks).
  */
@@ -55,9 +55,28 @@ public final class PlacementRules {
                                 + ".cost: { coreHour: ..., gpuHour: ... }"));
             }
         }
+        Long replaceAfter = replaceAfter(m.value("replaceAfter"), join(p.path(), "replaceAfter"), own);
         List<String> outputs = globs(m.value("outputs"), join(p.path(), "outputs"));
         List<Placement.Input> inputs = inputs(m.value("inputs"), p);
-        return new Placement(own, place, inputs, outputs);
+        return new Placement(own, place, inputs, outputs, replaceAfter);
+    }
+
+    /**
+     * {@code replaceAfter: DURATION}: in seconds, more than 0. It moves unstarted work to another of
+     * the task's sites, so a task with one site is refused.
+     */
+    private Long replaceAfter(Node n, String key, List<String> own) {
+        if (absent(n)) {
+            return null;
+        }
+        Long seconds = read.seconds(n, key);
+        if (seconds != null && own.size() < 2) {
+            read.at(n, key, "withdraws a job that has not started to place it on another of the task's sites, but"
+                    + " this task has " + (own.isEmpty() ? "only the default site" : "one site (" + own.get(0) + ")")
+                    + "; give it several, e.g. site: [gpu, cpu], or leave replaceAfter out");
+            return null;
+        }
+        return seconds;
     }
 
     /** {@code site: NAME} or {@code site: [A, B]}: known sites, each once. */

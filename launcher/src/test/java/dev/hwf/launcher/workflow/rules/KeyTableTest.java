@@ -58,7 +58,8 @@ class KeyTableTest {
                 "wf.yaml:10:5: tasks.t.walltme: unknown key \"walltme\" (did you mean walltime?); allowed in a task:"
                         + " name, command, after, nodes, ntasks, cpus, memory, walltime, partition, queue, account,"
                         + " qos, env, retries, directives, template, gpus, array, arrayLimit, matrix, launcher,"
-                        + " service, port, ready, pilot, modules, setup, container, afterEach, site, place, inputs, outputs",
+                        + " service, port, ready, pilot, modules, setup, container, afterEach, site, place,"
+                        + " replaceAfter, inputs, outputs",
                 "wf.yaml:11:37: tasks.t.container.mounts: unknown key \"mounts\"; allowed in container: image, engine,"
                         + " binds"), ps.stream().map(Problem::toString).toList());
     }
