@@ -125,11 +125,10 @@ public final class DirectCopy implements InputCopy.Route {
         });
         long done = doneBefore;
         boolean first = true;
-        Map<String, String> landed = new LinkedHashMap<>();
         try {
             for (List<Store.Found> batch : batches(files)) {
                 long bytes = batch.stream().mapToLong(Store.Found::size).sum();
-                landed.putAll(run(fromDir, toDir, batch, bytes, done, total, progress));
+                run(fromDir, toDir, batch, bytes, done, total, progress);
                 if (first) {
                     first = false;
                     progress.writing(InputCopy.partial(toDir, batch.get(0).relative()));
@@ -156,7 +155,7 @@ public final class DirectCopy implements InputCopy.Route {
         for (Store.Found f : files) {
             String sum = bySource.get(fromDir + "/" + f.relative());
             if (sum != null) {
-                out.put(f.relative(), new Sent(sum, began, landed.get(f.relative())));
+                out.put(f.relative(), new Sent(sum, began, null)); // the copy is checked where it lies
             }
         }
         return out;
@@ -174,10 +173,8 @@ public final class DirectCopy implements InputCopy.Route {
     /**
      * Runs one batch's copy on the site that reaches the other, telling the bytes written so far
      * (the sizes of the temporary files, looked at every {@link #PROGRESS_EVERY}) as it goes.
-     *
-     * @return the SHA-256 of each file as it was written on the receiving site, by relative path
      */
-    private Map<String, String> run(String fromDir, String toDir, List<Store.Found> batch, long bytes, long doneBefore,
+    private void run(String fromDir, String toDir, List<Store.Found> batch, long bytes, long doneBefore,
                                     long total, Progress progress) throws CopyFailed {
         Store runner = pull ? to : from;
         String line = pull ? pullLine(fromDir, toDir, batch) : pushLine(fromDir, toDir, batch);
@@ -209,7 +206,6 @@ public final class DirectCopy implements InputCopy.Route {
                     + " true' without a password (a key of its own, its known_hosts), or remove " + (pull ? fromName
                     : toName) + " from reaches: of site " + (pull ? toName : fromName), null);
         }
-        return landed(r.stdout(), batch);
     }
 
     /** The bytes in the batch's temporary files now; 0 when they cannot be looked at (the copy goes on). */
@@ -225,24 +221,6 @@ public final class DirectCopy implements InputCopy.Route {
         } catch (IOException | RuntimeException e) {
             return 0;
         }
-    }
-
-    /** The receiving end's lines, "HEX  TEMPORARY-NAME", as checksums by each file's relative path. */
-    static Map<String, String> landed(String stdout, List<Store.Found> batch) {
-        Map<String, String> byPartial = new LinkedHashMap<>();
-        for (Store.Found f : batch) {
-            byPartial.put(InputCopy.partial("", f.relative()).substring(1), f.relative());
-        }
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String l : stdout.split("\n")) {
-            if (l.length() > 66 && l.substring(0, 64).matches("[0-9a-f]{64}") && l.startsWith("  ", 64)) {
-                String rel = byPartial.get(l.substring(66));
-                if (rel != null) {
-                    out.put(rel, l.substring(0, 64));
-                }
-            }
-        }
-        return out;
     }
 
     /** Run on the receiving site: it reaches the sending one, which writes the archive, and unpacks it. */
@@ -273,18 +251,14 @@ public final class DirectCopy implements InputCopy.Route {
     }
 
     /**
-     * Unpacks each file under its temporary name (its last path part with the partial prefix),
-     * with the receiving site's modes, and prints the SHA-256 of each as it is written, with its
-     * name: the bytes are read once, on their way to the disk. A file whose size on the disk is not
-     * the archive's (a write that failed: a full disk) fails the command.
+     * Unpacks each file under its temporary name (its last path part with the partial prefix), with
+     * the receiving site's modes. (Checksumming each file as it is written, through tar's
+     * {@code --to-command}, costs a few processes per file: 1,000 small files took 49 s that way here,
+     * against 6 s for unpacking them and checksumming them after, many per command.)
      */
     private String extract(String toDir) {
-        String umask = "umask " + to.modes().umask();
-        String each = umask + " && mkdir -p -- \"$(dirname -- \"$TAR_FILENAME\")\" && h=$(tee -- \"$TAR_FILENAME\""
-                + " | sha256sum) && [ \"$(stat -c %s -- \"$TAR_FILENAME\")\" = \"$TAR_SIZE\" ]"
-                + " && printf '%s  %s\\n' \"${h%% *}\" \"$TAR_FILENAME\"";
-        return umask + " && mkdir -p -- " + ShellQuote.quote(toDir) + " && cd " + ShellQuote.quote(toDir)
-                + " && tar -x -f - " + ShellQuote.quote("--transform=s,[^/]*$," + InputCopy.PARTIAL + "&,") + " "
-                + ShellQuote.quote("--to-command=" + each);
+        return "umask " + to.modes().umask() + " && mkdir -p -- " + ShellQuote.quote(toDir) + " && tar -x -f - -C "
+                + ShellQuote.quote(toDir) + " --no-same-owner --no-same-permissions "
+                + ShellQuote.quote("--transform=s,[^/]*$," + InputCopy.PARTIAL + "&,");
     }
 }
