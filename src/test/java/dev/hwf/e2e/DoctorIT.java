@@ -76,12 +76,20 @@ class DoctorIT {
         assertTrue(l.contains(contains), "expected '" + contains + "' in: " + l);
     }
 
+    /** Runs 'hwf doctor ARGS', which must exit {@code code}. */
+    private Hwf.Result doctor(int code, String... args) {
+        List<String> all = new ArrayList<>(List.of("doctor"));
+        all.addAll(List.of(args));
+        Hwf.Result r = hwf.run(LIMIT, all.toArray(String[]::new));
+        assertEquals(code, r.code(), r.all());
+        return r;
+    }
+
     @Test
     void thePlainLocalSlurmPassesWithAWarningForItsMissingAccounting() {
         Path wf = localSlurm("plain", "  - { name: sim, partition: cpu, command: 'true' }\n"
                 + "  - { name: train, gpus: 1, command: 'true' }\n");
-        Hwf.Result r = hwf.run(LIMIT, "doctor", wf.toString());
-        assertEquals(0, r.code(), r.all());
+        Hwf.Result r = doctor(0, wf.toString());
         String out = r.out();
         assertTrue(out.startsWith("site default: slurm on this machine\n"), out);
         assertTrue(line(out, "default", "scheduler").matches("  OK\\s+scheduler\\s+Slurm \\S+ \\(sinfo, sbatch\\)"), out);
@@ -113,8 +121,7 @@ class DoctorIT {
                 + "tasks:\n  - { name: sim, site: cpu, partition: cpu, command: 'true' }\n"
                 + "  - { name: train, site: gpu, gpus: 1, command: 'true' }\n"
                 + "  - { name: report, site: laptop, command: 'true' }\n");
-        Hwf.Result r = hwf.run(LIMIT, "doctor", wf.toString());
-        assertEquals(0, r.code(), r.all());
+        Hwf.Result r = doctor(0, wf.toString());
         String out = r.out();
         // the fingerprint is the one ssh-keygen shows for the sshd's host key
         String fp = SshNode.tool("ssh-keygen", "-lf", cpu.key("hostkey_ed25519.pub").toString()).split(" ")[1];
@@ -139,8 +146,7 @@ class DoctorIT {
     void aTaskPartitionTheClusterLacksFails() {
         Path wf = localSlurm("nopart", "  - { name: sim, partition: cpu, command: 'true' }\n"
                 + "  - { name: post, partition: bigmem, command: 'true' }\n");
-        Hwf.Result r = hwf.run(LIMIT, "doctor", wf.toString());
-        assertEquals(1, r.code(), r.all());
+        Hwf.Result r = doctor(1, wf.toString());
         assertLine(r.out(), "default", "taskPartition", "FAIL", "task post asks for partition bigmem, which this site "
                 + "does not have (it has cpu, gpu); next: set task post's partition to one of cpu, gpu");
         assertTrue(r.out().endsWith("\n1 FAIL, 1 WARN\n"), r.out());
@@ -152,8 +158,7 @@ class DoctorIT {
         Path wf = hwf.workflow("unknown.yaml", "name: unknown\nscheduler: slurm\n"
                 + cpu.siteYaml(scratch.resolve("w"), "").replace("knownHosts: " + cpu.knownHosts(), "knownHosts: " + empty)
                 + "tasks:\n  - { name: a, command: 'true' }\n");
-        Hwf.Result r = hwf.run(LIMIT, "doctor", wf.toString());
-        assertEquals(1, r.code(), r.all());
+        Hwf.Result r = doctor(1, wf.toString());
         String fp = SshNode.tool("ssh-keygen", "-lf", cpu.key("hostkey_ed25519.pub").toString()).split(" ")[1];
         assertLine(r.out(), "default", "ssh", "FAIL", "the SSH host key of 127.0.0.1 port 2222 (ssh-ed25519 " + fp
                 + ") is not in " + empty + "; hwf connects to known hosts only and did not log in; next: confirm the "
@@ -178,8 +183,7 @@ class DoctorIT {
                 .replaceAll("(?m)^AccountingStoragePort=.*$", "AccountingStoragePort=1"));
         hwf.env.put("SLURM_CONF", conf.toString());
         Path wf = localSlurm("deaddbd", "  - { name: sim, command: 'true' }\n");
-        Hwf.Result r = hwf.run(LIMIT, "doctor", wf.toString());
-        assertEquals(0, r.code(), r.all());
+        Hwf.Result r = doctor(0, wf.toString());
         assertLine(r.out(), "default", "accounting", "WARN", "sacct exited 1: sacct: error: ");
         assertLine(r.out(), "default", "accounting", "WARN", "Connection refused");
         assertLine(r.out(), "default", "accounting", "WARN", "next: is slurmdbd up?");
@@ -191,8 +195,7 @@ class DoctorIT {
     void anOpenWorkDirectoryWarns() throws IOException {
         Path work = Files.createDirectories(scratch.resolve("work"));
         Files.setPosixFilePermissions(work, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Hwf.Result r = hwf.run(LIMIT, "doctor", localSlurm("open", "  - { name: a, command: 'true' }\n").toString());
-        assertEquals(0, r.code(), r.all());
+        Hwf.Result r = doctor(0, localSlurm("open", "  - { name: a, command: 'true' }\n").toString());
         assertLine(r.out(), "default", "workdir", "WARN", work + ": writable, mode 0755");
         assertLine(r.out(), "default", "workdir", "WARN", "next: chmod go-rwx " + work);
     }
@@ -200,8 +203,7 @@ class DoctorIT {
     @Test
     void anInvalidWorkflowIsBadInputNamingFileLineAndKey() {
         Path wf = hwf.workflow("bad.yaml", "name: bad\nscheduler: slurm\ntasks:\n  - name: a\n    comand: x\n");
-        Hwf.Result r = hwf.run(LIMIT, "doctor", wf.toString());
-        assertEquals(2, r.code(), r.all());
+        Hwf.Result r = doctor(2, wf.toString());
         assertTrue(r.err().contains(wf + ":5:5: tasks.a.comand: unknown key \"comand\""), r.err());
         assertEquals("", r.out());
     }
@@ -209,8 +211,7 @@ class DoctorIT {
     @Test
     void jsonAndTheDefaultSite() throws Exception {
         Path wf = localSlurm("json", "  - { name: a, partition: nosuch, command: 'true' }\n");
-        Hwf.Result r = hwf.run(LIMIT, "doctor", wf.toString(), "--json");
-        assertEquals(1, r.code(), r.all());
+        Hwf.Result r = doctor(1, wf.toString(), "--json");
         JsonNode j = Hwf.JSON.readTree(r.out());
         assertFalse(j.get("ok").asBoolean());
         JsonNode site = j.get("sites").get(0);

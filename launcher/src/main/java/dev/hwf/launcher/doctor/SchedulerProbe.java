@@ -44,7 +44,7 @@ interface SchedulerProbe {
     Check accounting(Output output);
 
     /** What hwf loses on a site without accounting, for the fix of a WARN. */
-    String WITHOUT_ACCOUNTING = "hwf learns how a job ended only from its exit code file: a job that ended "
-            + "before its script wrote one (killed in the queue, a node that failed) is marked LOST once it leaves "
-            + "the queue, and a job killed by a signal is not told apart as OUT_OF_MEMORY, TIMEOUT or NODE_FAIL";
+    String WITHOUT_ACCOUNTING = "without it, a job that ended before it wrote its exit code file (killed while "
+            + "queued, a node that failed) is marked LOST once it leaves the queue, and a kill by a signal is not told "
+            + "apart as OUT_OF_MEMORY, TIMEOUT or NODE_FAIL";
 }

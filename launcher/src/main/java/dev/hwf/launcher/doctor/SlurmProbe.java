@@ -113,8 +113,8 @@ final class SlurmProbe implements SchedulerProbe {
         String text = o.stdout() + o.stderr();
         if (text.contains(ACCOUNTING_DISABLED)) {
             return Check.warn("accounting", "sacct: " + firstLine(o) + " (no slurmdbd): " + WITHOUT_ACCOUNTING,
-                    "tasks still run and their exit code files still tell how they ended; for a campaign, ask the "
-                            + "site's administrators for accounting (slurmdbd)");
+                    "runs still work (exit code files tell how tasks ended); for a campaign, ask the site's "
+                            + "administrators for accounting (slurmdbd)");
         }
         return Check.warn("accounting", "sacct exited " + o.exitCode() + ": " + firstLine(o) + ": "
                 + WITHOUT_ACCOUNTING, "is slurmdbd up? 'sacct' on the site should list your recent jobs");

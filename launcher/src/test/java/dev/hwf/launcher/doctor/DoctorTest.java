@@ -95,9 +95,13 @@ class DoctorTest {
         assertEquals(Status.WARN, off.status());
         assertTrue(off.detail().startsWith("sacct: Slurm accounting storage is disabled (no slurmdbd)"), off.detail());
         assertTrue(off.detail().contains("LOST"), "says what hwf loses: " + off.detail());
-        Check down = SLURM.accounting(new Output(1, "", "sacct: error: Problem talking to the database: Connection refused"));
+        Check down = SLURM.accounting(out("slurm", "sacct-probe-slurmdbd-unreachable"));
         assertEquals(Status.WARN, down.status());
-        assertTrue(down.detail().contains("Connection refused"), down.detail());
+        assertTrue(down.detail().startsWith("sacct exited 1: sacct: error: slurm_persist_conn_open_without_init: "
+                + "failed to open persistent connection to host:vm:1: Connection refused"), down.detail());
+        assertTrue(down.fix().startsWith("is slurmdbd up?"), down.fix());
+        Check empty = SLURM.accounting(new Output(1, "", ""));
+        assertEquals("sacct exited 1: no output: " + SchedulerProbe.WITHOUT_ACCOUNTING, empty.detail());
     }
 
     // ------------------------------------------------------------------ PBS Pro and Torque
