@@ -25,7 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
  * (hwfgpu@127.0.0.1:2223: slurmdbd, QOS limits), and sites broken on purpose: a task's partition
  * the cluster lacks, a known_hosts file without the host, and accounting whose slurmdbd does not
  * answer (the production-like cluster's slurm.conf with its AccountingStoragePort pointed at a
- * port nothing listens on).
+ * port nothing listens on); and Slurm's Torque front end on this machine.
  */
 class DoctorIT {
     private static final Path REAL = Path.of(System.getenv().getOrDefault("HWF_REAL_CLUSTER_DIR",
@@ -189,6 +189,21 @@ class DoctorIT {
         assertLine(r.out(), "default", "accounting", "WARN", "next: is slurmdbd up?");
         // the production-like cluster's nodes: n3 alone has GPUs
         assertLine(r.out(), "default", "partitions", "OK", "cpu (default, up, 2 GPUs), gpu (up, 2 GPUs)");
+    }
+
+    @Test
+    void theTorqueFrontEndOfThePlainCluster() {
+        // Slurm's Torque wrappers (slurm-wlm-torque): qstat -Q and pbsnodes -a answer, qstat --version does not
+        Path wf = hwf.workflow("torque.yaml", "name: torque\nscheduler: pbs\nsite:\n  flavor: torque\n"
+                + "  workdir: \"" + scratch.resolve("work") + "\"\ntasks:\n  - { name: a, queue: cpu, command: 'true' }\n"
+                + "  - { name: b, queue: long, command: 'true' }\n");
+        Hwf.Result r = doctor(1, wf.toString());
+        assertLine(r.out(), "default", "scheduler", "WARN", "qstat answers but does not tell its version");
+        assertLine(r.out(), "default", "partitions", "OK", "cpu (enabled, started), gpu (enabled, started)");
+        assertLine(r.out(), "default", "taskPartition", "FAIL", "task b asks for queue long, which this site does not "
+                + "have (it has cpu, gpu); next: set task b's queue to one of cpu, gpu");
+        assertLine(r.out(), "default", "accounting", "WARN", "Torque keeps no job history hwf reads (no qstat -x)");
+        assertLine(r.out(), "default", "workdir", "OK", scratch.resolve("work") + " (made now)");
     }
 
     @Test

@@ -40,7 +40,7 @@ final class PartitionChecks {
             if (found == null) {
                 checks.add(Check.fail("taskPartition", "task " + t.name() + " asks for " + word + " " + p
                         + ", which this site does not have (it has " + names + ")",
-                        "set task " + t.name() + "'s partition to one of " + names + ", or remove it to use the default"));
+                        "set task " + t.name() + "'s " + word + " to one of " + names + ", or remove it to use the default"));
             } else if (t.gpus() > 0 && found.gpus() != null && found.gpus() == 0) {
                 checks.add(Check.fail("taskPartition", "task " + t.name() + " asks for " + t.gpus() + " GPU(s) in "
                         + word + " " + p + ", whose nodes have none", "send task " + t.name() + " to a " + word

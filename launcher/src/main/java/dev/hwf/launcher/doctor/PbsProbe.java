@@ -150,8 +150,10 @@ final class PbsProbe implements SchedulerProbe {
     @Override
     public Check accounting(Output o) {
         if (o == null) {
-            return Check.warn("accounting", "Torque keeps no job history hwf reads (no qstat -x): an ended job "
-                    + "stays in qstat for the server's keep_completed seconds only", WITHOUT_ACCOUNTING);
+            return Check.warn("accounting", "Torque keeps no job history hwf reads (no qstat -x), and an ended job "
+                    + "stays in qstat for the server's keep_completed seconds only; " + WITHOUT_ACCOUNTING,
+                    "runs still work (exit code files tell how tasks ended); 'qmgr -c \"list server keep_completed\"' "
+                            + "shows how long ended jobs stay");
         }
         if (o.exitCode() != 0) {
             return Check.warn("accounting", "'qstat -Bf -F json' exited " + o.exitCode() + ": "

@@ -146,8 +146,9 @@ public final class SiteDoctor {
         try {
             list = probe.partitions(outputs);
         } catch (SchedulerOutputException e) {
+            // the message quotes the output: one line here, as every check is
             checks.add(Check.fail("partitions", "'" + probe.partitionCommands().get(0).display() + "': "
-                    + e.getMessage() + ": " + SlurmProbe.firstLine(outputs.get(0)),
+                    + e.getMessage().replaceAll("\\s*\\R\\s*", " / "),
                     "is the scheduler's controller up and reachable from " + where() + "?"));
             return;
         }
