@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -139,7 +140,11 @@ class DoctorIT {
         assertLine(out, "gpu", "workdir", "OK", "/home/hwfgpu/hwf-doctor-" + scratch.getFileName() + " (made now)");
         assertLine(out, "laptop", "scheduler", "OK", "local");
         assertTrue(out.endsWith("\n0 FAIL, 1 WARN\n"), out);
-        Files.deleteIfExists(Path.of("/home/hwfgpu/hwf-doctor-" + scratch.getFileName()));
+    }
+
+    @AfterEach
+    void cleanUp() throws IOException {
+        Files.deleteIfExists(Path.of("/home/hwfgpu/hwf-doctor-" + scratch.getFileName())); // hwfgpu's home keeps none
     }
 
     @Test

@@ -63,8 +63,7 @@ public final class SiteDoctor {
     }
 
     private String where() {
-        return scheduler != null ? scheduler.runner().where()
-                : site.isRemote() ? SshTarget.of(site.site()).where() : "this machine";
+        return scheduler.runner().where();
     }
 
     private void run() {
