@@ -74,7 +74,7 @@ public record JournalStorage(String fileSystem, boolean network, Mode mode, bool
     }
 
     /** Whether a file system of this type is a network, cluster or FUSE one (a FUSE block device, fuseblk, is local). */
-    static boolean isNetwork(String type) {
+    public static boolean isNetwork(String type) {
         String t = type.toLowerCase(Locale.ROOT);
         return NETWORK.contains(t) || t.startsWith("fuse.") || t.startsWith("nfs");
     }
@@ -84,7 +84,7 @@ public record JournalStorage(String fileSystem, boolean network, Mode mode, bool
      * {@code /proc/self/mountinfo}, the mount whose mount point is the longest prefix of the real
      * path, which names FUSE file systems in full ({@code fuse.sshfs}); elsewhere Java's own word.
      */
-    static String fileSystemType(Path dir) {
+    public static String fileSystemType(Path dir) {
         Path p = dir;
         while (p != null && !Files.exists(p)) {
             p = p.getParent();

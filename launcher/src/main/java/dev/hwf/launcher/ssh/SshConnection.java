@@ -96,6 +96,15 @@ public final class SshConnection implements AutoCloseable {
         return SshLogin.opened();
     }
 
+    /**
+     * The host key the server presented and known_hosts vouched for, as OpenSSH shows it
+     * ("ssh-ed25519 SHA256:…"); connects first when not yet connected.
+     */
+    public String hostKey() {
+        byte[] blob = java.util.Base64.getDecoder().decode(session().getHostKey().getKey());
+        return HostKeyCheck.keyType(blob) + " " + HostKeyCheck.fingerprint(blob);
+    }
+
     // ------------------------------------------------------------------ commands
 
     /**

@@ -98,8 +98,7 @@ final class SshLogin {
                                                 KeyIdentities keys) {
         String where = target.display();
         String kh = target.knownHosts().toString();
-        String keyscan = "ssh-keyscan " + (target.port() == 22 ? "" : "-p " + target.port() + " ")
-                + ShellQuote.quote(target.host()) + " >> " + ShellQuote.quote(kh);
+        String keyscan = target.keyscanCommand();
         if (e instanceof JSchUnknownHostKeyException || check.verdict() == HostKeyRepository.NOT_INCLUDED) {
             return new SshRefusedException("the SSH host key of " + target.host() + " port " + target.port() + " ("
                     + check.presented() + ") is not in " + kh + "; hwf connects to known hosts only and did not log "

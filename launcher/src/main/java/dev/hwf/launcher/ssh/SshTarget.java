@@ -2,6 +2,7 @@ package dev.hwf.launcher.ssh;
 
 import com.jcraft.jsch.ConfigRepository;
 import com.jcraft.jsch.OpenSSHConfig;
+import dev.hwf.api.ShellQuote;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.Home;
 import dev.hwf.launcher.HwfException;
@@ -106,6 +107,12 @@ public record SshTarget(String alias, String host, int port, String user, List<P
     /** "alice@login1 port 22", for messages. */
     public String display() {
         return user + "@" + host + " port " + port + (alias.equals(host) ? "" : " (ssh config Host " + alias + ")");
+    }
+
+    /** The command that adds the host's keys to {@link #knownHosts()}, quoted for a shell. */
+    public String keyscanCommand() {
+        return "ssh-keyscan " + (port == 22 ? "" : "-p " + port + " ") + ShellQuote.quote(host) + " >> "
+                + ShellQuote.quote(knownHosts.toString());
     }
 
     /** "alice@login1", for {@code CommandRunner.where()}. */

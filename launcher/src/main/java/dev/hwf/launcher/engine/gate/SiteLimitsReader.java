@@ -62,8 +62,7 @@ public final class SiteLimitsReader {
     public SiteLimits current(Pass pass, NamedSite named) {
         Site site = named.site();
         boolean dflt = named.equals(pass.wf().defaultNamedSite());
-        SiteLimits own = new SiteLimits(site.maxArraySize(), site.maxJobs(),
-                site.maxJobs() == null ? null : "site.maxJobs");
+        SiteLimits own = own(site);
         if (own.maxJobs() != null && own.maxArraySize() != null) {
             return own; // nothing to ask the scheduler
         }
@@ -91,13 +90,26 @@ public final class SiteLimitsReader {
         return (kept == null ? SiteLimits.NONE : kept).overriddenBy(own);
     }
 
+    /** The limits a site's own keys set ({@code maxJobs}, {@code maxArraySize}), which win over what was read. */
+    public static SiteLimits own(Site site) {
+        return new SiteLimits(site.maxArraySize(), site.maxJobs(), site.maxJobs() == null ? null : "site.maxJobs");
+    }
+
     /** Asks the scheduler; null when it could not be asked now. */
     private static SiteLimits read(Pass pass, NamedSite site) {
-        Scheduler scheduler = pass.scheduler(site);
-        Workflow wf = pass.wf();
+        return read(pass.scheduler(site), pass.wf(), site);
+    }
+
+    /**
+     * Asks a site's scheduler for the limits a run of {@code wf} on it keeps to (the partitions and QOS
+     * of its tasks there); null when it could not be asked now.
+     *
+     * @param wf the workflow; null for none yet ({@code hwf doctor} without a file): no task's partition or QOS
+     */
+    public static SiteLimits read(Scheduler scheduler, Workflow wf, NamedSite site) {
         Set<String> partitions = new TreeSet<>();
         Set<String> qos = new TreeSet<>();
-        for (Task t : wf.tasks()) {
+        for (Task t : wf == null ? List.<Task>of() : wf.tasks()) {
             if (!wf.sitesOf(t).contains(site)) {
                 continue; // another site's partitions mean nothing here
             }
