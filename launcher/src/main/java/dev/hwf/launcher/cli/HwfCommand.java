@@ -8,6 +8,7 @@ import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.batch.RunJob;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.exec.FileModes;
+import dev.hwf.launcher.journal.SqliteNative;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Reuse;
 import dev.hwf.launcher.journal.RunRecord;
@@ -151,13 +152,16 @@ public final class HwfCommand implements Runnable {
         return adapter.timings().pollInterval();
     }
 
+    /** {@code hwf --version}: hwf's version and commit, the Java it runs on, and the SQLite of its journal. */
     static final class Version implements picocli.CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = HwfCommand.class.getPackage().getImplementationVersion();
-            return new String[] {"hwf " + (v == null ? "development build" : v),
-                "Java " + System.getProperty("java.version") + " on " + System.getProperty("os.name") + " "
-                        + System.getProperty("os.arch")};
+            BuildInfo b = BuildInfo.read();
+            return new String[] {"hwf " + b.version() + " (commit " + b.commit() + ")",
+                "Java " + System.getProperty("java.version") + " (" + System.getProperty("java.vendor") + ") at "
+                        + System.getProperty("java.home") + ", on " + System.getProperty("os.name") + " "
+                        + System.getProperty("os.arch"),
+                "SQLite " + SqliteNative.bundledVersion() + " (journal)"};
         }
     }
 

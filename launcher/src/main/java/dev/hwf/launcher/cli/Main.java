@@ -42,6 +42,19 @@ public final class Main {
         return HwfCommand.COMMANDS;
     }
 
+    /** hwf's command line with every command: its whole model, as the man page is made from it (bin/release). */
+    public static CommandLine commandLine() {
+        return commandLine(System.out, System.err, HwfCommand.COMMANDS);
+    }
+
+    private static CommandLine commandLine(PrintStream out, PrintStream err, List<Class<?>> commands) {
+        CommandLine cli = new CommandLine(new HwfCommand(out, err));
+        for (Class<?> command : commands) {
+            cli.addSubcommand(command);
+        }
+        return cli;
+    }
+
     /** Runs one hwf command and returns its exit code; used by {@link #main} and by tests. */
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Logging.configure(args);
@@ -49,10 +62,7 @@ public final class Main {
             err.println("hwf: --quiet and --verbose contradict each other; give one of them");
             return ExitCodes.BAD_INPUT;
         }
-        CommandLine cli = new CommandLine(new HwfCommand(out, err));
-        for (Class<?> command : commands(args)) {
-            cli.addSubcommand(command);
-        }
+        CommandLine cli = commandLine(out, err, commands(args));
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         cli.setParameterExceptionHandler((ex, a) -> {

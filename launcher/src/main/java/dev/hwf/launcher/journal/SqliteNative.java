@@ -21,7 +21,7 @@ import org.sqlite.util.LibraryLoaderUtil;
  * owned by another user) nothing changes: sqlite-jdbc copies it out as before, and so it does if
  * the kept copy fails to load.
  */
-final class SqliteNative {
+public final class SqliteNative {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteNative.class);
     private static boolean done;
 
@@ -49,6 +49,17 @@ final class SqliteNative {
         } catch (IOException | RuntimeException e) {
             LOG.debug("SQLite's native library stays where sqlite-jdbc puts it: {}", e.toString());
         }
+    }
+
+    /**
+     * The version of the SQLite library journals run on: the one sqlite-jdbc bundles, whose own
+     * version is SQLite's with a fourth number (3.54.1.0 holds SQLite 3.54.1). Read from the driver's
+     * jar without loading the library, so that {@code hwf --version} stays as quick as the JVM's
+     * start; SqliteNativeTest checks it against what the loaded library says.
+     */
+    public static String bundledVersion() {
+        String driver = SQLiteJDBCLoader.getVersion();
+        return driver == null ? "unknown" : driver.replaceFirst("^(\\d+\\.\\d+\\.\\d+)\\.\\d+$", "$1");
     }
 
     /** Where the copy for this sqlite-jdbc and platform is kept, or null when hwf's location is unknown. */

@@ -61,7 +61,12 @@ class CliTest {
     void versionAndUsageErrors() {
         Result v = hwf("--version");
         assertEquals(0, v.code());
-        assertTrue(v.out().startsWith("hwf "), v.out());
+        String[] lines = v.out().strip().split("\n");
+        assertEquals(3, lines.length, v.out());
+        // the build's version (the pom's, filtered into the build) and the commit it was built from
+        assertTrue(lines[0].matches("hwf \\d+\\.\\d+\\.\\d+ \\(commit ([0-9a-f]{7,40}|unknown)\\)"), lines[0]);
+        assertTrue(lines[1].startsWith("Java " + System.getProperty("java.version") + " ("), lines[1]);
+        assertTrue(lines[2].matches("SQLite 3\\.\\d+\\.\\d+ \\(journal\\)"), lines[2]);
         Result both = hwf("-q", "-v", "runs");
         assertEquals(2, both.code());
         assertTrue(both.err().contains("--quiet and --verbose"), both.all());

@@ -239,6 +239,7 @@ class JournalOpeningTest extends JournalFixture {
             int[] v = java.util.Arrays.stream(version.split("\\.")).mapToInt(Integer::parseInt).toArray();
             int n = v[0] * 1_000_000 + v[1] * 1_000 + (v.length > 2 ? v[2] : 0);
             assertTrue(n >= 3_051_003, "SQLite " + version + " is older than 3.51.3, which fixed the WAL-reset bug");
+            assertEquals(version, SqliteNative.bundledVersion(), "what hwf --version says is the library journals run on");
         }
     }
 
