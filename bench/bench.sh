@@ -19,7 +19,11 @@
 #                             JDK 17 and its class-data archive and with a JDK 25 and its AOT cache) |
 #                             busy (a chain of BUSY_CHAIN=5 tasks while BUSY_FILL=40 one-second jobs fill the
 #                             node: early submission against dependencies: hwf) |
-#                             footprint (peak RSS of a followed submit of 300 tasks and a gather, JDK 17 and 25)
+#                             footprint (peak RSS of a followed submit of 300 tasks and a gather, JDK 17 and 25) |
+#                             drain (DRAIN=N elements, default 1,000, of sleep 1-5 s and a dependant through two
+#                             one-core pilots of DRAIN_WALL=60 s, followed: elements killed at a pilot's end and
+#                             pilot core-hours, this build (agents drain before their pilot's end) against the
+#                             build DRAIN_BASE (default: the last commit before draining), each built in a worktree)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -604,6 +608,48 @@ if [ "$SCEN" = footprint ]; then
             "$(printf '%s\n' "${ts[@]}" | median)" "-" "-" \
             "peak RSS $(printf '%s\n' "${rss[@]}" | median) MiB (runs: ${rss[*]} MiB; local scheduler)"
     done
+fi
+
+# --- 13. drain: pilots near their end start nothing that would not end in time ---------------------------
+if [ "$SCEN" = drain ]; then
+    n=${DRAIN:-1000}; wall=${DRAIN_WALL:-60}
+    base=${DRAIN_BASE:-b750c12}
+    basetree="$WORK/base"
+    git -C "$HOME_DIR" worktree add -q --detach "$basetree" "$base"
+    (cd "$basetree" && mvn -q -B -o -DskipTests -Dmaven.test.skip=true package -pl launcher -am >/dev/null)
+    # each element notes its start and its end: a start without an end is an element killed mid-run
+    { echo "name: drain"; echo "scheduler: slurm"
+      echo "pilot: { jobs: 2, cpus: 1, memory: 500M, walltime: $wall, idle: 30 }"; echo "tasks:"
+      echo "  - name: nap"
+      echo "    pilot: true"
+      echo "    array: $n"
+      echo "    command: echo start >> \"$WORK/marks/\$HWF_ARRAY_INDEX\"; sleep \$(( (HWF_ARRAY_INDEX * 7919) % 5 + 1 )); echo end >> \"$WORK/marks/\$HWF_ARRAY_INDEX\""
+      echo "  - { name: gather, after: [nap], memory: 10M, command: \"true\" }"; } > "$WORK/drain.yaml"
+    for way in "this build|$HWF" "$base (before)|$basetree/bin/hwf"; do
+        name=${way%%|*}; hwf=${way#*|}
+        clean_queue; rm -rf "$WORK/marks"; mkdir -p "$WORK/marks"
+        export HWF_JOURNAL="$WORK/drain-${name%% *}.db"
+        t0=$(now_ms)
+        "$hwf" -q submit "$WORK/drain.yaml" --set site.workdir="$WORK/wd" > "$WORK/drain.out" 2>&1 && code=0 || code=$?
+        ms=$(( $(now_ms) - t0 ))
+        killed=$(cat "$WORK"/marks/* | awk '/start/ { s++ } /end/ { e++ } END { print s - e }')
+        read -r pilots hours < <(python3 - "$HWF_JOURNAL" <<'PY'
+import sqlite3, sys
+from datetime import datetime
+# every pilot job (an attempt of an element of the pilot task): from its first RUNNING to its last event
+rows = sqlite3.connect(sys.argv[1]).execute(
+    "select min(case when state='RUNNING' then at end), max(at) from hwf_event where task='pilot' "
+    "group by idx, attempt").fetchall()
+def t(x): return datetime.fromisoformat(x.replace("Z", "+00:00"))
+spans = [(t(b) - t(a)).total_seconds() for a, b in rows if a and b]
+print(len(spans), "%.3f" % (sum(spans) / 3600))
+PY
+        )
+        row "drain, $n x sleep 1-5 s, $name" "$ms" "-" "-" \
+            "exit $code; killed at a pilot's end: $killed; pilot jobs: $pilots; pilot core-hours: $hours"
+    done
+    git -C "$HOME_DIR" worktree remove --force "$basetree"
+    export HWF_JOURNAL="$WORK/journal.db"
 fi
 
 echo "(written to $OUT)"

@@ -4,6 +4,7 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.pilot.Agent;
 import dev.hwf.launcher.pilot.PilotDir;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -52,6 +53,10 @@ public final class AgentCommand implements Callable<Integer> {
     @Option(names = "--idle", defaultValue = "120", description = "Seconds without work after which the agent ends.")
     double idle;
 
+    @Option(names = "--walltime", defaultValue = "0", description = "Seconds its pilot job may run (0: no limit):"
+            + " near the end it starts no element expected to outlast it, and ends once nothing runs.")
+    long walltime;
+
     @Override
     public Integer call() throws Exception {
         String who = name != null ? name
@@ -60,13 +65,16 @@ public final class AgentCommand implements Callable<Integer> {
         Agent.Config config;
         try {
             config = new Agent.Config(who, cores, gpus, Duration.ofMillis((long) (idle * 1000)), Duration.ofSeconds(5),
-                    Duration.ofMillis(50));
+                    Duration.ofMillis(50), Duration.ofSeconds(Math.max(0, walltime)));
         } catch (IllegalArgumentException e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "agent: " + e.getMessage());
         }
-        Agent.Summary s = new Agent(new PilotDir(dir), config).run();
+        // the pilot job started before this JVM did: its time is counted from the JVM's start
+        Duration up = Duration.ofMillis(ManagementFactory.getRuntimeMXBean().getUptime());
+        Agent.Summary s = new Agent(new PilotDir(dir), config).run(up);
         String summary = "agent " + who + ": " + s.elements() + " element(s) from " + s.bundles() + " bundle(s)"
-                + (s.failedToStart() > 0 ? ", " + s.failedToStart() + " could not be started" : "");
+                + (s.failedToStart() > 0 ? ", " + s.failedToStart() + " could not be started" : "")
+                + (s.handedBack() > 0 ? ", " + s.handedBack() + " left for another pilot (too little time left)" : "");
         if (hwf != null) {
             hwf.hint(summary);
         } else {

@@ -1,7 +1,13 @@
 package dev.hwf.launcher.engine;
 
+import dev.hwf.api.JobState;
+import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Pilot;
+import dev.hwf.launcher.workflow.Task;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -42,6 +48,26 @@ public final class PilotBundles {
     /** The queue the run's agents take bundles from: the pilot task's own directory. */
     public static PilotQueue queue(Pass pass) {
         return new PilotQueue(pass.scheduler().files(), pass.taskDir(Pilot.TASK));
+    }
+
+    /**
+     * How long an element of a packed task is expected to run, in seconds, for an agent near its
+     * pilot's end: the 95th percentile of the run times of the task's elements that succeeded so far
+     * in the run, else its walltime, else 0 (not known).
+     */
+    public static long expectedSeconds(Pass pass, Task t) {
+        List<Long> took = new ArrayList<>();
+        for (ElementRecord e : pass.all(t.name())) {
+            if (e.state() == JobState.SUCCEEDED && e.startedAt() != null && e.endedAt() != null) {
+                took.add(Duration.between(e.startedAt(), e.endedAt()).toMillis());
+            }
+        }
+        if (took.isEmpty()) {
+            return Math.max(0, t.walltimeSeconds());
+        }
+        took.sort(null);
+        long p95 = took.get(Math.min(took.size() - 1, (int) Math.ceil(took.size() * 0.95) - 1));
+        return Math.max(1, (p95 + 999) / 1000);
     }
 
     /** The pilot element and attempt an agent's name says it runs in, or null for a name hwf did not give. */

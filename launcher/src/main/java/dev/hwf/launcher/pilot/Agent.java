@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -37,8 +38,18 @@ import org.slf4j.LoggerFactory;
 public final class Agent {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
-    /** How the agent is set up: its name, the node's share it may fill, and its time limits. */
-    public record Config(String name, int cores, int gpus, Duration idleLimit, Duration beatEvery, Duration look) {
+    /**
+     * How the agent is set up: its name, the node's share it may fill, and its time limits.
+     *
+     * @param walltime its pilot job's walltime ({@link Duration#ZERO}: none): near the end the agent
+     *                 starts no element that would not end in time, and ends once nothing runs
+     */
+    public record Config(String name, int cores, int gpus, Duration idleLimit, Duration beatEvery, Duration look,
+                         Duration walltime) {
+        public Config(String name, int cores, int gpus, Duration idleLimit, Duration beatEvery, Duration look) {
+            this(name, cores, gpus, idleLimit, beatEvery, look, Duration.ZERO);
+        }
+
         public Config {
             if (!name.matches("[A-Za-z0-9._-]+")) {
                 throw new IllegalArgumentException("agent name " + name + ": letters, digits, '.', '_' and '-' only");
@@ -49,9 +60,21 @@ public final class Agent {
         }
     }
 
-    /** What an agent did, for its log line and for tests. */
-    public record Summary(int bundles, int elements, int failedToStart) {
+    /**
+     * What an agent did, for its log line and for tests.
+     *
+     * @param handedBack elements it left for another pilot: they would not have ended before its own
+     */
+    public record Summary(int bundles, int elements, int failedToStart, int handedBack) {
+        public Summary(int bundles, int elements, int failedToStart) {
+            this(bundles, elements, failedToStart, 0);
+        }
     }
+
+    /** Run times of a task's elements this agent saw end well before it trusts them over hwf's word. */
+    static final int SAMPLES = 5;
+    /** Time kept in hand before the pilot's end: the job's start before the agent's, and the kill's notice. */
+    private static final Duration MARGIN = Duration.ofSeconds(2);
 
     private final PilotDir dir;
     private final Config config;
@@ -68,9 +91,16 @@ public final class Agent {
     private final BitSet gpusInUse = new BitSet();
     private int coresInUse;
 
-    /** What an element holds while it runs, the element, and its bundle. */
-    private record Slot(int cores, List<Integer> gpus, PilotDir.Item item, Bundle bundle) {
+    /** What an element holds while it runs, the element, its bundle, and when it started. */
+    private record Slot(int cores, List<Integer> gpus, PilotDir.Item item, Bundle bundle, long started) {
     }
+
+    /** The run times (nanoseconds) of the elements that ended well here, by task directory. */
+    private final Map<String, List<Long>> runTimes = new HashMap<>();
+    /** When the pilot ends, less {@link #MARGIN}, on the {@link #nanos} clock; Long.MAX_VALUE: never. */
+    private long deadline = Long.MAX_VALUE;
+    /** Once an element was left for want of time: no more bundles are claimed, and the agent ends when idle. */
+    private boolean draining;
 
     /**
      * A claimed bundle, its elements' exit codes as they end (null for none yet), and how many of
@@ -105,13 +135,26 @@ public final class Agent {
 
     /** Runs until stopped or idle; returns what it did. */
     public Summary run() throws IOException, InterruptedException {
+        return run(Duration.ZERO);
+    }
+
+    /**
+     * Runs until stopped or idle, or until its pilot's end leaves no time for anything it holds.
+     *
+     * @param upAlready how long this agent's pilot job has been running already (the JVM's start)
+     */
+    public Summary run(Duration upAlready) throws IOException, InterruptedException {
         long beat = 0;
         dir.beat(config.name(), beat);
         long lastBeat = nanos.getAsLong();
+        if (!config.walltime().isZero()) {
+            deadline = lastBeat + config.walltime().minus(upAlready).minus(MARGIN).toNanos();
+        }
         long lastWork = lastBeat;
         int bundles = 0;
         int elements = 0;
         int failedToStart = 0;
+        int handedBack = 0;
         while (true) {
             reap(0);
             stopCancelled();
@@ -123,7 +166,7 @@ public final class Agent {
             while (true) {
                 Claimed next = pending.peekFirst();
                 if (next == null) {
-                    if (!claimOne()) {
+                    if (draining || !claimOne()) {
                         queueEmpty = true;
                         break;
                     }
@@ -136,6 +179,16 @@ public final class Agent {
                 pending.pollFirst();
                 if (next.item().tag() != null && asked.contains(next.item().tag())) {
                     ended(next.bundle()); // asked to stop before it started: it never runs
+                    continue;
+                }
+                if (!endsInTime(next.item())) {
+                    // left without an outcome: hwf hands it back to run in another pilot, its try given back
+                    LOG.info("agent {}: element {} ({}) is expected to run {} s, past this pilot's end; left for "
+                            + "another", config.name(), next.item().index(), next.item().script(),
+                            expected(next.item()) / 1_000_000_000L);
+                    draining = true;
+                    handedBack++;
+                    ended(next.bundle());
                     continue;
                 }
                 if (start(next)) {
@@ -154,7 +207,11 @@ public final class Agent {
                 lastBeat = now;
             }
             if (busy == 0 && pending.isEmpty()) {
-                if (stopped && queueEmpty) {
+                if ((stopped && queueEmpty) || draining) {
+                    if (draining) {
+                        LOG.info("agent {}: too little of this pilot's time is left for the work there is; ending",
+                                config.name());
+                    }
                     break;
                 }
                 if (now - lastWork >= config.idleLimit().toNanos()) {
@@ -167,7 +224,40 @@ public final class Agent {
         }
         idle.forEach(Runner::close);
         dir.beat(config.name(), ++beat);
-        return new Summary(bundles, elements, failedToStart);
+        return new Summary(bundles, elements, failedToStart, handedBack);
+    }
+
+    /**
+     * Whether an element is expected to end before the pilot does: its task's 95th percentile
+     * here once {@link #SAMPLES} of its elements have ended well, else what hwf expects (the task's
+     * 95th percentile so far in the run, or its walltime), else yes (nothing is known). An element
+     * expected to outlast even a whole pilot runs all the same: no pilot would ever take it.
+     */
+    private boolean endsInTime(PilotDir.Item item) {
+        if (deadline == Long.MAX_VALUE) {
+            return true;
+        }
+        long expected = expected(item);
+        if (expected <= 0 || expected > config.walltime().toNanos()) {
+            return true;
+        }
+        return nanos.getAsLong() + expected <= deadline;
+    }
+
+    /** How long an element is expected to run, in nanoseconds; 0 when nothing is known. */
+    private long expected(PilotDir.Item item) {
+        List<Long> seen = runTimes.get(taskDir(item));
+        if (seen != null && seen.size() >= SAMPLES) {
+            List<Long> sorted = new ArrayList<>(seen);
+            sorted.sort(null);
+            return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(sorted.size() * 0.95) - 1));
+        }
+        return item.expectSeconds() * 1_000_000_000L;
+    }
+
+    private static String taskDir(PilotDir.Item item) {
+        Path parent = Path.of(item.script()).toAbsolutePath().getParent();
+        return parent == null ? "" : parent.toString();
     }
 
     /** Claims the oldest queued bundle another agent has not taken; false when none is left. */
@@ -226,7 +316,7 @@ public final class Agent {
         }
         coresInUse += item.cores();
         gpus.forEach(gpusInUse::set);
-        r.slot = new Slot(item.cores(), gpus, item, claimed.bundle());
+        r.slot = new Slot(item.cores(), gpus, item, claimed.bundle(), nanos.getAsLong());
         busy++;
         return true;
     }
@@ -291,6 +381,10 @@ public final class Agent {
             Slot s = f.runner().slot;
             f.runner().slot = null;
             if (s != null) {
+                if (f.code() == 0) {
+                    runTimes.computeIfAbsent(taskDir(s.item()), k -> new ArrayList<>())
+                            .add(nanos.getAsLong() - s.started());
+                }
                 record(s.item(), f.code());
                 s.bundle().codes.put(s.item().index(), f.code());
                 ended(s.bundle());

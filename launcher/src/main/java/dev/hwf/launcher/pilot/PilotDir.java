@@ -60,10 +60,16 @@ public final class PilotDir {
      * tag its outcome is recorded under ({@code ATTEMPT.INDEX}): the agent writes its output to
      * {@code out.TAG.log} and {@code err.TAG.log} beside the script and, once it has ended, its
      * exit code to {@code exit.TAG}. Without a tag the script records its own outcome.
+     * {@code expectSeconds}: how long hwf expects it to run (its task's 95th percentile so far, or
+     * its walltime), by which an agent near its pilot's end leaves it for another; 0 when unknown.
      */
-    public record Item(int index, int cores, int gpus, String script, String tag) {
+    public record Item(int index, int cores, int gpus, String script, String tag, long expectSeconds) {
         public Item(int index, int cores, int gpus, String script) {
             this(index, cores, gpus, script, null);
+        }
+
+        public Item(int index, int cores, int gpus, String script, String tag) {
+            this(index, cores, gpus, script, tag, 0);
         }
 
         public Item {
@@ -79,17 +85,18 @@ public final class PilotDir {
         }
 
         String line() {
-            return index + "\t" + cores + "\t" + gpus + "\t" + script + (tag == null ? "" : "\t" + tag);
+            return index + "\t" + cores + "\t" + gpus + "\t" + script + (tag == null ? "" : "\t" + tag
+                    + (expectSeconds > 0 ? "\t" + expectSeconds : ""));
         }
 
         static Item parse(String line, Path from) {
-            String[] f = line.split("\t", 5);
+            String[] f = line.split("\t", 6);
             if (f.length < 4) {
                 throw new IllegalArgumentException(from + ": not an element line: " + line);
             }
             try {
                 return new Item(Integer.parseInt(f[0]), Integer.parseInt(f[1]), Integer.parseInt(f[2]), f[3],
-                        f.length == 5 ? f[4] : null);
+                        f.length >= 5 ? f[4] : null, f.length == 6 ? Long.parseLong(f[5].strip()) : 0);
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(from + ": not an element line: " + line, e);
             }

@@ -37,7 +37,8 @@ public final class PilotJobs {
         String agent = "exec " + ShellQuote.quote(java) + " -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx64m -cp "
                 + classPath + " dev.hwf.launcher.cli.AgentCommand \"$PWD\""
                 + " --name \"p${HWF_ARRAY_INDEX}-a${HWF_ATTEMPT}-$(hostname | tr -c 'A-Za-z0-9._\\n-' _)\""
-                + " --cores " + p.cpus() + " --gpus " + p.gpus() + " --idle " + p.idleSeconds();
+                + " --cores " + p.cpus() + " --gpus " + p.gpus() + " --idle " + p.idleSeconds()
+                + (p.walltimeSeconds() > 0 ? " --walltime " + p.walltimeSeconds() : "");
         // one line, run by bash on each node (srun starts its argv there, not a shell line)
         String command = "bash -c " + ShellQuote.quote(agent);
         return new Task(Pilot.TASK, command, List.of(), p.nodes(), p.nodes(), p.cpus(), p.memoryMb(),

@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -239,6 +240,62 @@ class AgentTest {
         assertTrue(Files.notExists(task.resolve("started.1")), "asked to stop before it started: never ran");
         assertEquals(java.util.Map.of(0, 143),
                 PilotDir.doneCodes(Files.readString(tmp.resolve("pilot/taken/n1/b0.done"))));
+    }
+
+    @Test
+    void nearItsPilotsEndAnAgentStartsNothingThatWouldNotEndInTimeLeavesItForAnotherAndEnds() throws Exception {
+        // a pilot of 4 s; elements of 1 s, which hwf expects to take 1 s: one slot runs about two of
+        // them in the 2 s the agent has before its margin, then hands back the rest and ends early
+        Path task = Files.createDirectories(tmp.resolve("task"));
+        Path script = task.resolve("job.1.sh");
+        Files.writeString(script, "sleep 1\n");
+        List<PilotDir.Item> items = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            items.add(new PilotDir.Item(i, 1, 0, script.toString(), "1." + i, 1));
+        }
+        hwf().enqueue("b0", items);
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        Agent.Config c = new Agent.Config("n1", 1, 0, LIMIT, Duration.ofMillis(50), Duration.ofMillis(20),
+                Duration.ofSeconds(4));
+        long t0 = System.nanoTime();
+        Agent.Summary s = new Agent(dir, c).run(Duration.ZERO); // no stop file: it ends for want of time
+        double took = (System.nanoTime() - t0) / 1e9;
+        assertTrue(took < 3.0, "it ended before its pilot's end (4 s), not at its idle limit: " + took + " s");
+        assertTrue(s.elements() >= 1 && s.elements() <= 2, s.toString());
+        assertEquals(8, s.elements() + s.handedBack(), s.toString());
+        Map<Integer, Integer> codes = PilotDir.doneCodes(Files.readString(tmp.resolve("pilot/taken/n1/b0.done")));
+        assertEquals(s.elements(), codes.size(), "only what ran has an outcome; hwf hands back the rest");
+        assertTrue(codes.values().stream().allMatch(code -> code == 0), "nothing killed: " + codes);
+    }
+
+    @Test
+    void anAgentLearnsHowLongATasksElementsRunFromThoseItRanAndTrustsThatOverHwfsGuess() throws Exception {
+        // hwf guesses 60 s (the task's walltime), which would leave everything for another pilot; after
+        // five quick elements the agent goes by what it saw (about 0.1 s) and runs them all
+        Path task = Files.createDirectories(tmp.resolve("task"));
+        Path script = task.resolve("job.1.sh");
+        Files.writeString(script, "sleep 0.1\n");
+        List<PilotDir.Item> first = new ArrayList<>();
+        List<PilotDir.Item> rest = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            (i < Agent.SAMPLES ? first : rest).add(new PilotDir.Item(i, 1, 0, script.toString(), "1." + i,
+                    i < Agent.SAMPLES ? 0 : 60));
+        }
+        hwf().enqueue("b0", first);
+        hwf().enqueue("b1", rest);
+        hwf().stop();
+        Agent.Config c = new Agent.Config("n1", 1, 0, LIMIT, Duration.ofMillis(50), Duration.ofMillis(20),
+                Duration.ofSeconds(120));
+        Agent.Summary s = new Agent(new PilotDir(tmp.resolve("pilot")), c).run(Duration.ofSeconds(100)); // 18 s left
+        assertEquals(new Agent.Summary(2, 20, 0, 0), s);
+    }
+
+    @Test
+    void anElementLineKeepsWhatHwfExpectsOfItAndOlderLinesReadAsUnknown() {
+        PilotDir.Item i = new PilotDir.Item(3, 2, 1, "/w/t/job.1.sh", "1.3", 42);
+        assertEquals(i, PilotDir.Item.parse(i.line(), Path.of("b")));
+        assertEquals(new PilotDir.Item(3, 2, 1, "/w/t/job.1.sh", "1.3", 0),
+                PilotDir.Item.parse("3\t2\t1\t/w/t/job.1.sh\t1.3", Path.of("b")));
     }
 
     @Test

@@ -37,7 +37,7 @@ class PilotValidationTest {
                 .pilotTask();
         assertTrue(remote.command().contains("exec java ") && remote.command().contains("-cp \"$PWD\"/agent/"),
                 "over SSH, the nodes' java and the jars hwf copies beside the pilot job: " + remote.command());
-        assertTrue(pilots.command().contains("--cores 8 --gpus 2 --idle 30"), pilots.command());
+        assertTrue(pilots.command().contains("--cores 8 --gpus 2 --idle 30 --walltime 3600"), pilots.command());
         assertFalse(pilots.pilot());
         Workflow back = SpecCodec.fromJson(SpecCodec.toJson(wf));
         assertEquals(wf, back, "kept with the run in the journal");
@@ -51,6 +51,7 @@ class PilotValidationTest {
         "`pilot: { cpus: 2 }\ntasks:\n  - { name: s, pilot: true, cpus: 4, command: x }` | tasks.s.pilot | needs 4 cores",
         "`pilot: { gpus: 1 }\ntasks:\n  - { name: s, pilot: true, gpus: 2, command: x }` | tasks.s.pilot | needs 2 GPUs",
         "`pilot: {}\ntasks:\n  - { name: s, pilot: true, nodes: 2, command: x }` | tasks.s.pilot | one node",
+        "`pilot: { walltime: '00:01:00' }\ntasks:\n  - { name: s, pilot: true, walltime: '00:05:00', command: x }` | tasks.s.pilot | an element may run 00:05:00 (walltime) but a pilot runs 00:01:00 (pilot.walltime)",
         "`pilot: {}\ntasks:\n  - { name: s, pilot: true, launcher: mpirun, command: x }` | tasks.s.pilot | no launcher",
         "`pilot: {}\ntasks:\n  - { name: s, pilot: true, array: 9, arrayLimit: 2, command: x }` | tasks.s.pilot | arrayLimit",
         "`tasks:\n  - { name: s, pilot: true, command: x }` | tasks.s.pilot | needs a pilot: block",

@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -165,11 +166,13 @@ public final class Submission {
         JobScripts scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
                 pass.scheduler().adapter()); // pilots run on the default site
         PilotQueue queue = PilotBundles.queue(pass);
+        Map<String, Long> expect = new HashMap<>();
         for (Claim c : claimed) {
             Task t = pass.wf().task(c.task());
             if (!t.pilot()) {
                 continue;
             }
+            long seconds = expect.computeIfAbsent(t.name(), k -> PilotBundles.expectedSeconds(pass, t));
             try {
                 // a packed dependant of a service gets its endpoint as a job does
                 JobScripts.Script script = scripts.attempt(t, c.attempt(), c.indices(), Services.readyUrls(pass, t), 0,
@@ -178,7 +181,7 @@ public final class Submission {
                 List<PilotDir.Item> items = new ArrayList<>();
                 for (int i : c.indices()) {
                     items.add(new PilotDir.Item(i, Math.max(1, t.cpus()), t.gpus(), script.path(),
-                            TaskDir.tag(c.attempt(), i)));
+                            TaskDir.tag(c.attempt(), i), seconds));
                 }
                 queue.enqueue(c.jobName(), items);
                 out.add(new Submitted(c, PilotBundles.jobId(c.jobName())));

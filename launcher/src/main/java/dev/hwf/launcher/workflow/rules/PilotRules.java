@@ -5,6 +5,7 @@ import static dev.hwf.launcher.workflow.rules.FieldReader.join;
 
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.SchedulerAdapter;
+import dev.hwf.launcher.workflow.Durations;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.YamlTree.MapNode;
@@ -90,6 +91,11 @@ public final class PilotRules {
         if (t.gpus() > pilot.gpus()) {
             read.at(at, key, "an element needs " + t.gpus() + " GPUs but a pilot node offers " + pilot.gpus()
                     + " (pilot.gpus); raise pilot.gpus or lower the task's gpus");
+        }
+        if (pilot.walltimeSeconds() > 0 && t.walltimeSeconds() > pilot.walltimeSeconds()) {
+            read.at(at, key, "an element may run " + Durations.format(t.walltimeSeconds()) + " (walltime) but a pilot"
+                    + " runs " + Durations.format(pilot.walltimeSeconds()) + " (pilot.walltime): no pilot could be sure"
+                    + " to run one to its end; raise pilot.walltime or lower the task's walltime");
         }
         if (t.launcher() != null || t.template() != null || t.arrayLimit() > 0) {
             read.at(at, key, "a packed task runs its command in a pilot's slot: it takes no launcher, template or "
