@@ -242,21 +242,30 @@ class AgentTest {
                 PilotDir.doneCodes(Files.readString(tmp.resolve("pilot/taken/n1/b0.done"))));
     }
 
+    /** A packed task's element script that sleeps this long. */
+    private Path sleeper(String seconds) throws IOException {
+        Path script = Files.createDirectories(tmp.resolve("task")).resolve("job.1.sh");
+        Files.writeString(script, "sleep " + seconds + "\n");
+        return script;
+    }
+
+    /** One slot, in a pilot of this walltime. */
+    private Agent.Config withWalltime(Duration walltime) {
+        return new Agent.Config("n1", 1, 0, LIMIT, Duration.ofMillis(50), Duration.ofMillis(20), walltime);
+    }
+
     @Test
     void nearItsPilotsEndAnAgentStartsNothingThatWouldNotEndInTimeLeavesItForAnotherAndEnds() throws Exception {
         // a pilot of 4 s; elements of 1 s, which hwf expects to take 1 s: one slot runs about two of
         // them in the 2 s the agent has before its margin, then hands back the rest and ends early
-        Path task = Files.createDirectories(tmp.resolve("task"));
-        Path script = task.resolve("job.1.sh");
-        Files.writeString(script, "sleep 1\n");
+        Path script = sleeper("1");
         List<PilotDir.Item> items = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             items.add(new PilotDir.Item(i, 1, 0, script.toString(), "1." + i, 1));
         }
         hwf().enqueue("b0", items);
         PilotDir dir = new PilotDir(tmp.resolve("pilot"));
-        Agent.Config c = new Agent.Config("n1", 1, 0, LIMIT, Duration.ofMillis(50), Duration.ofMillis(20),
-                Duration.ofSeconds(4));
+        Agent.Config c = withWalltime(Duration.ofSeconds(4));
         long t0 = System.nanoTime();
         Agent.Summary s = new Agent(dir, c).run(Duration.ZERO); // no stop file: it ends for want of time
         double took = (System.nanoTime() - t0) / 1e9;
@@ -272,9 +281,7 @@ class AgentTest {
     void anAgentLearnsHowLongATasksElementsRunFromThoseItRanAndTrustsThatOverHwfsGuess() throws Exception {
         // hwf guesses 60 s (the task's walltime), which would leave everything for another pilot; after
         // five quick elements the agent goes by what it saw (about 0.1 s) and runs them all
-        Path task = Files.createDirectories(tmp.resolve("task"));
-        Path script = task.resolve("job.1.sh");
-        Files.writeString(script, "sleep 0.1\n");
+        Path script = sleeper("0.1");
         List<PilotDir.Item> first = new ArrayList<>();
         List<PilotDir.Item> rest = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
@@ -284,8 +291,7 @@ class AgentTest {
         hwf().enqueue("b0", first);
         hwf().enqueue("b1", rest);
         hwf().stop();
-        Agent.Config c = new Agent.Config("n1", 1, 0, LIMIT, Duration.ofMillis(50), Duration.ofMillis(20),
-                Duration.ofSeconds(120));
+        Agent.Config c = withWalltime(Duration.ofSeconds(120));
         Agent.Summary s = new Agent(new PilotDir(tmp.resolve("pilot")), c).run(Duration.ofSeconds(100)); // 18 s left
         assertEquals(new Agent.Summary(2, 20, 0, 0), s);
     }
