@@ -21,7 +21,7 @@
 #                             node: early submission against dependencies: hwf) |
 #                             footprint (peak RSS of a followed submit of 300 tasks and a gather, JDK 17 and 25) |
 #                             drain (DRAIN=N elements, default 1,000, of sleep 1-5 s and a dependant through two
-#                             one-core pilots of DRAIN_WALL=60 s, followed: elements killed at a pilot's end and
+#                             one-core pilots of DRAIN_WALL=00:01:00, followed: elements killed at a pilot's end and
 #                             pilot core-hours, this build (agents drain before their pilot's end) against the
 #                             build DRAIN_BASE (default: the last commit before draining), each built in a worktree)
 #
@@ -612,14 +612,14 @@ fi
 
 # --- 13. drain: pilots near their end start nothing that would not end in time ---------------------------
 if [ "$SCEN" = drain ]; then
-    n=${DRAIN:-1000}; wall=${DRAIN_WALL:-60}
+    n=${DRAIN:-1000}; wall=${DRAIN_WALL:-00:01:00}
     base=${DRAIN_BASE:-b750c12}
     basetree="$WORK/base"
     git -C "$HOME_DIR" worktree add -q --detach "$basetree" "$base"
     (cd "$basetree" && mvn -q -B -o -DskipTests -Dmaven.test.skip=true package -pl launcher -am >/dev/null)
     # each element notes its start and its end: a start without an end is an element killed mid-run
     { echo "name: drain"; echo "scheduler: slurm"
-      echo "pilot: { jobs: 2, cpus: 1, memory: 500M, walltime: $wall, idle: 30 }"; echo "tasks:"
+      echo "pilot: { jobs: 2, cpus: 1, memory: 500M, walltime: \"$wall\", idle: 30 }"; echo "tasks:"
       echo "  - name: nap"
       echo "    pilot: true"
       echo "    array: $n"

@@ -1,13 +1,8 @@
 package dev.hwf.launcher.engine;
 
-import dev.hwf.api.JobState;
-import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.pilot.PilotQueue;
 import dev.hwf.launcher.workflow.Pilot;
 import dev.hwf.launcher.workflow.Task;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -51,23 +46,13 @@ public final class PilotBundles {
     }
 
     /**
-     * How long an element of a packed task is expected to run, in seconds, for an agent near its
-     * pilot's end: the 95th percentile of the run times of the task's elements that succeeded so far
-     * in the run, else its walltime, else 0 (not known).
+     * How long an element of a packed task is expected to run, in seconds, before any agent of the
+     * run has seen one end (the agents keep what they see in the pilots' directory): its walltime,
+     * else 0 (not known). The journal's times of a packed element start when its bundle was
+     * claimed, not when it started, so they cannot tell.
      */
-    public static long expectedSeconds(Pass pass, Task t) {
-        List<Long> took = new ArrayList<>();
-        for (ElementRecord e : pass.all(t.name())) {
-            if (e.state() == JobState.SUCCEEDED && e.startedAt() != null && e.endedAt() != null) {
-                took.add(Duration.between(e.startedAt(), e.endedAt()).toMillis());
-            }
-        }
-        if (took.isEmpty()) {
-            return Math.max(0, t.walltimeSeconds());
-        }
-        took.sort(null);
-        long p95 = took.get(Math.min(took.size() - 1, (int) Math.ceil(took.size() * 0.95) - 1));
-        return Math.max(1, (p95 + 999) / 1000);
+    public static long expectedSeconds(Task t) {
+        return Math.max(0, t.walltimeSeconds());
     }
 
     /** The pilot element and attempt an agent's name says it runs in, or null for a name hwf did not give. */

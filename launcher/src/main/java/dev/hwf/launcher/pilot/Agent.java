@@ -95,7 +95,10 @@ public final class Agent {
     private record Slot(int cores, List<Integer> gpus, PilotDir.Item item, Bundle bundle, long started) {
     }
 
-    /** The run times (nanoseconds) of the elements that ended well here, by task directory. */
+    /**
+     * The run times (nanoseconds) of the task's elements that ended well, by task (its directory's
+     * name): the run's agents' so far, read when a bundle of the task is claimed, and this one's since.
+     */
     private final Map<String, List<Long>> runTimes = new HashMap<>();
     /** When the pilot ends, less {@link #MARGIN}, on the {@link #nanos} clock; Long.MAX_VALUE: never. */
     private long deadline = Long.MAX_VALUE;
@@ -228,10 +231,10 @@ public final class Agent {
     }
 
     /**
-     * Whether an element is expected to end before the pilot does: its task's 95th percentile
-     * here once {@link #SAMPLES} of its elements have ended well, else what hwf expects (the task's
-     * 95th percentile so far in the run, or its walltime), else yes (nothing is known). An element
-     * expected to outlast even a whole pilot runs all the same: no pilot would ever take it.
+     * Whether an element is expected to end before the pilot does: its task's 95th percentile once
+     * {@link #SAMPLES} of its elements have ended well (in any of the run's pilots), else what hwf
+     * expects (its walltime), else yes (nothing is known). An element expected to outlast even a
+     * whole pilot runs all the same: no pilot would ever take it.
      */
     private boolean endsInTime(PilotDir.Item item) {
         if (deadline == Long.MAX_VALUE) {
@@ -255,9 +258,28 @@ public final class Agent {
         return item.expectSeconds() * 1_000_000_000L;
     }
 
+    /** The task an element is of: its script's directory's name (the task directory). */
     private static String taskDir(PilotDir.Item item) {
         Path parent = Path.of(item.script()).toAbsolutePath().getParent();
-        return parent == null ? "" : parent.toString();
+        return parent == null || parent.getFileName() == null ? "" : parent.getFileName().toString();
+    }
+
+    /** What the run's agents know of the run times of a claimed bundle's tasks, read once per bundle. */
+    private void learn(List<PilotDir.Item> items) {
+        Set<String> tasks = new HashSet<>();
+        items.forEach(i -> tasks.add(taskDir(i)));
+        for (String task : tasks) {
+            try {
+                List<Long> shared = dir.runTimes(task);
+                if (shared.size() > runTimes.getOrDefault(task, List.of()).size()) {
+                    List<Long> nanosEach = new ArrayList<>();
+                    shared.forEach(ms -> nanosEach.add(ms * 1_000_000L));
+                    runTimes.put(task, nanosEach);
+                }
+            } catch (IOException | IllegalArgumentException e) {
+                // what this agent saw itself still counts
+            }
+        }
     }
 
     /** Claims the oldest queued bundle another agent has not taken; false when none is left. */
@@ -265,6 +287,9 @@ public final class Agent {
         for (String name : dir.queued()) {
             List<PilotDir.Item> items = dir.claim(name, config.name());
             if (items != null) {
+                if (!config.walltime().isZero()) {
+                    learn(items);
+                }
                 Bundle bundle = new Bundle(name);
                 for (PilotDir.Item i : items) {
                     bundle.codes.put(i.index(), null);
@@ -382,8 +407,14 @@ public final class Agent {
             f.runner().slot = null;
             if (s != null) {
                 if (f.code() == 0) {
-                    runTimes.computeIfAbsent(taskDir(s.item()), k -> new ArrayList<>())
-                            .add(nanos.getAsLong() - s.started());
+                    long took = nanos.getAsLong() - s.started();
+                    String task = taskDir(s.item());
+                    runTimes.computeIfAbsent(task, k -> new ArrayList<>()).add(took);
+                    try {
+                        dir.addRunTime(task, took / 1_000_000L);
+                    } catch (IOException | IllegalArgumentException e) {
+                        LOG.debug("agent {}: cannot share a run time of {}: {}", config.name(), task, e.getMessage());
+                    }
                 }
                 record(s.item(), f.code());
                 s.bundle().codes.put(s.item().index(), f.code());

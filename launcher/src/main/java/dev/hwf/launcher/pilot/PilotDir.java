@@ -8,6 +8,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -48,6 +49,9 @@ public final class PilotDir {
     static final String BEAT = "beat";
     static final String STOP = "stop";
     static final String CANCEL = "cancel";
+    static final String TIMES = "times";
+    /** Run times an agent reads of a task: the latest, enough for a 95th percentile. */
+    static final int TIMES_KEPT = 1000;
 
     private final Path dir;
 
@@ -239,6 +243,36 @@ public final class PilotDir {
         } catch (NoSuchFileException | NumberFormatException e) {
             return -1;
         }
+    }
+
+    /**
+     * Adds the run time of an element of {@code task} that ended well, for every agent of the run
+     * to read ({@code times/TASK}, a line each, appended: a line torn by two agents at once is read
+     * as none).
+     */
+    public void addRunTime(String task, long millis) throws IOException {
+        checkName(task);
+        Path f = Files.createDirectories(dir.resolve(TIMES)).resolve(task);
+        Files.writeString(f, millis + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** The latest run times (milliseconds) of {@code task}'s elements that ended well, as the agents added them. */
+    public List<Long> runTimes(String task) throws IOException {
+        checkName(task);
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(dir.resolve(TIMES).resolve(task), StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            return List.of();
+        }
+        List<Long> out = new ArrayList<>();
+        for (String l : lines.subList(Math.max(0, lines.size() - TIMES_KEPT), lines.size())) {
+            if (l.matches("[0-9]{1,12}")) {
+                out.add(Long.parseLong(l));
+            }
+        }
+        return out;
     }
 
     /** The tags of the elements hwf asked the agents to stop; none while it asked for none. */

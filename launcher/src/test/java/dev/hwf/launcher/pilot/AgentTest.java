@@ -278,9 +278,10 @@ class AgentTest {
     }
 
     @Test
-    void anAgentLearnsHowLongATasksElementsRunFromThoseItRanAndTrustsThatOverHwfsGuess() throws Exception {
-        // hwf guesses 60 s (the task's walltime), which would leave everything for another pilot; after
-        // five quick elements the agent goes by what it saw (about 0.1 s) and runs them all
+    void theRunsAgentsShareHowLongATasksElementsRunAndTrustThatOverHwfsGuess() throws Exception {
+        // hwf guesses 60 s (the task's walltime), which would leave everything for another pilot with
+        // 18 s left; but a first agent (another pilot) saw five elements end in about 0.1 s, and the
+        // second goes by that and runs them all
         Path script = sleeper("0.1");
         List<PilotDir.Item> first = new ArrayList<>();
         List<PilotDir.Item> rest = new ArrayList<>();
@@ -288,12 +289,25 @@ class AgentTest {
             (i < Agent.SAMPLES ? first : rest).add(new PilotDir.Item(i, 1, 0, script.toString(), "1." + i,
                     i < Agent.SAMPLES ? 0 : 60));
         }
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
         hwf().enqueue("b0", first);
-        hwf().enqueue("b1", rest);
         hwf().stop();
-        Agent.Config c = withWalltime(Duration.ofSeconds(120));
-        Agent.Summary s = new Agent(new PilotDir(tmp.resolve("pilot")), c).run(Duration.ofSeconds(100)); // 18 s left
-        assertEquals(new Agent.Summary(2, 20, 0, 0), s);
+        assertEquals(new Agent.Summary(1, Agent.SAMPLES, 0, 0), new Agent(dir, config("n0", 1, 0, LIMIT)).run());
+        assertEquals(Agent.SAMPLES, dir.runTimes("task").size(), "each kept in the pilots' directory");
+        assertTrue(dir.runTimes("task").stream().allMatch(ms -> ms >= 100 && ms < 5000), dir.runTimes("task").toString());
+        hwf().enqueue("b1", rest);
+        Agent.Summary s = new Agent(dir, withWalltime(Duration.ofSeconds(120))).run(Duration.ofSeconds(100)); // 18 s left
+        assertEquals(new Agent.Summary(1, 15, 0, 0), s);
+    }
+
+    @Test
+    void aTornOrOddRunTimeLineIsReadAsNone() throws Exception {
+        PilotDir dir = new PilotDir(tmp.resolve("pilot"));
+        dir.addRunTime("t", 1500);
+        Files.writeString(tmp.resolve("pilot/times/t"), "15\nx\n-3\n", java.nio.file.StandardOpenOption.APPEND);
+        dir.addRunTime("t", 7);
+        assertEquals(List.of(1500L, 15L, 7L), dir.runTimes("t"));
+        assertEquals(List.of(), dir.runTimes("other"));
     }
 
     @Test

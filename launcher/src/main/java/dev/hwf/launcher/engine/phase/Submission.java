@@ -166,13 +166,12 @@ public final class Submission {
         JobScripts scripts = new JobScripts(pass.wf(), pass.runId(), pass.snap().run().workdir(),
                 pass.scheduler().adapter()); // pilots run on the default site
         PilotQueue queue = PilotBundles.queue(pass);
-        Map<String, Long> expect = new HashMap<>();
         for (Claim c : claimed) {
             Task t = pass.wf().task(c.task());
             if (!t.pilot()) {
                 continue;
             }
-            long seconds = expect.computeIfAbsent(t.name(), k -> PilotBundles.expectedSeconds(pass, t));
+            long seconds = PilotBundles.expectedSeconds(t);
             try {
                 // a packed dependant of a service gets its endpoint as a job does
                 JobScripts.Script script = scripts.attempt(t, c.attempt(), c.indices(), Services.readyUrls(pass, t), 0,
