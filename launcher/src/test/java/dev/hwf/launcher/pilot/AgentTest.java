@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
@@ -298,6 +299,17 @@ class AgentTest {
         hwf().enqueue("b1", rest);
         Agent.Summary s = new Agent(dir, withWalltime(Duration.ofSeconds(120))).run(Duration.ofSeconds(100)); // 18 s left
         assertEquals(new Agent.Summary(1, 15, 0, 0), s);
+    }
+
+    @Test
+    void anElementThatKillsItselfWhileItsPilotGoesOnKeepsItsOutcome() throws Exception {
+        Path task = Files.createDirectories(tmp.resolve("task"));
+        Path script = task.resolve("job.1.sh");
+        Files.writeString(script, "kill -TERM $BASHPID\n");
+        hwf().enqueue("b0", List.of(new PilotDir.Item(0, 1, 0, script.toString(), "1.0")));
+        hwf().stop();
+        runAgents(new PilotDir(tmp.resolve("pilot")), config("n1", 1, 0, LIMIT));
+        assertEquals("143", Files.readString(task.resolve("exit.1.0")).strip(), "killed by SIGTERM: 128 + 15");
     }
 
     @Test
