@@ -14,6 +14,8 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
@@ -36,6 +38,7 @@ import picocli.CommandLine.ParentCommand;
                 "  hwf serve --port 8765 --idle-stop 30m",
                 "  ssh -N -L 8765:127.0.0.1:8765 alice@login.cluster.example.org   # on your machine"})
 final class ServeCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(ServeCommand.class);
     @ParentCommand
     HwfCommand hwf;
 
@@ -77,6 +80,8 @@ final class ServeCommand implements Callable<Integer> {
                     + "has the token can read the journal");
         }
         hwf.out.flush();
+        ProcessHandle.current().info().startInstant().ifPresent(t -> LOG.debug("serving {} ms after the JVM started",
+                java.time.Duration.between(t, java.time.Instant.now()).toMillis()));
         String why = server.awaitStop();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);

@@ -24,7 +24,8 @@ final class ServePage {
             .live i { display: inline-block; width: 9px; height: 9px; border-radius: 50%; background: #94a3b8;
               margin-right: 6px; }
             .live.on i { background: var(--ok); }
-            .layout { display: grid; grid-template-columns: 290px 1fr; gap: 22px; align-items: start; }
+            .layout { display: grid; grid-template-columns: 260px minmax(0, 1fr); gap: 22px; align-items: start; }
+            main { min-width: 0; }
             .runs { border: 1px solid var(--line); border-radius: 10px; overflow: hidden; }
             .runs a { display: block; padding: 8px 12px; border-bottom: 1px solid var(--line); color: var(--ink); }
             .runs a:hover { background: var(--bg); text-decoration: none; }
@@ -201,7 +202,8 @@ final class ServePage {
                     if (!l) { return; }
                     h += '<div class="dim">' + k + ' of attempt ' + e.logAttempt + ' · <code>' + esc(l.path) + '</code>'
                       + (l.cut ? ' · its last part' : '') + '</div><pre data-log="' + k + '">'
-                      + (l.text == null ? '<span class="dim">(not written yet)</span>' : esc(l.text)) + '</pre>';
+                      + (l.text == null ? '<span class="dim">(not written yet)</span>' : l.text === ''
+                        ? '<span class="dim">(empty)</span>' : esc(l.text)) + '</pre>';
                   });
                   if (e.stdout == null) { h += '<div class="dim">not submitted yet: no logs</div>'; }
                   box.innerHTML = h;
