@@ -58,19 +58,7 @@ class ServeIT {
     }
 
     private static String browser() {
-        String chosen = System.getProperty("hwf.browser");
-        if (chosen != null && !chosen.isBlank()) {
-            return chosen;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            for (String name : List.of("chromium", "chromium-browser")) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        return fail("ServeIT needs a headless Chromium: apt-get install chromium (.ci/run does), "
-                + "or -Dhwf.browser=/path/to/chrome");
+        return Chromium.path("ServeIT");
     }
 
     /** Waits for a line matching {@code pattern} in a file a process writes; its first group. */
