@@ -33,7 +33,7 @@ import picocli.CommandLine.ParentCommand;
                 "Listens on 127.0.0.1 and answers only requests that carry the random token of the address it "
                         + "prints (others get 403). From your own machine, reach a login node's with the 'ssh -L' "
                         + "line it prints. Runs until Ctrl-C or SIGTERM, or until --idle-stop passes with no "
-                        + "request and no page open; exit 0 then, 2 when it cannot listen."},
+                        + "request and no page open (exit 0 then; 2 when it cannot listen)."},
         footer = {"", "Examples:", "  hwf serve                       # a free port; open the address it prints",
                 "  hwf serve --port 8765 --idle-stop 30m",
                 "  ssh -N -L 8765:127.0.0.1:8765 alice@login.cluster.example.org   # on your machine"})

@@ -9,7 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.serve.ServeServer;
+import dev.hwf.launcher.workflow.Workflow;
+import dev.hwf.launcher.workflow.WorkflowLoader;
 import dev.hwf.testing.Await;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -227,6 +230,26 @@ class ServeTest {
         }
         assertEquals("SUCCEEDED", state, "the stream sent the run as the polls moved it to its end");
         stream.body().close();
+    }
+
+    @Test
+    void aLargeArrayGoesAsOneLetterPerElementAndItsCounts() throws Exception {
+        Path file = journal().toAbsolutePath();
+        String id;
+        try (Journal j = Journal.open(file)) {
+            Workflow wf = WorkflowLoader.parse("name: big\ntasks:\n  - name: sweep\n    array: 10000\n"
+                    + "    command: 'true'\n", "big.yaml", null, List.of());
+            id = j.createRun(wf, SpecCodec.toJson(wf), tmp.toString(), java.time.Instant.now());
+        }
+        ServeServer s = serve(Duration.ZERO);
+        long start = System.nanoTime();
+        HttpResponse<String> r = get(s, "/api/run?run=" + id + "&token=" + s.token());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        JsonNode sweep = JSON.readTree(r.body()).get("tasks").get(0);
+        assertEquals("W".repeat(10_000), sweep.get("grid").asText());
+        assertEquals(10_000, sweep.get("counts").get("WAITING").asInt());
+        assertTrue(r.body().length() < 20_000, "one letter an element, not an object: " + r.body().length());
+        assertTrue(seconds < 10, "read in " + seconds + " s");
     }
 
     @Test
