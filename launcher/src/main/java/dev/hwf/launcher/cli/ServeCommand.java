@@ -56,6 +56,7 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
+        long began = System.nanoTime();
         if (port < 0 || port > 65535) {
             throw new HwfException(ExitCodes.BAD_INPUT, "--port must be from 1 to 65535 (or left out): " + port);
         }
@@ -80,8 +81,7 @@ final class ServeCommand implements Callable<Integer> {
                     + "has the token can read the journal");
         }
         hwf.out.flush();
-        ProcessHandle.current().info().startInstant().ifPresent(t -> LOG.debug("serving {} ms after the JVM started",
-                java.time.Duration.between(t, java.time.Instant.now()).toMillis()));
+        LOG.debug("serving {} ms after the command began", (System.nanoTime() - began) / 1_000_000);
         String why = server.awaitStop();
         try {
             Runtime.getRuntime().removeShutdownHook(hook);
