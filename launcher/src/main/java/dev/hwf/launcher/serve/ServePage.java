@@ -87,6 +87,19 @@ final class ServePage {
                 }).join('') : '<div class="empty" style="padding:12px">No runs in this journal yet.</div>';
               }
 
+              function size(b) {
+                var u = ['B', 'KiB', 'MiB', 'GiB', 'TiB'], i = 0;
+                while (b >= 1024 && i < u.length - 1) { b /= 1024; i++; }
+                return (i ? b.toFixed(1) : String(b)) + ' ' + u[i];
+              }
+
+              function staging(g) {
+                return '<span class="staging">staged ' + esc(size(g.bytesDone)) + ' of ' + esc(size(g.bytesTotal))
+                  + (g.route ? ' (' + esc(g.route) + ')' : '') + (g.tries > 1 ? ', try ' + g.tries : '')
+                  + (g.ended ? ', done ' + esc(clock(g.ended)) : g.started ? ', since ' + esc(clock(g.started)) : '')
+                  + (g.error ? ' <span class="why">' + esc(g.error) + '</span>' : '') + '</span>';
+              }
+
               function counts(t) {
                 return Object.keys(t.counts).map(function (k) { return t.counts[k] + ' ' + k.toLowerCase(); })
                   .join(', ');
@@ -137,7 +150,10 @@ final class ServePage {
                   var last = t.attempts.length ? t.attempts[t.attempts.length - 1] : null;
                   var notes = [];
                   if (last && last.placed) { notes.push('<span class="dim">' + esc(last.placed) + '</span>'); }
-                  if (t.staging) { notes.push('staging ' + esc(JSON.stringify(t.staging))); }
+                  if (last && last.estimatedStart && t.state === 'QUEUED') {
+                    notes.push('<span class="dim">est. start ' + esc(when(last.estimatedStart)) + '</span>');
+                  }
+                  if (t.staging) { notes.push(staging(t.staging)); }
                   if (t.reason) { notes.push('<span class="why">' + esc(t.reason) + '</span>'); }
                   h += '<tr data-task="' + esc(t.name) + '"><td><b>' + esc(t.name) + '</b></td><td>' + badge(t.state)
                     + '</td><td>' + esc(t.site || '') + '</td><td>' + t.size + '<br><span class="dim">' + esc(counts(t))
