@@ -31,19 +31,7 @@ class ReportIT {
     Path scratch;
 
     private static String browser() {
-        String chosen = System.getProperty("hwf.browser");
-        if (chosen != null && !chosen.isBlank()) {
-            return chosen;
-        }
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            for (String name : List.of("chromium", "chromium-browser")) {
-                if (Files.isExecutable(Path.of(dir, name))) {
-                    return Path.of(dir, name).toString();
-                }
-            }
-        }
-        return fail("ReportIT needs a headless Chromium: apt-get install chromium (.ci/run does), "
-                + "or -Dhwf.browser=/path/to/chrome");
+        return Chromium.path("ReportIT");
     }
 
     /** Runs the browser headless on a file, with its own profile and no way out to the network. */

@@ -53,6 +53,7 @@ import picocli.CommandLine.ScopeType;
                 "  hwf status                             the newest run's tasks",
                 "  hwf logs RUN train --element 2 --stderr    what element 2 wrote to stderr",
                 "  hwf report RUN --html run.html         timeline, usage, failures: one file",
+                "  hwf serve                              a live view in the browser (127.0.0.1, token)",
                 "  hwf usage nightly --since 2026-11-01   core- and GPU-hours of a workflow's runs",
                 "  hwf doctor campaign.yaml               do hwf and each site of a workflow agree?",
                 "  hwf journal check                      is the journal sound? (and 'hwf journal backup FILE')",
@@ -69,7 +70,7 @@ public final class HwfCommand implements Runnable {
     static final List<Class<?>> COMMANDS = List.of(HwfCommand.Submit.class, HwfCommand.Validate.class,
             HwfCommand.Render.class, HwfCommand.Status.class, WatchCommand.class, HwfCommand.Poll.class,
             ResumeCommand.class, HwfCommand.Cancel.class, HwfCommand.Runs.class, LogsCommand.class,
-            ReportCommand.class, UsageCommand.class, DoctorCommand.class, JournalCommand.class, CompletionCommand.class,
+            ReportCommand.class, ServeCommand.class, UsageCommand.class, DoctorCommand.class, JournalCommand.class, CompletionCommand.class,
             AgentCommand.class);
     final PrintStream out;
     final PrintStream err;
@@ -96,7 +97,7 @@ public final class HwfCommand implements Runnable {
     public void run() {
         throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
                 "a command is needed: submit, validate, render, status, watch, poll, resume, cancel, runs, logs, "
-                        + "report, usage, doctor, journal or completion ('hwf --help' says what each does)");
+                        + "report, serve, usage, doctor, journal or completion ('hwf --help' says what each does)");
     }
 
     /**

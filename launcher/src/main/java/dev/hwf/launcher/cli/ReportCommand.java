@@ -70,21 +70,10 @@ final class ReportCommand implements Callable<Integer> {
         if ("-".equals(html) && "-".equals(json)) {
             throw new HwfException(ExitCodes.BAD_INPUT, "--html and --json cannot both go to stdout; give one a file");
         }
-        RunSnapshot snap;
-        List<Event> events;
-        List<StagingLog.CopiedFile> copies;
+        RunReport report;
         try (Journal journal = hwf.openJournalForReading()) {
-            String id = HwfCommand.runOrNewest(journal, runId);
-            snap = journal.snapshot(id);
-            events = journal.events(id);
-            copies = journal.staging().copies(id);
+            report = build(journal, HwfCommand.runOrNewest(journal, runId), true);
         }
-        Workflow wf = SpecCodec.fromJson(snap.run().spec());
-        String host = wf.site().isRemote() ? wf.site().host() : null;
-        // tails of stderr only where the files are at hand; a cluster's stay one 'hwf logs' away
-        Function<String, String> tails = host == null ? ReportCommand::tail : null;
-        RunReport report = RunReport.build(snap, events, wf, host, Instant.now(), tails,
-                new HwfCommand.Version().getVersion()[0]).withSites(SitesReport.of(snap, wf, copies));
         if (json != null) {
             emit(json, ReportJson.write(report), "JSON");
         }
@@ -92,6 +81,22 @@ final class ReportCommand implements Callable<Integer> {
             emit(html, ReportHtml.write(report), "HTML");
         }
         return ExitCodes.OK;
+    }
+
+    /**
+     * The report of run {@code id} from the journal; with {@code tails}, the last lines of failed
+     * attempts' stderr for a run on this machine.
+     */
+    static RunReport build(Journal journal, String id, boolean tails) {
+        RunSnapshot snap = journal.snapshot(id);
+        List<Event> events = journal.events(id);
+        List<StagingLog.CopiedFile> copies = journal.staging().copies(id);
+        Workflow wf = SpecCodec.fromJson(snap.run().spec());
+        String host = wf.site().isRemote() ? wf.site().host() : null;
+        // tails of stderr only where the files are at hand; a cluster's stay one 'hwf logs' away
+        Function<String, String> tail = host == null && tails ? ReportCommand::tail : null;
+        return RunReport.build(snap, events, wf, host, Instant.now(), tail,
+                new HwfCommand.Version().getVersion()[0]).withSites(SitesReport.of(snap, wf, copies));
     }
 
     private void emit(String where, String text, String what) throws IOException {

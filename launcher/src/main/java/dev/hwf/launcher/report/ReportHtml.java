@@ -41,6 +41,18 @@ public final class ReportHtml {
         return new ReportHtml(report).page();
     }
 
+    /** The timeline section alone, as the page has it: for {@code hwf serve}, which shows it live. */
+    public static String timeline(RunReport report) {
+        ReportHtml page = new ReportHtml(report);
+        page.timeline(report.summary());
+        return page.h.toString();
+    }
+
+    /** The page's styles, which {@code hwf serve}'s page shares. */
+    public static String css() {
+        return ReportAssets.CSS;
+    }
+
     private String page() {
         RunReport.Summary s = report.summary();
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")

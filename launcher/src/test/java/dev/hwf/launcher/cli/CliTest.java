@@ -28,7 +28,7 @@ class CliTest {
     @Test
     void everyCommandHasHelpWithExamples() {
         for (String cmd : List.of("submit", "validate", "render", "status", "watch", "poll", "resume", "cancel", "runs",
-                "logs", "report", "journal", "completion")) {
+                "logs", "report", "serve", "journal", "completion")) {
             Result r = hwf(cmd, "--help");
             assertEquals(0, r.code(), r.all());
             assertTrue(r.out().contains("Usage: hwf " + cmd), r.all());
