@@ -6,15 +6,17 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.Home;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.batch.RunJob;
+import dev.hwf.launcher.engine.CrashHook;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.exec.FileModes;
-import dev.hwf.launcher.journal.SqliteNative;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Reuse;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.SqliteNative;
 import dev.hwf.launcher.journal.StagingLog;
+import dev.hwf.launcher.notify.Notifier;
 import dev.hwf.launcher.plan.Definitions;
 import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.site.Scheduler;
@@ -488,6 +490,8 @@ public final class HwfCommand implements Runnable {
                         hwf.err.println("hwf: run " + id + ": " + e.getMessage());
                     }
                 }
+                // notifications still due, of runs that ended (a cancel, an earlier try the receiver refused)
+                new Notifier(journal, Clock.systemUTC(), CrashHook.fromEnvironment()).deliver();
                 if (ids.isEmpty()) {
                     hwf.hint("no unfinished runs");
                 }
