@@ -10,6 +10,7 @@ import dev.hwf.launcher.engine.CrashHook;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.exec.FileModes;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Outbox;
 import dev.hwf.launcher.journal.Reuse;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
@@ -22,6 +23,7 @@ import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.site.Sites;
+import dev.hwf.launcher.workflow.UserConfig;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.io.IOException;
@@ -222,7 +224,8 @@ public final class HwfCommand implements Runnable {
         public Integer call() {
             String text = WorkflowLoader.read(args.file);
             Workflow wf = WorkflowLoader.parse(text, args.file.toString(),
-                    args.file.toAbsolutePath().normalize().getParent(), args.sets);
+                    args.file.toAbsolutePath().normalize().getParent(), args.sets)
+                    .withNotifyDefaults(UserConfig.notifyDefaults());
             Scheduler scheduler = Schedulers.forWorkflow(wf);
             String workdir = workdir(wf, scheduler);
             if (dryRun) {
@@ -397,8 +400,15 @@ public final class HwfCommand implements Runnable {
                 // the table shows per-task counts: the elements one by one are read for --json only
                 RunSnapshot snap = json ? journal.snapshot(id) : journal.openSnapshot(id);
                 List<StagingLog.Staging> staging = journal.staging().staging(id);
-                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap, staging)) + "\n"
-                        : StatusView.table(snap, hwf.terminal(), journal.mostTries(id), staging));
+                Outbox.Summary notices = journal.outbox().summary(id);
+                if (json) {
+                    Map<String, Object> status = StatusView.statusObject(snap, staging);
+                    status.put("notifications", StatusView.notifications(notices));
+                    hwf.out.print(StatusView.json(status) + "\n");
+                } else {
+                    hwf.out.print(StatusView.table(snap, hwf.terminal(), journal.mostTries(id), staging)
+                            + StatusView.notificationsLine(notices));
+                }
                 return ExitCodes.OK;
             }
         }

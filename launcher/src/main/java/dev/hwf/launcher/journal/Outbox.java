@@ -52,8 +52,11 @@ public final class Outbox {
                            Instant sentAt) {
     }
 
-    /** How many deliveries are in each state; {@code open} counts notices not yet gathered into a message. */
-    public record Summary(int pending, int sent, int failed, int open) {
+    /**
+     * How many deliveries are in each state; {@code open} counts notices not yet gathered into a message;
+     * {@code lastError} is that of the latest delivery not sent, if it has one.
+     */
+    public record Summary(int pending, int sent, int failed, int open, String lastError) {
         public boolean isEmpty() {
             return pending + sent + failed + open == 0;
         }
@@ -95,10 +98,10 @@ public final class Outbox {
         });
     }
 
-    /** Deliveries that are PENDING and due at {@code now}, oldest first, at most {@code limit}. */
+    /** Deliveries that are PENDING and due at {@code now}, in the order they were made, at most {@code limit}. */
     public List<Delivery> due(Instant now, int limit) {
         return db.inTransaction(c -> Sql.list(c, "SELECT * FROM hwf_delivery WHERE state=? AND "
-                + "julianday(next_at) <= julianday(?) ORDER BY julianday(created_at), message_id, channel LIMIT ?",
+                + "julianday(next_at) <= julianday(?) ORDER BY julianday(created_at), rowid LIMIT ?",
                 Outbox::delivery, PENDING, now, limit));
     }
 
@@ -130,7 +133,7 @@ public final class Outbox {
     /** Every delivery of a run (all runs when null), in the order they were made. */
     public List<Delivery> deliveries(String runId) {
         return db.inTransaction(c -> Sql.list(c, "SELECT * FROM hwf_delivery WHERE ?1 IS NULL OR run_id=?1 "
-                + "ORDER BY julianday(created_at), message_id, channel", Outbox::delivery, runId));
+                + "ORDER BY julianday(created_at), rowid", Outbox::delivery, runId));
     }
 
     /** The notices of a run, in the order they were written. */
@@ -144,7 +147,10 @@ public final class Outbox {
     /** How a run's notifications stand (on a connection of the reading path too). */
     static Summary summary(Connection c, String runId) throws SQLException {
         return new Summary(count(c, runId, PENDING), count(c, runId, SENT), count(c, runId, FAILED),
-                Sql.number(c, "SELECT count(*) FROM hwf_notice WHERE run_id=? AND message_id IS NULL", runId));
+                Sql.number(c, "SELECT count(*) FROM hwf_notice WHERE run_id=? AND message_id IS NULL", runId),
+                Sql.first(c, "SELECT last_error FROM hwf_delivery WHERE run_id=? AND state<>? AND last_error IS NOT "
+                        + "NULL ORDER BY julianday(created_at) DESC LIMIT 1", rs -> rs.getString(1), runId, SENT)
+                        .orElse(null));
     }
 
     /** {@link #summary(Connection, String)} in a transaction of its own. */

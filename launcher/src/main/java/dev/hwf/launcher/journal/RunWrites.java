@@ -142,8 +142,10 @@ final class RunWrites {
     int switchVersion(String runId, int expected, WorkflowVersion next, Revision revision,
                       Map<String, List<String>> serviceDependants, Instant now) {
         return db.inTransaction(c -> {
-            if (Sql.update(c, "UPDATE hwf_run SET version=?, spec=?, source=? WHERE id=? AND version=?",
-                    next.version(), next.spec(), next.source(), runId, expected) != 1) {
+            Workflow nextWf = SpecCodec.fromJsonOrNull(next.spec());
+            String heard = nextWf == null || nextWf.notifications() == null ? null : nextWf.notifications().heard();
+            if (Sql.update(c, "UPDATE hwf_run SET version=?, spec=?, source=?, notify=? WHERE id=? AND version=?",
+                    next.version(), next.spec(), next.source(), heard, runId, expected) != 1) {
                 throw new HwfException(ExitCodes.BAD_INPUT, "run " + runId + " changed while this resume planned"
                         + " (another resume?); run the command again");
             }

@@ -26,7 +26,7 @@ public final class Messages {
             return List.of();
         }
         String subject = subject(g);
-        String body = body(g);
+        String body = body(g, wf);
         List<Outbox.Message> out = new ArrayList<>();
         List<Notify.Rule> rules = wf.notifications().rules();
         for (int i = 0; i < rules.size(); i++) {
@@ -47,7 +47,7 @@ public final class Messages {
         };
     }
 
-    static String body(Outbox.Group g) {
+    static String body(Outbox.Group g, Workflow wf) {
         StringBuilder b = new StringBuilder();
         List<Outbox.Notice> notices = g.notices();
         if (g.kind().equals("ended")) {
@@ -63,7 +63,7 @@ public final class Messages {
         for (int i = 0; i < Math.min(LISTED, notices.size()); i++) {
             Outbox.Notice n = notices.get(i);
             b.append("- ").append(n.task() == null ? "the run" : n.task());
-            if (n.index() != null) {
+            if (n.index() != null && (n.task() == null || !wf.has(n.task()) || wf.task(n.task()).isArray())) {
                 b.append('[').append(n.index()).append(']');
             }
             b.append(' ').append(n.kind());
