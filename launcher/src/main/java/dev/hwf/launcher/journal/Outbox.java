@@ -98,6 +98,29 @@ public final class Outbox {
         });
     }
 
+    /**
+     * The {@code budget} notices (SPEC section 7) a run's GPU-hour use calls for: one at 80 % and one at
+     * 100 % of {@code budget}, each written once (a pass that finds it written already writes nothing),
+     * and only when the run's {@code notify:} hears {@code budget}. How many were written now.
+     */
+    public int budget(String runId, double used, double budget, String usage, Instant now) {
+        if (used < budget * 0.8) {
+            return 0;
+        }
+        return db.inTransaction(c -> {
+            int n = 0;
+            for (int percent : new int[] {80, 100}) {
+                if (used >= budget * percent / 100.0) {
+                    n += Sql.update(c, "INSERT INTO hwf_notice(run_id, kind, state, reason, created_at) SELECT ?, "
+                            + "'budget', ?, ?, ? WHERE (SELECT notify FROM hwf_run WHERE id=?) LIKE '%,budget,%' AND "
+                            + "NOT EXISTS (SELECT 1 FROM hwf_notice WHERE run_id=? AND kind='budget' AND state=?)",
+                            runId, percent + "%", usage, now, runId, runId, percent + "%");
+                }
+            }
+            return n;
+        });
+    }
+
     /** Deliveries that are PENDING and due at {@code now}, in the order they were made, at most {@code limit}. */
     public List<Delivery> due(Instant now, int limit) {
         return db.inTransaction(c -> Sql.list(c, "SELECT * FROM hwf_delivery WHERE state=? AND "

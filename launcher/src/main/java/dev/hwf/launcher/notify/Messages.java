@@ -43,6 +43,8 @@ public final class Messages {
             case "failed" -> "hwf: " + (n == 1 ? "an element" : n + " elements") + " of run " + g.runId()
                     + " failed";
             case "ended" -> "hwf: run " + g.runId() + " ended " + g.notices().get(n - 1).state();
+            case "budget" -> "hwf: run " + g.runId() + " has used " + g.notices().get(n - 1).state()
+                    + " of its GPU-hour budget";
             default -> "hwf: run " + g.runId() + ": " + g.kind();
         };
     }
@@ -50,6 +52,13 @@ public final class Messages {
     static String body(Outbox.Group g, Workflow wf) {
         StringBuilder b = new StringBuilder();
         List<Outbox.Notice> notices = g.notices();
+        if (g.kind().equals("budget")) {
+            for (Outbox.Notice n : notices) {
+                b.append("run ").append(g.runId()).append(" (workflow ").append(g.workflow()).append(") has used ")
+                        .append(n.state()).append(" of its GPU-hour budget: ").append(n.reason()).append('\n');
+            }
+            return b.append(hint(g.runId())).toString();
+        }
         if (g.kind().equals("ended")) {
             Outbox.Notice last = notices.get(notices.size() - 1);
             b.append("run ").append(g.runId()).append(" (workflow ").append(g.workflow()).append(") ended ")

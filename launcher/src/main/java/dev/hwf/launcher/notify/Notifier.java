@@ -10,8 +10,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,6 +31,8 @@ public final class Notifier {
     public static final String CRASH_POINT = "after-notify-send";
     /** Deliveries tried in one call at most: a pass never spends long on them. */
     static final int PER_CALL = 50;
+    /** No new send is started this long after a call began; the rest wait for the next pass. */
+    static final Duration BUDGET = Duration.ofSeconds(30);
 
     /**
      * How long a claim holds, the first wait after a failure and the longest, and after how long a
@@ -97,9 +101,14 @@ public final class Notifier {
         outbox.gather(Messages::compose, clock.instant());
         List<Outbox.Delivery> due = outbox.due(clock.instant(), PER_CALL);
         Map<String, Notify> notifyOf = new HashMap<>();
+        Set<String> down = new HashSet<>(); // channels that failed in this call: their other messages wait
+        long started = System.nanoTime();
         int sent = 0;
         for (Outbox.Delivery d : due) {
             Instant now = clock.instant();
+            if (System.nanoTime() - started > BUDGET.toNanos() || down.contains(d.runId() + "\n" + d.channel())) {
+                continue;
+            }
             if (!outbox.claim(d, now.plus(timing.lease()))) {
                 continue; // another hwf process took it
             }
@@ -116,6 +125,7 @@ public final class Notifier {
                 LOG.warn("notification {} to {}: {}{}", d.messageId(), describe(notify, d), e.getMessage(),
                         giveUp ? "; given up" : "; tried again later");
                 outbox.failed(d, e.getMessage(), at.plus(timing.after(tries)), giveUp);
+                down.add(d.runId() + "\n" + d.channel());
                 continue;
             }
             crash.reach(CRASH_POINT);

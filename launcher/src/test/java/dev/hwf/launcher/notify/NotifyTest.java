@@ -333,6 +333,24 @@ class NotifyTest {
     }
 
     @Test
+    void theBudgetIsHeardAtEightyAndAHundredPercentOnceEach() {
+        String runId = run("- { on: [budget], webhook: '" + hook() + "' }", 1);
+        Outbox outbox = journal.outbox();
+        assertEquals(0, outbox.budget(runId, 7.9, 10, "7.9 of 10 GPU-hours", T0));
+        assertEquals(1, outbox.budget(runId, 8.0, 10, "8.0 of 10 GPU-hours", T0));
+        assertEquals(0, outbox.budget(runId, 9.0, 10, "9.0 of 10 GPU-hours", T0), "once");
+        assertEquals(1, notifier(CrashHook.NONE).deliver());
+        assertTrue(received.get(0).body().get("text").asText().contains("has used 80% of its GPU-hour budget: "
+                + "8.0 of 10 GPU-hours"), received.get(0).body().toString());
+        assertEquals(1, outbox.budget(runId, 10.5, 10, "10.5 of 10 GPU-hours", T0));
+        assertEquals(0, outbox.budget(runId, 11, 10, "11 of 10 GPU-hours", T0));
+        assertEquals(1, notifier(CrashHook.NONE).deliver());
+        assertTrue(received.get(1).body().get("text").asText().contains("used 100%"));
+        String quiet = run("- { on: [failed], webhook: '" + hook() + "' }", 1);
+        assertEquals(0, outbox.budget(quiet, 11, 10, "11 of 10 GPU-hours", T0), "a run that does not hear budget");
+    }
+
+    @Test
     void backoffDoublesUpToAnHour() {
         Notifier.Timing t = Notifier.Timing.DEFAULT;
         assertEquals(Duration.ofSeconds(30), t.after(1));
