@@ -15,6 +15,7 @@ CREATE TABLE hwf_notice (
   kind         TEXT NOT NULL,
   task         TEXT,
   idx          INTEGER,
+  attempt      INTEGER,
   state        TEXT,
   reason       TEXT,
   created_at   TEXT NOT NULL,

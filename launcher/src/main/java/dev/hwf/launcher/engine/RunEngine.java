@@ -142,10 +142,22 @@ public final class RunEngine {
                 return journal.openSnapshot(runId);
             }
             RunSnapshot after = advanceLocked(runId, askScheduler);
+            if (askScheduler && !after.run().isFinished()) {
+                noticeStuck(after);
+            }
             if (askScheduler || after.run().isFinished()) {
                 notifier.deliver(); // what this pass (or any before it) left in the outbox
             }
             return after;
+        }
+    }
+
+    /** {@code notify: stuck}: live elements whose state has not changed for {@code stuckAfter} (SPEC section 7). */
+    private void noticeStuck(RunSnapshot snap) {
+        Workflow wf = SpecCodec.fromJsonOrNull(snap.run().spec());
+        Long after = wf == null || wf.notifications() == null ? null : wf.notifications().stuckAfter();
+        if (after != null) {
+            journal.outbox().stuck(snap.run().id(), Duration.ofSeconds(after), clock.instant());
         }
     }
 

@@ -121,6 +121,25 @@ public final class Outbox {
         });
     }
 
+    /**
+     * The {@code stuck} notices of a run whose {@code notify:} hears them: one per live element and
+     * attempt that has not changed state for {@code after} (QUEUED since its attempt was submitted,
+     * RUNNING since it started), written once each. How many were written now.
+     */
+    public int stuck(String runId, java.time.Duration after, Instant now) {
+        Instant cutoff = now.minus(after);
+        return db.inTransaction(c -> Sql.update(c, "INSERT INTO hwf_notice(run_id, kind, task, idx, attempt, state, "
+                + "reason, created_at) SELECT e.run_id, 'stuck', e.task, e.idx, e.attempt, e.state, CASE e.state WHEN "
+                + "'RUNNING' THEN 'running since ' || e.started_at ELSE 'queued since ' || a.submitted_at || "
+                + "coalesce(' as job ' || e.job_id, '') END, ? FROM hwf_element e JOIN hwf_attempt a ON "
+                + "a.run_id=e.run_id AND a.task=e.task AND a.attempt=e.attempt WHERE e.run_id=? AND "
+                + "(SELECT notify FROM hwf_run WHERE id=?) LIKE '%,stuck,%' AND ((e.state='RUNNING' AND "
+                + "julianday(e.started_at) < julianday(?)) OR (e.state='QUEUED' AND julianday(a.submitted_at) < "
+                + "julianday(?))) AND NOT EXISTS (SELECT 1 FROM hwf_notice n WHERE n.run_id=e.run_id AND "
+                + "n.kind='stuck' AND n.task=e.task AND n.idx=e.idx AND n.attempt=e.attempt AND n.state=e.state)",
+                now, runId, runId, cutoff, cutoff));
+    }
+
     /** Deliveries that are PENDING and due at {@code now}, in the order they were made, at most {@code limit}. */
     public List<Delivery> due(Instant now, int limit) {
         return db.inTransaction(c -> Sql.list(c, "SELECT * FROM hwf_delivery WHERE state=? AND "

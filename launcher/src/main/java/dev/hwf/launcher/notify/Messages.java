@@ -43,6 +43,8 @@ public final class Messages {
             case "failed" -> "hwf: " + (n == 1 ? "an element" : n + " elements") + " of run " + g.runId()
                     + " failed";
             case "ended" -> "hwf: run " + g.runId() + " ended " + g.notices().get(n - 1).state();
+            case "stuck" -> "hwf: " + (n == 1 ? "an element" : n + " elements") + " of run " + g.runId()
+                    + " made no progress";
             case "budget" -> "hwf: run " + g.runId() + " has used " + g.notices().get(n - 1).state()
                     + " of its GPU-hour budget";
             default -> "hwf: run " + g.runId() + ": " + g.kind();

@@ -10,6 +10,9 @@ import java.util.List;
  * @param smtp  {@code site.smtp}, or the config's {@code smtp:}; null when none is set
  */
 public record Notify(List<Rule> rules, Smtp smtp) {
+    /** Seconds without a state change after which a live element is {@code stuck}, unless an entry says. */
+    public static final long STUCK_AFTER = 6 * 3600;
+
     /** The events an entry's {@code on:} may name. */
     public static final List<String> EVENTS = List.of("failed", "ended", "stuck", "budget");
 
@@ -23,10 +26,16 @@ public record Notify(List<Rule> rules, Smtp smtp) {
      * @param webhook an http(s) URL that takes a JSON body with a {@code text} field
      * @param email   an address, reached through {@link Smtp}
      * @param command a command line run by bash with the message on its standard input
+     * @param stuckAfter seconds without a state change after which a live element is {@code stuck}; null
+     *                for the default ({@link #STUCK_AFTER})
      */
-    public record Rule(List<String> on, String webhook, String email, String command) {
+    public record Rule(List<String> on, String webhook, String email, String command, Long stuckAfter) {
         public Rule {
             on = List.copyOf(on);
+        }
+
+        public Rule(List<String> on, String webhook, String email, String command) {
+            this(on, webhook, email, command, null);
         }
 
         /** The channel as a user reads it in messages: {@code webhook URL}, {@code email ADDRESS}, ... */
@@ -41,6 +50,12 @@ public record Notify(List<Rule> rules, Smtp smtp) {
      */
     public record Smtp(String host, int port, boolean starttls, String userFromEnv, String passwordFromEnv,
                        String from) {
+    }
+
+    /** The shortest {@code stuckAfter} of the entries that hear {@code stuck}; null when none does. */
+    public Long stuckAfter() {
+        return rules.stream().filter(r -> r.on().contains("stuck"))
+                .map(r -> r.stuckAfter() == null ? STUCK_AFTER : r.stuckAfter()).min(Long::compare).orElse(null);
     }
 
     /** Whether there is anything to hear. */

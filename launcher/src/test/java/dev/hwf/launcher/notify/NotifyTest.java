@@ -351,6 +351,29 @@ class NotifyTest {
     }
 
     @Test
+    void anElementWithoutAStateChangeForStuckAfterIsHeardOncePerStateAndAttempt() {
+        String runId = run("- { on: [stuck], stuckAfter: 2h, webhook: '" + hook() + "' }", 3);
+        journal.claim(runId, "sim", 0, List.of(0, 1, 2), "nt-sim", T0);
+        move(runId, List.of(0), JobState.RUNNING, null);
+        Outbox outbox = journal.outbox();
+        assertEquals(0, outbox.stuck(runId, Duration.ofHours(2), T0.plus(Duration.ofMinutes(119))));
+        assertEquals(3, outbox.stuck(runId, Duration.ofHours(2), T0.plus(Duration.ofMinutes(121))));
+        assertEquals(0, outbox.stuck(runId, Duration.ofHours(2), T0.plus(Duration.ofHours(5))), "once each");
+        clock.set(T0.plus(Duration.ofHours(5)));
+        move(runId, List.of(1), JobState.RUNNING, null); // a change: a new wait begins
+        assertEquals(0, outbox.stuck(runId, Duration.ofHours(2), T0.plus(Duration.ofHours(6))));
+        assertEquals(1, outbox.stuck(runId, Duration.ofHours(2), T0.plus(Duration.ofHours(8))));
+        assertEquals(1, notifier(CrashHook.NONE).deliver());
+        String text = received.get(0).body().get("text").asText();
+        assertTrue(text.contains("4 elements of run " + runId + " made no progress"), text);
+        assertTrue(text.contains("- sim[2] stuck: queued since"), text);
+        assertEquals(1, received.size(), "one message for the four");
+        String quiet = run("- { on: [failed], webhook: '" + hook() + "' }", 1);
+        journal.claim(quiet, "sim", 0, List.of(0), "nt-sim", T0);
+        assertEquals(0, outbox.stuck(quiet, Duration.ofHours(2), T0.plus(Duration.ofDays(1))));
+    }
+
+    @Test
     void backoffDoublesUpToAnHour() {
         Notifier.Timing t = Notifier.Timing.DEFAULT;
         assertEquals(Duration.ofSeconds(30), t.after(1));

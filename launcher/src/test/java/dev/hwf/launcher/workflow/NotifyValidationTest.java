@@ -44,6 +44,9 @@ class NotifyValidationTest {
         assertEquals(n, SpecCodec.fromJson(SpecCodec.toJson(wf)).notifications(), "kept with the run in the journal");
         assertTrue(SpecCodec.toJson(wf).contains("SMTP_PASSWORD"));
         assertNull(parse("name: x\n" + TASKS).notifications());
+        assertEquals(Notify.STUCK_AFTER, n.stuckAfter(), "6 hours unless an entry says");
+        assertEquals(5400L, parse("name: x\nnotify: [{ on: [stuck], stuckAfter: 90m, webhook: 'http://h/x' }, "
+                + "{ on: [stuck], email: a@b.org }]\n" + TASKS).notifications().stuckAfter(), "the shortest");
     }
 
     @ParameterizedTest(name = "{0}")
@@ -62,6 +65,8 @@ class NotifyValidationTest {
         "`site: { smtp: { host: h, from: a@b.org, user: { fromEnv: U } } }` | site.smtp | both user and password",
         "`site: { smtp: { from: a@b.org } }`                    | site.smtp.host    | missing",
         "`site: { smtp: { host: h, from: a@b.org, tls: yes } }` | site.smtp.tls     | unknown key",
+        "notify: [{ on: [failed], stuckAfter: 2h, email: a@b.org }] | notify[0].stuckAfter | only means something with stuck",
+        "notify: [{ on: [stuck], stuckAfter: soon, email: a@b.org }] | notify[0].stuckAfter | soon",
     })
     void badEntriesAreRefusedWithTheirLineAndKey(String line, String key, String says) {
         List<Problem> p = problems("name: x\n" + line + "\n" + TASKS);

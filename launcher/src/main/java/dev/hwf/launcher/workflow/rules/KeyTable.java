@@ -20,7 +20,7 @@ public record KeyTable(String where, List<String> keys) {
     public static final KeyTable SITES_ENTRY = new KeyTable("in a site of sites", concat(SITE.keys,
             List.of("scheduler", "cost", "budget", "reaches")));
     public static final KeyTable NOTIFY = new KeyTable("in a notify entry", List.of("on", "webhook", "email",
-            "command"));
+            "command", "stuckAfter"));
     public static final KeyTable SMTP = new KeyTable("in smtp", List.of("host", "port", "starttls", "user",
             "password", "from"));
     public static final KeyTable CONFIG = new KeyTable("in the user's config file", List.of("notify", "smtp"));

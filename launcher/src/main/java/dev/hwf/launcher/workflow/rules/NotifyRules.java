@@ -68,7 +68,13 @@ public final class NotifyRules {
         String path = key + "." + channel;
         Node value = m.value(channel);
         String text = read.oneLine(value, path, channel.equals("command") ? "the command" : "the " + channel);
-        if (text == null || on == null) {
+        Long stuckAfter = absent(m.value("stuckAfter")) ? null : read.seconds(m.value("stuckAfter"),
+                key + ".stuckAfter");
+        if (stuckAfter != null && on != null && !on.contains("stuck")) {
+            read.at(m.value("stuckAfter"), key + ".stuckAfter", "only means something with stuck in on:");
+            return null;
+        }
+        if (text == null || on == null || (!absent(m.value("stuckAfter")) && stuckAfter == null)) {
             return null;
         }
         switch (channel) {
@@ -77,17 +83,17 @@ public final class NotifyRules {
                     read.at(value, path, Text.show(text) + " is not an http:// or https:// URL");
                     return null;
                 }
-                return new Notify.Rule(on, text, null, null);
+                return new Notify.Rule(on, text, null, null, stuckAfter);
             }
             case "email" -> {
                 if (!ADDRESS.matcher(text).matches()) {
                     read.at(value, path, Text.show(text) + " is not an e-mail address such as alice@example.org");
                     return null;
                 }
-                return new Notify.Rule(on, null, text, null);
+                return new Notify.Rule(on, null, text, null, stuckAfter);
             }
             default -> {
-                return new Notify.Rule(on, null, null, text);
+                return new Notify.Rule(on, null, null, text, stuckAfter);
             }
         }
     }
