@@ -6,20 +6,24 @@ import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.Home;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.batch.RunJob;
+import dev.hwf.launcher.engine.CrashHook;
 import dev.hwf.launcher.engine.RunEngine;
 import dev.hwf.launcher.exec.FileModes;
-import dev.hwf.launcher.journal.SqliteNative;
 import dev.hwf.launcher.journal.Journal;
+import dev.hwf.launcher.journal.Outbox;
 import dev.hwf.launcher.journal.Reuse;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.SqliteNative;
 import dev.hwf.launcher.journal.StagingLog;
+import dev.hwf.launcher.notify.Notifier;
 import dev.hwf.launcher.plan.Definitions;
 import dev.hwf.launcher.plan.ReusePlan;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.site.Sites;
+import dev.hwf.launcher.workflow.UserConfig;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.io.IOException;
@@ -221,7 +225,8 @@ public final class HwfCommand implements Runnable {
         public Integer call() {
             String text = WorkflowLoader.read(args.file);
             Workflow wf = WorkflowLoader.parse(text, args.file.toString(),
-                    args.file.toAbsolutePath().normalize().getParent(), args.sets);
+                    args.file.toAbsolutePath().normalize().getParent(), args.sets)
+                    .withNotifyDefaults(UserConfig.notifyDefaults());
             Scheduler scheduler = Schedulers.forWorkflow(wf);
             String workdir = workdir(wf, scheduler);
             if (dryRun) {
@@ -396,8 +401,15 @@ public final class HwfCommand implements Runnable {
                 // the table shows per-task counts: the elements one by one are read for --json only
                 RunSnapshot snap = json ? journal.snapshot(id) : journal.openSnapshot(id);
                 List<StagingLog.Staging> staging = journal.staging().staging(id);
-                hwf.out.print(json ? StatusView.json(StatusView.statusObject(snap, staging)) + "\n"
-                        : StatusView.table(snap, hwf.terminal(), journal.mostTries(id), staging));
+                Outbox.Summary notices = journal.outbox().summary(id);
+                if (json) {
+                    Map<String, Object> status = StatusView.statusObject(snap, staging);
+                    status.put("notifications", StatusView.notifications(notices));
+                    hwf.out.print(StatusView.json(status) + "\n");
+                } else {
+                    hwf.out.print(StatusView.table(snap, hwf.terminal(), journal.mostTries(id), staging)
+                            + StatusView.notificationsLine(notices));
+                }
                 return ExitCodes.OK;
             }
         }
@@ -489,6 +501,8 @@ public final class HwfCommand implements Runnable {
                         hwf.err.println("hwf: run " + id + ": " + e.getMessage());
                     }
                 }
+                // notifications still due, of runs that ended (a cancel, an earlier try the receiver refused)
+                new Notifier(journal, Clock.systemUTC(), CrashHook.fromEnvironment()).deliver();
                 if (ids.isEmpty()) {
                     hwf.hint("no unfinished runs");
                 }

@@ -11,6 +11,7 @@ import dev.hwf.launcher.plan.RevisionPlan;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
 import dev.hwf.launcher.site.Sites;
+import dev.hwf.launcher.workflow.UserConfig;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import java.nio.file.Path;
@@ -84,7 +85,8 @@ final class ResumeCommand implements Callable<Integer> {
                 source = file.toString();
                 text = WorkflowLoader.read(file);
                 allSets = sets;
-                next = WorkflowLoader.parse(text, source, file.toAbsolutePath().normalize().getParent(), sets);
+                next = WorkflowLoader.parse(text, source, file.toAbsolutePath().normalize().getParent(), sets)
+                        .withNotifyDefaults(UserConfig.notifyDefaults());
                 note = "resume --file " + file + (sets.isEmpty() ? "" : " --set " + String.join(" --set ", sets));
             } else if (!sets.isEmpty()) {
                 if (text == null) {
@@ -95,7 +97,8 @@ final class ResumeCommand implements Callable<Integer> {
                 allSets = new ArrayList<>(current.sets());
                 allSets.addAll(sets);
                 Path base = Path.of(source).toAbsolutePath().normalize().getParent();
-                next = WorkflowLoader.parse(text, source, base, allSets);
+                next = WorkflowLoader.parse(text, source, base, allSets)
+                        .withNotifyDefaults(UserConfig.notifyDefaults());
                 note = "resume --set " + String.join(" --set ", sets);
             }
             Scheduler scheduler = Schedulers.forWorkflow(next);

@@ -8,6 +8,7 @@ import dev.hwf.launcher.report.Accounting;
 import dev.hwf.launcher.report.SweepParams;
 import dev.hwf.launcher.journal.AttemptRecord;
 import dev.hwf.launcher.journal.ElementRecord;
+import dev.hwf.launcher.journal.Outbox;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.StagingLog.Staging;
@@ -147,6 +148,29 @@ final class StatusView {
         run.put("coreHours", Accounting.rounded(usage.total().coreHours()));
         run.put("gpuHours", Accounting.rounded(usage.total().gpuHours()));
         return run;
+    }
+
+    /**
+     * {@code notifications} in {@code status --json}: how many messages wait to be sent (notices not yet
+     * gathered into one included), were sent, or were given up, and the last error of one not sent.
+     */
+    static Map<String, Object> notifications(Outbox.Summary s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("pending", s.pending() + (s.open() > 0 ? 1 : 0));
+        out.put("sent", s.sent());
+        out.put("failed", s.failed());
+        out.put("lastError", s.lastError());
+        return out;
+    }
+
+    /** A line under the table when a notification waits or was given up; nothing otherwise. */
+    static String notificationsLine(Outbox.Summary s) {
+        int pending = s.pending() + (s.open() > 0 ? 1 : 0);
+        if (pending == 0 && s.failed() == 0) {
+            return "";
+        }
+        return "notifications: " + pending + " pending, " + s.sent() + " sent, " + s.failed() + " given up"
+                + (s.lastError() == null ? "" : " (last error: " + s.lastError() + ")") + "\n";
     }
 
     /**

@@ -24,8 +24,9 @@ import dev.hwf.launcher.journal.ElementRecord;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunLock;
 import dev.hwf.launcher.journal.RunSnapshot;
-import dev.hwf.launcher.journal.StagingLog;
 import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.StagingLog;
+import dev.hwf.launcher.notify.Notifier;
 import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Sites;
 import dev.hwf.launcher.workflow.NamedSite;
@@ -89,6 +90,7 @@ public final class RunEngine {
     private final SiteLimitsReader limits;
     private final StageInputs stager;
     private final CrashHook crash;
+    private final Notifier notifier;
     /** Passes in a row whose status call went unanswered (kept across passes, for backing off). */
     private int statusFailures;
 
@@ -113,6 +115,7 @@ public final class RunEngine {
         this.limits = new SiteLimitsReader(journal, clock);
         this.stager = new StageInputs(journal, clock, crash);
         this.crash = crash;
+        this.notifier = new Notifier(journal, clock, crash);
     }
 
     /**
@@ -138,7 +141,23 @@ public final class RunEngine {
                 LOG.debug("run {}: another hwf process is on it; skipping this pass", runId);
                 return journal.openSnapshot(runId);
             }
-            return advanceLocked(runId, askScheduler);
+            RunSnapshot after = advanceLocked(runId, askScheduler);
+            if (askScheduler && !after.run().isFinished()) {
+                noticeStuck(after);
+            }
+            if (askScheduler || after.run().isFinished()) {
+                notifier.deliver(); // what this pass (or any before it) left in the outbox
+            }
+            return after;
+        }
+    }
+
+    /** {@code notify: stuck}: live elements whose state has not changed for {@code stuckAfter} (SPEC section 7). */
+    private void noticeStuck(RunSnapshot snap) {
+        Workflow wf = SpecCodec.fromJsonOrNull(snap.run().spec());
+        Long after = wf == null || wf.notifications() == null ? null : wf.notifications().stuckAfter();
+        if (after != null) {
+            journal.outbox().stuck(snap.run().id(), Duration.ofSeconds(after), clock.instant());
         }
     }
 
@@ -401,6 +420,7 @@ public final class RunEngine {
             Instant now = clock.instant();
             PhaseResult cancelled = CancelRun.cancel(pass(snap, SpecCodec.fromJson(snap.run().spec())), reason, now);
             journal.apply(runId, cancelled.changes(), cancelled.waiting(), now);
+            notifier.deliver();
             return journal.openSnapshot(runId);
         }
     }

@@ -31,7 +31,7 @@ import javax.sql.DataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 8;
+    public static final int SCHEMA_VERSION = 9;
 
     private final JournalDb db;
     private final Runnable closer;
@@ -39,6 +39,7 @@ public final class Journal implements AutoCloseable {
     private final RunWrites runWrites;
     private final ElementWrites elementWrites;
     private final StagingLog staging;
+    private final Outbox outbox;
 
     Journal(JournalDb db, Runnable closer) {
         this.db = db;
@@ -48,6 +49,7 @@ public final class Journal implements AutoCloseable {
         this.runWrites = new RunWrites(db, rollup);
         this.elementWrites = new ElementWrites(db, rollup);
         this.staging = new StagingLog(db, rollup);
+        this.outbox = new Outbox(db);
     }
 
     /** Opens (creating, upgrading) the journal, in the mode its file system or {@code HWF_JOURNAL_MODE} says. */
@@ -315,6 +317,11 @@ public final class Journal implements AutoCloseable {
     /** {@link WaitingChange}s to the elements still WAITING, task states derived again; one transaction. */
     public int applyWaiting(String runId, List<WaitingChange> changes, Instant now) {
         return apply(runId, List.of(), changes, now);
+    }
+
+    /** The outbox of notifications (SPEC section 7): notices, the messages made of them, their deliveries. */
+    public Outbox outbox() {
+        return outbox;
     }
 
     /** The record of input staging between sites (SPEC section 7). */

@@ -55,9 +55,10 @@ final class RunWrites {
                      Map<String, String> definitions, Reuse reuse) {
         return db.inTransaction(c -> {
             String id = unusedRunId(c, () -> newRunId(wf.name(), now));
-            Sql.update(c, "INSERT INTO hwf_run(id, workflow, scheduler, state, source, spec, workdir, submitted_at) "
-                    + "VALUES (?,?,?,?,?,?,?,?)", id, wf.name(), wf.scheduler(), RunState.RUNNING, wf.source(),
-                    specJson, workdir, now);
+            // notify: the events the outbox's triggers write notices for (schema-9.sql)
+            Sql.update(c, "INSERT INTO hwf_run(id, workflow, scheduler, state, source, spec, workdir, submitted_at, "
+                    + "notify) VALUES (?,?,?,?,?,?,?,?,?)", id, wf.name(), wf.scheduler(), RunState.RUNNING,
+                    wf.source(), specJson, workdir, now, wf.notifications() == null ? null : wf.notifications().heard());
             try (PreparedStatement task = c.prepareStatement("INSERT INTO hwf_task(run_id, name, position, state, "
                     + "array_size) VALUES (?,?,?,?,?)");
                  PreparedStatement count = c.prepareStatement("INSERT INTO hwf_count(run_id, task, state, reason, n, "
@@ -141,8 +142,10 @@ final class RunWrites {
     int switchVersion(String runId, int expected, WorkflowVersion next, Revision revision,
                       Map<String, List<String>> serviceDependants, Instant now) {
         return db.inTransaction(c -> {
-            if (Sql.update(c, "UPDATE hwf_run SET version=?, spec=?, source=? WHERE id=? AND version=?",
-                    next.version(), next.spec(), next.source(), runId, expected) != 1) {
+            Workflow nextWf = SpecCodec.fromJsonOrNull(next.spec());
+            String heard = nextWf == null || nextWf.notifications() == null ? null : nextWf.notifications().heard();
+            if (Sql.update(c, "UPDATE hwf_run SET version=?, spec=?, source=?, notify=? WHERE id=? AND version=?",
+                    next.version(), next.spec(), next.source(), heard, runId, expected) != 1) {
                 throw new HwfException(ExitCodes.BAD_INPUT, "run " + runId + " changed while this resume planned"
                         + " (another resume?); run the command again");
             }

@@ -10,6 +10,7 @@ import dev.hwf.launcher.workflow.rules.FieldReader;
 import dev.hwf.launcher.workflow.rules.GraphRules;
 import dev.hwf.launcher.workflow.rules.KeyTable;
 import dev.hwf.launcher.workflow.rules.Names;
+import dev.hwf.launcher.workflow.rules.NotifyRules;
 import dev.hwf.launcher.workflow.rules.ParsedTask;
 import dev.hwf.launcher.workflow.rules.PilotRules;
 import dev.hwf.launcher.workflow.rules.PlacementRules;
@@ -76,6 +77,7 @@ final class Validator {
         boolean perCampaign = siteRules.budgetPerCampaign(root.value("budget"));
         SchedulerAdapter adapter = SchedulerRegistry.find(scheduler, site).orElse(null);
         PilotRules pilots = new PilotRules(read, root.value("pilot"), adapter);
+        Notify notify = notify(root, sites, defaultSite);
         Workflow shape = new Workflow(name, scheduler, site, List.of(), source, budget, perCampaign, null, sites,
                 sites.isEmpty() ? null : defaultSite);
         List<Task> tasks = tasks(root, taskRules, defaults, shape, adapter, pilots);
@@ -92,7 +94,20 @@ final class Validator {
             tasks.add(PilotJobs.task(pilot, site.host() != null, secrets));
         }
         return new Workflow(name, scheduler, site, tasks, source, budget, perCampaign, pilot, sites,
-                sites.isEmpty() ? null : defaultSite);
+                sites.isEmpty() ? null : defaultSite, notify);
+    }
+
+    /** {@code notify:}, with the SMTP server of {@code site:} (or of the default site of {@code sites:}). */
+    private Notify notify(MapNode root, List<NamedSite> sites, String defaultSite) {
+        Node siteNode = root.value("site");
+        String path = "site.smtp";
+        if (!sites.isEmpty() && root.value("sites") instanceof MapNode all
+                && all.value(defaultSite) instanceof MapNode own) {
+            siteNode = own;
+            path = "sites." + defaultSite + ".smtp";
+        }
+        Node smtp = siteNode instanceof MapNode m ? m.value("smtp") : null;
+        return new NotifyRules(read).notify(root.value("notify"), smtp, path);
     }
 
     /** Each task's own rules, then the rules across tasks; the tasks only when nothing is wrong. */

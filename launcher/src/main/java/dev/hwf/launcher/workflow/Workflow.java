@@ -17,15 +17,23 @@ import java.util.Map;
  * @param sites          every site, in file order (SPEC section 7); a workflow without {@code sites:}
  *                       has one, {@value NamedSite#DEFAULT}, made of {@code scheduler} and {@code site}
  * @param defaultSite    where a task without {@code site:} runs; null when the file has no {@code sites:}
+ * @param notifications  who hears of failures, the run's end and the like (SPEC section 7); null for nobody
  */
 public record Workflow(String name, String scheduler, Site site, List<Task> tasks, String source,
                        Double budgetGpuHours, boolean budgetPerCampaign, Pilot pilot, List<NamedSite> sites,
-                       String defaultSite) {
+                       String defaultSite, Notify notifications) {
     public Workflow {
         tasks = List.copyOf(tasks);
         // null when read from a journal written before several sites existed
         sites = sites == null || sites.isEmpty()
                 ? List.of(new NamedSite(NamedSite.DEFAULT, scheduler, site, null, null)) : List.copyOf(sites);
+    }
+
+    /** A workflow without notifications. */
+    public Workflow(String name, String scheduler, Site site, List<Task> tasks, String source,
+                    Double budgetGpuHours, boolean budgetPerCampaign, Pilot pilot, List<NamedSite> sites,
+                    String defaultSite) {
+        this(name, scheduler, site, tasks, source, budgetGpuHours, budgetPerCampaign, pilot, sites, defaultSite, null);
     }
 
     /** A workflow on one site: its {@code scheduler:} and {@code site:}. */
@@ -37,7 +45,14 @@ public record Workflow(String name, String scheduler, Site site, List<Task> task
     /** The same workflow with other sites (each site's work directory resolved, say). */
     public Workflow withSites(List<NamedSite> resolved) {
         return new Workflow(name, scheduler, site, tasks, source, budgetGpuHours, budgetPerCampaign, pilot, resolved,
-                defaultSite);
+                defaultSite, notifications);
+    }
+
+    /** The same workflow with the user's notification defaults ({@link Notify#merge}) filled in. */
+    public Workflow withNotifyDefaults(Notify defaults) {
+        Notify merged = Notify.merge(notifications, defaults);
+        return merged == notifications ? this : new Workflow(name, scheduler, site, tasks, source, budgetGpuHours,
+                budgetPerCampaign, pilot, sites, defaultSite, merged);
     }
 
     /** The default site: where a task without {@code site:} runs, and the pilots. */

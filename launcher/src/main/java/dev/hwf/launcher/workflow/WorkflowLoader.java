@@ -25,9 +25,13 @@ public final class WorkflowLoader {
     private WorkflowLoader() {
     }
 
-    /** Reads, applies overrides, validates. Throws WorkflowException listing ALL problems. */
+    /**
+     * Reads, applies overrides, validates, and fills in the user's notification defaults
+     * ({@link UserConfig}). Throws WorkflowException listing ALL problems.
+     */
     public static Workflow load(Path file, List<String> sets) {
-        return parse(read(file), file.toString(), file.toAbsolutePath().normalize().getParent(), sets);
+        Workflow wf = parse(read(file), file.toString(), file.toAbsolutePath().normalize().getParent(), sets);
+        return wf.withNotifyDefaults(UserConfig.notifyDefaults());
     }
 
     /** The text of a workflow file, UTF-8; a WorkflowException when there is none to read. */

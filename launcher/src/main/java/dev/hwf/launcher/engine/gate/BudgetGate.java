@@ -13,7 +13,8 @@ import java.util.List;
  * the journal, this one included) has used that many GPU-hours (see {@link Accounting}), every
  * element not yet submitted ends CANCELLED with the reason, and nothing new is submitted. Jobs
  * already queued or running go on. The usage is added up at most once a pass, and only in a pass
- * that has something waiting.
+ * that has something waiting; that pass also writes the {@code budget} notices at 80 % and 100 %
+ * (SPEC section 7) for a run whose {@code notify:} hears them.
  */
 final class BudgetGate implements SubmitGate {
     private final Pass pass;
@@ -50,6 +51,9 @@ final class BudgetGate implements SubmitGate {
             }
             label = "campaign budget reached (" + (others.size() + 1) + " runs of " + wf.name() + "): ";
         }
+        String usage = Accounting.format(used) + " of " + Accounting.format(wf.budgetGpuHours()) + " GPU-hours"
+                + (wf.budgetPerCampaign() ? " (campaign)" : "");
+        journal.outbox().budget(pass.runId(), used, wf.budgetGpuHours(), usage, pass.now()); // notify: budget
         if (used < wf.budgetGpuHours()) {
             return Verdict.go();
         }

@@ -40,6 +40,11 @@ public final class FieldReader {
         problems.add(new Problem(p.file(), p.line(), p.column(), Text.escapeControls(key), message));
     }
 
+    /** How many problems are known so far: a rule compares it before and after to learn whether it found any. */
+    public int count() {
+        return problems.size();
+    }
+
     public void at(Node n, String key, String message) {
         at(n.pos(), key, message);
     }

@@ -12,13 +12,18 @@ import java.util.stream.Stream;
  */
 public record KeyTable(String where, List<String> keys) {
     public static final KeyTable TOP = new KeyTable("at the top level", List.of("name", "scheduler", "site",
-            "defaults", "tasks", "budget", "pilot", "sites", "defaultSite"));
+            "defaults", "tasks", "budget", "pilot", "sites", "defaultSite", "notify"));
     public static final KeyTable SITE = new KeyTable("in site", List.of("host", "port", "user", "identityFile",
             "knownHosts", "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share", "dependencies",
-            "secrets"));
+            "secrets", "smtp"));
     /** An entry of {@code sites:}: every key of {@code site:}, and its scheduler, cost and budget. */
     public static final KeyTable SITES_ENTRY = new KeyTable("in a site of sites", concat(SITE.keys,
             List.of("scheduler", "cost", "budget", "reaches")));
+    public static final KeyTable NOTIFY = new KeyTable("in a notify entry", List.of("on", "webhook", "email",
+            "command", "stuckAfter"));
+    public static final KeyTable SMTP = new KeyTable("in smtp", List.of("host", "port", "starttls", "user",
+            "password", "from"));
+    public static final KeyTable CONFIG = new KeyTable("in the user's config file", List.of("notify", "smtp"));
     public static final KeyTable COST = new KeyTable("in cost", List.of("coreHour", "gpuHour"));
     public static final KeyTable SITE_BUDGET = new KeyTable("in a site's budget", List.of("units"));
     public static final KeyTable INPUT = new KeyTable("in an input", List.of("from", "path"));

@@ -45,10 +45,10 @@ class KeyTableTest {
                 """);
         assertEquals(List.of(
                 "wf.yaml:2:1: colour: unknown key \"colour\"; allowed at the top level: name, scheduler, site, defaults,"
-                        + " tasks, budget, pilot, sites, defaultSite",
+                        + " tasks, budget, pilot, sites, defaultSite, notify",
                 "wf.yaml:3:9: site.hots: unknown key \"hots\" (did you mean host?); allowed in site: host, port, user,"
                         + " identityFile, knownHosts, workdir, gpuPartition, flavor, maxJobs, maxArraySize, share,"
-                        + " dependencies, secrets",
+                        + " dependencies, secrets, smtp",
                 "wf.yaml:4:24: budget.pe: unknown key \"pe\" (did you mean per?); allowed in budget: gpuHours, per",
                 "wf.yaml:5:10: pilot.job: unknown key \"job\" (did you mean jobs?); allowed in pilot: jobs, nodes,"
                         + " cpus, gpus, memory, walltime, partition, queue, account, qos, directives, idle",
