@@ -91,7 +91,7 @@ class ServeIT {
                     array: 24
                     command: |
                       sleep 0.2
-                      if [ "$HWF_ARRAY_INDEX" = 23 ]; then while [ ! -e %s ]; do sleep 0.1; done; fi
+                      if [ "$HWF_ARRAY_INDEX" = 23 ]; then for i in $(seq 900); do [ -e %s ] && break; sleep 0.1; done; fi
                       if [ "$HWF_ARRAY_INDEX" = 13 ]; then echo "diverged at step 812" >&2; exit 3; fi
                       echo "simulated shard $HWF_ARRAY_INDEX"
                   - name: summarise

@@ -62,7 +62,10 @@ class ServeTest {
         return tmp.resolve("journal.db");
     }
 
-    /** A detached run: {@code wait} (an array of 3 whose element 1 waits for the file {@code go}), then {@code after}. */
+    /**
+     * A detached run: {@code wait} (an array of 3 whose element 1 waits for the file {@code go}, a
+     * minute at most: the test directory may be gone before it looks), then {@code after}.
+     */
     private String run() throws IOException {
         Path wf = tmp.resolve("wf.yaml");
         Files.writeString(wf, """
@@ -72,7 +75,7 @@ class ServeTest {
                     array: 3
                     command: |
                       echo "element $HWF_ARRAY_INDEX <here>"
-                      if [ "$HWF_ARRAY_INDEX" = 1 ]; then while [ ! -e %s ]; do sleep 0.1; done; fi
+                      if [ "$HWF_ARRAY_INDEX" = 1 ]; then for i in $(seq 600); do [ -e %s ] && break; sleep 0.1; done; fi
                       echo "to stderr" >&2
                   - name: after
                     after: [wait]
