@@ -93,7 +93,8 @@ public final class StageInputs {
                 if (from.equals(site)) {
                     continue; // the same site: the task reads it where it is (HWF_INPUT_<TASK>)
                 }
-                InputCopy c = new InputCopy(pass.store(from), to, clock, route(pass.store(from), to, from, site));
+                Store fromStore = pass.store(from);
+                InputCopy c = new InputCopy(fromStore, to, clock, route(fromStore, to, from, site));
                 String fromDir = pass.taskDir(in.from(), from);
                 List<Store.Found> files = c.plan(fromDir, List.of(in.path()));
                 if (files.isEmpty()) {
