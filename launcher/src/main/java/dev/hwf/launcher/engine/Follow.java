@@ -18,6 +18,8 @@ import java.util.Set;
  * on this machine: it is made every {@link #LOCAL_CHECK}, or, where the listings grow long (tens of
  * thousands of ended elements' files), after twenty times as long as the last look took, up to
  * {@link #CHECK}; so looking never takes more than a twentieth of one core.
+ *
+ * <p>After each pass a {@link HeapKeeper} sees that the heap stays what the passes hold.
  */
 public final class Follow {
     /** How often the exit code files are looked at between two full passes over SSH, and at the least here. */
@@ -59,6 +61,8 @@ public final class Follow {
     private long nextFull;
     /** Whether the last files-only pass ended nothing: none is made again before the next full pass. */
     private boolean filesSaidAll;
+    /** What keeps the heap from growing over hours of passes. */
+    private final HeapKeeper heap = new HeapKeeper();
 
     /** The next full pass comes one interval from now. */
     public Follow(RunEngine engine, Duration interval) {
@@ -80,6 +84,12 @@ public final class Follow {
      * as a live element of {@code last} has written its exit code file. Returns the run after it.
      */
     public RunSnapshot next(String runId, RunSnapshot last) throws InterruptedException {
+        RunSnapshot after = pass(runId, last);
+        heap.afterPass();
+        return after;
+    }
+
+    private RunSnapshot pass(String runId, RunSnapshot last) throws InterruptedException {
         long due = nextFull + backoff(interval, engine.consecutiveStatusFailures()).minus(interval).toNanos();
         while (true) {
             long left = due - ticker.nanoTime();
