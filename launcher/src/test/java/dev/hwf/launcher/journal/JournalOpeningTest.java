@@ -57,6 +57,23 @@ class JournalOpeningTest extends JournalFixture {
     }
 
     @Test
+    void aVersionNineJournalGainsThePendingReasonsOfItsElements() throws SQLException {
+        String id = newRun();
+        try (Connection c = journal.dataSource().getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("ALTER TABLE hwf_element DROP COLUMN pending");
+            s.executeUpdate("ALTER TABLE hwf_element DROP COLUMN pending_block");
+            s.executeUpdate("UPDATE hwf_schema SET version=9");
+        }
+        journal.close();
+        journal = Journal.open(file);
+        assertEquals(Journal.SCHEMA_VERSION, count("SELECT max(version) FROM hwf_schema"));
+        assertTrue(Files.exists(dir.resolve("journal.db.v9.bak")));
+        assertEquals(count("SELECT count(*) FROM hwf_element"), count("SELECT count(*) FROM hwf_element WHERE "
+                + "pending IS NULL AND pending_block IS NULL"), "no element of an older hwf has a pending reason");
+        assertTrue(journal.snapshot(id).elements().stream().allMatch(e -> e.pending() == null));
+    }
+
+    @Test
     void springBatchTablesLiveInTheSameFile() throws SQLException {
         for (String table : List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION", "BATCH_STEP_EXECUTION",
                 "hwf_run", "hwf_task", "hwf_element", "hwf_attempt", "hwf_event", "hwf_schema")) {
