@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Notifications of a campaign on the {@code local} scheduler driven by {@code hwf poll} as cron
  * would, to a real HTTP receiver and a real SMTP server on 127.0.0.1: one {@code failed} webhook and
  * one {@code ended} e-mail; hwf killed between sending and recording sends again with the same id; a
- * receiver that is down gets everything once it is back.
+ * receiver that is down gets everything once it is back. On the real local Slurm, a held job is heard
+ * of as {@code stuck} at once, once, and the run ends once it is released.
  */
 class NotifyIT {
     private static final Duration LIMIT = Duration.ofSeconds(90);
@@ -219,5 +220,73 @@ class NotifyIT {
         n = hwf.status(run).get("notifications");
         assertEquals(2, n.get("sent").asInt(), n.toString());
         assertEquals(0, n.get("pending").asInt(), n.toString());
+    }
+
+    /**
+     * A task whose job Slurm holds ({@code sbatch --hold}, as the task's directive) on the real local
+     * Slurm: the first poll that reads squeue sends one {@code stuck} webhook naming the reason and what
+     * to do, later polls send nothing, {@code status} shows the reason; released, the run ends.
+     */
+    @Test
+    void aHeldJobOnSlurmIsHeardOfAtOnceOnceAndTheRunEndsWhenReleased() throws Exception {
+        hwf.env.put("HWF_POLL_INTERVAL", "1");
+        Path wf = hwf.workflow("held.yaml", """
+                name: held
+                scheduler: slurm
+                site: { workdir: %s }
+                notify:
+                  - on: [stuck]
+                    webhook: http://127.0.0.1:%d/hook
+                tasks:
+                  - name: wait
+                    partition: gpu
+                    directives: ["--hold"]
+                    command: "true"
+                """.formatted(scratch.resolve("work"), hookPort));
+        Hwf.Result r = hwf.run("submit", wf.toString(), "--detach");
+        assertEquals(0, r.code(), r.all());
+        String run = r.out().strip();
+        String job = null;
+        try {
+            long deadline = System.nanoTime() + LIMIT.toNanos();
+            while (hooks.isEmpty() && System.nanoTime() < deadline) {
+                assertEquals(0, hwf.run("poll").code());
+                Thread.sleep(500);
+            }
+            job = Hwf.task(hwf.status(run), "wait").get("jobId").asText();
+            for (int i = 0; i < 2; i++) { // later polls, the job still held: nothing again
+                assertEquals(0, hwf.run("poll").code());
+            }
+            assertEquals(1, hooks.size(), "one stuck webhook");
+            assertTrue(hooks.get(0)[0].startsWith(run + ".stuck."), hooks.get(0)[0]);
+            JsonNode body = text(hooks.get(0));
+            assertEquals("stuck", body.get("event").asText());
+            String words = body.get("text").asText();
+            assertTrue(words.contains("- wait stuck: queued as job " + job + ": JobHeldUser, cannot clear by itself"),
+                    words);
+            assertTrue(words.contains("scontrol release JOBID"), words);
+            JsonNode why = Hwf.task(hwf.status(run), "wait").get("pendingReason");
+            assertEquals("HELD", why.get("block").asText(), why.toString());
+            Hwf.Result table = hwf.run("status", run);
+            assertTrue(table.out().contains("queued: JobHeldUser, cannot clear by itself"), table.out());
+        } finally {
+            if (job != null) {
+                scontrol("release", job);
+            } else {
+                hwf.run("cancel", run);
+            }
+        }
+        // released, it waits its turn for a CPU of the shared test node like any job
+        assertEquals("SUCCEEDED", hwf.pollUntilEnded(run, Duration.ofSeconds(300)));
+        assertEquals(1, hooks.size(), "released and run: nothing more");
+    }
+
+    private static void scontrol(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("scontrol"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS), "scontrol " + String.join(" ", args));
+        assertEquals(0, p.exitValue(), out);
     }
 }

@@ -270,7 +270,7 @@ public class LsfAdapter implements SchedulerAdapter {
             }
             int lsfIndex = Integer.parseInt(f[1].strip());
             out.add(new JobStatus(new JobId(f[0].strip()), lsfIndex == 0 ? null : lsfIndex - 1, m.state(),
-                    m.reason(), f[2].strip()));
+                    m.reason(), f[2].strip(), null, LsfStates.pending(f[2].strip())));
         }
         return out;
     }

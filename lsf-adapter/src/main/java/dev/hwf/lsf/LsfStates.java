@@ -1,6 +1,7 @@
 package dev.hwf.lsf;
 
 import dev.hwf.api.JobState;
+import dev.hwf.api.PendingReason;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -48,6 +49,17 @@ final class LsfStates {
             Map.entry("TERM_FORCE_OWNER", "CANCELLED"), Map.entry("TERM_FORCE_ADMIN", "CANCELLED"));
 
     private LsfStates() {
+    }
+
+    /**
+     * Why a queued job waits, as far as the STAT field tells: PSUSP (suspended, that is held, while
+     * pending, by its owner or an administrator) cannot clear by itself, {@code bresume} releases it;
+     * null for every other state. bjobs' pending reasons ({@code -o pend_reason}, {@code -p}) are not
+     * read: hwf asks bjobs for the fields it needs to follow jobs only.
+     */
+    static PendingReason pending(String stat) {
+        return "PSUSP".equals(stat) ? new PendingReason("PSUSP (suspended while pending)",
+                PendingReason.Block.HELD) : null;
     }
 
     /**

@@ -438,14 +438,15 @@ public class PbsAdapter implements SchedulerAdapter {
                         + "') for " + j.printed(), stdout);
             }
             out.add(new JobStatus(id.jobId(), index, live, null, j.state(),
-                    live == JobState.QUEUED ? j.estimatedStart() : null));
+                    live == JobState.QUEUED ? j.estimatedStart() : null, live == JobState.QUEUED
+                    ? PbsStates.pending(j.state(), j.holdTypes(), j.comment()) : null));
         }
         return PbsEstimates.spreadToElements(out);
     }
 
     /** One job as qstat printed it, in either flavour's format. */
     private record Job(String printed, PbsJobId id, String name, String state, Integer exitStatus, Integer substate,
-                       LocalDateTime estimatedStart) {
+                       LocalDateTime estimatedStart, String holdTypes, String comment) {
     }
 
     private List<Job> jobs(String stdout) {
@@ -487,7 +488,8 @@ public class PbsAdapter implements SchedulerAdapter {
             PbsJobId full = new PbsJobId(id.sequence(), id.array(), index);
             jobs.add(new Job((String) e.getKey(), full, text(attrs.get("Job_Name")), text(attrs.get("job_state")),
                     integer(attrs.get("Exit_status"), "Exit_status", stdout),
-                    integer(attrs.get("substate"), "substate", stdout), PbsEstimates.of(attrs.get("estimated"))));
+                    integer(attrs.get("substate"), "substate", stdout), PbsEstimates.of(attrs.get("estimated")),
+                    text(attrs.get("Hold_Types")), text(attrs.get("comment"))));
         }
         return jobs;
     }
@@ -514,7 +516,8 @@ public class PbsAdapter implements SchedulerAdapter {
             }
             String exit = a.containsKey("exit_status") ? a.get("exit_status") : a.get("Exit_status");
             jobs.add(new Job(r.id(), new PbsJobId(id.sequence(), id.array(), index), a.get("Job_Name"),
-                    a.get("job_state"), integer(exit, "exit_status", stdout), null, null));
+                    a.get("job_state"), integer(exit, "exit_status", stdout), null, null, a.get("Hold_Types"),
+                    a.get("comment")));
         }
         return jobs;
     }

@@ -1,6 +1,7 @@
 package dev.hwf.pbs;
 
 import dev.hwf.api.JobState;
+import dev.hwf.api.PendingReason;
 import java.util.Map;
 
 /**
@@ -37,6 +38,27 @@ final class PbsStates {
             Map.entry("R", JobState.RUNNING), Map.entry("E", JobState.RUNNING), Map.entry("S", JobState.RUNNING));
 
     private PbsStates() {
+    }
+
+    /**
+     * Why a queued job waits, from its state letter, its {@code Hold_Types} and the {@code comment} the
+     * scheduler writes (both flavours print them in {@code qstat -f}). H (held, on both flavours) cannot
+     * clear by itself: someone releases it with {@code qrls} ({@code held (Hold_Types u)}: u the owner's
+     * hold, o an operator's, s the system's, p a bad password). A comment starting "Can Never Run"
+     * (PBS Pro's scheduler, for a job no node or queue limit will ever fit) cannot clear either. Any other
+     * comment of a queued job ({@code Not Running: Insufficient amount of resource: ncpus}) is a reason
+     * that clears by itself. Null when there is neither.
+     */
+    static PendingReason pending(String letter, String holdTypes, String comment) {
+        if ("H".equals(letter)) {
+            boolean typed = holdTypes != null && !holdTypes.isBlank() && !"n".equals(holdTypes.strip());
+            return new PendingReason(typed ? "held (Hold_Types " + holdTypes.strip() + ")" : "held",
+                    PendingReason.Block.HELD);
+        }
+        if (comment != null && comment.strip().startsWith("Can Never Run")) {
+            return new PendingReason(comment, PendingReason.Block.NEVER);
+        }
+        return PendingReason.clears(comment);
     }
 
     /** Whether the letter is an end on this flavour: F and X on PBS Pro, C on Torque. */

@@ -4,9 +4,11 @@ import dev.hwf.api.AdapterSupport;
 import dev.hwf.api.Command;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobRequest;
+import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
 import dev.hwf.api.NodeLaunch;
 import dev.hwf.api.Output;
+import dev.hwf.api.PendingReason;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
 import dev.hwf.api.ShellQuote;
@@ -344,15 +346,16 @@ public class SlurmAdapter implements SchedulerAdapter {
             }
             throw new SchedulerOutputException("squeue exited " + exitCode, joined(stdout, stderr));
         }
-        return parseLines("squeue", stdout);
+        return parseLines("squeue", stdout, true);
     }
 
     /**
      * {@code ID|STATE|...} lines, as squeue ({@code %i|%T|%r}) and sacct ({@code JobID,State,ExitCode}
      * with {@code --parsable2}) both print them: one status per line, range lines such as
-     * {@code 7_[2-5%2]} giving one status per element.
+     * {@code 7_[2-5%2]} giving one status per element. With {@code reasons} (squeue) the third field is
+     * the reason, kept for a pending job as its {@link SlurmReasons pending reason}.
      */
-    private static List<JobStatus> parseLines(String command, String stdout) {
+    private static List<JobStatus> parseLines(String command, String stdout, boolean reasons) {
         List<JobStatus> out = new ArrayList<>();
         if (stdout == null) {
             return out;
@@ -377,11 +380,14 @@ public class SlurmAdapter implements SchedulerAdapter {
                         stdout);
             }
             JobId jobId = new JobId(id.jobId());
+            PendingReason pending = reasons && mapped.state() == JobState.QUEUED
+                    ? SlurmReasons.of(mapped.token(), m.group(3)) : null;
             if (id.indices() == null) {
-                out.add(new JobStatus(jobId, null, mapped.state(), mapped.reason(), mapped.token()));
+                out.add(new JobStatus(jobId, null, mapped.state(), mapped.reason(), mapped.token(), null, pending));
             } else {
                 for (int index : id.indices()) {
-                    out.add(new JobStatus(jobId, index, mapped.state(), mapped.reason(), mapped.token()));
+                    out.add(new JobStatus(jobId, index, mapped.state(), mapped.reason(), mapped.token(), null,
+                            pending));
                 }
             }
         }
@@ -457,7 +463,7 @@ public class SlurmAdapter implements SchedulerAdapter {
             }
             throw new SchedulerOutputException("sacct exited " + exitCode, joined(stdout, stderr));
         }
-        return parseLines("sacct", stdout);
+        return parseLines("sacct", stdout, false);
     }
 
     // ------------------------------------------------------------------ helpers

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwf.api.JobState;
+import dev.hwf.api.PendingReason;
 import dev.hwf.launcher.report.Accounting;
 import dev.hwf.launcher.report.SweepParams;
 import dev.hwf.launcher.journal.AttemptRecord;
@@ -61,6 +62,7 @@ final class StatusView {
         Map<String, List<ElementRecord>> byTask = snap.elementsByTask();
         SweepParams sweeps = SweepParams.of(r);
         Accounting.Report usage = Accounting.of(snap, Instant.now());
+        Map<String, Waiting> waiting = waiting(snap);
         for (TaskRecord t : snap.tasks()) {
             Map<String, Object> task = new LinkedHashMap<>();
             task.put("name", t.name());
@@ -75,6 +77,9 @@ final class StatusView {
             task.put("tries", tries(byTask.get(t.name())));
             task.put("exitCode", t.exitCode());
             task.put("reason", t.reason());
+            if (waiting.containsKey(t.name())) {
+                task.put("pendingReason", pendingJson(waiting.get(t.name()).first()));
+            }
             if (t.reusedFrom() != null) {
                 task.put("reusedFrom", t.reusedFrom());
             }
@@ -131,6 +136,9 @@ final class StatusView {
                     el.put("tries", e.tries());
                     el.put("jobId", e.jobId());
                     el.put("reason", e.reason());
+                    if (e.pending() != null) {
+                        el.put("pendingReason", pendingJson(e.pending()));
+                    }
                     if (ranOn.containsKey(e.attempt())) {
                         el.put("pilot", ranOn.get(e.attempt()));
                     }
@@ -148,6 +156,51 @@ final class StatusView {
         run.put("coreHours", Accounting.rounded(usage.total().coreHours()));
         run.put("gpuHours", Accounting.rounded(usage.total().gpuHours()));
         return run;
+    }
+
+    /**
+     * {@code pendingReason} in {@code status --json}: the scheduler's words ({@code text}), whether it
+     * clears by itself ({@code clearsByItself}), and, when not, how it is blocked ({@code block}: HELD,
+     * DOWN, BUDGET or NEVER; CLEARS otherwise).
+     */
+    static Map<String, Object> pendingJson(PendingReason p) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("text", p.text());
+        m.put("clearsByItself", !p.isStuck());
+        m.put("block", p.block().name());
+        return m;
+    }
+
+    /**
+     * Why a task's queued elements wait: the reason shown for the task (the first that cannot clear by
+     * itself, else the first of any), and how many queued elements give that same reason.
+     */
+    record Waiting(PendingReason first, int alike) {
+        /** The table's words: "queued: JobHeldUser, cannot clear by itself", "3 queued: Priority". */
+        String words() {
+            return (alike > 1 ? alike + " " : "") + "queued: " + first.text()
+                    + (first.isStuck() ? ", cannot clear by itself" : "");
+        }
+    }
+
+    /** {@link Waiting} of each task with a queued element whose scheduler said why it waits. */
+    static Map<String, Waiting> waiting(RunSnapshot snap) {
+        Map<String, PendingReason> first = new LinkedHashMap<>();
+        for (ElementRecord e : snap.elements()) {
+            PendingReason p = e.pending();
+            if (p != null && e.state() == JobState.QUEUED) {
+                first.merge(e.task(), p, (a, b) -> !a.isStuck() && b.isStuck() ? b : a);
+            }
+        }
+        Map<String, Integer> alike = new HashMap<>();
+        for (ElementRecord e : snap.elements()) {
+            if (e.pending() != null && e.pending().equals(first.get(e.task()))) {
+                alike.merge(e.task(), 1, Integer::sum);
+            }
+        }
+        Map<String, Waiting> out = new LinkedHashMap<>();
+        first.forEach((task, p) -> out.put(task, new Waiting(p, alike.get(task))));
+        return out;
     }
 
     /**
@@ -297,9 +350,11 @@ final class StatusView {
         rows.add(sites.shown() ? new String[] {"TASK", "STATE", "SITE", "TRIES", "JOB", "EXIT", "ELEMENTS", "REASON"}
                 : new String[] {"TASK", "STATE", "TRIES", "JOB", "EXIT", "ELEMENTS", "REASON"});
         Map<String, List<ElementRecord>> byTask = mostTries == null ? snap.elementsByTask() : Map.of();
+        Map<String, Waiting> waiting = waiting(snap);
         for (TaskRecord t : snap.tasks()) {
             int tries = mostTries == null ? tries(byTask.get(t.name())) : mostTries.getOrDefault(t.name(), 0);
-            String siteReason = sites.reason(t);
+            String siteReason = joined(waiting.containsKey(t.name()) ? waiting.get(t.name()).words() : null,
+                    sites.reason(t));
             List<String> row = new ArrayList<>(List.of(t.name(), t.state().name(), Integer.toString(tries),
                     t.jobId() == null ? "-" : t.jobId(), t.exitCode() == null ? "-" : t.exitCode().toString(),
                     t.arraySize() > 0 ? elementSummary(snap.counts(t.name())) : "-",
@@ -334,6 +389,11 @@ final class StatusView {
             sb.append('\n').append(pilots);
         }
         return sb.toString();
+    }
+
+    /** Two parts of a REASON cell, "; " between them; null when both are. */
+    private static String joined(String a, String b) {
+        return a == null ? b : b == null ? a : a + "; " + b;
     }
 
     static boolean isFinal(JobState s) {

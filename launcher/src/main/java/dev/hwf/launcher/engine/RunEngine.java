@@ -152,7 +152,10 @@ public final class RunEngine {
         }
     }
 
-    /** {@code notify: stuck}: live elements whose state has not changed for {@code stuckAfter} (SPEC section 7). */
+    /**
+     * {@code notify: stuck} (SPEC section 7): queued elements whose scheduler says they wait on what
+     * cannot clear by itself, at once; live elements whose state has not changed for {@code stuckAfter}.
+     */
     private void noticeStuck(RunSnapshot snap) {
         Workflow wf = SpecCodec.fromJsonOrNull(snap.run().spec());
         Long after = wf == null || wf.notifications() == null ? null : wf.notifications().stuckAfter();

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.journal;
 
 import dev.hwf.api.JobState;
+import dev.hwf.api.PendingReason;
 import java.time.Instant;
 
 /**
@@ -13,10 +14,27 @@ import java.time.Instant;
  * @param startedAt    when the latest try was first seen running (or ended, if never seen running)
  * @param earlierSeconds running seconds of the element's earlier tries, added up by the journal
  *                     when a retry or resume starts a new one
+ * @param pending      why a QUEUED element's job waits, as its scheduler said when last read, and
+ *                     whether that can clear by itself; null when it said nothing, and for any element
+ *                     not QUEUED
  */
 public record ElementRecord(String task, int index, JobState state, int attempt, int tries, String jobId,
                             Integer exitCode, String reason, Instant missingSince, Instant startedAt,
-                            Instant endedAt, double earlierSeconds) {
+                            Instant endedAt, double earlierSeconds, PendingReason pending) {
+
+    public ElementRecord {
+        if (state != JobState.QUEUED) {
+            pending = null; // only a queued job waits on something
+        }
+    }
+
+    /** An element whose job's pending reason is not known. */
+    public ElementRecord(String task, int index, JobState state, int attempt, int tries, String jobId,
+                         Integer exitCode, String reason, Instant missingSince, Instant startedAt, Instant endedAt,
+                         double earlierSeconds) {
+        this(task, index, state, attempt, tries, jobId, exitCode, reason, missingSince, startedAt, endedAt,
+                earlierSeconds, null);
+    }
 
     /** An element with no earlier tries. */
     public ElementRecord(String task, int index, JobState state, int attempt, int tries, String jobId,
@@ -32,12 +50,19 @@ public record ElementRecord(String task, int index, JobState state, int attempt,
         }
         Instant ended = newState.isFinal() ? (endedAt != null ? endedAt : now) : null;
         return new ElementRecord(task, index, newState, attempt, tries, jobId, newExitCode, newReason,
-                newState.isLive() ? missingSince : null, started, ended, earlierSeconds);
+                newState.isLive() ? missingSince : null, started, ended, earlierSeconds,
+                newState == state ? pending : null);
     }
 
     public ElementRecord withMissingSince(Instant since) {
         return new ElementRecord(task, index, state, attempt, tries, jobId, exitCode, reason, since, startedAt,
-                endedAt, earlierSeconds);
+                endedAt, earlierSeconds, pending);
+    }
+
+    /** A copy with why its job waits, as the scheduler says now (kept only while it is QUEUED). */
+    public ElementRecord withPending(PendingReason why) {
+        return new ElementRecord(task, index, state, attempt, tries, jobId, exitCode, reason, missingSince,
+                startedAt, endedAt, earlierSeconds, why);
     }
 
     /**

@@ -1,6 +1,7 @@
 package dev.hwf.launcher.journal;
 
 import dev.hwf.api.JobState;
+import dev.hwf.api.PendingReason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -23,7 +24,7 @@ final class ElementWrites {
      * latest try's running time first: the rows hold an ended try, or none.
      */
     static final String CLEAR_TRY = "missing_since=NULL, earlier_seconds=" + banked("started_at")
-            + ", started_at=NULL, ended_at=NULL";
+            + ", started_at=NULL, ended_at=NULL, pending=NULL, pending_block=NULL";
 
     private final JournalDb db;
     private final RollupWrites rollup;
@@ -250,15 +251,17 @@ final class ElementWrites {
         int applied = 0;
         try (PreparedStatement ps = c.prepareStatement("UPDATE hwf_element SET state=?, exit_code=?, reason=?, "
                 + "missing_since=?, started_at=?, ended_at=?, tries=max(0, tries + ?), earlier_seconds=CASE WHEN ? "
-                + "IS NULL THEN " + banked("?") + " ELSE earlier_seconds END WHERE run_id=? AND task=? AND idx=? "
-                + "AND state=? AND attempt=?")) {
+                + "IS NULL THEN " + banked("?") + " ELSE earlier_seconds END, pending=?, pending_block=? WHERE run_id=? "
+                + "AND task=? AND idx=? AND state=? AND attempt=?")) {
             for (Change ch : changes) {
                 ElementRecord a = ch.after();
                 // tries move only by what the change says (a submission given back returns one); a try
                 // that ends as it is cleared (a retry) ends now
+                PendingReason p = a.pending();
                 Sql.bind(ps, a.state(), a.exitCode(), a.reason(), a.missingSince(), a.startedAt(), a.endedAt(),
-                        a.tries() - ch.before().tries(), a.startedAt(), now, runId, a.task(), a.index(),
-                        ch.before().state(), ch.before().attempt());
+                        a.tries() - ch.before().tries(), a.startedAt(), now, p == null ? null : p.text(),
+                        p == null ? null : p.block().name(), runId, a.task(), a.index(), ch.before().state(),
+                        ch.before().attempt());
                 if (ps.executeUpdate() == 1) {
                     applied++;
                     touched.add(a.task());

@@ -31,7 +31,7 @@ import javax.sql.DataSource;
  */
 public final class Journal implements AutoCloseable {
     /** The schema version this build writes. A journal with a higher one is refused. */
-    public static final int SCHEMA_VERSION = 9;
+    public static final int SCHEMA_VERSION = 10;
 
     private final JournalDb db;
     private final Runnable closer;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The journal's outbox of notifications (schema version 9). Notices are written by triggers in the
+ * The journal's outbox of notifications (schema version 9; pending reasons, version 10). Notices are written by triggers in the
  * transaction of the change that causes them; this class gathers the open ones into messages (one per
  * run and kind, whatever their number) and keeps each message's delivery to each channel: claimed
  * before it is sent, recorded after, retried with backoff in between.
@@ -121,23 +121,37 @@ public final class Outbox {
         });
     }
 
+    /** The blocks of a pending reason that cannot clear by itself, as {@code hwf_element.pending_block} holds them. */
+    static final String STUCK_BLOCKS = "('HELD','DOWN','BUDGET','NEVER')";
+
     /**
-     * The {@code stuck} notices of a run whose {@code notify:} hears them: one per live element and
-     * attempt that has not changed state for {@code after} (QUEUED since its attempt was submitted,
-     * RUNNING since it started), written once each. How many were written now.
+     * The {@code stuck} notices of a run whose {@code notify:} hears them (SPEC section 7), each written
+     * once. One per QUEUED element, attempt and pending reason its scheduler says cannot clear by itself
+     * ({@code hwf_element.pending_block}), as soon as a pass sees it: its state the block (HELD, DOWN,
+     * BUDGET, NEVER), its reason "queued as job ID: REASON"; a new reason or a new attempt writes another.
+     * And one per live element and attempt that has not changed state for {@code after} (QUEUED since its
+     * attempt was submitted, RUNNING since it started), unless it waits on such a reason right now, which
+     * has its notice already. How many were written now.
      */
     public int stuck(String runId, java.time.Duration after, Instant now) {
         Instant cutoff = now.minus(after);
+        String waits = "'queued' || coalesce(' as job ' || e.job_id, '') || ': ' || e.pending";
         return db.inTransaction(c -> Sql.update(c, "INSERT INTO hwf_notice(run_id, kind, task, idx, attempt, state, "
+                + "reason, created_at) SELECT e.run_id, 'stuck', e.task, e.idx, e.attempt, e.pending_block, " + waits
+                + ", ? FROM hwf_element e WHERE e.run_id=? AND (SELECT notify FROM hwf_run WHERE id=?) LIKE "
+                + "'%,stuck,%' AND e.state='QUEUED' AND e.pending_block IN " + STUCK_BLOCKS + " AND NOT EXISTS "
+                + "(SELECT 1 FROM hwf_notice n WHERE n.run_id=e.run_id AND n.kind='stuck' AND n.task=e.task AND "
+                + "n.idx=e.idx AND n.attempt=e.attempt AND n.reason=" + waits + ")", now, runId, runId)
+                + Sql.update(c, "INSERT INTO hwf_notice(run_id, kind, task, idx, attempt, state, "
                 + "reason, created_at) SELECT e.run_id, 'stuck', e.task, e.idx, e.attempt, e.state, CASE e.state WHEN "
                 + "'RUNNING' THEN 'running since ' || e.started_at ELSE 'queued since ' || a.submitted_at || "
                 + "coalesce(' as job ' || e.job_id, '') END, ? FROM hwf_element e JOIN hwf_attempt a ON "
                 + "a.run_id=e.run_id AND a.task=e.task AND a.attempt=e.attempt WHERE e.run_id=? AND "
                 + "(SELECT notify FROM hwf_run WHERE id=?) LIKE '%,stuck,%' AND ((e.state='RUNNING' AND "
                 + "julianday(e.started_at) < julianday(?)) OR (e.state='QUEUED' AND julianday(a.submitted_at) < "
-                + "julianday(?))) AND NOT EXISTS (SELECT 1 FROM hwf_notice n WHERE n.run_id=e.run_id AND "
-                + "n.kind='stuck' AND n.task=e.task AND n.idx=e.idx AND n.attempt=e.attempt AND n.state=e.state)",
-                now, runId, runId, cutoff, cutoff));
+                + "julianday(?) AND coalesce(e.pending_block, '') NOT IN " + STUCK_BLOCKS + ")) AND NOT EXISTS "
+                + "(SELECT 1 FROM hwf_notice n WHERE n.run_id=e.run_id AND n.kind='stuck' AND n.task=e.task AND "
+                + "n.idx=e.idx AND n.attempt=e.attempt AND n.state=e.state)", now, runId, runId, cutoff, cutoff));
     }
 
     /** Deliveries that are PENDING and due at {@code now}, in the order they were made, at most {@code limit}. */

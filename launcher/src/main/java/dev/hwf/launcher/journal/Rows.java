@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.JobState;
+import dev.hwf.api.PendingReason;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -40,7 +41,21 @@ final class Rows {
         return new ElementRecord(rs.getString("task"), rs.getInt("idx"), JobState.valueOf(rs.getString("state")),
                 rs.getInt("attempt"), rs.getInt("tries"), rs.getString("job_id"), intOrNull(rs, "exit_code"),
                 rs.getString("reason"), instant(rs, "missing_since"), instant(rs, "started_at"),
-                instant(rs, "ended_at"), rs.getDouble("earlier_seconds"));
+                instant(rs, "ended_at"), rs.getDouble("earlier_seconds"), pending(rs));
+    }
+
+    /** An element's {@code pending} and {@code pending_block}; null when it has none (or one hwf cannot read). */
+    private static PendingReason pending(ResultSet rs) throws SQLException {
+        String text = rs.getString("pending");
+        String block = rs.getString("pending_block");
+        if (text == null || text.isBlank() || block == null) {
+            return null;
+        }
+        try {
+            return new PendingReason(text, PendingReason.Block.valueOf(block));
+        } catch (IllegalArgumentException e) {
+            return null; // a block a newer hwf wrote: no reason this one can tell
+        }
     }
 
     static AttemptRecord attempt(ResultSet rs) throws SQLException {

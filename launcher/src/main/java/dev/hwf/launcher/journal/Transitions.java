@@ -35,7 +35,7 @@ public final class Transitions {
         ELEMENT.put(WAITING, EnumSet.of(WAITING, STAGING, QUEUED, CANCELLED, FAILED));
         // STAGING -> WAITING: staged (or to be tried again); FAILED: a copy that keeps failing
         ELEMENT.put(STAGING, EnumSet.of(WAITING, FAILED, CANCELLED));
-        // QUEUED -> QUEUED: noticed missing from the queue; RUNNING -> QUEUED: requeued by the scheduler
+        // QUEUED -> QUEUED: noticed missing from the queue, or waiting on another reason; RUNNING -> QUEUED: requeued by the scheduler
         ELEMENT.put(QUEUED, EnumSet.of(QUEUED, RUNNING, SUCCEEDED, FAILED, CANCELLED, WAITING));
         ELEMENT.put(RUNNING, EnumSet.of(RUNNING, QUEUED, SUCCEEDED, FAILED, CANCELLED, WAITING));
         ELEMENT.put(SUCCEEDED, EnumSet.of(WAITING));

@@ -42,10 +42,11 @@ abstract class JournalFixture {
     Journal journal;
 
     /**
-     * What schemas 9 (notifications), 8 (withdrawn attempts) and 7 (several sites) added, undone first to
+     * What schemas 10 (pending reasons), 9 (notifications), 8 (withdrawn attempts) and 7 (several sites) added, undone first to
      * make a journal as an older schema wrote it.
      */
-    static final List<String> BEFORE_SITES = List.of("DROP TRIGGER hwf_notice_failed", "DROP TRIGGER hwf_notice_ended",
+    static final List<String> BEFORE_SITES = List.of("ALTER TABLE hwf_element DROP COLUMN pending",
+            "ALTER TABLE hwf_element DROP COLUMN pending_block", "DROP TRIGGER hwf_notice_failed", "DROP TRIGGER hwf_notice_ended",
             "DROP TABLE hwf_delivery", "DROP TABLE hwf_notice", "ALTER TABLE hwf_run DROP COLUMN notify",
             "ALTER TABLE hwf_attempt DROP COLUMN withdrawn_at",
             "DROP TABLE hwf_copy", "DROP TABLE hwf_staging",

@@ -57,6 +57,24 @@ class JournalOpeningTest extends JournalFixture {
     }
 
     @Test
+    void aVersionNineJournalGainsThePendingReasonsOfItsElements() throws SQLException {
+        String id = newRun();
+        journal.close();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file); Statement s = c.createStatement()) {
+            for (String undo : BEFORE_SITES.subList(0, 2)) { // schema 10's columns
+                s.executeUpdate(undo);
+            }
+            s.executeUpdate("UPDATE hwf_schema SET version=9");
+        }
+        journal = Journal.open(file);
+        assertTrue(Files.exists(dir.resolve("journal.db.v9.bak")), "the version 9 journal kept beside it");
+        assertEquals(List.of(Journal.SCHEMA_VERSION), List.of(count("SELECT max(version) FROM hwf_schema")));
+        assertEquals(count("SELECT count(*) FROM hwf_element"), count("SELECT count(*) FROM hwf_element WHERE "
+                + "pending IS NULL AND pending_block IS NULL"), "no element of an older hwf has a pending reason");
+        assertTrue(journal.snapshot(id).elements().stream().allMatch(e -> e.pending() == null));
+    }
+
+    @Test
     void springBatchTablesLiveInTheSameFile() throws SQLException {
         for (String table : List.of("BATCH_JOB_INSTANCE", "BATCH_JOB_EXECUTION", "BATCH_STEP_EXECUTION",
                 "hwf_run", "hwf_task", "hwf_element", "hwf_attempt", "hwf_event", "hwf_schema")) {

@@ -11,6 +11,7 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import com.sun.net.httpserver.HttpServer;
 import dev.hwf.api.JobState;
+import dev.hwf.api.PendingReason;
 import dev.hwf.launcher.engine.CrashHook;
 import dev.hwf.launcher.engine.support.TestClock;
 import dev.hwf.launcher.journal.Change;
@@ -19,6 +20,7 @@ import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.Outbox;
 import dev.hwf.launcher.journal.RunSnapshot;
 import dev.hwf.launcher.journal.SpecCodec;
+import dev.hwf.launcher.journal.Submitted;
 import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.workflow.WorkflowLoader;
 import jakarta.mail.internet.MimeMessage;
@@ -371,6 +373,73 @@ class NotifyTest {
         String quiet = run("- { on: [failed], webhook: '" + hook() + "' }", 1);
         journal.claim(quiet, "sim", 0, List.of(0), "nt-sim", T0);
         assertEquals(0, outbox.stuck(quiet, Duration.ofHours(2), T0.plus(Duration.ofDays(1))));
+    }
+
+    /** Records why queued elements of {@code sim} wait, as a pass that read the scheduler would. */
+    private void waitsOn(String runId, List<Integer> indices, PendingReason why) {
+        List<Change> changes = new ArrayList<>();
+        for (ElementRecord e : journal.snapshot(runId).elements()) {
+            if (indices.contains(e.index())) {
+                changes.add(new Change(e, e.withPending(why)));
+            }
+        }
+        journal.apply(runId, changes, clock.instant());
+    }
+
+    @Test
+    void aPendingReasonThatCannotClearIsHeardAtOnceOncePerReasonAndAttempt() {
+        String runId = run("- { on: [stuck], webhook: '" + hook() + "' }", 3);
+        journal.claim(runId, "sim", 0, List.of(0, 1, 2), "nt-sim", T0);
+        journal.recordJobIds(runId, List.of(new Submitted("sim", 1, "4711", 0, 2)), T0);
+        Outbox outbox = journal.outbox();
+        Duration sixHours = Duration.ofHours(6);
+        waitsOn(runId, List.of(0, 1), PendingReason.clears("Priority"));
+        assertEquals(0, outbox.stuck(runId, sixHours, T0.plusSeconds(60)), "an ordinary reason: none");
+        waitsOn(runId, List.of(0), new PendingReason("JobHeldUser", PendingReason.Block.HELD));
+        assertEquals(1, outbox.stuck(runId, sixHours, T0.plusSeconds(120)), "at once, long before stuckAfter");
+        assertEquals(0, outbox.stuck(runId, sixHours, T0.plusSeconds(180)), "not again at the next pass");
+        assertEquals("HELD", outbox.notices(runId).get(0).state());
+        assertEquals("queued as job 4711: JobHeldUser", outbox.notices(runId).get(0).reason());
+        waitsOn(runId, List.of(0), new PendingReason("ReqNodeNotAvail, UnavailableNodes:n3", PendingReason.Block.DOWN));
+        assertEquals(1, outbox.stuck(runId, sixHours, T0.plusSeconds(240)), "a new reason: heard again");
+        // past stuckAfter: the elements without such a reason are heard for their time, element 0 not again
+        assertEquals(2, outbox.stuck(runId, sixHours, T0.plus(Duration.ofHours(7))));
+        assertEquals(1, notifier(CrashHook.NONE).deliver());
+        String text = received.get(0).body().get("text").asText();
+        assertTrue(text.contains("- sim[0] stuck: queued as job 4711: JobHeldUser, cannot clear by itself"), text);
+        assertTrue(text.contains("What to do: held: it waits until its hold is released (scontrol release, qrls or "
+                + "bresume JOBID)"), text); // scheduler local: every scheduler's command
+        assertTrue(text.contains("What to do: the nodes or the partition (queue) it needs are down"), text);
+        // a new attempt of the same element, held again: heard again
+        move(runId, List.of(0), JobState.WAITING, "retry");
+        journal.claim(runId, "sim", 1, List.of(0), "nt-sim", T0);
+        assertEquals(null, journal.snapshot(runId).elements().get(0).pending(), "a claim clears the reason");
+        waitsOn(runId, List.of(0), new PendingReason("JobHeldUser", PendingReason.Block.HELD));
+        assertEquals(1, outbox.stuck(runId, sixHours, T0.plus(Duration.ofHours(8))));
+        String quiet = run("- { on: [failed], webhook: '" + hook() + "' }", 1);
+        journal.claim(quiet, "sim", 0, List.of(0), "nt-sim", T0);
+        waitsOn(quiet, List.of(0), new PendingReason("JobHeldUser", PendingReason.Block.HELD));
+        assertEquals(0, outbox.stuck(quiet, sixHours, T0.plusSeconds(60)), "a run that does not hear stuck");
+    }
+
+    @Test
+    void aPendingStuckMessageSaysWhatToDoPerScheduler() {
+        Workflow wf = WorkflowLoader.parse("""
+                name: nt
+                scheduler: slurm
+                notify:
+                  - { on: [stuck], webhook: 'http://127.0.0.1:9/hook' }
+                tasks:
+                  - { name: sim, command: ./sim }
+                """, "nt.yaml", null, List.of());
+        Outbox.Group g = new Outbox.Group("r1", "nt", SpecCodec.toJson(wf), "RUNNING", "stuck", List.of(
+                new Outbox.Notice(1, "r1", "stuck", "sim", 0, "HELD", "queued as job 9: JobHeldAdmin", T0),
+                new Outbox.Notice(2, "r1", "stuck", "sim", 0, "BUDGET", "queued as job 9: AssocGrpGRESRunMinutes", T0)));
+        String body = Messages.compose(g).get(0).body();
+        assertTrue(body.contains("- sim stuck: queued as job 9: JobHeldAdmin, cannot clear by itself\n"), body);
+        assertTrue(body.contains("(scontrol release JOBID)"), body);
+        assertTrue(body.contains("budget of CPU, GPU or billing minutes is spent"), body);
+        assertEquals("hwf: 2 elements of run r1 are stuck in the queue", Messages.compose(g).get(0).subject());
     }
 
     @Test

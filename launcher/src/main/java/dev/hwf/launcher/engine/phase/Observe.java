@@ -3,6 +3,7 @@ package dev.hwf.launcher.engine.phase;
 import dev.hwf.api.JobId;
 import dev.hwf.api.JobState;
 import dev.hwf.api.JobStatus;
+import dev.hwf.api.PendingReason;
 import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.engine.PhaseResult;
 import dev.hwf.launcher.engine.PilotBundles;
@@ -28,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -38,7 +40,8 @@ import java.util.Set;
  * without that file (a job script that ended before its command, a file that was never written) is
  * treated as a job gone without a trace, and after {@code lostAfter} it is lost, never a success.
  * Elements the scheduler stops showing get {@code missingSince}; past the scheduler's
- * {@code lostAfter} they go to {@link AccountingLookup}.
+ * {@code lostAfter} they go to {@link AccountingLookup}. A queued element keeps why its job waits,
+ * as the scheduler says it ({@code pending}), written when that changes.
  */
 public final class Observe {
     private Observe() {
@@ -167,12 +170,14 @@ public final class Observe {
                         // a job-level answer for an array: an element runs once its log exists
                         s = scan.started().contains(key) ? JobState.RUNNING : JobState.QUEUED;
                     }
-                    if (s == e.state() && e.missingSince() == null) {
+                    // why a queued job waits (kept as the scheduler says it: stuck, status)
+                    PendingReason why = s == JobState.QUEUED ? st.pending() : null;
+                    if (s == e.state() && e.missingSince() == null && Objects.equals(why, e.pending())) {
                         continue;
                     }
                     // listed again: whatever gap there was is over, and lostAfter starts afresh at the next one
                     after = s.isFinal() ? RetryPolicy.ended(e, task, st, now)
-                            : e.with(s, null, null, now).withMissingSince(null);
+                            : e.with(s, null, null, now).withMissingSince(null).withPending(why);
                 } else if (e.missingSince() == null) {
                     // gone from the queue, or ended "successfully" in the scheduler's word with no exit code
                     // file to say so: only the element's own file makes a success; past lostAfter without
