@@ -23,7 +23,10 @@
 #                             drain (DRAIN=N elements, default 1,000, of sleep 1-5 s and a dependant through two
 #                             one-core pilots of DRAIN_WALL=00:01:00, followed: elements killed at a pilot's end and
 #                             pilot core-hours, this build (agents drain before their pilot's end) against the
-#                             build DRAIN_BASE (default: the last commit before draining), each built in a worktree)
+#                             build DRAIN_BASE (default: the last commit before draining), each built in a worktree) |
+#                             followed (FOLLOWED=N tasks of true, default 300, and a gather, followed to the end on
+#                             Slurm with default settings: hwf submit against Snakemake's --cluster sbatch, in turns;
+#                             wall time and peak RSS of each; needs Debian's snakemake; REPS_FOLLOWED runs, default 1)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -650,6 +653,50 @@ PY
     done
     git -C "$HOME_DIR" worktree remove --force "$basetree"
     export HWF_JOURNAL="$WORK/journal.db"
+fi
+
+# --- 14. followed: a campaign followed to its end on Slurm, hwf against Snakemake ----------------------
+if [ "$SCEN" = followed ]; then
+    command -v snakemake >/dev/null || { echo "bench followed: needs Snakemake (apt-get install snakemake)" >&2; exit 2; }
+    n=${FOLLOWED:-300}; reps=${REPS_FOLLOWED:-1}
+    { echo "name: followed"; echo "scheduler: slurm"; echo "defaults: { memory: 10M }"; echo "tasks:"
+      for i in $(seq 1 "$n"); do echo "  - { name: t$i, command: \"true\" }"; done
+      printf '  - { name: gather, after: [%s], command: "true" }\n' "$(seq -s, -f 't%g' 1 "$n")"
+    } > "$WORK/followed.yaml"
+    smk="$WORK/smk"; mkdir -p "$smk"
+    cat > "$smk/Snakefile" <<SMK
+rule gather:
+    input: expand("out/t{i}", i=range(1, $n + 1))
+    output: "out/gather"
+    shell: "true; touch {output}"
+rule t:
+    output: "out/t{i}"
+    shell: "true; touch {output}"
+SMK
+    hwf_t=(); smk_t=(); hwf_m=(); smk_m=()
+    for _ in $(seq "$reps"); do
+        clean_queue
+        rm -rf "$WORK/wfollowed" "$WORK/followed.db"*
+        ( unset HWF_POLL_INTERVAL; HWF_JOURNAL="$WORK/followed.db" /usr/bin/time -f '%e %M' -o "$WORK/time" \
+            "$HWF" submit "$WORK/followed.yaml" -q --set site.workdir="$WORK/wfollowed" > "$WORK/followed.out" 2>&1 )
+        read -r sec kb < "$WORK/time"
+        grep -q SUCCEEDED "$WORK/followed.out" || { echo "bench followed: hwf did not succeed:" >&2; cat "$WORK/followed.out" >&2; exit 1; }
+        hwf_t+=("$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')"); hwf_m+=($((kb / 1024)))
+        clean_queue
+        rm -rf "$smk/out" "$smk/.snakemake" "$smk/logs"; mkdir -p "$smk/logs"
+        # each of Snakemake's jobs runs Snakemake itself (about 75 MiB), which Slurm's memory
+        # enforcement kills under hwf's 10M: its jobs ask for 200M
+        ( cd "$smk" && /usr/bin/time -f '%e %M' -o "$WORK/time" timeout 3600 snakemake -q -j "$n" --latency-wait 30 \
+            --cluster "sbatch --parsable --mem=200M --output=$smk/logs/%j.out" > "$WORK/smk.out" 2>&1 ) \
+            || { echo "bench followed: snakemake failed:" >&2; tail -20 "$WORK/smk.out" >&2; exit 1; }
+        read -r sec kb < "$WORK/time"
+        smk_t+=("$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')"); smk_m+=($((kb / 1024)))
+    done
+    row "followed on Slurm, $n tasks + gather" "$(printf '%s\n' "${hwf_t[@]}" | median)" \
+        "$(printf '%s\n' "${smk_t[@]}" | median)" "Snakemake $(snakemake --version) --cluster" "wall time"
+    row "peak RSS (MiB), the same runs" "$(printf '%s\n' "${hwf_m[@]}" | median)" \
+        "$(printf '%s\n' "${smk_m[@]}" | median)" "Snakemake, the same runs" \
+        "hwf ${hwf_m[*]} MiB, Snakemake ${smk_m[*]} MiB; $("$HWF" --version | sed -n 2p | cut -d" " -f1-3)"
 fi
 
 echo "(written to $OUT)"
