@@ -2,6 +2,14 @@ package dev.hwf.launcher.exec;
 
 import dev.hwf.api.Command;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.LoggerFactory;
 
 /** The one seam through which every scheduler command runs: on this machine, or over SSH. */
 public interface CommandRunner {
@@ -20,6 +28,42 @@ public interface CommandRunner {
      */
     default CommandResult runOnce(Command command, Duration timeout) {
         return run(command, timeout);
+    }
+
+    /**
+     * Runs commands that must not run twice ({@link #runOnce}), at most {@code inFlight} at once. The
+     * results come in the commands' order; a null is a command whose outcome is not known (it did not
+     * complete, or could not be started), which hwf resolves by looking its job up by name.
+     */
+    default List<CommandResult> runAllOnce(List<Command> commands, Duration timeout, int inFlight) {
+        List<CommandResult> results = new ArrayList<>(Collections.nCopies(commands.size(), null));
+        if (commands.isEmpty()) {
+            return results;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(inFlight, commands.size())), r -> {
+            Thread th = new Thread(r, "hwf-submit");
+            th.setDaemon(true);
+            return th;
+        });
+        try {
+            List<Future<CommandResult>> futures = new ArrayList<>();
+            for (Command c : commands) {
+                futures.add(pool.submit(() -> runOnce(c, timeout)));
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    results.set(i, futures.get(i).get());
+                } catch (ExecutionException e) {
+                    LoggerFactory.getLogger(CommandRunner.class).warn("'{}' on {} did not complete: {}",
+                            commands.get(i).display(), where(), e.getCause().getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            pool.shutdownNow();
+        }
+        return results;
     }
 
     /** Where the commands run, for messages: "this machine" or "alice@login1". */

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.commons.exec.CommandLine;
 import org.apache.commons.exec.DefaultExecutor;
@@ -57,6 +58,12 @@ public final class LocalCommandRunner implements CommandRunner {
             throw new TransportException("cannot run '" + command.argv().get(0) + "' on " + where() + ": "
                     + e.getMessage() + ". Is it installed and on PATH?", e);
         }
+    }
+
+    /** Through a few shells on this machine ({@link ShellBatch}), as a shell loop runs them. */
+    @Override
+    public List<CommandResult> runAllOnce(List<Command> commands, Duration timeout, int inFlight) {
+        return ShellBatch.run(commands, timeout, inFlight);
     }
 
     @Override

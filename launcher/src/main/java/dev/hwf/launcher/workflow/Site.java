@@ -23,10 +23,34 @@ package dev.hwf.launcher.workflow;
  *                     scheduler's queue, under its own dependency, once the upstream jobs exist; the
  *                     default) or {@value #HWF} (hwf submits it once its upstream has ended); null
  *                     when read from a journal written before the key existed, which is {@value #HWF}
+ * @param secrets      who may read a job's secret variables there ({@value #SECRETS_PRIVATE}, the default,
+ *                     or {@value #SECRETS_VISIBLE})
+ * @param submitCalls  submit commands hwf has in flight at once on the site; null for
+ *                     {@value #SUBMIT_CALLS}
  */
 public record Site(String host, int port, String user, String identityFile, String knownHosts,
                    String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize,
-                   String share, String dependencies, String secrets) {
+                   String share, String dependencies, String secrets, Integer submitCalls) {
+    /**
+     * Submit commands in flight at once on a site by default: a few keep the scheduler busy while
+     * each waits for its answer (more gave nothing on the local Slurm, whose controller takes one
+     * submission at a time), and stay below OpenSSH's default of ten sessions per connection.
+     */
+    public static final int SUBMIT_CALLS = 4;
+
+    /** A site with the default number of submit commands in flight. */
+    public Site(String host, int port, String user, String identityFile, String knownHosts,
+                String workdir, String gpuPartition, String flavor, Integer maxJobs, Integer maxArraySize,
+                String share, String dependencies, String secrets) {
+        this(host, port, user, identityFile, knownHosts, workdir, gpuPartition, flavor, maxJobs, maxArraySize, share,
+                dependencies, secrets, null);
+    }
+
+    /** Submit commands in flight at once on this site. */
+    public int submitCallsInFlight() {
+        return submitCalls == null ? SUBMIT_CALLS : submitCalls;
+    }
+
     /**
      * {@code secrets: private} (the default): a {@code fromEnv} secret goes only to a site where other
      * users cannot read a job's variables; hwf refuses the workflow where they can (PBS Pro with
@@ -47,7 +71,7 @@ public record Site(String host, int port, String user, String identityFile, Stri
     /** The same site with its work directory as resolved there (an absolute path). */
     public Site withWorkdir(String resolved) {
         return new Site(host, port, user, identityFile, knownHosts, resolved, gpuPartition, flavor, maxJobs, maxArraySize,
-                share, dependencies, secrets);
+                share, dependencies, secrets, submitCalls);
     }
 
     /** Whether the workflow accepts that other users of the site may read its secrets. */

@@ -143,6 +143,19 @@ class WorkflowRulesTest {
     }
 
     @Test
+    void submitCallsInFlightAreAWholeNumberOfAtLeastOneAndFourWhenNotGiven() {
+        Problem calls = only(problems("name: p\nsite:\n  submitCalls: 0\ntasks: [{name: a, command: x}]\n"),
+                "site.submitCalls", 3);
+        assertTrue(calls.message().contains(">= 1"), calls.message());
+        Workflow given = WorkflowLoader.parse("name: p\nscheduler: slurm\nsite: { submitCalls: 2 }\n"
+                + "tasks: [{name: a, command: x}]\n", "w.yaml", null, List.of());
+        assertEquals(2, given.site().submitCallsInFlight());
+        Workflow unset = WorkflowLoader.parse("name: p\nscheduler: slurm\ntasks: [{name: a, command: x}]\n",
+                "w.yaml", null, List.of());
+        assertEquals(4, unset.site().submitCallsInFlight());
+    }
+
+    @Test
     void dependenciesAreTheSchedulersUnlessTheSiteSaysHwf() {
         Problem p = only(problems("name: p\nsite:\n  dependencies: slurm\ntasks: [{name: a, command: x}]\n"),
                 "site.dependencies", 3);

@@ -35,12 +35,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -49,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * Submits claimed work, in steps that keep the journal's transactions few and the scheduler busy:
  * the sequencer has claimed every task that goes in one transaction (its attempt recorded with the
  * job name, before anything is submitted: {@link RunEngine}); their scripts are written; the
- * submit commands run concurrently (at most {@link #PARALLELISM} at once); the job ids, rejections
+ * submit commands run concurrently (at most the site's {@code submitCalls} at once on each site:
+ * {@link dev.hwf.launcher.workflow.Site#submitCallsInFlight}); the job ids, rejections
  * and attempts that could not be prepared come back as the phase's result, which the sequencer
  * writes in one transaction like any phase's. A crash between the claim and that write is what the
  * claim is for: the next pass finds the submitted jobs by name ({@link RecoverOrphans}), and hands
@@ -57,9 +55,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class Submission {
     private static final Logger LOG = LoggerFactory.getLogger(Submission.class);
-
-    /** Most submit commands in flight at once: below OpenSSH's default MaxSessions of 10. */
-    static final int PARALLELISM = 8;
 
     private final Clock clock;
     private final CrashHook crash;
@@ -72,7 +67,7 @@ public final class Submission {
     }
 
     /** A claimed attempt with its script written and its submit command built, for its site's scheduler. */
-    private record Prepared(Claim claim, Command command, Scheduler scheduler) {
+    private record Prepared(Claim claim, Command command, Scheduler scheduler, NamedSite site) {
     }
 
     /** The site a claim goes to: the one it was placed on, else its task's. */
@@ -220,7 +215,7 @@ public final class Submission {
                 unsent.addAll(notSubmitted(c, "waiting for " + String.join(", ", t.after())));
                 return null;
             }
-            return new Prepared(c, submit, scheduler);
+            return new Prepared(c, submit, scheduler, site);
         } catch (TransportException e) {
             // the site's files cannot be reached now (SSH): nothing was submitted; the attempt stays
             // claimed and a later pass hands it back, as for a submit that did not complete
@@ -238,40 +233,56 @@ public final class Submission {
         return new JobScripts(pass.wf(), pass.runId(), pass.scheduler(site).adapter(), site, pass::workdir);
     }
 
-    /** Runs the submit commands, several at once; a null result is a command that did not complete. */
+    /**
+     * Runs the submit commands, on each site at most its {@code submitCalls} at once, the sites side
+     * by side; a null result is a command that did not complete.
+     */
     private static List<CommandResult> runAll(List<Prepared> prepared) {
         List<CommandResult> results = new ArrayList<>(Collections.nCopies(prepared.size(), null));
-        if (prepared.isEmpty()) {
-            return results;
+        Map<String, List<Integer>> bySite = new LinkedHashMap<>();
+        for (int i = 0; i < prepared.size(); i++) {
+            bySite.computeIfAbsent(prepared.get(i).site().name(), k -> new ArrayList<>()).add(i);
         }
-        int threads = Math.min(PARALLELISM, prepared.size());
-        ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-            Thread th = new Thread(r, "hwf-submit");
-            th.setDaemon(true);
-            return th;
-        });
-        try {
-            List<Future<CommandResult>> futures = new ArrayList<>();
-            for (Prepared p : prepared) {
-                futures.add(pool.submit(() -> p.scheduler().runner().runOnce(p.command(),
-                        p.scheduler().commandTimeout())));
-            }
-            for (int i = 0; i < futures.size(); i++) {
-                try {
-                    results.set(i, futures.get(i).get());
-                } catch (ExecutionException e) {
-                    // the submission may or may not have reached the scheduler: the attempt stays
-                    // claimed, and a later pass finds the job by its name or hands it back
-                    LOG.warn("task {}: submit did not complete ({}); will look for job {} by name",
-                            prepared.get(i).claim().task(), e.getCause().getMessage(), prepared.get(i).claim().jobName());
+        List<Thread> sites = new ArrayList<>();
+        for (List<Integer> mine : bySite.values()) {
+            Runnable run = () -> {
+                Prepared first = prepared.get(mine.get(0));
+                List<Command> commands = mine.stream().map(i -> prepared.get(i).command()).toList();
+                List<CommandResult> out = first.scheduler().runner().runAllOnce(commands,
+                        first.scheduler().commandTimeout(), first.site().site().submitCallsInFlight());
+                synchronized (results) {
+                    for (int k = 0; k < mine.size(); k++) {
+                        results.set(mine.get(k), out.get(k));
+                    }
                 }
+            };
+            if (bySite.size() == 1) {
+                run.run();
+            } else {
+                Thread t = new Thread(run, "hwf-submit-site");
+                t.setDaemon(true);
+                t.start();
+                sites.add(t);
+            }
+        }
+        try {
+            for (Thread t : sites) {
+                t.join();
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } finally {
-            pool.shutdownNow();
         }
-        return results;
+        synchronized (results) {
+            for (int i = 0; i < prepared.size(); i++) {
+                if (results.get(i) == null) {
+                    // the submission may or may not have reached the scheduler: the attempt stays
+                    // claimed, and a later pass finds the job by its name or hands it back
+                    LOG.warn("task {}: submit did not complete; will look for job {} by name",
+                            prepared.get(i).claim().task(), prepared.get(i).claim().jobName());
+                }
+            }
+            return new ArrayList<>(results);
+        }
     }
 
     /** The claimed elements of an attempt back to WAITING, their try given back: nothing was submitted. */

@@ -15,7 +15,7 @@ public record KeyTable(String where, List<String> keys) {
             "defaults", "tasks", "budget", "pilot", "sites", "defaultSite", "notify"));
     public static final KeyTable SITE = new KeyTable("in site", List.of("host", "port", "user", "identityFile",
             "knownHosts", "workdir", "gpuPartition", "flavor", "maxJobs", "maxArraySize", "share", "dependencies",
-            "secrets", "smtp"));
+            "secrets", "smtp", "submitCalls"));
     /** An entry of {@code sites:}: every key of {@code site:}, and its scheduler, cost and budget. */
     public static final KeyTable SITES_ENTRY = new KeyTable("in a site of sites", concat(SITE.keys,
             List.of("scheduler", "cost", "budget", "reaches")));

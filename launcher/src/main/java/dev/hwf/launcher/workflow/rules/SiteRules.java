@@ -82,8 +82,10 @@ public final class SiteRules {
                 List.of(Site.SCHEDULER, Site.HWF));
         String secrets = read.choice(m.value("secrets"), path + ".secrets",
                 List.of(Site.SECRETS_PRIVATE, Site.SECRETS_VISIBLE));
+        Integer submitCalls = read.integer(m.value("submitCalls"), path + ".submitCalls", 1);
         return new Site(host, port == null ? 22 : port, user, identityFile, knownHosts, workdir, gpuPartition,
-                flavor, maxJobs, maxArraySize, share, dependencies == null ? Site.SCHEDULER : dependencies, secrets);
+                flavor, maxJobs, maxArraySize, share, dependencies == null ? Site.SCHEDULER : dependencies, secrets,
+                submitCalls);
     }
 
     /**

@@ -48,7 +48,7 @@ class KeyTableTest {
                         + " tasks, budget, pilot, sites, defaultSite, notify",
                 "wf.yaml:3:9: site.hots: unknown key \"hots\" (did you mean host?); allowed in site: host, port, user,"
                         + " identityFile, knownHosts, workdir, gpuPartition, flavor, maxJobs, maxArraySize, share,"
-                        + " dependencies, secrets, smtp",
+                        + " dependencies, secrets, smtp, submitCalls",
                 "wf.yaml:4:24: budget.pe: unknown key \"pe\" (did you mean per?); allowed in budget: gpuHours, per",
                 "wf.yaml:5:10: pilot.job: unknown key \"job\" (did you mean jobs?); allowed in pilot: jobs, nodes,"
                         + " cpus, gpus, memory, walltime, partition, queue, account, qos, directives, idle",
