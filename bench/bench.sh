@@ -24,6 +24,9 @@
 #                             one-core pilots of DRAIN_WALL=00:01:00, followed: elements killed at a pilot's end and
 #                             pilot core-hours, this build (agents drain before their pilot's end) against the
 #                             build DRAIN_BASE (default: the last commit before draining), each built in a worktree) |
+#                             submitssh (submit --detach of SUBMIT_SIZES tasks over SSH to the test sshd,
+#                             root@127.0.0.1:2222, against a loop of ssh ... sbatch over the same connection,
+#                             kept open by OpenSSH's ControlMaster, the fastest loop of ssh a user can write) |
 #                             followed (FOLLOWED=N tasks of true, default 300, and a gather, followed to the end on
 #                             Slurm with default settings: hwf submit against Snakemake's --cluster sbatch, in turns;
 #                             wall time and peak RSS of each; needs Debian's snakemake; REPS_FOLLOWED runs, default 1)
@@ -657,6 +660,40 @@ PY
     done
     git -C "$HOME_DIR" worktree remove --force "$basetree"
     export HWF_JOURNAL="$WORK/journal.db"
+fi
+
+# --- 1b. submitssh: submit over SSH against a loop of ssh ... sbatch --------------------------------
+if [ "$SCEN" = submitssh ]; then
+    bash "$HOME_DIR/src/test/cluster/sshd-up.sh" >/dev/null
+    sshdir=${HWF_CLUSTER_DIR:-/var/tmp/hwf-cluster}/ssh
+    sshopts=(-F /dev/null -o BatchMode=yes -o IdentitiesOnly=yes -o StrictHostKeyChecking=yes
+             -o UserKnownHostsFile="$sshdir/known_hosts" -i "$sshdir/userkey" -p 2222)
+    sock="$WORK/mux.sock"
+    ssh "${sshopts[@]}" -o ControlMaster=yes -o ControlPath="$sock" -fN root@127.0.0.1
+    for n in ${SUBMIT_SIZES:-300}; do
+        independent "ssh$n" "$n"
+        sed -i "s#^scheduler: slurm#scheduler: slurm\nsite: { host: 127.0.0.1, port: 2222, user: root, identityFile: $sshdir/userkey, knownHosts: $sshdir/known_hosts }#" "$WORK/ssh$n.yaml"
+        dir="$WORK/sshfloor-$n"; mkdir -p "$dir"
+        for i in $(seq 1 "$n"); do printf '#!/bin/bash\n#SBATCH --hold\n#SBATCH --mem=10M\ntrue\n' > "$dir/$i.sh"; done
+        hwf_t=(); floor_t=()
+        for _ in $(seq "$REPS"); do
+            clean_queue
+            t0=$(now_ms)
+            "$HWF" submit "$WORK/ssh$n.yaml" --detach --set site.workdir="$WORK/wssh" > "$WORK/last-run"
+            hwf_t+=($(( $(now_ms) - t0 )))
+            sb=$(squeue --noheader --user="$(id -un)" --states=PENDING | wc -l)
+            clean_queue
+            t0=$(now_ms)
+            for i in $(seq 1 "$n"); do
+                ssh "${sshopts[@]}" -o ControlPath="$sock" root@127.0.0.1 sbatch --parsable --chdir="$dir" \
+                    --output=/dev/null "$dir/$i.sh" > /dev/null
+            done
+            floor_t+=($(( $(now_ms) - t0 )))
+        done
+        row "submit --detach over SSH, $n tasks" "$(printf '%s\n' "${hwf_t[@]}" | median)" \
+            "$(printf '%s\n' "${floor_t[@]}" | median)" "loop of ssh sbatch (mux)" "$sb jobs queued by hwf"
+    done
+    ssh "${sshopts[@]}" -o ControlPath="$sock" -O exit root@127.0.0.1 2>/dev/null || true
 fi
 
 # --- 14. followed: a campaign followed to its end on Slurm, hwf against Snakemake ----------------------
