@@ -203,17 +203,32 @@ if [ -z "$SCEN" ] || [ "$SCEN" = status ]; then
         "every run's tasks and elements read"
 fi
 
-# --- 5. start-up ---------------------------------------------------------------------------------
+# --- 5. start-up: against java -version of the JDK hwf runs on, in turns ------------------------------
 if [ -z "$SCEN" ] || [ "$SCEN" = startup ]; then
-    for cmd in "--version" "runs"; do
-        ts=(); rss=()
-        for _ in $(seq "$REPS"); do
-            /usr/bin/time -f '%e %M' -o "$WORK/time" "$HWF" $cmd > /dev/null
+    java_bin="$("$HWF" --version | sed -n 2p | sed 's/.* at \(.*\), on .*/\1/')/bin/java"
+    [ -x "$java_bin" ] || java_bin=$(command -v java)
+    # a small run of the local scheduler for status to read
+    printf 'name: startup\ntasks:\n  - { name: t, command: "true" }\n' > "$WORK/startup.yaml"
+    HWF_JOURNAL="$WORK/startup.db" "$HWF" -q submit "$WORK/startup.yaml" --set site.workdir="$WORK/wstartup" \
+        > "$WORK/startup-run"
+    srun=$(awk '{ print $2 }' "$WORK/startup-run")
+    declare -A ts rss
+    for _ in $(seq "$REPS"); do
+        for cmd in "java -version" "--version" "runs" "status"; do
+            case "$cmd" in
+                "java -version") line=("$java_bin" -version) ;;
+                status) line=("$HWF" status "$srun") ;;
+                *) line=("$HWF" $cmd) ;;
+            esac
+            HWF_JOURNAL="$WORK/startup.db" /usr/bin/time -f '%e %M' -o "$WORK/time" "${line[@]}" > /dev/null 2>&1
             read -r sec kb < "$WORK/time"
-            ts+=("$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')"); rss+=("$kb")
+            ts[$cmd]+="$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }') "; rss[$cmd]+="$kb "
         done
-        row "start-up: hwf $cmd" "$(printf '%s\n' "${ts[@]}" | median)" "-" "-" \
-            "peak RSS $(( $(printf '%s\n' "${rss[@]}" | median) / 1024 )) MiB"
+    done
+    j=$(printf '%s\n' ${ts["java -version"]} | median)
+    for cmd in "--version" "runs" "status"; do
+        row "start-up: hwf $cmd" "$(printf '%s\n' ${ts[$cmd]} | median)" "$j" "java -version, same JDK" \
+            "peak RSS $(( $(printf '%s\n' ${rss[$cmd]} | median) / 1024 )) MiB; runs ${ts[$cmd]}ms"
     done
 fi
 

@@ -21,9 +21,13 @@ public final class Main {
      * The commands to build the command line with: the one {@code args} names, or all of them when
      * they name none (help, a usage error, a misspelt command and its suggestions), or name the one
      * that describes them all (completion). picocli builds each command's model from its annotations
-     * when it is added, which for all fourteen costs about as much as the JVM's start.
+     * when it is added, which for all fourteen costs about as much as the JVM's start. {@code hwf
+     * --version} alone needs none.
      */
     static List<Class<?>> commands(String[] args) {
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            return List.of();
+        }
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--journal")) {

@@ -51,6 +51,11 @@ class CliTest {
         assertEquals(HwfCommand.COMMANDS, Main.commands(new String[] {"stauts"}));
         assertEquals(HwfCommand.COMMANDS, Main.commands(new String[] {"completion", "bash"}));
         assertEquals(HwfCommand.COMMANDS, Main.commands(new String[0]));
+        assertEquals(List.of(), Main.commands(new String[] {"--version"}), "--version alone needs no command");
+        assertEquals(HwfCommand.COMMANDS, Main.commands(new String[] {"--version", "--help"}));
+        Result version = hwf("--version");
+        assertEquals(0, version.code());
+        assertTrue(version.out().startsWith("hwf "), version.all());
 
         Result typo = hwf("stauts");
         assertEquals(2, typo.code());
