@@ -4,7 +4,11 @@ import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
 import dev.hwf.launcher.exec.TaskDir;
+import dev.hwf.launcher.engine.Pass;
+import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Schedulers;
+import dev.hwf.launcher.workflow.NamedSite;
+import dev.hwf.launcher.workflow.Workflow;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.exec.SiteFiles;
 import dev.hwf.launcher.journal.AttemptRecord;
@@ -25,8 +29,8 @@ import picocli.CommandLine.ParentCommand;
 
 /**
  * {@code hwf logs}: prints what a task wrote, from {@code <workdir>/<run>/<task>/out.A.I.log} (or
- * {@code err.A.I.log}), read through the scheduler's site files: this machine's file system, or
- * SFTP on the cluster for a workflow with {@code site.host}.
+ * {@code err.A.I.log}) in the work directory of the site the attempt ran on, read through that
+ * site's files: this machine's file system, or SFTP on the cluster for a site with {@code host}.
  */
 @Command(name = "logs", mixinStandardHelpOptions = true,
         description = {"Print what a task wrote to stdout (or stderr), here or on a remote site.",
@@ -69,7 +73,8 @@ final class LogsCommand implements Callable<Integer> {
             snap = journal.snapshot(runId);
         }
         Target target = locate(snap, task, element, attempt, stderr);
-        SiteFiles files = Schedulers.forWorkflow(SpecCodec.fromJson(snap.run().spec())).files();
+        Scheduler site = target.scheduler(snap);
+        SiteFiles files = site.files();
         long offset = 0;
         while (true) {
             byte[] chunk = files.read(target.path(), offset, CHUNK);
@@ -77,7 +82,7 @@ final class LogsCommand implements Callable<Integer> {
                 if (offset > 0) {
                     break; // removed while we read it
                 }
-                throw new HwfException(ExitCodes.BAD_INPUT, missing(target, files));
+                throw new HwfException(ExitCodes.BAD_INPUT, missing(target, files, site.runner().where()));
             }
             hwf.out.write(chunk, 0, chunk.length);
             offset += chunk.length;
@@ -89,8 +94,24 @@ final class LogsCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    /** The log file asked for, and what the journal knows of its element. */
-    record Target(String path, String taskDir, String file, ElementRecord element, int attempt) {
+    /**
+     * The log file asked for, and what the journal knows of its element.
+     *
+     * @param wf   the run's workflow, or null when the journal's copy cannot be read
+     * @param site the site the attempt ran on, whose work directory holds the file; null with {@code wf}
+     */
+    record Target(String path, String taskDir, String file, ElementRecord element, int attempt, Workflow wf,
+                  NamedSite site) {
+        /** The scheduler of the site the log is on: its files, and where they are. */
+        Scheduler scheduler(RunSnapshot snap) {
+            return site == null ? Schedulers.forWorkflow(SpecCodec.fromJson(snap.run().spec()))
+                    : Schedulers.forSite(wf.source(), site);
+        }
+
+        /** " on site gpu (alice@login2)" for a workflow of several sites, {@code where} the site is; else "". */
+        String onSite(String where) {
+            return wf == null || !wf.hasSites() ? "" : " on site " + site.name() + " (" + where + ")";
+        }
     }
 
     /**
@@ -135,9 +156,14 @@ final class LogsCommand implements Callable<Integer> {
             }
             chosen = attempt;
         }
-        String dir = RunLayout.taskDir(snap.run().workdir(), runId, task);
+        // the attempt's own site and its work directory, as the engine found them
+        Workflow wf = SpecCodec.fromJsonOrNull(snap.run().spec());
+        NamedSite site = wf == null ? null : Pass.attemptSite(wf, task,
+                snap.attempt(task, chosen).map(AttemptRecord::site).orElse(null));
+        String dir = RunLayout.taskDir(wf == null ? snap.run().workdir() : Pass.workdir(wf, snap.run().workdir(), site),
+                runId, task);
         String file = (stderr ? TaskDir.Kind.ERR : TaskDir.Kind.OUT).of(chosen, index);
-        return new Target(dir + "/" + file, dir, file, e, chosen);
+        return new Target(dir + "/" + file, dir, file, e, chosen, wf, site);
     }
 
     private static String attemptsOf(List<AttemptRecord> attempts, int index) {
@@ -146,10 +172,13 @@ final class LogsCommand implements Callable<Integer> {
         return s.isEmpty() ? "none" : s;
     }
 
-    /** Why a log file the journal expects is not there, naming the logs that are. */
-    static String missing(Target target, SiteFiles files) {
+    /**
+     * Why a log file the journal expects is not there, naming the logs that are; {@code where}: the
+     * site's place ({@code CommandRunner.where()}), named where the workflow has several sites.
+     */
+    static String missing(Target target, SiteFiles files, String where) {
         ElementRecord e = target.element();
-        StringBuilder sb = new StringBuilder("no log " + target.path());
+        StringBuilder sb = new StringBuilder("no log " + target.path() + target.onSite(where));
         if (target.attempt() == e.attempt() && e.state() == JobState.QUEUED) {
             sb.append(": the job has not started yet (QUEUED); try again once it runs");
         } else if (target.attempt() == e.attempt() && e.state() == JobState.CANCELLED) {

@@ -10,11 +10,9 @@ import dev.hwf.launcher.journal.Event;
 import dev.hwf.launcher.journal.Journal;
 import dev.hwf.launcher.journal.RunRecord;
 import dev.hwf.launcher.journal.RunSnapshot;
-import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.journal.TaskRecord;
 import dev.hwf.launcher.report.ReportHtml;
 import dev.hwf.launcher.serve.Source;
-import dev.hwf.launcher.site.Schedulers;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -56,7 +54,10 @@ final class ServeData implements Source {
     private Journal watching;
     private Connection counter;
     private long generation;
-    /** The site files each run's logs are read through: one connection to a cluster per run. */
+    /**
+     * The site files each run's logs are read through, by run and site (an element's logs are on the
+     * site its attempt ran on): one connection to a cluster per run and site.
+     */
     private final Map<String, SiteFiles> files = new ConcurrentHashMap<>();
 
     ServeData(Path file, Supplier<Journal> journals) {
@@ -203,8 +204,8 @@ final class ServeData implements Source {
             LogsCommand.Target out = LogsCommand.locate(snap, task, index, attempt, false);
             LogsCommand.Target err = LogsCommand.locate(snap, task, index, attempt, true);
             m.put("logAttempt", out.attempt());
-            SiteFiles site = files.computeIfAbsent(run, r -> Schedulers.forWorkflow(
-                    SpecCodec.fromJson(snap.run().spec())).files());
+            SiteFiles site = files.computeIfAbsent(run + "\n" + (out.site() == null ? "" : out.site().name()),
+                    k -> out.scheduler(snap).files());
             m.put("stdout", tail(site, out.path(), bytes));
             m.put("stderr", tail(site, err.path(), bytes));
         }

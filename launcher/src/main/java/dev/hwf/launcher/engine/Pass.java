@@ -201,8 +201,18 @@ public final class Pass {
 
     /** A task's site (the first of its sites, where hwf chooses among several). */
     public NamedSite site(String task) {
+        return taskSite(wf, task);
+    }
+
+    /** A task's site in a workflow (the first of its sites); the default site for a task it does not hold. */
+    public static NamedSite taskSite(Workflow wf, String task) {
         // the pilots' directory is named before the workflow is known to have pilots: the default site's
         return wf.has(task) ? wf.siteOf(wf.task(task)) : wf.defaultNamedSite();
+    }
+
+    /** The site an attempt of a task went to: the one recorded with it (by name; null: none), else its task's. */
+    public static NamedSite attemptSite(Workflow wf, String task, String recorded) {
+        return recorded != null ? wf.siteNamed(recorded) : taskSite(wf, task);
     }
 
     /** The site an element's current attempt went to: as recorded with the attempt, else its task's. */
@@ -219,8 +229,7 @@ public final class Pass {
             }
             attemptSites = m;
         }
-        String recorded = attemptSites.get(e.task() + "/" + e.attempt());
-        return recorded != null ? wf.siteNamed(recorded) : site(e.task());
+        return attemptSite(wf, e.task(), attemptSites.get(e.task() + "/" + e.attempt()));
     }
 
     public Instant now() {
@@ -259,7 +268,12 @@ public final class Pass {
      * run was submitted (kept in the run's workflow).
      */
     public String workdir(NamedSite site) {
-        return site.equals(wf.defaultNamedSite()) ? snap.run().workdir() : site.site().workdir();
+        return workdir(wf, snap.run().workdir(), site);
+    }
+
+    /** {@link #workdir(NamedSite)} of a run whose default site's work directory is {@code runWorkdir}. */
+    public static String workdir(Workflow wf, String runWorkdir, NamedSite site) {
+        return site.equals(wf.defaultNamedSite()) ? runWorkdir : site.site().workdir();
     }
 
     /**

@@ -96,14 +96,15 @@ class LogsCommandTest {
         Files.writeString(Path.of(dir("train"), "out.1.2.log"), "");
         Files.writeString(Path.of(dir("train"), "err.1.2.log"), "");
         LogsCommand.Target queued = LogsCommand.locate(snap(), "train", 2, null, false);
-        String why = LogsCommand.missing(queued, new LocalFiles());
+        String why = LogsCommand.missing(queued, new LocalFiles(), "this machine");
         assertTrue(why.startsWith("no log " + dir("train") + "/out.2.2.log: the job has not started yet (QUEUED)"),
                 why);
         assertTrue(why.contains("Element 2 has logs of attempt(s) 1"), why);
         LogsCommand.Target other = LogsCommand.locate(snap(), "train", 0, null, false);
-        String why0 = LogsCommand.missing(other, new LocalFiles());
+        String why0 = LogsCommand.missing(other, new LocalFiles(), "this machine");
         assertTrue(why0.contains("Logs in " + dir("train") + ": out.1.2.log"), why0);
-        String none = LogsCommand.missing(LogsCommand.locate(snap(), "prep", null, null, false), new LocalFiles());
+        String none = LogsCommand.missing(LogsCommand.locate(snap(), "prep", null, null, false), new LocalFiles(),
+                "this machine");
         assertTrue(none.endsWith("There are no logs in " + dir("prep") + " yet"), none);
     }
 

@@ -71,7 +71,7 @@ public final class StageInputs {
     static NamedSite upstreamSite(Pass pass, String task) {
         int last = pass.snap().task(task).attempt();
         String recorded = last == 0 ? null : pass.snap().attempt(task, last).map(AttemptRecord::site).orElse(null);
-        return recorded == null ? pass.site(task) : pass.wf().siteNamed(recorded);
+        return Pass.attemptSite(pass.wf(), task, recorded);
     }
 
     /**
