@@ -209,6 +209,14 @@ class SitesIT {
         assertEquals("hwfgpu", Files.getOwner(train.resolve("model.pt")).getName());
         Hwf.Result table = hwf.run("status", run);
         assertTrue(table.out().contains("SITE"), table.out());
+        // hwf logs reads each log on the site its attempt ran on (none of them is in the default site's
+        // work directory but simulate's): train's over gpu's SSH connection, report's on the laptop
+        for (String task : List.of("simulate", "train", "report")) {
+            for (String stream : List.of("--element=0", "--stderr")) {
+                Hwf.Result log = hwf.run("logs", run, task, stream);
+                assertEquals(0, log.code(), task + " " + stream + ": " + log.all());
+            }
+        }
         // the report keeps each file moved, with its checksum, and the bytes moved
         Hwf.Result report = hwf.run("report", run, "--json", "-");
         assertEquals(0, report.code(), report.all());
