@@ -230,6 +230,18 @@ if [ -z "$SCEN" ] || [ "$SCEN" = startup ]; then
         row "start-up: hwf $cmd" "$(printf '%s\n' ${ts[$cmd]} | median)" "$j" "java -version, same JDK" \
             "peak RSS $(( $(printf '%s\n' ${rss[$cmd]} | median) / 1024 )) MiB; runs ${ts[$cmd]}ms"
     done
+    # hwf serve: from the command to its first page answered (the address it prints, with its token)
+    sv=()
+    for _ in $(seq "$REPS"); do
+        t0=$(now_ms)
+        HWF_JOURNAL="$WORK/startup.db" "$HWF" serve --port 0 > "$WORK/serve.out" 2>&1 & sp=$!
+        for _ in $(seq 500); do grep -q 'http://' "$WORK/serve.out" && break; sleep 0.01; done
+        curl -s -o /dev/null "$(grep -o 'http://[^ ]*' "$WORK/serve.out" | head -n 1)"
+        sv+=($(( $(now_ms) - t0 )))
+        kill "$sp"; wait "$sp" 2>/dev/null || true
+    done
+    row "start-up: hwf serve, first page" "$(printf '%s\n' "${sv[@]}" | median)" "$j" "java -version, same JDK" \
+        "runs ${sv[*]} ms (target < 1 s)"
 fi
 
 # --- 6. memory -----------------------------------------------------------------------------------
