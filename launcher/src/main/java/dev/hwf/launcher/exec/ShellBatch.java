@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  * class reads once the command has ended; the shell prints each command's index and exit code as it
  * ends. A shell that prints nothing for {@code timeout} is stopped: its commands that had not ended
  * have an unknown outcome (null), as a command of {@link LocalCommandRunner} that ran past its timeout.
+ * A shell whose hwf has gone (killed at any moment) starts no further command: the shell reads its
+ * whole script at once, and a command started after hwf's next pass had handed its claim back,
+ * past the submit grace, would be a job submitted twice.
  */
 final class ShellBatch {
     private static final Logger LOG = LoggerFactory.getLogger(ShellBatch.class);
@@ -100,6 +103,9 @@ final class ShellBatch {
         sb.append("d=").append(d).append('\n');
         for (int i : indices) {
             Command c = commands.get(i);
+            // hwf gone (killed): submit nothing more; what it claimed is looked up by name, and
+            // handed back only what never reached the scheduler
+            sb.append("kill -0 \"$PPID\" 2>/dev/null || exit 1\n");
             c.env().forEach((k, v) -> sb.append(k).append('=').append(ShellQuote.quote(v)).append(' '));
             for (int w = 0; w < c.argv().size(); w++) {
                 String a = c.argv().get(w);

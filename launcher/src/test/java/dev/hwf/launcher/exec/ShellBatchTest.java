@@ -87,10 +87,29 @@ class ShellBatchTest {
     }
 
     @Test
+    void aShellWhoseParentHasGoneStartsNoFurtherCommand(@TempDir Path dir) throws Exception {
+        // the shell's parent ends 0.3 s in, while the first command runs (1 s): the second never starts
+        Path first = dir.resolve("first");
+        Path second = dir.resolve("second");
+        Path script = dir.resolve("script");
+        Files.writeString(script, ShellBatch.script(List.of(Command.of("sh", "-c", "sleep 1; touch " + first),
+                Command.of("touch", second.toString())), List.of(0, 1), dir));
+        Process parent = new ProcessBuilder("sh", "-c", "sh -s < \"$0\" & sleep 0.3", script.toString()).start();
+        parent.waitFor();
+        for (int i = 0; i < 50 && !Files.exists(first); i++) {
+            Thread.sleep(100);
+        }
+        Thread.sleep(500);
+        assertTrue(Files.exists(first), "the command running when hwf went ends as it would have");
+        assertFalse(Files.exists(second), "no command starts once hwf has gone");
+    }
+
+    @Test
     void theScriptHoldsNoWordUnquoted() {
         String s = ShellBatch.script(List.of(new Command(List.of("sbatch", "--parsable", "/w/run 1/a.sh"), null,
                 Map.of("TOKEN", "x'y"))), List.of(0), Path.of("/tmp/hwf-batch1"));
-        assertEquals("d=/tmp/hwf-batch1\nTOKEN='x'\\''y' sbatch --parsable '/w/run 1/a.sh' </dev/null "
+        assertEquals("d=/tmp/hwf-batch1\nkill -0 \"$PPID\" 2>/dev/null || exit 1\n"
+                + "TOKEN='x'\\''y' sbatch --parsable '/w/run 1/a.sh' </dev/null "
                 + ">\"$d/0.o\" 2>\"$d/0.e\"\nprintf '%s %s\\n' 0 $?\n", s);
     }
 }
