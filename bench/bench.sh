@@ -95,6 +95,14 @@ floor_loop_ms() { # n -> bash loop of sbatch --parsable over n ready scripts
     t1=$(now_ms)
     echo $((t1 - t0))
 }
+detached_ms() { # yaml workdir -> prints elapsed ms of submit --detach without the counting shims (a bash
+    # start each, which no loop it is compared with pays); the run id in $WORK/last-run
+    local t0
+    t0=$(now_ms)
+    "$HWF" submit "$1" --detach --set site.workdir="$2" > "$WORK/last-run"
+    echo $(( $(now_ms) - t0 ))
+}
+queued() { squeue --noheader --user="$(id -un)" --states=PENDING | wc -l; }
 version_ms() { local t0; t0=$(now_ms); "$HWF" --version > /dev/null; echo $(( $(now_ms) - t0 )); }
 copy_runs() { # run prefix: 999 copies of the run's row in the journal, so that it holds 1,000 runs
     python3 - "$HWF_JOURNAL" "$1" "$2" <<'PY'
@@ -126,13 +134,10 @@ if [ -z "$SCEN" ] || [ "$SCEN" = submit ]; then
         independent "submit$n" "$n"
         hwf_t=(); floor_t=()
         for _ in $(seq "$REPS"); do
-            # without the counting shims, which would add a bash start to each of hwf's sbatch calls
-            # and none to the loop's: the jobs in the queue count hwf's submissions instead
+            # the jobs in the queue count hwf's submissions (detached_ms runs no shims)
             clean_queue
-            t0=$(now_ms)
-            "$HWF" submit "$WORK/submit$n.yaml" --detach --set site.workdir="$WORK/w" > "$WORK/last-run"
-            hwf_t+=($(( $(now_ms) - t0 )))
-            sb=$(squeue --noheader --user="$(id -un)" --states=PENDING | wc -l)
+            hwf_t+=("$(detached_ms "$WORK/submit$n.yaml" "$WORK/w")")
+            sb=$(queued)
             clean_queue
             floor_t+=("$(floor_loop_ms "$n")")
         done
@@ -705,10 +710,8 @@ if [ "$SCEN" = submitssh ]; then
         hwf_t=(); floor_t=()
         for _ in $(seq "$REPS"); do
             clean_queue
-            t0=$(now_ms)
-            "$HWF" submit "$WORK/ssh$n.yaml" --detach --set site.workdir="$WORK/wssh" > "$WORK/last-run"
-            hwf_t+=($(( $(now_ms) - t0 )))
-            sb=$(squeue --noheader --user="$(id -un)" --states=PENDING | wc -l)
+            hwf_t+=("$(detached_ms "$WORK/ssh$n.yaml" "$WORK/wssh")")
+            sb=$(queued)
             clean_queue
             t0=$(now_ms)
             for i in $(seq 1 "$n"); do
