@@ -9,12 +9,15 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 
@@ -28,7 +31,28 @@ final class RunReads {
     static final List<JobState> LIVE = List.of(JobState.QUEUED, JobState.RUNNING);
     private static final String IN_IDS = " IN (SELECT value FROM json_each(?))";
 
+    /** How many runs' workflow texts {@link #texts} keeps. */
+    private static final int TEXTS_KEPT = 4;
+
     private final JournalDb db;
+    /**
+     * The workflow text and JSON of the runs read lately, by run id, with the workflow version they
+     * are of. A pass reads the run's row several times, and the JSON of a workflow of 300 tasks is
+     * 145 KB: read again each time, it was most of what a followed run allocated. A version changes
+     * only with its text and JSON ({@link RunWrites}), so while the row's version is the one kept
+     * they are not read again. The same strings also let {@link SpecCodec} find its decoded copy
+     * without comparing 145 KB.
+     */
+    private final Map<String, Texts> texts = new LinkedHashMap<>(8, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Texts> eldest) {
+            return size() > TEXTS_KEPT;
+        }
+    };
+
+    /** A run's workflow text and JSON at one version (of the run submitted then: an id used again is another run). */
+    private record Texts(int version, Instant submittedAt, String source, String spec) {
+    }
 
     RunReads(JournalDb db) {
         this.db = db;
@@ -36,7 +60,51 @@ final class RunReads {
 
     /** The run's row, if the journal holds it. */
     Optional<RunRecord> findRun(String id) {
-        return db.inTransaction(c -> Sql.first(c, "SELECT * FROM hwf_run WHERE id=?", Rows::run, id));
+        return db.inTransaction(c -> row(c, id, true));
+    }
+
+    /**
+     * The run's row, its workflow text and JSON read only when their version is not the one kept.
+     *
+     * @param keep whether texts read are kept: not inside a transaction that writes, which could
+     *             switch the version and then be rolled back
+     */
+    private Optional<RunRecord> row(Connection c, String runId, boolean keep) throws SQLException {
+        Texts kept;
+        synchronized (texts) {
+            kept = texts.get(runId);
+        }
+        Optional<RunRecord> row = row(c, runId, kept == null ? -1 : kept.version());
+        if (row.isEmpty()) {
+            return row;
+        }
+        RunRecord r = row.get();
+        if (kept != null && r.version() == kept.version()) {
+            if (Objects.equals(r.submittedAt(), kept.submittedAt())) {
+                return Optional.of(new RunRecord(r.id(), r.workflow(), r.scheduler(), r.state(), r.reason(),
+                        kept.source(), kept.spec(), r.workdir(), r.submittedAt(), r.endedAt(), r.version()));
+            }
+            row = row(c, runId, -1); // another run under the same id: read its texts
+            if (row.isEmpty()) {
+                return row;
+            }
+            r = row.get();
+        }
+        if (keep) {
+            synchronized (texts) {
+                texts.put(runId, new Texts(r.version(), r.submittedAt(), r.source(), r.spec()));
+            }
+        }
+        return row;
+    }
+
+    /** The run's row, without its workflow text and JSON (null there) when its version is {@code keptVersion}. */
+    private static Optional<RunRecord> row(Connection c, String runId, int keptVersion) throws SQLException {
+        return Sql.first(c, "SELECT id, workflow, scheduler, state, reason, "
+                + "CASE WHEN version=? THEN NULL ELSE source END AS source, "
+                + "CASE WHEN version=? THEN NULL ELSE spec END AS spec, "
+                + "workdir, submitted_at, ended_at, version FROM hwf_run WHERE id=?", Rows::run,
+                keptVersion, keptVersion, runId);
     }
 
     /** The run, or exit 2 with a hint when there is none. */
@@ -112,7 +180,7 @@ final class RunReads {
      */
     private RunSnapshot reread(Connection c, String runId, RunSnapshot prev, Collection<String> tasks,
                                boolean open) throws SQLException {
-        RunRecord run = runOf(c, runId);
+        RunRecord run = row(c, runId, true).orElseThrow(() -> noRun(runId));
         List<TaskRecord> taskRows = tasksOf(c, runId);
         List<AttemptRecord> attempts = Sql.list(c, "SELECT * FROM hwf_attempt WHERE run_id=? ORDER BY task, attempt",
                 Rows::attempt, runId);
@@ -207,10 +275,13 @@ final class RunReads {
         return one.get(0);
     }
 
-    /** The run's row; an error that names the journal when it has none. */
+    /** The run's row, in a transaction that may write; an error that names the journal when it has none. */
     RunRecord runOf(Connection c, String runId) throws SQLException {
-        return Sql.first(c, "SELECT * FROM hwf_run WHERE id=?", Rows::run, runId).orElseThrow(() ->
-                new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + db.file()));
+        return row(c, runId, false).orElseThrow(() -> noRun(runId));
+    }
+
+    private HwfException noRun(String runId) {
+        return new HwfException(ExitCodes.BAD_INPUT, "no run '" + runId + "' in journal " + db.file());
     }
 
     /** The run's tasks in workflow order. */

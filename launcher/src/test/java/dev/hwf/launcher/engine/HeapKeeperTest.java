@@ -1,9 +1,14 @@
 package dev.hwf.launcher.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 import org.junit.jupiter.api.Test;
 
 class HeapKeeperTest {
@@ -32,12 +37,28 @@ class HeapKeeperTest {
     }
 
     @Test
-    void aHeapThatStaysSmallIsNeverCollected() {
+    void whatStaysWhereItSettledIsCollectedOnce() {
         AtomicInteger collections = new AtomicInteger();
         HeapKeeper keeper = new HeapKeeper(() -> 6 * MIB, collections::incrementAndGet);
         for (int i = 0; i < 100; i++) {
             keeper.afterPass();
         }
-        assertEquals(0, collections.get());
+        assertEquals(1, collections.get(), "the first pass finds it, no later one");
+    }
+
+    @Test
+    void theOldGenerationIsWhatIsMeasuredAndAFullCollectionEmptiesIt() {
+        assertNotNull(HeapKeeper.oldGeneration(), "this JVM names an old generation");
+        LongSupplier old = HeapKeeper.measure();
+        List<byte[]> kept = new ArrayList<>();
+        for (int i = 0; i < 64; i++) { // 8 MiB that survives young collections, then is let go
+            kept.add(new byte[128 * 1024]);
+            System.gc();
+        }
+        long full = old.getAsLong();
+        assertTrue(full >= 8 * MIB, "the old generation holds what survived: " + full);
+        kept.clear();
+        System.gc();
+        assertTrue(old.getAsLong() < full - 4 * MIB, "emptied: " + old.getAsLong() + " after " + full);
     }
 }

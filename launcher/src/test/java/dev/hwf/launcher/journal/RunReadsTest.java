@@ -116,4 +116,38 @@ class RunReadsTest extends JournalFixture {
         }
         assertEquals(expected.length, at, "events in order " + List.of(expected) + "\nin " + events);
     }
+
+    @Test
+    void aPassSeesTheWorkflowVersionAnotherProcessSwitchedTo() throws Exception {
+        String id = newRun();
+        assertEquals("{\"spec\":1}", journal.openSnapshot(id).run().spec());
+        assertEquals("{\"spec\":1}", journal.run(id).spec()); // kept: read without its texts
+        // another hwf (its own journal on the same file) switches the run to version 2
+        try (Journal other = Journal.open(file);
+             java.sql.Connection c = other.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "UPDATE hwf_run SET version=2, spec='{\"spec\":2}', source='v2' WHERE id=?")) {
+            ps.setString(1, id);
+            assertEquals(1, ps.executeUpdate());
+        }
+        RunSnapshot open = journal.openSnapshot(id);
+        assertEquals(2, open.run().version());
+        assertEquals("{\"spec\":2}", open.run().spec());
+        assertEquals("v2", journal.run(id).source());
+        assertEquals("{\"spec\":2}", journal.refresh(open, List.of("a")).run().spec());
+    }
+
+    @Test
+    void anotherRunUnderAnIdReadBeforeIsReadWithItsOwnWorkflow() throws Exception {
+        String id = newRun();
+        assertEquals("{\"spec\":1}", journal.openSnapshot(id).run().spec());
+        try (java.sql.Connection c = journal.dataSource().getConnection();
+             java.sql.PreparedStatement ps = c.prepareStatement(
+                     "UPDATE hwf_run SET submitted_at=?, spec='{\"spec\":\"other\"}' WHERE id=?")) {
+            ps.setString(1, T0.plusSeconds(60).toString());
+            ps.setString(2, id);
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertEquals("{\"spec\":\"other\"}", journal.openSnapshot(id).run().spec());
+    }
 }
