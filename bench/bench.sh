@@ -29,7 +29,8 @@
 #                             kept open by OpenSSH's ControlMaster, the fastest loop of ssh a user can write) |
 #                             followed (FOLLOWED=N tasks of true, default 300, and a gather, followed to the end on
 #                             Slurm with default settings: hwf submit against Snakemake's --cluster sbatch, in turns;
-#                             wall time and peak RSS of each; needs Debian's snakemake; REPS_FOLLOWED runs, default 1)
+#                             wall time and peak RSS of each, hwf's also on a JDK 17 where one is installed; needs
+#                             Debian's snakemake; REPS_FOLLOWED runs, default 1)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -744,7 +745,9 @@ rule t:
     output: "out/t{i}"
     shell: "true; touch {output}"
 SMK
-    hwf_t=(); smk_t=(); hwf_m=(); smk_m=()
+    hwf_t=(); smk_t=(); hwf_m=(); smk_m=(); hwf17_m=()
+    j17=$(ls /usr/lib/jvm/java-17-openjdk-*/bin/java 2>/dev/null | head -1)
+    HWF_JAVA="$j17" "$HWF" --version > /dev/null 2>&1 || j17= # its class-data archive made before the timed run
     for _ in $(seq "$reps"); do
         clean_queue
         rm -rf "$WORK/wfollowed" "$WORK/followed.db"*
@@ -753,6 +756,16 @@ SMK
         read -r sec kb < "$WORK/time"
         grep -q SUCCEEDED "$WORK/followed.out" || { echo "bench followed: hwf did not succeed:" >&2; cat "$WORK/followed.out" >&2; exit 1; }
         hwf_t+=("$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')"); hwf_m+=($((kb / 1024)))
+        if [ -n "$j17" ]; then # the same run on a JDK 17 with its class-data archive
+            clean_queue
+            rm -rf "$WORK/wfollowed" "$WORK/followed.db"*
+            ( unset HWF_POLL_INTERVAL; HWF_JAVA="$j17" HWF_JOURNAL="$WORK/followed.db" /usr/bin/time -f '%e %M' \
+                -o "$WORK/time" "$HWF" submit "$WORK/followed.yaml" -q --set site.workdir="$WORK/wfollowed" \
+                > "$WORK/followed.out" 2>&1 )
+            grep -q SUCCEEDED "$WORK/followed.out" || { echo "bench followed: hwf (JDK 17) did not succeed:" >&2
+                cat "$WORK/followed.out" >&2; exit 1; }
+            read -r sec kb < "$WORK/time"; hwf17_m+=($((kb / 1024)))
+        fi
         clean_queue
         rm -rf "$smk/out" "$smk/.snakemake" "$smk/logs"; mkdir -p "$smk/logs"
         # each of Snakemake's jobs runs Snakemake itself (about 75 MiB), which Slurm's memory
@@ -768,6 +781,10 @@ SMK
     row "peak RSS (MiB), the same runs" "$(printf '%s\n' "${hwf_m[@]}" | median)" \
         "$(printf '%s\n' "${smk_m[@]}" | median)" "Snakemake, the same runs" \
         "hwf ${hwf_m[*]} MiB, Snakemake ${smk_m[*]} MiB; $("$HWF" --version | sed -n 2p | cut -d" " -f1-3)"
+    if [ -n "$j17" ]; then
+        row "peak RSS (MiB), hwf on JDK 17" "$(printf '%s\n' "${hwf17_m[@]}" | median)" \
+            "$(printf '%s\n' "${smk_m[@]}" | median)" "Snakemake, the same runs" "hwf ${hwf17_m[*]} MiB; $j17"
+    fi
 fi
 
 echo "(written to $OUT)"
