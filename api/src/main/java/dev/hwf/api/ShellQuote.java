@@ -1,6 +1,7 @@
 package dev.hwf.api;
 
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Quoting for POSIX shells. Everything a user writes, except a task's own command, passes through
@@ -22,6 +23,32 @@ public final class ShellQuote {
             return value;
         }
         return "'" + value.replace("'", "'\\''") + "'";
+    }
+
+    /**
+     * The value as one word of a command line, after its first: {@link #quote}, and quoted also when
+     * it starts with '=' (zsh expands a bare {@code =cmd} to the command's path).
+     */
+    public static String word(String value) {
+        String q = quote(value);
+        return q.startsWith("=") ? "'" + q + "'" : q; // bare means safe characters only: no quote inside
+    }
+
+    /**
+     * A command's words as one shell command line, each expanding to exactly itself ({@link #word});
+     * the first quoted also when it holds '=', which a shell would read as a variable assignment
+     * (after other assignments too).
+     */
+    public static String command(List<String> argv) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < argv.size(); i++) {
+            String q = word(argv.get(i));
+            if (i == 0 && q.equals(argv.get(i)) && q.contains("=")) {
+                q = "'" + q + "'";
+            }
+            sb.append(i == 0 ? "" : " ").append(q);
+        }
+        return sb.toString();
     }
 
     /**

@@ -67,13 +67,23 @@ final class ShellBatch {
                     e.getMessage());
             return results;
         }
+        List<Integer> runnable = new ArrayList<>();
+        for (int i = 0; i < commands.size(); i++) {
+            if (holdsNul(commands.get(i))) {
+                // a shell drops a NUL and would run another argument: not run, as a process cannot be started with one
+                LOG.warn("'{}' holds a NUL character, which no command line can carry; not run",
+                        commands.get(i).display().replace("\0", "\\0"));
+            } else {
+                runnable.add(i);
+            }
+        }
         try {
-            int shells = Math.max(1, Math.min(inFlight, commands.size()));
+            int shells = Math.min(Math.max(1, inFlight), runnable.size());
             List<Thread> threads = new ArrayList<>();
             for (int s = 0; s < shells; s++) {
                 List<Integer> mine = new ArrayList<>();
-                for (int i = s; i < commands.size(); i += shells) {
-                    mine.add(i);
+                for (int k = s; k < runnable.size(); k += shells) {
+                    mine.add(runnable.get(k));
                 }
                 Thread t = new Thread(() -> runShell(commands, mine, dir, timeout, results), "hwf-batch");
                 t.setDaemon(true);
@@ -107,17 +117,17 @@ final class ShellBatch {
             // handed back only what never reached the scheduler
             sb.append("kill -0 \"$PPID\" 2>/dev/null || exit 1\n");
             c.env().forEach((k, v) -> sb.append(k).append('=').append(ShellQuote.quote(v)).append(' '));
-            for (int w = 0; w < c.argv().size(); w++) {
-                String a = c.argv().get(w);
-                // a first word with '=' would be read as an assignment: always quoted
-                sb.append(w == 0 && a.contains("=") ? "'" + a.replace("'", "'\\''") + "'" : ShellQuote.quote(a))
-                        .append(' ');
-            }
-            sb.append('<').append(c.stdinFile() == null ? "/dev/null" : ShellQuote.quote(c.stdinFile()));
+            sb.append(ShellQuote.command(c.argv())).append(" <").append(c.stdinFile() == null ? "/dev/null" : ShellQuote.quote(c.stdinFile()));
             sb.append(" >\"$d/").append(i).append(".o\" 2>\"$d/").append(i).append(".e\"\n");
             sb.append("printf '%s %s\\n' ").append(i).append(" $?\n");
         }
         return sb.toString();
+    }
+
+    /** Whether a word, a variable's value or the stdin path of the command holds a NUL character. */
+    private static boolean holdsNul(Command c) {
+        return Stream.concat(c.argv().stream(), c.env().values().stream()).anyMatch(w -> w.indexOf('\0') >= 0)
+                || (c.stdinFile() != null && c.stdinFile().indexOf('\0') >= 0);
     }
 
     private static void runShell(List<Command> commands, List<Integer> mine, Path dir, Duration timeout,

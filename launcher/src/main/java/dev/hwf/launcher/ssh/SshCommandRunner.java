@@ -43,28 +43,21 @@ public final class SshCommandRunner implements CommandRunner {
         return connection.target().where();
     }
 
-    /** The remote command line: each argument one quoted word; stdin as {@code < quoted-path}. */
+    /** The remote command line: each argument one quoted word ({@link ShellQuote#command}); stdin as {@code < quoted-path}. */
     public static String commandLine(Command command) {
-        StringBuilder sb = new StringBuilder();
-        for (String arg : command.argv()) {
-            if (sb.length() > 0) {
-                sb.append(' ');
-            }
-            sb.append(word(arg));
-        }
+        command.argv().forEach(SshCommandRunner::noNul);
+        StringBuilder sb = new StringBuilder(ShellQuote.command(command.argv()));
         if (command.stdinFile() != null) {
-            sb.append(" < ").append(word(command.stdinFile()));
+            sb.append(" < ").append(ShellQuote.word(noNul(command.stdinFile())));
         }
         return sb.toString();
     }
 
-    private static String word(String arg) {
+    private static String noNul(String arg) {
         if (arg.indexOf('\0') >= 0) {
             throw new HwfException(ExitCodes.BAD_INPUT, "a command argument holds a NUL character, which no remote "
                     + "command line can carry: " + arg.replace("\0", "\\0"));
         }
-        String q = ShellQuote.quote(arg);
-        // zsh expands a word starting with '=' (=cmd becomes the command's path): quote it too
-        return q.startsWith("=") ? "'" + q + "'" : q;
+        return arg;
     }
 }

@@ -87,6 +87,16 @@ class ShellBatchTest {
     }
 
     @Test
+    void aCommandWithANulIsNotRunAndTheOthersAre(@TempDir Path dir) {
+        Path dropped = dir.resolve("ab");
+        List<CommandResult> r = runner.runAllOnce(List.of(Command.of("touch", dir + "/a\0b"),
+                Command.of("echo", "next")), Duration.ofSeconds(30), 2);
+        assertNull(r.get(0), "unknown: never started");
+        assertFalse(Files.exists(dropped), "a shell would have dropped the NUL and touched " + dropped);
+        assertEquals("next\n", r.get(1).stdout());
+    }
+
+    @Test
     void aShellWhoseParentHasGoneStartsNoFurtherCommand(@TempDir Path dir) throws Exception {
         // the shell's parent ends 0.3 s in, while the first command runs (1 s): the second never starts
         Path first = dir.resolve("first");

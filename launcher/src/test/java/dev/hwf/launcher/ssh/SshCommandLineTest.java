@@ -89,6 +89,18 @@ class SshCommandLineTest {
     }
 
     @Test
+    void aFirstWordWithAnEqualsSignIsACommandNotAnAssignment() throws Exception {
+        Path canary = tmp.resolve("canary");
+        String line = SshCommandRunner.commandLine(Command.of("HWF_X=1", "touch", canary.toString()));
+        for (String shell : shells()) {
+            Process p = new ProcessBuilder(shell, "-c", line).directory(tmp.toFile()).start();
+            assertTrue(p.waitFor(10, TimeUnit.SECONDS), shell + " did not finish");
+            assertEquals(127, p.exitValue(), shell + " ran a command after an assignment: " + line);
+            assertFalse(Files.exists(canary), shell + ": " + line);
+        }
+    }
+
+    @Test
     void nulCannotBeCarriedAndIsRefused() {
         HwfException e = assertThrows(HwfException.class,
                 () -> SshCommandRunner.commandLine(Command.of("echo", "a\0b")));
