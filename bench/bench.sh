@@ -87,12 +87,13 @@ submit_ms() { # yaml -> prints elapsed ms, run id in $WORK/last-run
     t1=$(now_ms)
     echo $((t1 - t0))
 }
-floor_loop_ms() { # n -> bash loop of sbatch --parsable over n ready scripts
-    local dir="$WORK/floor-$1" t0 t1
+floor_loop_ms() { # n [prefix...] -> bash loop of sbatch --parsable over n ready scripts, each sbatch run
+    # after the prefix words when given (ssh ... host: the same loop through a login)
+    local n=$1 dir="$WORK/floor-$1" t0 t1; shift
     mkdir -p "$dir"
-    for i in $(seq 1 "$1"); do printf '#!/bin/bash\n#SBATCH --hold\n#SBATCH --mem=10M\ntrue\n' > "$dir/$i.sh"; done
+    for i in $(seq 1 "$n"); do printf '#!/bin/bash\n#SBATCH --hold\n#SBATCH --mem=10M\ntrue\n' > "$dir/$i.sh"; done
     t0=$(now_ms)
-    for i in $(seq 1 "$1"); do sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/$i.sh" > /dev/null; done
+    for i in $(seq 1 "$n"); do "$@" sbatch --parsable --chdir="$dir" --output=/dev/null "$dir/$i.sh" > /dev/null; done
     t1=$(now_ms)
     echo $((t1 - t0))
 }
@@ -706,20 +707,13 @@ if [ "$SCEN" = submitssh ]; then
     for n in ${SUBMIT_SIZES:-300}; do
         independent "ssh$n" "$n"
         sed -i "s#^scheduler: slurm#scheduler: slurm\nsite: { host: 127.0.0.1, port: 2222, user: root, identityFile: $sshdir/userkey, knownHosts: $sshdir/known_hosts }#" "$WORK/ssh$n.yaml"
-        dir="$WORK/sshfloor-$n"; mkdir -p "$dir"
-        for i in $(seq 1 "$n"); do printf '#!/bin/bash\n#SBATCH --hold\n#SBATCH --mem=10M\ntrue\n' > "$dir/$i.sh"; done
         hwf_t=(); floor_t=()
         for _ in $(seq "$REPS"); do
             clean_queue
             hwf_t+=("$(detached_ms "$WORK/ssh$n.yaml" "$WORK/wssh")")
             sb=$(queued)
             clean_queue
-            t0=$(now_ms)
-            for i in $(seq 1 "$n"); do
-                ssh "${sshopts[@]}" -o ControlPath="$sock" root@127.0.0.1 sbatch --parsable --chdir="$dir" \
-                    --output=/dev/null "$dir/$i.sh" > /dev/null
-            done
-            floor_t+=($(( $(now_ms) - t0 )))
+            floor_t+=("$(floor_loop_ms "$n" ssh "${sshopts[@]}" -o ControlPath="$sock" root@127.0.0.1)")
         done
         row "submit --detach over SSH, $n tasks" "$(printf '%s\n' "${hwf_t[@]}" | median)" \
             "$(printf '%s\n' "${floor_t[@]}" | median)" "loop of ssh sbatch (mux)" "$sb jobs queued by hwf"
