@@ -1,10 +1,8 @@
 package dev.hwf.launcher.cli;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.hwf.api.JobState;
 import dev.hwf.api.PendingReason;
+import dev.hwf.launcher.Json;
 import dev.hwf.launcher.report.Accounting;
 import dev.hwf.launcher.report.SweepParams;
 import dev.hwf.launcher.journal.AttemptRecord;
@@ -27,17 +25,11 @@ import java.util.TreeMap;
 
 /** What {@code hwf status} and {@code hwf runs} print: a table for people, JSON for tools (SPEC 4). */
 final class StatusView {
-    private static final ObjectMapper JSON = new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT);
-
     private StatusView() {
     }
 
     static String json(Object value) {
-        try {
-            return JSON.writeValueAsString(value);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(value);
     }
 
     /** The status object of SPEC section 4; keys only ever get added, never renamed. */

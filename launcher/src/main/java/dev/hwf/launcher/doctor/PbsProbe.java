@@ -1,15 +1,12 @@
 package dev.hwf.launcher.doctor;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SchedulerAdapter;
 import dev.hwf.api.SchedulerOutputException;
-import java.io.IOException;
+import dev.hwf.launcher.Json;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 
@@ -21,7 +18,6 @@ import java.util.Map;
  * {@code pbsnodes -a}'s {@code gpus = N}; Torque keeps no job history hwf can read.
  */
 final class PbsProbe implements SchedulerProbe {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final boolean torque;
 
     /** @param torque the site's {@code flavor: torque} */
@@ -111,32 +107,33 @@ final class PbsProbe implements SchedulerProbe {
 
     /** {@code qstat -Qf -F json}'s {@code Queue} object; GPUs from the nodes whose {@code queue} is the queue. */
     static List<Partition> proQueues(String json, Output nodes) {
-        JsonNode root = read(json, "qstat -Qf -F json");
-        JsonNode queues = root.path("Queue");
-        if (!queues.isObject() || queues.isEmpty()) {
+        Map<?, ?> queues = object(read(json, "qstat -Qf -F json").get("Queue"));
+        if (queues.isEmpty()) {
             throw new SchedulerOutputException("qstat -Qf -F json lists no queues", json);
         }
         Map<String, Integer> gpusByQueue = new HashMap<>();
         boolean bound = false;
         if (nodes.exitCode() == 0) {
-            for (JsonNode n : iterable(read(nodes.stdout(), "pbsnodes -a -F json").path("nodes"))) {
-                String q = n.path("queue").asText(null);
+            for (Object node : object(read(nodes.stdout(), "pbsnodes -a -F json").get("nodes")).values()) {
+                Map<?, ?> n = object(node);
+                String q = text(n.get("queue"), null);
                 if (q != null) {
                     bound = true;
-                    gpusByQueue.merge(q, n.path("resources_available").path("ngpus").asInt(0), Integer::sum);
+                    gpusByQueue.merge(q, count(object(n.get("resources_available")).get("ngpus")), Integer::sum);
                 }
             }
         }
         List<Partition> list = new ArrayList<>();
-        for (Iterator<Map.Entry<String, JsonNode>> it = queues.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> q = it.next();
-            boolean enabled = "True".equals(q.getValue().path("enabled").asText());
-            boolean started = "True".equals(q.getValue().path("started").asText());
-            String type = q.getValue().path("queue_type").asText("Execution");
-            list.add(new Partition(q.getKey(), false, enabled && started,
+        for (Map.Entry<?, ?> q : queues.entrySet()) {
+            Map<?, ?> queue = object(q.getValue());
+            boolean enabled = "True".equals(text(queue.get("enabled"), ""));
+            boolean started = "True".equals(text(queue.get("started"), ""));
+            String type = text(queue.get("queue_type"), "Execution");
+            String name = q.getKey().toString();
+            list.add(new Partition(name, false, enabled && started,
                     (type.equals("Route") ? "routing, " : "") + (enabled ? "enabled" : "disabled") + ", "
                             + (started ? "started" : "stopped"),
-                    bound ? gpusByQueue.getOrDefault(q.getKey(), 0) : null));
+                    bound ? gpusByQueue.getOrDefault(name, 0) : null));
         }
         return list;
     }
@@ -159,8 +156,8 @@ final class PbsProbe implements SchedulerProbe {
             return Check.warn("accounting", "'qstat -Bf -F json' exited " + o.exitCode() + ": "
                     + SlurmProbe.firstLine(o), "is the PBS server up? " + WITHOUT_ACCOUNTING);
         }
-        for (JsonNode server : iterable(read(o.stdout(), "qstat -Bf -F json").path("Server"))) {
-            if ("True".equals(server.path("job_history_enable").asText())) {
+        for (Object server : object(read(o.stdout(), "qstat -Bf -F json").get("Server")).values()) {
+            if ("True".equals(text(object(server).get("job_history_enable"), ""))) {
                 return Check.ok("accounting", "job_history_enable = True: qstat -x tells how jobs ended after they "
                         + "left the queue");
             }
@@ -169,21 +166,39 @@ final class PbsProbe implements SchedulerProbe {
                 "ask the administrators for qmgr -c 'set server job_history_enable = True'; " + WITHOUT_ACCOUNTING);
     }
 
-    private static JsonNode read(String json, String what) {
+    private static Map<?, ?> read(String json, String what) {
+        Object n;
         try {
-            JsonNode n = JSON.readTree(json);
-            if (n == null || !n.isObject()) {
-                throw new SchedulerOutputException(what + " printed no JSON object", json);
-            }
-            return n;
-        } catch (IOException e) {
-            throw new SchedulerOutputException(what + " printed JSON hwf cannot read: " + e.getMessage().lines().findFirst().orElse(""), json);
+            n = json.isBlank() ? null : Json.read(json, Object.class);
+        } catch (Json.Malformed e) {
+            throw new SchedulerOutputException(what + " printed JSON hwf cannot read: "
+                    + e.getMessage().lines().findFirst().orElse(""), json);
         }
+        if (!(n instanceof Map<?, ?> m)) {
+            throw new SchedulerOutputException(what + " printed no JSON object", json);
+        }
+        return m;
     }
 
-    private static Iterable<JsonNode> iterable(JsonNode object) {
-        List<JsonNode> values = new ArrayList<>();
-        object.elements().forEachRemaining(values::add);
-        return values;
+    /** A JSON object's members; none when it is not an object. */
+    private static Map<?, ?> object(Object value) {
+        return value instanceof Map<?, ?> m ? m : Map.of();
+    }
+
+    /** A JSON scalar as text; {@code otherwise} when it is missing, null, an object or an array. */
+    private static String text(Object value, String otherwise) {
+        return value == null || value instanceof Map || value instanceof List ? otherwise : value.toString();
+    }
+
+    /** A count PBS prints as a number or as text; 0 when it is neither. */
+    private static int count(Object value) {
+        if (value instanceof Number n) {
+            return n.intValue();
+        }
+        try {
+            return value == null ? 0 : Integer.parseInt(value.toString().trim());
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 }

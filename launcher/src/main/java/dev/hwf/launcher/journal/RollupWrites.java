@@ -1,10 +1,8 @@
 package dev.hwf.launcher.journal;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.JobState;
+import dev.hwf.launcher.Json;
 import dev.hwf.launcher.workflow.Pilot;
-import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +23,6 @@ import java.util.Objects;
  */
 final class RollupWrites {
     private static final List<JobState> FINAL = List.of(JobState.SUCCEEDED, JobState.FAILED, JobState.CANCELLED);
-    private static final ObjectMapper BLAME_READER = new ObjectMapper();
 
     private final RunReads reads;
 
@@ -135,10 +132,10 @@ final class RollupWrites {
             return null;
         }
         try {
-            JsonNode a = BLAME_READER.readTree(json);
-            return new StateRollup.Blame(a.get(0).asInt(), a.get(1).isNull() ? null : a.get(1).asText(),
-                    a.get(2).isNull() ? null : a.get(2).asInt());
-        } catch (IOException e) {
+            List<?> a = Json.read(json, List.class);
+            return new StateRollup.Blame(((Number) a.get(0)).intValue(), a.get(1) == null ? null : a.get(1).toString(),
+                    a.get(2) == null ? null : ((Number) a.get(2)).intValue());
+        } catch (Json.Malformed | ClassCastException | IndexOutOfBoundsException e) {
             throw new IllegalStateException("journal: unreadable element summary " + json, e);
         }
     }

@@ -1,10 +1,8 @@
 package dev.hwf.launcher.journal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.JobState;
 import dev.hwf.api.PendingReason;
+import dev.hwf.launcher.Json;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,9 +18,6 @@ import java.util.TreeMap;
 
 /** The journal's rows as records: one reader per table, and the column conversions they share. */
 final class Rows {
-    /** The JSON of a workflow version's sets and definitions. */
-    static final ObjectMapper JSON = new ObjectMapper();
-
     private Rows() {
     }
 
@@ -75,12 +70,18 @@ final class Rows {
     }
 
     /** A row of {@code hwf_version}; its sets and definitions are JSON. */
-    static WorkflowVersion version(ResultSet rs) throws SQLException, JsonProcessingException {
+    static WorkflowVersion version(ResultSet rs) throws SQLException {
         String defs = rs.getString("definitions");
         return new WorkflowVersion(rs.getInt("version"), rs.getString("source"), rs.getString("text"),
-                List.of(JSON.readValue(rs.getString("sets"), String[].class)), rs.getString("spec"),
-                defs == null ? Map.of() : JSON.readValue(defs, new TypeReference<TreeMap<String, String>>() { }),
-                rs.getString("note"), instant(rs, "created_at"));
+                List.of(Json.read(rs.getString("sets"), String[].class)), rs.getString("spec"),
+                defs == null ? Map.of() : definitions(defs), rs.getString("note"), instant(rs, "created_at"));
+    }
+
+    /** A version's {@code definitions} column: a JSON object of strings, in key order. */
+    private static Map<String, String> definitions(String json) {
+        TreeMap<String, String> out = new TreeMap<>();
+        Json.read(json, Map.class).forEach((k, v) -> out.put((String) k, v == null ? null : String.valueOf(v)));
+        return out;
     }
 
     /** The rows of a query over several runs (its one parameter: the runs' ids as a JSON array), by run id. */

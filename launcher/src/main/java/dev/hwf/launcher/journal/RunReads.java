@@ -1,9 +1,9 @@
 package dev.hwf.launcher.journal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.Json;
 import dev.hwf.launcher.workflow.NamedSite;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -354,9 +354,9 @@ final class RunReads {
                         out.add(Rows.version(rs));
                     }
                 }
-            } catch (JsonProcessingException e) {
+            } catch (Json.Malformed e) {
                 throw new HwfException(ExitCodes.BAD_INPUT, "journal " + db.file() + ": a workflow version of run "
-                        + runId + " cannot be read: " + e.getOriginalMessage(), e);
+                        + runId + " cannot be read: " + e.getMessage(), e);
             }
             return out;
         });

@@ -1,9 +1,9 @@
 package dev.hwf.launcher.journal;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.hwf.api.JobState;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.Json;
 import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.security.SecureRandom;
@@ -119,14 +119,10 @@ final class RunWrites {
     }
 
     private static void insertVersion(Connection c, String runId, WorkflowVersion v) throws SQLException {
-        try {
-            Sql.update(c, "INSERT INTO hwf_version(run_id, version, source, text, sets, spec, definitions, note, "
-                    + "created_at) VALUES (?,?,?,?,?,?,?,?,?)", runId, v.version(), v.source(), v.text(),
-                    Rows.JSON.writeValueAsString(v.sets()), v.spec(), v.definitions().isEmpty() ? null
-                            : Rows.JSON.writeValueAsString(new TreeMap<>(v.definitions())), v.note(), v.createdAt());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        Sql.update(c, "INSERT INTO hwf_version(run_id, version, source, text, sets, spec, definitions, note, "
+                + "created_at) VALUES (?,?,?,?,?,?,?,?,?)", runId, v.version(), v.source(), v.text(),
+                Json.write(v.sets()), v.spec(), v.definitions().isEmpty() ? null
+                        : Json.write(new TreeMap<>(v.definitions())), v.note(), v.createdAt());
     }
 
     /**

@@ -1,12 +1,8 @@
 package dev.hwf.launcher.journal;
 
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.PropertyAccessor;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.launcher.ExitCodes;
 import dev.hwf.launcher.HwfException;
+import dev.hwf.launcher.Json;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -16,11 +12,6 @@ import java.util.Map;
  * exactly what was submitted even if the file has changed since.
  */
 public final class SpecCodec {
-    private static final ObjectMapper MAPPER = new ObjectMapper()
-            .setVisibility(PropertyAccessor.ALL, JsonAutoDetect.Visibility.NONE)
-            .setVisibility(PropertyAccessor.FIELD, JsonAutoDetect.Visibility.ANY)
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
     private SpecCodec() {
     }
 
@@ -37,11 +28,7 @@ public final class SpecCodec {
     };
 
     public static String toJson(Workflow wf) {
-        try {
-            return MAPPER.writeValueAsString(wf);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise workflow " + wf.name(), e);
-        }
+        return Json.write(wf);
     }
 
     /** The workflow stored with a run, or null when there is none or it cannot be read back. */
@@ -64,14 +51,14 @@ public final class SpecCodec {
             }
         }
         try {
-            Workflow wf = MAPPER.readValue(json, Workflow.class);
+            Workflow wf = Json.read(json, Workflow.class);
             synchronized (DECODED) {
                 DECODED.put(json, wf);
             }
             return wf;
-        } catch (JsonProcessingException e) {
+        } catch (Json.Malformed e) {
             throw new HwfException(ExitCodes.BAD_INPUT, "the journal's copy of this run's workflow cannot be read ("
-                    + e.getOriginalMessage() + "); was it written by another hwf version?", e);
+                    + e.getMessage() + "); was it written by another hwf version?", e);
         }
     }
 }

@@ -1,7 +1,6 @@
 package dev.hwf.launcher.notify;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.hwf.launcher.Json;
 import dev.hwf.launcher.journal.Outbox;
 import dev.hwf.launcher.workflow.Notify;
 import jakarta.mail.Message;
@@ -18,6 +17,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -31,7 +31,6 @@ import java.util.concurrent.TimeUnit;
 final class Channels {
     static final Duration CONNECT = Duration.ofSeconds(10);
     static final Duration WAIT = Duration.ofSeconds(30);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** A send that did not reach its receiver. */
     static final class SendException extends Exception {
@@ -68,7 +67,7 @@ final class Channels {
     }
 
     private void webhook(String url, Outbox.Delivery d) throws SendException {
-        ObjectNode body = JSON.createObjectNode();
+        Map<String, Object> body = new LinkedHashMap<>();
         body.put("text", text(d));
         body.put("id", d.messageId());
         body.put("run", d.runId());
@@ -80,7 +79,7 @@ final class Channels {
             HttpRequest req = HttpRequest.newBuilder(URI.create(url)).timeout(WAIT)
                     .header("Content-Type", "application/json; charset=utf-8")
                     .header("X-Hwf-Event", d.messageId())
-                    .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build();
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.write(body), StandardCharsets.UTF_8)).build();
             HttpResponse<String> r = http.send(req, HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() / 100 != 2) {
                 String said = r.body() == null ? "" : r.body().strip();

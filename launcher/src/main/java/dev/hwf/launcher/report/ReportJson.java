@@ -1,9 +1,6 @@
 package dev.hwf.launcher.report;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.hwf.launcher.Json;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
@@ -21,18 +18,11 @@ public final class ReportJson {
     /** The format name and version in every report; a change that removes or renames a key bumps it. */
     public static final String FORMAT = "hwf-report/1";
 
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
-            .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN);
-
     private ReportJson() {
     }
 
     public static String write(RunReport report) {
-        try {
-            return JSON.writeValueAsString(toMap(report)) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.writeIndented(toMap(report)) + "\n";
     }
 
     public static Map<String, Object> toMap(RunReport r) {

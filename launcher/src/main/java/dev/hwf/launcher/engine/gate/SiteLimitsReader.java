@@ -1,10 +1,9 @@
 package dev.hwf.launcher.engine.gate;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.hwf.api.Command;
 import dev.hwf.api.Output;
 import dev.hwf.api.SiteLimits;
+import dev.hwf.launcher.Json;
 import dev.hwf.launcher.engine.Pass;
 import dev.hwf.launcher.exec.CommandResult;
 import dev.hwf.launcher.exec.TransportException;
@@ -39,7 +38,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class SiteLimitsReader {
     private static final Logger LOG = LoggerFactory.getLogger(SiteLimitsReader.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     public static final Duration REFRESH = Duration.ofSeconds(Schedulers.envLong("HWF_LIMITS_REFRESH", 3600));
 
     private final Journal journal;
@@ -139,17 +137,13 @@ public final class SiteLimitsReader {
     }
 
     static String toJson(SiteLimits l) {
-        try {
-            return JSON.writeValueAsString(l);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return Json.write(l);
     }
 
     static SiteLimits fromJson(StoredLimits stored) {
         try {
-            return JSON.readValue(stored.json(), SiteLimits.class);
-        } catch (JsonProcessingException e) {
+            return Json.read(stored.json(), SiteLimits.class);
+        } catch (Json.Malformed e) {
             return null; // unreadable: read them again
         }
     }
