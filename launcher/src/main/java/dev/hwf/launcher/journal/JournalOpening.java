@@ -59,6 +59,9 @@ final class JournalOpening {
         if (storage.mode() == JournalStorage.Mode.WAL) {
             config.setJournalMode(SQLiteConfig.JournalMode.WAL);
             config.setSynchronous(SQLiteConfig.SynchronousMode.NORMAL);
+            // a page cache of 512 KiB, not SQLite's 2 MiB: a followed run re-reads its run every pass, and the
+            // file's pages are in the system's cache anyway; a large write spills into the WAL, as it may
+            config.setCacheSize(-512);
         } else {
             // a rollback journal, synced at each commit as SQLite advises for it; a cache large enough that
             // even a large run's creation stays in memory until it commits: a transaction that spills
