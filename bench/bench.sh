@@ -30,7 +30,8 @@
 #                             followed (FOLLOWED=N tasks of true, default 300, and a gather, followed to the end on
 #                             Slurm with default settings: hwf submit against Snakemake's --cluster sbatch, in turns;
 #                             wall time and peak RSS of each, hwf's also on a JDK 17 where one is installed; needs
-#                             Debian's snakemake; REPS_FOLLOWED runs, default 1)
+#                             Debian's snakemake; REPS_FOLLOWED runs, default 1; FOLLOWED_SHAPE=chain: a chain of
+#                             FOLLOWED tasks, default 10, each after the one before)
 #
 # Every figure is the median of REPS runs (default 3; REPS=5 bench/bench.sh for more). Each line
 # prints hwf's figure, the floor measured beside it, and their ratio. Jobs are submitted held
@@ -724,13 +725,31 @@ fi
 # --- 14. followed: a campaign followed to its end on Slurm, hwf against Snakemake ----------------------
 if [ "$SCEN" = followed ]; then
     command -v snakemake >/dev/null || { echo "bench followed: needs Snakemake (apt-get install snakemake)" >&2; exit 2; }
-    n=${FOLLOWED:-300}; reps=${REPS_FOLLOWED:-1}
-    { echo "name: followed"; echo "scheduler: slurm"; echo "defaults: { memory: 10M }"; echo "tasks:"
-      for i in $(seq 1 "$n"); do echo "  - { name: t$i, command: \"true\" }"; done
-      printf '  - { name: gather, after: [%s], command: "true" }\n' "$(seq -s, -f 't%g' 1 "$n")"
-    } > "$WORK/followed.yaml"
+    shape=${FOLLOWED_SHAPE:-gather}; reps=${REPS_FOLLOWED:-1}
     smk="$WORK/smk"; mkdir -p "$smk"
-    cat > "$smk/Snakefile" <<SMK
+    if [ "$shape" = chain ]; then # each task after the one before
+        n=${FOLLOWED:-10}; label="a chain of $n tasks"
+        { echo "name: followed"; echo "scheduler: slurm"; echo "defaults: { memory: 10M }"; echo "tasks:"
+          echo "  - { name: t1, command: \"true\" }"
+          for i in $(seq 2 "$n"); do echo "  - { name: t$i, after: [t$((i - 1))], command: \"true\" }"; done
+        } > "$WORK/followed.yaml"
+        cat > "$smk/Snakefile" <<SMK
+wildcard_constraints:
+    i="[0-9]+"
+rule last:
+    input: "out/t$n"
+rule t:
+    input: lambda w: [] if int(w.i) == 1 else ["out/t%d" % (int(w.i) - 1)]
+    output: "out/t{i}"
+    shell: "true; touch {output}"
+SMK
+    else
+        n=${FOLLOWED:-300}; label="$n tasks + gather"
+        { echo "name: followed"; echo "scheduler: slurm"; echo "defaults: { memory: 10M }"; echo "tasks:"
+          for i in $(seq 1 "$n"); do echo "  - { name: t$i, command: \"true\" }"; done
+          printf '  - { name: gather, after: [%s], command: "true" }\n' "$(seq -s, -f 't%g' 1 "$n")"
+        } > "$WORK/followed.yaml"
+        cat > "$smk/Snakefile" <<SMK
 rule gather:
     input: expand("out/t{i}", i=range(1, $n + 1))
     output: "out/gather"
@@ -739,6 +758,7 @@ rule t:
     output: "out/t{i}"
     shell: "true; touch {output}"
 SMK
+    fi
     hwf_t=(); smk_t=(); hwf_m=(); smk_m=(); hwf17_m=()
     j17=$(ls /usr/lib/jvm/java-17-openjdk-*/bin/java 2>/dev/null | head -1)
     HWF_JAVA="$j17" "$HWF" --version > /dev/null 2>&1 || j17= # its class-data archive made before the timed run
@@ -770,7 +790,7 @@ SMK
         read -r sec kb < "$WORK/time"
         smk_t+=("$(awk -v s="$sec" 'BEGIN { printf "%d", s * 1000 }')"); smk_m+=($((kb / 1024)))
     done
-    row "followed on Slurm, $n tasks + gather" "$(printf '%s\n' "${hwf_t[@]}" | median)" \
+    row "followed on Slurm, $label" "$(printf '%s\n' "${hwf_t[@]}" | median)" \
         "$(printf '%s\n' "${smk_t[@]}" | median)" "Snakemake $(snakemake --version) --cluster" "wall time"
     row "peak RSS (MiB), the same runs" "$(printf '%s\n' "${hwf_m[@]}" | median)" \
         "$(printf '%s\n' "${smk_m[@]}" | median)" "Snakemake, the same runs" \
