@@ -727,12 +727,12 @@ if [ "$SCEN" = followed ]; then
     command -v snakemake >/dev/null || { echo "bench followed: needs Snakemake (apt-get install snakemake)" >&2; exit 2; }
     shape=${FOLLOWED_SHAPE:-gather}; reps=${REPS_FOLLOWED:-1}
     smk="$WORK/smk"; mkdir -p "$smk"
+    printf 'name: followed\nscheduler: slurm\ndefaults: { memory: 10M }\ntasks:\n' > "$WORK/followed.yaml"
     if [ "$shape" = chain ]; then # each task after the one before
         n=${FOLLOWED:-10}; label="a chain of $n tasks"
-        { echo "name: followed"; echo "scheduler: slurm"; echo "defaults: { memory: 10M }"; echo "tasks:"
-          echo "  - { name: t1, command: \"true\" }"
+        { echo "  - { name: t1, command: \"true\" }"
           for i in $(seq 2 "$n"); do echo "  - { name: t$i, after: [t$((i - 1))], command: \"true\" }"; done
-        } > "$WORK/followed.yaml"
+        } >> "$WORK/followed.yaml"
         cat > "$smk/Snakefile" <<SMK
 wildcard_constraints:
     i="[0-9]+"
@@ -745,10 +745,9 @@ rule t:
 SMK
     else
         n=${FOLLOWED:-300}; label="$n tasks + gather"
-        { echo "name: followed"; echo "scheduler: slurm"; echo "defaults: { memory: 10M }"; echo "tasks:"
-          for i in $(seq 1 "$n"); do echo "  - { name: t$i, command: \"true\" }"; done
+        { for i in $(seq 1 "$n"); do echo "  - { name: t$i, command: \"true\" }"; done
           printf '  - { name: gather, after: [%s], command: "true" }\n' "$(seq -s, -f 't%g' 1 "$n")"
-        } > "$WORK/followed.yaml"
+        } >> "$WORK/followed.yaml"
         cat > "$smk/Snakefile" <<SMK
 rule gather:
     input: expand("out/t{i}", i=range(1, $n + 1))
