@@ -2,12 +2,17 @@ package dev.hwf.api;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * Quoting for POSIX shells. Everything a user writes, except a task's own command, passes through
  * here before it reaches a script or a command line.
  */
 public final class ShellQuote {
+    // compiled once: quote() runs for every value of every script and scheduler command line
+    private static final Pattern BARE = Pattern.compile("[A-Za-z0-9_@%+=:,./-]+");
+    private static final Pattern VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
     private ShellQuote() {
     }
 
@@ -19,7 +24,7 @@ public final class ShellQuote {
         if (value.isEmpty()) {
             return "''";
         }
-        if (value.matches("[A-Za-z0-9_@%+=:,./-]+")) {
+        if (BARE.matcher(value).matches()) {
             return value;
         }
         return "'" + value.replace("'", "'\\''") + "'";
@@ -61,7 +66,7 @@ public final class ShellQuote {
 
     /** True when the string is a valid shell variable name. */
     public static boolean isVariableName(String name) {
-        return name.matches("[A-Za-z_][A-Za-z0-9_]*");
+        return VARIABLE.matcher(name).matches();
     }
 
     /**
