@@ -14,6 +14,7 @@ import dev.hwf.launcher.site.Scheduler;
 import dev.hwf.launcher.site.Sites;
 import dev.hwf.launcher.stage.Store;
 import dev.hwf.launcher.workflow.NamedSite;
+import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -207,7 +208,8 @@ public final class Pass {
     /** A task's site in a workflow (the first of its sites); the default site for a task it does not hold. */
     public static NamedSite taskSite(Workflow wf, String task) {
         // the pilots' directory is named before the workflow is known to have pilots: the default site's
-        return wf.has(task) ? wf.siteOf(wf.task(task)) : wf.defaultNamedSite();
+        Task t = wf.find(task);
+        return t != null ? wf.siteOf(t) : wf.defaultNamedSite();
     }
 
     /** The site an attempt of a task went to: the one recorded with it (by name; null: none), else its task's. */

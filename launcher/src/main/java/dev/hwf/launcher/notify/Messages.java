@@ -3,6 +3,7 @@ package dev.hwf.launcher.notify;
 import dev.hwf.launcher.journal.Outbox;
 import dev.hwf.launcher.journal.SpecCodec;
 import dev.hwf.launcher.workflow.Notify;
+import dev.hwf.launcher.workflow.Task;
 import dev.hwf.launcher.workflow.Workflow;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -77,7 +78,8 @@ public final class Messages {
         for (int i = 0; i < Math.min(LISTED, notices.size()); i++) {
             Outbox.Notice n = notices.get(i);
             b.append("- ").append(n.task() == null ? "the run" : n.task());
-            if (n.index() != null && (n.task() == null || !wf.has(n.task()) || wf.task(n.task()).isArray())) {
+            Task t = n.task() == null ? null : wf.find(n.task());
+            if (n.index() != null && (t == null || t.isArray())) {
                 b.append('[').append(n.index()).append(']');
             }
             b.append(' ').append(n.kind());
@@ -105,7 +107,8 @@ public final class Messages {
     static String whatToDo(Outbox.Group g, Workflow wf) {
         Set<String> lines = new LinkedHashSet<>();
         for (Outbox.Notice n : g.notices()) {
-            String scheduler = n.task() != null && wf.has(n.task()) ? wf.siteOf(wf.task(n.task())).scheduler() : "";
+            Task t = n.task() == null ? null : wf.find(n.task());
+            String scheduler = t != null ? wf.siteOf(t).scheduler() : "";
             String line = switch (n.state() == null ? "" : n.state()) {
                 case "HELD" -> "held: it waits until its hold is released (" + release(scheduler)
                         + "); a hold the site's administrators set is theirs to release";

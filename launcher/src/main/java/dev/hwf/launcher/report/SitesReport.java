@@ -81,6 +81,7 @@ public record SitesReport(List<TaskSite> tasks, List<Placed> placements, List<Co
         if (last != null && last.site() != null) {
             return last.site();
         }
-        return wf == null || !wf.has(task) ? null : wf.siteOf(wf.task(task)).name();
+        Task t = wf == null ? null : wf.find(task);
+        return t == null ? null : wf.siteOf(t).name();
     }
 }

@@ -119,22 +119,22 @@ public record Workflow(String name, String scheduler, Site site, List<Task> task
         return find(taskName) != null;
     }
 
+    /** The task of this name, or null when the workflow has none: one lookup where {@code has} and {@code task} take two. */
+    public Task find(String taskName) {
+        for (Task t : tasks) { // a loop, not a stream: a pass asks this of every task
+            if (t.name().equals(taskName)) {
+                return t;
+            }
+        }
+        return null;
+    }
+
     public Task task(String taskName) {
         Task t = find(taskName);
         if (t == null) {
             throw new IllegalArgumentException("no task " + taskName + " in workflow " + name);
         }
         return t;
-    }
-
-    /** The task of this name, or null; a loop, not a stream: a pass asks this of every task. */
-    private Task find(String taskName) {
-        for (Task t : tasks) {
-            if (t.name().equals(taskName)) {
-                return t;
-            }
-        }
-        return null;
     }
 
     /** Each service task and the tasks that name it in after, in file order. */

@@ -170,7 +170,8 @@ final class Placing {
         return seen.computeIfAbsent(shape, k -> {
             Map<String, Map<Integer, AttemptRecord>> attempts = new HashMap<>(); // by task, then number
             for (AttemptRecord a : pass.snap().attempts()) {
-                if (a.site() != null && pass.wf().has(a.task()) && k.equals(Shape.of(pass.wf().task(a.task())))) {
+                Task t = a.site() != null ? pass.wf().find(a.task()) : null;
+                if (t != null && k.equals(Shape.of(t))) {
                     attempts.computeIfAbsent(a.task(), x -> new HashMap<>()).put(a.attempt(), a);
                 }
             }
