@@ -62,6 +62,11 @@ public class LsfAdapter implements SchedulerAdapter {
     private static final Pattern SUBMITTED =
             Pattern.compile("Job <([0-9]+)> is submitted to (?:default )?queue <[^>]*>");
     private static final Pattern ELEMENT_SUFFIX = Pattern.compile("\\[[0-9]+]$");
+    /** An element index in bjobs' INDEX column (0 for a job that is not an array). */
+    private static final Pattern INDEX = Pattern.compile("[0-9]{1,9}");
+    /** stderr lines that are answers, not errors: a job LSF has forgotten, and nothing to show. */
+    private static final Pattern NOT_FOUND = Pattern.compile("\\s*Job <[0-9\\[\\]]+> is not found\\s*");
+    private static final Pattern NO_JOB = Pattern.compile("\\s*No (unfinished )?job found\\s*");
 
     @Override
     public String name() {
@@ -260,7 +265,7 @@ public class LsfAdapter implements SchedulerAdapter {
         List<JobStatus> out = new ArrayList<>();
         for (String raw : lines(stdout)) {
             String[] f = raw.split("\\|", 5);
-            if (f.length != 5 || !f[0].strip().matches("[0-9]+") || !f[1].strip().matches("[0-9]{1,9}")) {
+            if (f.length != 5 || !LSF_JOB_ID.matcher(f[0].strip()).matches() || !INDEX.matcher(f[1].strip()).matches()) {
                 throw new SchedulerOutputException("bjobs printed a line that is not 'JOBID|INDEX|STAT|EXIT_CODE|"
                         + "EXIT_REASON' ('" + raw + "')", stdout);
             }
@@ -327,7 +332,7 @@ public class LsfAdapter implements SchedulerAdapter {
         for (String raw : lines(stdout)) {
             int bar = raw.indexOf('|');
             String id = bar < 0 ? "" : raw.substring(0, bar).strip();
-            if (!id.matches("[0-9]+")) {
+            if (!LSF_JOB_ID.matcher(id).matches()) {
                 throw new SchedulerOutputException("bjobs printed a line that is not 'JOBID|JOB_NAME' ('" + raw + "')",
                         stdout);
             }
@@ -352,8 +357,7 @@ public class LsfAdapter implements SchedulerAdapter {
             return;
         }
         for (String line : stderr.split("\\R")) {
-            if (line.isBlank() || line.matches("\\s*Job <[0-9\\[\\]]+> is not found\\s*")
-                    || line.matches("\\s*No (unfinished )?job found\\s*")) {
+            if (line.isBlank() || NOT_FOUND.matcher(line).matches() || NO_JOB.matcher(line).matches()) {
                 continue;
             }
             throw new SchedulerOutputException(command + " exited " + exitCode, joined(stdout, stderr));

@@ -31,6 +31,7 @@ final class LsfStates {
     }
 
     private static final Pattern TOKEN = Pattern.compile("[A-Z][A-Z_]*");
+    private static final Pattern EXIT_CODE = Pattern.compile("[0-9]{1,9}");
     private static final Pattern TERM = Pattern.compile("(TERM_[A-Z_]+)\\b.*", Pattern.DOTALL);
 
     private static final Map<String, JobState> TABLE = Map.ofEntries(
@@ -79,7 +80,7 @@ final class LsfStates {
             String reason = TERM_REASONS.getOrDefault(term.group(1), term.group(1));
             return new Mapped("CANCELLED".equals(reason) ? JobState.CANCELLED : JobState.FAILED, reason);
         }
-        Integer code = exitCode == null || !exitCode.strip().matches("[0-9]{1,9}") ? null
+        Integer code = exitCode == null || !EXIT_CODE.matcher(exitCode.strip()).matches() ? null
                 : Integer.valueOf(exitCode.strip());
         if (code == null || code == 0) {
             return new Mapped(JobState.FAILED, "FAILED");

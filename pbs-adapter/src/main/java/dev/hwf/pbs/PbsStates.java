@@ -68,7 +68,7 @@ final class PbsStates {
 
     /** A state letter that is not an end; null when the field holds no state letter at all. */
     static JobState live(boolean torque, String letter) {
-        if (letter == null || !letter.matches("[A-Z]")) {
+        if (letter == null || letter.length() != 1 || letter.charAt(0) < 'A' || letter.charAt(0) > 'Z') {
             return null;
         }
         return (torque ? TORQUE : PBSPRO).getOrDefault(letter, JobState.QUEUED);

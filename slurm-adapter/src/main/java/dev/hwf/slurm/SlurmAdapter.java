@@ -57,6 +57,8 @@ public class SlurmAdapter implements SchedulerAdapter {
     /** Values that go after {@code --partition=}, {@code --account=}, {@code --qos=}. */
     private static final Pattern NAME_VALUE = Pattern.compile("[A-Za-z0-9_.,:+@-]+");
     /** A Slurm job id as hwf keeps it: the job (or array) id, or one element {@code ID_N}. */
+    /** A job's own id, as a dependency names it and squeue prints an array's: digits only. */
+    private static final Pattern NUMBER = Pattern.compile("[0-9]+");
     private static final Pattern SLURM_JOB_ID = Pattern.compile("[0-9]+(_[0-9]+)?");
     /** What {@code sbatch --parsable} prints: {@code 123} or {@code 123;cluster}. */
     private static final Pattern PARSABLE = Pattern.compile("([0-9]+)(;[A-Za-z0-9_.-]+)?");
@@ -257,7 +259,7 @@ public class SlurmAdapter implements SchedulerAdapter {
     }
 
     private static String jobId(String id) {
-        if (!id.matches("[0-9]+")) {
+        if (!NUMBER.matcher(id).matches()) {
             throw new IllegalArgumentException("not a Slurm job id: " + id);
         }
         return id;
@@ -435,7 +437,7 @@ public class SlurmAdapter implements SchedulerAdapter {
             }
             int bar = line.indexOf('|');
             String id = bar < 0 ? "" : line.substring(0, bar);
-            if (!id.matches("[0-9]+")) {
+            if (!NUMBER.matcher(id).matches()) {
                 throw new SchedulerOutputException("squeue printed a line that is not 'ARRAY_ID|NAME' ('" + line
                         + "')", stdout);
             }

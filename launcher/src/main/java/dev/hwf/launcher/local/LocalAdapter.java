@@ -15,6 +15,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * The {@code local} scheduler: a job is a detached process group on this machine, so it outlives
@@ -29,6 +30,8 @@ import java.util.Map;
 public final class LocalAdapter implements SchedulerAdapter {
     /** JobRequest.extra key: how many elements may run at once on this machine. */
     public static final String SLOTS = "localSlots";
+    /** A process id, as the submit prints it and ps lists them (every process, at every pass). */
+    private static final Pattern PID = Pattern.compile("\\d+");
 
     private final String serviceHost;
 
@@ -128,7 +131,7 @@ public final class LocalAdapter implements SchedulerAdapter {
     @Override
     public JobId parseSubmitOutput(String stdout) {
         String id = stdout.strip();
-        if (!id.matches("\\d+")) {
+        if (!PID.matcher(id).matches()) {
             throw new SchedulerOutputException("local submit did not print a process id", stdout);
         }
         return new JobId(id);
@@ -150,7 +153,7 @@ public final class LocalAdapter implements SchedulerAdapter {
                 continue;
             }
             String[] f = l.split("\\s+", 3);
-            if (f.length < 2 || !f[0].matches("\\d+")) {
+            if (f.length < 2 || !PID.matcher(f[0]).matches()) {
                 throw new SchedulerOutputException("unexpected ps output", stdout);
             }
             boolean zombie = f[1].startsWith("Z");
@@ -200,7 +203,7 @@ public final class LocalAdapter implements SchedulerAdapter {
         Map<String, JobId> found = new LinkedHashMap<>();
         for (String line : stdout.split("\n")) {
             String[] f = line.strip().split("\\s+", 3);
-            if (f.length < 3 || !f[0].matches("\\d+") || f[1].startsWith("Z")) {
+            if (f.length < 3 || !PID.matcher(f[0]).matches() || f[1].startsWith("Z")) {
                 continue;
             }
             for (String arg : f[2].split(" ")) {

@@ -51,7 +51,7 @@ public final class Agent {
         }
 
         public Config {
-            if (!name.matches("[A-Za-z0-9._-]+")) {
+            if (!PilotDir.NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("agent name " + name + ": letters, digits, '.', '_' and '-' only");
             }
             if (cores < 1 || gpus < 0) {

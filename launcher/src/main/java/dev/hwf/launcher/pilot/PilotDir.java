@@ -16,6 +16,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * The directory through which hwf hands packed work to its pilot agents, on the file system the
@@ -42,6 +43,10 @@ import java.util.Set;
  * says which script, which index, what slot it needs and the tag of its outcome files.
  */
 public final class PilotDir {
+    /** A bundle's, a task's or an agent's name in the directory: letters, digits, '.', '_' and '-'. */
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]+");
+    /** A line of {@code times/TASK}: milliseconds (a line torn by two agents does not match). */
+    private static final Pattern RUN_TIME = Pattern.compile("[0-9]{1,12}");
     static final String QUEUE = "queue";
     static final String TAKEN = "taken";
     static final String SUFFIX = ".todo";
@@ -108,7 +113,7 @@ public final class PilotDir {
     }
 
     static void checkName(String name) {
-        if (!name.matches("[A-Za-z0-9._-]+")) {
+        if (!NAME.matcher(name).matches()) { // at every element an agent ends: compiled once
             throw new IllegalArgumentException("bundle name " + name);
         }
     }
@@ -268,7 +273,7 @@ public final class PilotDir {
         }
         List<Long> out = new ArrayList<>();
         for (String l : lines.subList(Math.max(0, lines.size() - TIMES_KEPT), lines.size())) {
-            if (l.matches("[0-9]{1,12}")) {
+            if (RUN_TIME.matcher(l).matches()) {
                 out.add(Long.parseLong(l));
             }
         }
